@@ -1,0 +1,8 @@
+namespace Remediator.Contracts;
+
+/// <summary>Alertmanager's two alert states.</summary>
+public enum AlertStatus
+{
+    Firing,
+    Resolved,
+}

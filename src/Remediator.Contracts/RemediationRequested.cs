@@ -1,0 +1,17 @@
+namespace Remediator.Contracts;
+
+/// <summary>A firing alert matched a rule: remediate <see cref="Target"/> according to <see cref="Plan"/>.</summary>
+public sealed record RemediationRequested
+{
+    public required Guid RequestId { get; init; }
+
+    public required string RuleName { get; init; }
+
+    public required RemediationTarget Target { get; init; }
+
+    public required RemediationPlan Plan { get; init; }
+
+    public required AlertReceived Alert { get; init; }
+
+    public required DateTimeOffset RequestedAt { get; init; }
+}

@@ -1,0 +1,1 @@
+namespace Remediator.Engine; internal static class EngineMarker;

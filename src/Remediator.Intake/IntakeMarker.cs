@@ -1,0 +1,1 @@
+namespace Remediator.Intake; internal static class IntakeMarker;

@@ -1,0 +1,1 @@
+namespace Remediator.Engine.Tests; public class PlaceholderTests { [Fact] public void Builds() => true.ShouldBeTrue(); }

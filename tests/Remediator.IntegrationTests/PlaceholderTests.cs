@@ -1,0 +1,1 @@
+namespace Remediator.IntegrationTests; public class PlaceholderTests { [Fact] public void Builds() => true.ShouldBeTrue(); }

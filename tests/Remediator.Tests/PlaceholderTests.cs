@@ -1,0 +1,1 @@
+namespace Remediator.Tests; public class PlaceholderTests { [Fact] public void Builds() => true.ShouldBeTrue(); }
