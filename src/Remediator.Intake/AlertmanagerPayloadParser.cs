@@ -16,14 +16,15 @@ public static partial class AlertmanagerPayloadParser
     /// <summary>The only payload version Alertmanager has shipped since 0.8.</summary>
     public const string SupportedVersion = "4";
 
-    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 16 };
+    /// <summary>Alertmanager's payload is three levels deep; anything much deeper is not one.</summary>
+    private const int MaxDepth = 16;
 
     public static PayloadParseResult Parse(ReadOnlyMemory<byte> utf8Json)
     {
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(utf8Json, DocumentOptions);
+            document = JsonDocument.Parse(utf8Json, new JsonDocumentOptions { MaxDepth = MaxDepth });
         }
         catch (JsonException ex)
         {
