@@ -82,7 +82,19 @@ public sealed class RuleSetProvider : IRuleSetProvider, IHostedService, IDisposa
                     ? result.Diagnostics
                     : [new RuleDiagnostic(RulesPath, 1, 1, "the rule loader returned no rule set and no errors")];
                 status = new RuleReloadStatus(false, now, trigger, Current.Count, errors);
-                _logger.LogWarning(
+                if (LoadedAt is null)
+                {
+                    _logger.LogError(
+                        "Rules in {RulesPath} have {ErrorCount} errors ({Trigger}); no rules are in force:{NewLine}{Errors}",
+                        RulesPath,
+                        errors.Count,
+                        trigger,
+                        Environment.NewLine,
+                        string.Join(Environment.NewLine, errors));
+                }
+                else
+                {
+                    _logger.LogWarning(
                     "Rules in {RulesPath} have {ErrorCount} errors ({Trigger}); keeping the {RuleCount} rules loaded at {LoadedAt}:{NewLine}{Errors}",
                     RulesPath,
                     errors.Count,
@@ -91,6 +103,7 @@ public sealed class RuleSetProvider : IRuleSetProvider, IHostedService, IDisposa
                     LoadedAt,
                     Environment.NewLine,
                     string.Join(Environment.NewLine, errors));
+                }
             }
 
             _lastReload = status;
