@@ -4,7 +4,7 @@ namespace Remediator.Intake.Tests;
 
 public class AlertMappingTests
 {
-    private static readonly DateTimeOffset ReceivedAt = new(2026, 11, 21, 10, 5, 0, TimeSpan.Zero);
+    private static DateTimeOffset ReceivedAt { get; } = new(2026, 11, 21, 10, 5, 0, TimeSpan.Zero);
 
     [Fact]
     public void Each_alert_becomes_an_AlertReceived_with_the_group_context()

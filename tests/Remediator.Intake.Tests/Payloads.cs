@@ -59,7 +59,7 @@ public static class Payloads
 
     public static byte[] Bad(string name) => Corpus[name].Build();
 
-    private static readonly Dictionary<string, (Func<byte[]> Build, string Field)> Corpus = new()
+    private static Dictionary<string, (Func<byte[]> Build, string Field)> Corpus { get; } = new()
     {
         ["malformed json"] = (() => Encoding.UTF8.GetBytes("{\"version\": \"4\", "), "$"),
         ["empty body"] = (() => [], "$"),

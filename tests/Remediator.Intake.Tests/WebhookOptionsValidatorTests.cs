@@ -2,7 +2,7 @@ namespace Remediator.Intake.Tests;
 
 public class WebhookOptionsValidatorTests
 {
-    private static readonly WebhookOptionsValidator Validator = new();
+    private static WebhookOptionsValidator Validator { get; } = new();
 
     [Fact]
     public void Defaults_are_valid()
