@@ -1,4 +1,3 @@
-using System.Reflection;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Remediator.Engine.Bus;
@@ -46,40 +45,5 @@ public class BusAlertPublisherTests
         await caller.CancelAsync();
 
         await Should.ThrowAsync<OperationCanceledException>(publishing);
-    }
-}
-
-/// <summary>An <see cref="IPublishEndpoint"/> whose every Publish overload fails or hangs until cancelled.</summary>
-public class PublishEndpointDouble : DispatchProxy
-{
-    public enum Behaviour
-    {
-        Fail,
-        WaitForCancellation,
-    }
-
-    private Behaviour _behaviour;
-
-    public static IPublishEndpoint Create(Behaviour behaviour)
-    {
-        var endpoint = Create<IPublishEndpoint, PublishEndpointDouble>();
-        ((PublishEndpointDouble)(object)endpoint)._behaviour = behaviour;
-        return endpoint;
-    }
-
-    protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
-    {
-        if (targetMethod?.ReturnType != typeof(Task))
-        {
-            throw new NotSupportedException(targetMethod?.Name);
-        }
-
-        if (_behaviour == Behaviour.Fail)
-        {
-            return Task.FromException(new InvalidOperationException("broker refused the message"));
-        }
-
-        var token = args?.OfType<CancellationToken>().SingleOrDefault() ?? CancellationToken.None;
-        return Task.Delay(Timeout.Infinite, token);
     }
 }
