@@ -5,6 +5,7 @@ using Remediator.Contracts;
 using Remediator.Engine.Alerts;
 using Remediator.Engine.Remediations;
 using Remediator.Engine.Rules;
+using Remediator.Rules;
 
 namespace Remediator.Engine.Tests;
 
@@ -134,5 +135,19 @@ public sealed class AlertReceivedConsumerTests : IAsyncDisposable
 
         var recent = _provider!.GetRequiredService<IRemediationLog>().Recent();
         recent.Select(request => request.Alert.Fingerprint).ShouldBe(["second", "first"]);
+    }
+
+    [Fact]
+    public async Task A_rule_that_cannot_resolve_its_target_requests_nothing()
+    {
+        var harness = await StartAsync(new FakeAlertMatcher
+        {
+            Unresolved = [new UnresolvedMatch("restart-auth", "rules/test.yaml", "target.name: the alert has no label 'service'")],
+        });
+
+        await harness.Bus.Publish(Fixtures.Alert());
+
+        await ConsumedAsync(harness, 1);
+        harness.Published.Select<RemediationRequested>().ShouldBeEmpty();
     }
 }

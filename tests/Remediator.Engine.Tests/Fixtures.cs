@@ -46,5 +46,7 @@ public static class Fixtures
 /// <summary>Answers every alert with the matches the test chose.</summary>
 public sealed class FakeAlertMatcher(params RuleMatch[] matches) : IAlertMatcher
 {
-    public IReadOnlyList<RuleMatch> Match(AlertReceived alert) => matches;
+    public IReadOnlyList<UnresolvedMatch> Unresolved { get; init; } = [];
+
+    public RuleEvaluation Evaluate(AlertReceived alert) => new(matches, Unresolved);
 }

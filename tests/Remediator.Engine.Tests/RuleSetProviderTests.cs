@@ -161,4 +161,30 @@ public sealed class RuleSetProviderTests : IDisposable
 
         public Microsoft.Extensions.FileProviders.IFileProvider ContentRootFileProvider { get; set; } = null!;
     }
+
+    [Fact]
+    public async Task Real_rule_files_that_break_leave_the_previous_rules_in_force()
+    {
+        var file = Path.Combine(_rules.FullName, "fintech.yaml");
+        await File.WriteAllTextAsync(file, RuleFiles.RestartFintechService);
+        using var provider = new RuleSetProvider(
+            new RuleFileLoader(),
+            Options.Create(new RulesOptions { Path = _rules.FullName, Watch = false }),
+            new FakeEnvironment(_rules.FullName),
+            _time,
+            new RemediatorMetrics(_services.GetRequiredService<IMeterFactory>()),
+            NullLogger<RuleSetProvider>.Instance);
+        await provider.StartAsync(CancellationToken.None);
+        provider.Current.Rules.Select(rule => rule.Name).ShouldBe(["restart-fintech-service"]);
+
+        await File.WriteAllTextAsync(file, RuleFiles.UnknownAction);
+        var status = provider.Reload("watch");
+
+        status.Succeeded.ShouldBeFalse();
+        status.Errors.ShouldNotBeEmpty();
+        status.Errors[0].File.ShouldBe(file);
+        status.Errors[0].Line.ShouldBe(10);
+        provider.Current.Rules.Select(rule => rule.Name).ShouldBe(["restart-fintech-service"]);
+        provider.Current.Match(Fixtures.Alert()).Single().Targets.Single().Name.ShouldBe("auth-service");
+    }
 }

@@ -6,7 +6,6 @@ using System.Text.Json;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Remediator.Contracts;
-using Remediator.Engine.Rules;
 using Remediator.Engine.Tests;
 using Remediator.Intake.Tests;
 
@@ -48,21 +47,19 @@ public sealed class AlertsEndpointTests : IDisposable
     [Fact]
     public async Task A_matching_alert_shows_up_as_a_remediation()
     {
-        _factory.ConfigureServices = services => services.AddSingleton<IAlertMatcher>(
-            new FakeAlertMatcher(Fixtures.Match("restart-auth", destructive: true, Fixtures.Deployment("auth-service"))));
         using var client = _factory.CreateClient();
-        var payload = Payloads.Valid();
-        payload["alerts"]!.AsArray().RemoveAt(1);
 
-        using var response = await client.PostAsync("/api/v1/alerts", Json(Payloads.Bytes(payload)));
+        using var response = await client.PostAsync("/api/v1/alerts", Json(Payloads.Bytes(Payloads.Valid())));
 
         response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
         var harness = _factory.Services.GetRequiredService<ITestHarness>();
         (await harness.Consumed.Any<RemediationRequested>()).ShouldBeTrue();
         var remediations = await client.GetFromJsonAsync<JsonElement>("/api/v1/remediations");
         remediations.GetArrayLength().ShouldBe(1);
-        remediations[0].GetProperty("ruleName").GetString().ShouldBe("restart-auth");
+        remediations[0].GetProperty("ruleName").GetString().ShouldBe("restart-fintech-service");
         remediations[0].GetProperty("target").GetProperty("kind").GetString().ShouldBe("deployment");
+        remediations[0].GetProperty("target").GetProperty("name").GetString().ShouldBe("auth-service");
+        remediations[0].GetProperty("plan").GetProperty("steps")[0].GetProperty("action").GetString().ShouldBe("restart");
         remediations[0].GetProperty("alert").GetProperty("status").GetString().ShouldBe("firing");
     }
 

@@ -24,6 +24,9 @@ public sealed class ApiEndpointsTests : IDisposable
         rules.GetProperty("path").GetString().ShouldBe(_factory.RulesPath);
         rules.GetProperty("lastReload").GetProperty("succeeded").GetBoolean().ShouldBeTrue();
         rules.GetProperty("lastReload").GetProperty("trigger").GetString().ShouldBe("startup");
+        rules.GetProperty("ruleCount").GetInt32().ShouldBe(1);
+        rules.GetProperty("rules")[0].GetProperty("name").GetString().ShouldBe("restart-fintech-service");
+        rules.GetProperty("rules")[0].GetProperty("status").GetString().ShouldBe("firing");
     }
 
     [Fact]

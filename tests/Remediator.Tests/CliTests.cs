@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Remediator.Cli;
+using Remediator.Engine.Tests;
 using Remediator.Intake.Tests;
 
 namespace Remediator.Tests;
@@ -18,10 +19,10 @@ public sealed class CliTests : IDisposable
         return (exitCode, output.ToString() + error);
     }
 
-    private string RulesDirectory()
+    private string RulesDirectory(string ruleFile = RuleFiles.RestartFintechService)
     {
         var rules = _work.CreateSubdirectory("rules");
-        File.WriteAllText(Path.Combine(rules.FullName, "empty.yaml"), "rules: []\n");
+        File.WriteAllText(Path.Combine(rules.FullName, "fintech.yaml"), ruleFile);
         return rules.FullName;
     }
 
@@ -38,12 +39,25 @@ public sealed class CliTests : IDisposable
         var (exitCode, output) = Run("rules", "lint", RulesDirectory());
 
         exitCode.ShouldBe(0);
-        output.ShouldContain("OK: ");
-        output.ShouldContain("in 1 file, no errors.");
+        output.ShouldBe($"OK: 1 rule in 1 file, no errors.{Environment.NewLine}");
     }
 
     [Fact]
-    public void Lint_fails_for_a_missing_path_as_file_line_column()
+    public void Lint_fails_listing_errors_as_file_line_column()
+    {
+        var rules = RulesDirectory(RuleFiles.UnknownAction);
+
+        var (exitCode, output) = Run("rules", "lint", rules);
+
+        exitCode.ShouldBe(1);
+        output.ShouldContain($"{Path.Combine(rules, "fintech.yaml")}:10:");
+        output.ShouldContain("error: ");
+        output.ShouldContain("reboot");
+        output.TrimEnd().ShouldEndWith("in 1 rule file.");
+    }
+
+    [Fact]
+    public void Lint_fails_for_a_missing_path()
     {
         var missing = Path.Combine(_work.FullName, "nope");
 
@@ -52,6 +66,36 @@ public sealed class CliTests : IDisposable
         exitCode.ShouldBe(1);
         output.ShouldContain($"{missing}:1:1: error: no such file or directory");
         output.ShouldContain("1 error in 0 rule files.");
+    }
+
+    [Fact]
+    public void Test_shows_the_matching_rule_target_and_plan()
+    {
+        var alert = Write("alert.json", Payloads.Bytes(Payloads.Valid()));
+
+        var (exitCode, output) = Run("rules", "test", "--alert", alert, "--rules", RulesDirectory());
+
+        exitCode.ShouldBe(0);
+        output.ShouldContain("Alert 1/2: ServiceNotResponding (firing, fingerprint a1b2c3d4e5f60718)");
+        output.ShouldContain("rule restart-fintech-service");
+        output.ShouldContain("target: deployment/fintech-services/auth-service");
+        output.ShouldContain("1. restart");
+        output.ShouldContain("Alert 2/2: HighErrorRate");
+        output.ShouldContain("no rule matched");
+        output.ShouldContain("1 of 2 alerts matched; 1 remediation would be requested.");
+    }
+
+    [Fact]
+    public void Test_exits_1_when_no_rule_matches()
+    {
+        var payload = Payloads.Valid();
+        payload["alerts"]!.AsArray().RemoveAt(0);
+        var alert = Write("alert.json", Payloads.Bytes(payload));
+
+        var (exitCode, output) = Run("rules", "test", "--alert", alert, "--rules", RulesDirectory());
+
+        exitCode.ShouldBe(1);
+        output.ShouldContain("0 of 1 alert matched");
     }
 
     [Fact]
@@ -74,15 +118,13 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
-    public void Test_exits_1_when_no_rule_matches()
+    public void Test_exits_2_for_invalid_rules()
     {
         var alert = Write("alert.json", Payloads.Bytes(Payloads.Valid()));
 
-        var (exitCode, output) = Run("rules", "test", "--alert", alert, "--rules", RulesDirectory());
+        var (exitCode, output) = Run("rules", "test", "--alert", alert, "--rules", RulesDirectory(RuleFiles.UnknownAction));
 
-        exitCode.ShouldBe(1);
-        output.ShouldContain("Alert 1/2: ServiceNotResponding (firing, fingerprint a1b2c3d4e5f60718)");
-        output.ShouldContain("no rule matched");
-        output.ShouldContain("0 of 2 alerts matched");
+        exitCode.ShouldBe(2);
+        output.ShouldContain("fintech.yaml:10:");
     }
 }

@@ -5,13 +5,15 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Remediator.Contracts;
 using Remediator.Engine.Bus;
+using Remediator.Engine.Tests;
 using Remediator.Intake;
 
 namespace Remediator.Tests;
 
 /// <summary>
 /// The real host on the in-memory bus with MassTransit's test harness, a temporary rules
-/// directory, and a recorder in front of the alert publisher.
+/// directory holding <see cref="RuleFiles.RestartFintechService"/>, and a recorder in front of
+/// the alert publisher.
 /// </summary>
 public class RemediatorFactory : WebApplicationFactory<Program>
 {
@@ -20,7 +22,7 @@ public class RemediatorFactory : WebApplicationFactory<Program>
     public RemediatorFactory()
     {
         _rules = Directory.CreateTempSubdirectory("remediator-host-rules-");
-        File.WriteAllText(Path.Combine(_rules.FullName, "empty.yaml"), "rules: []\n");
+        File.WriteAllText(Path.Combine(_rules.FullName, "fintech.yaml"), RuleFiles.RestartFintechService);
     }
 
     public string RulesPath => _rules.FullName;
