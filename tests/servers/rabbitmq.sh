@@ -5,11 +5,21 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-node_up() { rabbitmqctl status >/dev/null 2>&1; }
+node_up() { rabbitmqctl ping >/dev/null 2>&1; }
+
+# The node can be up with the broker application stopped (rabbitmqctl stop_app, which the
+# integration tests use to take the broker away); then only the application needs starting.
+app_running() { rabbitmq-diagnostics -q check_running >/dev/null 2>&1; }
 
 start() {
   if node_up; then
-    log "rabbitmq: already running ($RABBITMQ_NODENAME, amqp://127.0.0.1:$RABBITMQ_NODE_PORT)"
+    if ! app_running; then
+      log "rabbitmq: node up, broker application stopped: starting it"
+      rabbitmqctl start_app >/dev/null
+      rabbitmqctl await_startup --timeout 120 >/dev/null || die "rabbitmq: did not finish booting; see /var/log/rabbitmq/"
+    fi
+    wait_for 60 port_open 15672 || die "rabbitmq: management API did not open on 127.0.0.1:15672"
+    log "rabbitmq: running ($RABBITMQ_NODENAME, amqp://127.0.0.1:$RABBITMQ_NODE_PORT)"
     return
   fi
   require_root
