@@ -11,7 +11,7 @@ public static class CommandLine
         public bool Succeeded => ExitCode == 0;
     }
 
-    private static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan _defaultTimeout = TimeSpan.FromMinutes(2);
 
     /// <summary>Runs the command and returns its exit code and combined output.</summary>
     public static async Task<Result> RunAsync(
@@ -52,7 +52,7 @@ public static class CommandLine
 
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        using var cancellation = new CancellationTokenSource(timeout ?? DefaultTimeout);
+        using var cancellation = new CancellationTokenSource(timeout ?? _defaultTimeout);
         try
         {
             await process.WaitForExitAsync(cancellation.Token);
@@ -60,7 +60,7 @@ public static class CommandLine
         catch (OperationCanceledException ex)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{Format(fileName, startInfo.ArgumentList)} did not finish within {(timeout ?? DefaultTimeout).TotalSeconds:0} s:{Environment.NewLine}{Snapshot(output)}", ex);
+            throw new TimeoutException($"{Format(fileName, startInfo.ArgumentList)} did not finish within {(timeout ?? _defaultTimeout).TotalSeconds:0} s:{Environment.NewLine}{Snapshot(output)}", ex);
         }
 
         return new Result(process.ExitCode, Snapshot(output));

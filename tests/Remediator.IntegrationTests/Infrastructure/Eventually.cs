@@ -8,7 +8,7 @@ public static class Eventually
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
 
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan _pollInterval = TimeSpan.FromMilliseconds(200);
 
     public static async Task<T> ValueAsync<T>(Func<Task<T?>> probe, string waitingFor, TimeSpan? timeout = null, Func<string>? diagnostics = null)
         where T : class
@@ -24,7 +24,7 @@ public static class Eventually
 
             try
             {
-                await Task.Delay(PollInterval, cancellation.Token);
+                await Task.Delay(_pollInterval, cancellation.Token);
             }
             catch (OperationCanceledException ex)
             {

@@ -3,10 +3,10 @@ namespace Remediator.IntegrationTests.Infrastructure;
 /// <summary>Where the repository's files are, found from the test assembly's own location.</summary>
 public static class RepositoryLayout
 {
-    private static readonly Lazy<string> LazyRoot = new(FindRoot);
+    private static readonly Lazy<string> _root = new(FindRoot);
 
     /// <summary>The directory holding Remediator.sln.</summary>
-    public static string Root => LazyRoot.Value;
+    public static string Root => _root.Value;
 
     public static string PathOf(params string[] parts) => Path.Combine([Root, .. parts]);
 

@@ -7,9 +7,9 @@ namespace Remediator.IntegrationTests.Infrastructure;
 /// </summary>
 public sealed class ServersFixture : IAsyncLifetime
 {
-    private static readonly TimeSpan ProvisioningTimeout = TimeSpan.FromMinutes(15);
+    private static readonly TimeSpan _provisioningTimeout = TimeSpan.FromMinutes(15);
 
-    private static readonly (string Server, int Port)[] RequiredPorts =
+    private static readonly (string Server, int Port)[] _requiredPorts =
     [
         ("RabbitMQ AMQP", RabbitMqBroker.AmqpPort),
         ("RabbitMQ management", RabbitMqBroker.ManagementPort),
@@ -28,7 +28,7 @@ public sealed class ServersFixture : IAsyncLifetime
         }
 
         var script = RepositoryLayout.PathOf("tests", "servers", "up.sh");
-        var provisioning = await CommandLine.RunAsync("bash", [script], timeout: ProvisioningTimeout);
+        var provisioning = await CommandLine.RunAsync("bash", [script], timeout: _provisioningTimeout);
         var stillClosed = await ClosedPortsAsync();
         if (!provisioning.Succeeded || stillClosed.Count > 0)
         {
@@ -48,7 +48,7 @@ public sealed class ServersFixture : IAsyncLifetime
     private static async Task<List<string>> ClosedPortsAsync()
     {
         var closed = new List<string>();
-        foreach (var (server, port) in RequiredPorts)
+        foreach (var (server, port) in _requiredPorts)
         {
             if (!await FreePort.IsOpenAsync(port))
             {
