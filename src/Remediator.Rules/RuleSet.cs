@@ -1,21 +1,118 @@
 using Remediator.Contracts;
+using Remediator.Rules.Model;
 
 namespace Remediator.Rules;
 
 /// <summary>An immutable, compiled set of rules. Safe to share between threads; a reload builds a new one.</summary>
 public sealed class RuleSet
 {
-    // Public API agreed between slices; the rules slice replaces this stub.
-    private readonly IReadOnlyList<RuleMatch> _none = [];
+    private const string AlertNameLabel = "alertname";
 
-    public static RuleSet Empty { get; } = new();
+    private readonly CompiledRule[] _rules;
+    private readonly TopologySpec[] _topologies;
 
-    public int Count => _none.Count;
+    // Rules keyed by the alert names their matchers pin (alertname = X, or alertname =~ "X|Y"),
+    // plus the rules that pin none: a match looks at one bucket and the fallback, not every rule.
+    private readonly Dictionary<string, CompiledRule[]> _byAlertName;
+    private readonly CompiledRule[] _fallback;
+
+    internal RuleSet(IReadOnlyList<CompiledRule> rules, IReadOnlyList<TopologySpec> topologies)
+    {
+        _rules = [.. rules];
+        _topologies = [.. topologies];
+        var buckets = new Dictionary<string, List<CompiledRule>>(StringComparer.Ordinal);
+        var fallback = new List<CompiledRule>();
+        for (var i = 0; i < _rules.Length; i++)
+        {
+            var rule = _rules[i];
+            rule.Ordinal = i;
+            PlanRenderer.Prepare(rule);
+            var pinned = rule.Matchers.FirstOrDefault(m => m.Name == AlertNameLabel && m.LiteralValues.Count > 0);
+            if (pinned is null)
+            {
+                fallback.Add(rule);
+                continue;
+            }
+
+            foreach (var name in pinned.LiteralValues.Distinct(StringComparer.Ordinal))
+            {
+                if (!buckets.TryGetValue(name, out var bucket))
+                {
+                    buckets[name] = bucket = [];
+                }
+
+                bucket.Add(rule);
+            }
+        }
+
+        _byAlertName = buckets.ToDictionary(b => b.Key, b => b.Value.ToArray(), StringComparer.Ordinal);
+        _fallback = [.. fallback];
+        Rules = [.. _rules.Select(Summarize)];
+    }
+
+    public static RuleSet Empty { get; } = new([], []);
+
+    public int Count => _rules.Length;
+
+    /// <summary>The loaded rules in file order, for the API and the CLI.</summary>
+    public IReadOnlyList<RuleSummary> Rules { get; }
 
     /// <summary>The rules whose matchers select <paramref name="alert"/>, with resolved targets and plans.</summary>
-    public IReadOnlyList<RuleMatch> Match(AlertReceived alert)
+    /// <remarks>Rules that select the alert but cannot resolve a target are left out: use <see cref="Evaluate"/> to see them.</remarks>
+    public IReadOnlyList<RuleMatch> Match(AlertReceived alert) => Evaluate(alert).Matches;
+
+    /// <summary>
+    /// Every rule that selects <paramref name="alert"/>, in file order: as a <see cref="RuleMatch"/>
+    /// when its target and plan resolve, otherwise as an <see cref="UnresolvedMatch"/> saying why.
+    /// </summary>
+    public RuleEvaluation Evaluate(AlertReceived alert)
     {
         ArgumentNullException.ThrowIfNull(alert);
-        return _none;
+        var alertName = alert.Labels.TryGetValue(AlertNameLabel, out var value) ? value : string.Empty;
+        var pinned = _byAlertName.TryGetValue(alertName, out var bucket) ? bucket : [];
+
+        List<RuleMatch>? matches = null;
+        List<UnresolvedMatch>? unresolved = null;
+        int p = 0, f = 0;
+        while (p < pinned.Length || f < _fallback.Length)
+        {
+            // Merge the two ordinal-sorted lists so results keep file order.
+            var rule = f >= _fallback.Length || (p < pinned.Length && pinned[p].Ordinal < _fallback[f].Ordinal) ? pinned[p++] : _fallback[f++];
+            if (!rule.Selects(alert))
+            {
+                continue;
+            }
+
+            if (alert.Status == AlertStatus.Resolved && rule.HasDestructiveSteps)
+            {
+                // The loader rejects such rules; this keeps the guarantee even if that check is ever loosened.
+                (unresolved ??= []).Add(new UnresolvedMatch(rule.Name, rule.Location.File, "a resolved alert never starts destructive steps"));
+                continue;
+            }
+
+            if (PlanRenderer.TryResolve(rule, alert, _topologies, out var match, out var reason))
+            {
+                (matches ??= []).Add(match);
+            }
+            else
+            {
+                (unresolved ??= []).Add(new UnresolvedMatch(rule.Name, rule.Location.File, reason));
+            }
+        }
+
+        return matches is null && unresolved is null
+            ? RuleEvaluation.None
+            : new RuleEvaluation(matches ?? (IReadOnlyList<RuleMatch>)[], unresolved ?? (IReadOnlyList<UnresolvedMatch>)[]);
     }
+
+    private static RuleSummary Summarize(CompiledRule rule) => new(
+        rule.Name,
+        rule.Description,
+        rule.Location.File,
+        rule.Location.Line,
+        rule.Status,
+        [.. rule.Matchers.Select(m => m.ToString())],
+        rule.Target.Kind,
+        [.. rule.Steps.Select(s => s.Action.Name)],
+        rule.Severity);
 }

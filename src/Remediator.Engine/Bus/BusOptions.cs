@@ -1,0 +1,18 @@
+namespace Remediator.Engine.Bus;
+
+/// <summary>The message bus (section <c>Remediator:Bus</c>).</summary>
+public sealed class BusOptions
+{
+    public const string SectionName = "Remediator:Bus";
+
+    /// <summary>Default <see cref="BusTransport.InMemory"/>.</summary>
+    public BusTransport Transport { get; set; } = BusTransport.InMemory;
+
+    public RabbitMqBusOptions RabbitMq { get; set; } = new();
+
+    /// <summary>
+    /// How long the webhook waits for the broker to confirm its alerts before answering 503.
+    /// Default 5 s: well inside Alertmanager's 10 s webhook timeout.
+    /// </summary>
+    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(5);
+}

@@ -1,0 +1,120 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Remediator.Engine.Alerts;
+using Remediator.Engine.Bus;
+using Remediator.Engine.Remediations;
+using Remediator.Engine.Rules;
+using Remediator.Intake;
+
+namespace Remediator.Engine;
+
+public static class EngineHostingExtensions
+{
+    /// <summary>
+    /// The MassTransit bus (in-memory or RabbitMQ per <c>Remediator:Bus:Transport</c>), the engine's
+    /// consumers, and the intake's <see cref="IAlertPublisher"/>. Call after
+    /// <see cref="AddRemediatorRules"/> so the rules are loaded before the bus starts consuming.
+    /// </summary>
+    public static IHostApplicationBuilder AddRemediatorBus(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var section = builder.Configuration.GetSection(BusOptions.SectionName);
+        builder.Services.AddOptions<BusOptions>().Bind(section).ValidateOnStart();
+        builder.Services.AddOptions<DeduplicationOptions>().Bind(builder.Configuration.GetSection(DeduplicationOptions.SectionName));
+        builder.Services.AddRemediatorEngineCore();
+        builder.Services.TryAddScoped<IAlertPublisher, BusAlertPublisher>();
+
+        // The transport decides which registrations exist, so it is read now rather than from
+        // the options at runtime.
+        var transport = ReadTransport(section);
+        builder.Services.AddMassTransit(bus =>
+        {
+            bus.SetKebabCaseEndpointNameFormatter();
+            bus.AddRemediatorConsumers();
+            if (transport == BusTransport.RabbitMq)
+            {
+                bus.UsingRabbitMq((context, rabbit) =>
+                {
+                    var settings = context.GetRequiredService<IOptions<BusOptions>>().Value;
+                    rabbit.Host(settings.RabbitMq.Url!, host => host.PublisherConfirmation = true);
+
+                    // Queues and exchanges survive a broker restart; messages are published persistent.
+                    rabbit.Durable = true;
+                    rabbit.AutoDelete = false;
+                    rabbit.ConfigureEndpoints(context);
+                });
+            }
+            else
+            {
+                bus.UsingInMemory((context, memory) => memory.ConfigureEndpoints(context));
+            }
+        });
+        return builder;
+    }
+
+    /// <summary>
+    /// The rule set provider (loads at startup, watches the files) and the alert matcher over it.
+    /// </summary>
+    public static IHostApplicationBuilder AddRemediatorRules(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<RulesOptions>()
+            .Bind(builder.Configuration.GetSection(RulesOptions.SectionName))
+            .ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RulesOptions>, RulesOptionsValidator>());
+        builder.Services.AddRemediatorEngineCore();
+        builder.Services.TryAddSingleton<IRuleSetLoader, RuleFileLoader>();
+        builder.Services.TryAddSingleton<RuleSetProvider>();
+        builder.Services.TryAddSingleton<IRuleSetProvider>(provider => provider.GetRequiredService<RuleSetProvider>());
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<RuleSetProvider>());
+        builder.Services.TryAddSingleton<IAlertMatcher, RuleSetAlertMatcher>();
+        return builder;
+    }
+
+    /// <summary>The engine's consumers with their definitions; shared by the real bus and test harnesses.</summary>
+    public static IBusRegistrationConfigurator AddRemediatorConsumers(this IBusRegistrationConfigurator bus)
+    {
+        ArgumentNullException.ThrowIfNull(bus);
+        bus.AddConsumer<AlertReceivedConsumer, AlertReceivedConsumerDefinition>();
+        bus.AddConsumer<RemediationRequestedConsumer, RemediationRequestedConsumerDefinition>();
+        return bus;
+    }
+
+    /// <summary>
+    /// What the consumers need besides rules: de-duplication, the remediation log, metrics and
+    /// time. Options keep their documented defaults unless bound elsewhere.
+    /// </summary>
+    public static IServiceCollection AddRemediatorEngineCore(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<DeduplicationOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DeduplicationOptions>, DeduplicationOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BusOptions>, BusOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<RemediatorMetrics>();
+        services.TryAddSingleton<IAlertDeduplicator, InMemoryAlertDeduplicator>();
+        services.TryAddSingleton<IRemediationLog, InMemoryRemediationLog>();
+        return services;
+    }
+
+    private static BusTransport ReadTransport(IConfigurationSection section)
+    {
+        var configured = section[nameof(BusOptions.Transport)];
+        if (string.IsNullOrWhiteSpace(configured))
+        {
+            return BusTransport.InMemory;
+        }
+
+        return Enum.TryParse<BusTransport>(configured, ignoreCase: true, out var transport) && Enum.IsDefined(transport)
+            ? transport
+            : throw new OptionsValidationException(
+                BusOptions.SectionName,
+                typeof(BusOptions),
+                [$"{BusOptions.SectionName}:Transport must be InMemory or RabbitMq (got '{configured}')."]);
+    }
+}

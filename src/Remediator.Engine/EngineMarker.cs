@@ -1,1 +1,0 @@
-namespace Remediator.Engine; internal static class EngineMarker;

@@ -1,0 +1,278 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Remediator.Contracts;
+
+namespace Remediator.Intake;
+
+/// <summary>
+/// Parses and strictly validates an Alertmanager webhook payload (version 4). The first problem
+/// wins and is named by its JSON path, so Alertmanager's operator sees exactly what to fix.
+/// Unknown members (<c>notification_reason</c>, <c>routeLabels</c>, ...) are ignored: Alertmanager
+/// adds fields over time and a newer Alertmanager must not be rejected.
+/// </summary>
+public static partial class AlertmanagerPayloadParser
+{
+    /// <summary>The only payload version Alertmanager has shipped since 0.8.</summary>
+    public const string SupportedVersion = "4";
+
+    /// <summary>Alertmanager's payload is three levels deep; anything much deeper is not one.</summary>
+    private const int MaxDepth = 16;
+
+    public static PayloadParseResult Parse(ReadOnlyMemory<byte> utf8Json)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(utf8Json, new JsonDocumentOptions { MaxDepth = MaxDepth });
+        }
+        catch (JsonException ex)
+        {
+            return PayloadParseResult.Invalid(new PayloadError("$", $"is not valid JSON ({ex.Message})"));
+        }
+
+        using (document)
+        {
+            try
+            {
+                return PayloadParseResult.Valid(ReadNotification(document.RootElement));
+            }
+            catch (InvalidPayloadException ex)
+            {
+                return PayloadParseResult.Invalid(ex.Error);
+            }
+        }
+    }
+
+    private static AlertmanagerNotification ReadNotification(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw Invalid("$", $"must be a JSON object, not {Describe(root.ValueKind)}");
+        }
+
+        // The version comes first: a different version means a different schema, and
+        // complaining about its other fields would mislead.
+        var version = RequiredString(root, "version", "version");
+        if (version != SupportedVersion)
+        {
+            throw Invalid("version", $"must be \"{SupportedVersion}\" (Alertmanager webhook payload version 4), not \"{version}\"");
+        }
+
+        var receiver = RequiredString(root, "receiver", "receiver");
+        var status = RequiredStatus(root, "status", "status");
+        var groupKey = RequiredString(root, "groupKey", "groupKey");
+        var groupLabels = OptionalStringMap(root, "groupLabels", "groupLabels");
+        var commonLabels = OptionalStringMap(root, "commonLabels", "commonLabels");
+        var commonAnnotations = OptionalStringMap(root, "commonAnnotations", "commonAnnotations");
+        var externalUrl = OptionalString(root, "externalURL", "externalURL");
+        var truncatedAlerts = OptionalCount(root, "truncatedAlerts", "truncatedAlerts");
+
+        if (!root.TryGetProperty("alerts", out var alertsElement) || alertsElement.ValueKind == JsonValueKind.Null)
+        {
+            throw Invalid("alerts", "is required");
+        }
+
+        if (alertsElement.ValueKind != JsonValueKind.Array)
+        {
+            throw Invalid("alerts", $"must be an array, not {Describe(alertsElement.ValueKind)}");
+        }
+
+        if (alertsElement.GetArrayLength() == 0)
+        {
+            throw Invalid("alerts", "must contain at least one alert");
+        }
+
+        var alerts = new List<AlertmanagerAlert>(alertsElement.GetArrayLength());
+        var index = 0;
+        foreach (var alertElement in alertsElement.EnumerateArray())
+        {
+            alerts.Add(ReadAlert(alertElement, $"alerts[{index}]"));
+            index++;
+        }
+
+        return new AlertmanagerNotification
+        {
+            Version = version,
+            Receiver = receiver,
+            Status = status,
+            Alerts = alerts,
+            GroupLabels = groupLabels,
+            CommonLabels = commonLabels,
+            CommonAnnotations = commonAnnotations,
+            ExternalUrl = externalUrl,
+            GroupKey = groupKey,
+            TruncatedAlerts = truncatedAlerts,
+        };
+    }
+
+    private static AlertmanagerAlert ReadAlert(JsonElement element, string path)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            throw Invalid(path, $"must be a JSON object, not {Describe(element.ValueKind)}");
+        }
+
+        var fingerprint = RequiredString(element, "fingerprint", $"{path}.fingerprint");
+        var status = RequiredStatus(element, "status", $"{path}.status");
+        var labels = RequiredStringMap(element, "labels", $"{path}.labels");
+        var annotations = OptionalStringMap(element, "annotations", $"{path}.annotations");
+        var startsAt = RequiredTimestamp(element, "startsAt", $"{path}.startsAt")
+            ?? throw Invalid($"{path}.startsAt", "must not be Alertmanager's zero time: every alert has a start");
+        var endsAt = OptionalTimestamp(element, "endsAt", $"{path}.endsAt");
+        var generatorUrl = OptionalString(element, "generatorURL", $"{path}.generatorURL");
+
+        if (endsAt is { } end && end < startsAt)
+        {
+            throw Invalid($"{path}.endsAt", "must not be earlier than startsAt");
+        }
+
+        return new AlertmanagerAlert
+        {
+            Fingerprint = fingerprint,
+            Status = status,
+            Labels = labels,
+            Annotations = annotations,
+            StartsAt = startsAt,
+            EndsAt = endsAt,
+            GeneratorUrl = generatorUrl,
+        };
+    }
+
+    private static string RequiredString(JsonElement parent, string name, string path)
+    {
+        var value = OptionalString(parent, name, path) ?? throw Invalid(path, "is required");
+        return value.Length == 0 ? throw Invalid(path, "must not be empty") : value;
+    }
+
+    private static string? OptionalString(JsonElement parent, string name, string path)
+    {
+        if (!parent.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return element.ValueKind == JsonValueKind.String
+            ? element.GetString()
+            : throw Invalid(path, $"must be a string, not {Describe(element.ValueKind)}");
+    }
+
+    private static AlertStatus RequiredStatus(JsonElement parent, string name, string path) =>
+        RequiredString(parent, name, path) switch
+        {
+            "firing" => AlertStatus.Firing,
+            "resolved" => AlertStatus.Resolved,
+            var other => throw Invalid(path, $"must be \"firing\" or \"resolved\", not \"{other}\""),
+        };
+
+    private static int OptionalCount(JsonElement parent, string name, string path)
+    {
+        if (!parent.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            return 0;
+        }
+
+        if (element.ValueKind != JsonValueKind.Number)
+        {
+            throw Invalid(path, $"must be a number, not {Describe(element.ValueKind)}");
+        }
+
+        return element.TryGetInt32(out var count) && count >= 0
+            ? count
+            : throw Invalid(path, "must be a non-negative whole number");
+    }
+
+    private static Dictionary<string, string> RequiredStringMap(JsonElement parent, string name, string path)
+    {
+        if (!parent.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            throw Invalid(path, "is required");
+        }
+
+        return ReadStringMap(element, path);
+    }
+
+    private static Dictionary<string, string> OptionalStringMap(JsonElement parent, string name, string path) =>
+        parent.TryGetProperty(name, out var element) && element.ValueKind != JsonValueKind.Null
+            ? ReadStringMap(element, path)
+            : new Dictionary<string, string>(StringComparer.Ordinal);
+
+    private static Dictionary<string, string> ReadStringMap(JsonElement element, string path)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            throw Invalid(path, $"must be an object of strings, not {Describe(element.ValueKind)}");
+        }
+
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var property in element.EnumerateObject())
+        {
+            if (property.Value.ValueKind != JsonValueKind.String)
+            {
+                throw Invalid(MemberPath(path, property.Name), $"must be a string, not {Describe(property.Value.ValueKind)}");
+            }
+
+            map[property.Name] = property.Value.GetString()!;
+        }
+
+        return map;
+    }
+
+    /// <returns>The instant, or null for Alertmanager's zero time.</returns>
+    private static DateTimeOffset? RequiredTimestamp(JsonElement parent, string name, string path) =>
+        ReadTimestamp(RequiredString(parent, name, path), path);
+
+    private static DateTimeOffset? OptionalTimestamp(JsonElement parent, string name, string path) =>
+        OptionalString(parent, name, path) is { } text ? ReadTimestamp(text, path) : null;
+
+    private static DateTimeOffset? ReadTimestamp(string text, string path)
+    {
+        // Go's time.Time marshals as RFC 3339 with up to nine fractional digits; .NET keeps seven
+        // (100 ns ticks), so the rest is dropped rather than rejected.
+        var match = Rfc3339().Match(text);
+        if (!match.Success)
+        {
+            throw Invalid(path, $"must be an RFC 3339 timestamp with a time zone (e.g. 2024-05-01T12:00:00Z), not \"{text}\"");
+        }
+
+        var fraction = match.Groups["fraction"].Value;
+        var normalized = string.Concat(
+            match.Groups["datetime"].Value,
+            fraction.Length > 8 ? fraction[..8] : fraction,
+            match.Groups["zone"].Value);
+        if (!DateTimeOffset.TryParse(normalized, CultureInfo.InvariantCulture, DateTimeStyles.None, out var value))
+        {
+            throw Invalid(path, $"is not a valid date and time: \"{text}\"");
+        }
+
+        return value == DateTimeOffset.MinValue ? null : value;
+    }
+
+    private static string MemberPath(string path, string member) =>
+        IdentifierLike().IsMatch(member) ? $"{path}.{member}" : $"{path}[{JsonSerializer.Serialize(member)}]";
+
+    private static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Null => "null",
+        _ => kind.ToString(),
+    };
+
+    private static InvalidPayloadException Invalid(string field, string message) => new(new PayloadError(field, message));
+
+    [GeneratedRegex(@"^(?<datetime>\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2})(?<fraction>\.\d{1,9})?(?<zone>[Zz]|[+-]\d{2}:\d{2})$", RegexOptions.CultureInvariant)]
+    private static partial Regex Rfc3339();
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex IdentifierLike();
+
+    /// <summary>Carries the first problem out of the recursive descent; never leaves this class.</summary>
+    private sealed class InvalidPayloadException(PayloadError error) : Exception(error.ToString())
+    {
+        public PayloadError Error { get; } = error;
+    }
+}

@@ -1,0 +1,124 @@
+using System.Buffers;
+using System.Globalization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Remediator.Intake;
+
+/// <summary>
+/// <c>POST /api/v1/alerts</c>: Alertmanager's webhook receiver. 202 only after the broker confirmed
+/// every alert; any status Alertmanager treats as retryable (5xx) when the bus cannot take them,
+/// and 4xx (which Alertmanager does not retry) only for requests that can never succeed.
+/// </summary>
+public static class AlertsEndpoints
+{
+    public const string Route = "/api/v1/alerts";
+
+    private const string LoggerCategory = "Remediator.Intake.AlertsEndpoints";
+    private const int ReadChunkBytes = 16 * 1024;
+
+    public static IEndpointRouteBuilder MapAlertsEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost(Route, PostAlertsAsync)
+            .WithName("PostAlerts")
+            .WithSummary("Receive an Alertmanager webhook notification (payload version 4).");
+        return endpoints;
+    }
+
+    public static async Task<Results<Accepted<AlertsAccepted>, ProblemHttpResult>> PostAlertsAsync(
+        HttpContext httpContext,
+        WebhookAuthenticator authenticator,
+        IOptions<WebhookOptions> options,
+        IAlertPublisher publisher,
+        TimeProvider timeProvider,
+        ILoggerFactory loggerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(httpContext);
+        ArgumentNullException.ThrowIfNull(authenticator);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(publisher);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+
+        var logger = loggerFactory.CreateLogger(LoggerCategory);
+        var request = httpContext.Request;
+        var settings = options.Value;
+
+        // Credentials are checked before the body is read so an unauthenticated sender cannot
+        // make the service buffer anything. The header value itself is never logged.
+        if (!authenticator.IsAuthorized(request.Headers.Authorization.ToString()))
+        {
+            logger.LogWarning("Rejected webhook from {RemoteIp}: missing or invalid credentials", httpContext.Connection.RemoteIpAddress);
+            httpContext.Response.Headers.WWWAuthenticate = authenticator.Challenges.ToArray();
+            return WebhookProblems.Unauthorized();
+        }
+
+        var body = await ReadBodyAsync(request, settings.MaxBodyBytes, httpContext.RequestAborted);
+        if (body is not { } payload)
+        {
+            logger.LogWarning("Rejected webhook: body larger than {MaxBodyBytes} bytes", settings.MaxBodyBytes);
+            return WebhookProblems.PayloadTooLarge(settings.MaxBodyBytes);
+        }
+
+        // Everything is validated before anything is published: a half-published group would be
+        // re-sent in full by Alertmanager anyway, and a 400 must mean "nothing happened".
+        var parsed = AlertmanagerPayloadParser.Parse(payload);
+        if (!parsed.IsValid)
+        {
+            logger.LogWarning("Rejected webhook payload: {Field} {Problem}", parsed.Error.Field, parsed.Error.Message);
+            return WebhookProblems.InvalidPayload(parsed.Error);
+        }
+
+        var notification = parsed.Notification;
+        var alerts = notification.ToAlertsReceived(timeProvider.GetUtcNow());
+        try
+        {
+            await publisher.PublishAsync(alerts, httpContext.RequestAborted);
+        }
+        catch (AlertPublishException ex)
+        {
+            logger.LogError(ex, "Could not hand {AlertCount} alerts of group {GroupKey} to the bus; answering 503 so Alertmanager retries", alerts.Count, notification.GroupKey);
+            httpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(settings.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            return WebhookProblems.BusUnavailable();
+        }
+
+        logger.LogInformation(
+            "Accepted {AlertCount} alerts ({Status}) from receiver {Receiver}, group {GroupKey}",
+            alerts.Count,
+            notification.Status,
+            notification.Receiver,
+            notification.GroupKey);
+        return TypedResults.Accepted((string?)null, new AlertsAccepted(alerts.Count));
+    }
+
+    /// <returns>The body, or null when it exceeds <paramref name="maxBytes"/>.</returns>
+    private static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
+    {
+        // Content-Length lets an honest oversized request be refused without reading it; chunked
+        // bodies have none, so the bytes are also counted as they arrive.
+        if (request.ContentLength > maxBytes)
+        {
+            return null;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(request.ContentLength ?? ReadChunkBytes, maxBytes) + 1);
+        while (true)
+        {
+            var read = await request.Body.ReadAsync(buffer.GetMemory(ReadChunkBytes), cancellationToken);
+            if (read == 0)
+            {
+                return buffer.WrittenMemory;
+            }
+
+            buffer.Advance(read);
+            if (buffer.WrittenCount > maxBytes)
+            {
+                return null;
+            }
+        }
+    }
+}

@@ -1,0 +1,26 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Remediator.Intake;
+
+public static class IntakeHostingExtensions
+{
+    /// <summary>
+    /// The webhook's options (validated at startup) and authenticator. An <see cref="IAlertPublisher"/>
+    /// must come from elsewhere (the engine's bus).
+    /// </summary>
+    public static IHostApplicationBuilder AddRemediatorIntake(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<WebhookOptions>()
+            .Bind(builder.Configuration.GetSection(WebhookOptions.SectionName))
+            .ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>());
+        builder.Services.TryAddSingleton<WebhookAuthenticator>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddProblemDetails();
+        return builder;
+    }
+}

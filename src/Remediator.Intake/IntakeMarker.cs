@@ -1,1 +1,0 @@
-namespace Remediator.Intake; internal static class IntakeMarker;

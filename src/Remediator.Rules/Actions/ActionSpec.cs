@@ -1,0 +1,40 @@
+using Remediator.Contracts;
+
+namespace Remediator.Rules.Actions;
+
+/// <summary>A catalog action: its parameters, the target kinds it acts on, and whether it changes the cluster.</summary>
+public sealed class ActionSpec
+{
+    internal ActionSpec(string name, string description, IReadOnlyList<TargetKind> targetKinds, IReadOnlyList<ParameterSpec> parameters)
+    {
+        Name = name;
+        Description = description;
+        TargetKinds = targetKinds;
+        Parameters = parameters;
+    }
+
+    public string Name { get; }
+
+    public string Description { get; }
+
+    public IReadOnlyList<TargetKind> TargetKinds { get; }
+
+    public IReadOnlyList<ParameterSpec> Parameters { get; }
+
+    /// <summary>True when every use changes the cluster. <c>http</c> is destructive only for methods other than GET/HEAD: see <see cref="IsDestructive"/>.</summary>
+    public bool AlwaysDestructive { get; init; } = true;
+
+    /// <summary>The step timeout when neither the step nor the file's defaults set one.</summary>
+    public TimeSpan? DefaultTimeout { get; init; }
+
+    /// <summary>Cross-parameter checks (exclusive or paired parameters, bounds, mode-specific target kinds).</summary>
+    internal Action<ActionCheck>? Validate { get; init; }
+
+    internal Func<IReadOnlyDictionary<string, string>, bool>? DestructiveWhen { get; init; }
+
+    public ParameterSpec? FindParameter(string name) => Parameters.FirstOrDefault(p => p.Name == name);
+
+    /// <summary>Whether a step with these canonical parameters changes the cluster.</summary>
+    public bool IsDestructive(IReadOnlyDictionary<string, string> parameters) =>
+        DestructiveWhen?.Invoke(parameters) ?? AlwaysDestructive;
+}

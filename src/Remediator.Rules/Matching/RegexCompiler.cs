@@ -1,0 +1,128 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Remediator.Rules.Matching;
+
+/// <summary>
+/// Compiles matcher regexes the way Alertmanager reads them: fully anchored, and limited to
+/// what Go's RE2 engine accepts, so a rule that lints here also means the same in Alertmanager.
+/// </summary>
+internal static class RegexCompiler
+{
+    public static Regex? Compile(string pattern, out MatcherError? error)
+    {
+        error = FindUnsupportedConstruct(pattern) ?? CheckSyntax(pattern);
+        if (error is not null)
+        {
+            return null;
+        }
+
+        try
+        {
+            // NonBacktracking: RE2's linear-time semantics, so no rule can stall matching.
+            return new Regex($@"\A(?:{pattern})\z", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking, LabelMatcher.RegexTimeout);
+        }
+        catch (NotSupportedException ex)
+        {
+            error = new MatcherError(0, $"regex construct not supported: {ex.Message}", "Alertmanager uses Go's RE2 syntax: no lookaround or backreferences");
+            return null;
+        }
+    }
+
+    private static MatcherError? CheckSyntax(string pattern)
+    {
+        try
+        {
+            _ = new Regex(pattern, RegexOptions.CultureInvariant);
+            return null;
+        }
+        catch (RegexParseException ex)
+        {
+            return new MatcherError(Math.Clamp(ex.Offset - 1, 0, Math.Max(pattern.Length - 1, 0)), $"invalid regex: {Humanize(ex.Error)}", "check brackets, parentheses and escapes");
+        }
+    }
+
+    private static MatcherError? FindUnsupportedConstruct(string pattern)
+    {
+        var inClass = false;
+        for (var i = 0; i < pattern.Length; i++)
+        {
+            var c = pattern[i];
+            if (c == '\\' && i + 1 < pattern.Length)
+            {
+                var next = pattern[i + 1];
+                if (!inClass && (next is >= '1' and <= '9' || next == 'k'))
+                {
+                    return Unsupported(i, "backreference");
+                }
+
+                i++;
+                continue;
+            }
+
+            if (inClass)
+            {
+                inClass = c != ']';
+                continue;
+            }
+
+            if (c == '[')
+            {
+                inClass = true;
+                // A ']' right after '[' or '[^' is a literal member, not the end of the class.
+                if (i + 1 < pattern.Length && pattern[i + 1] == '^')
+                {
+                    i++;
+                }
+
+                if (i + 1 < pattern.Length && pattern[i + 1] == ']')
+                {
+                    i++;
+                }
+
+                continue;
+            }
+
+            if (c == '(' && i + 2 < pattern.Length && pattern[i + 1] == '?')
+            {
+                var rest = pattern.AsSpan(i + 2);
+                if (rest.StartsWith("=") || rest.StartsWith("!") || rest.StartsWith("<=") || rest.StartsWith("<!"))
+                {
+                    return Unsupported(i, "lookaround");
+                }
+
+                if (rest.StartsWith(">"))
+                {
+                    return Unsupported(i, "atomic group");
+                }
+
+                if (rest.StartsWith("("))
+                {
+                    return Unsupported(i, "conditional group");
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static MatcherError Unsupported(int offset, string construct) =>
+        new(offset, $"regex {construct} is not supported", "Alertmanager uses Go's RE2 syntax: no lookaround, backreferences, atomic or conditional groups");
+
+    private static string Humanize(RegexParseError error)
+    {
+        var name = error.ToString();
+        var builder = new StringBuilder(name.Length + 8);
+        foreach (var c in name)
+        {
+            if (char.IsUpper(c) && builder.Length > 0)
+            {
+                builder.Append(' ');
+            }
+
+            builder.Append(char.ToLowerInvariant(c));
+        }
+
+        return builder.ToString();
+    }
+}

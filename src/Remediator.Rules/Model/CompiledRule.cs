@@ -1,0 +1,61 @@
+using Remediator.Contracts;
+using Remediator.Rules.Matching;
+
+namespace Remediator.Rules.Model;
+
+/// <summary>A rule ready to evaluate; immutable and shared between threads.</summary>
+internal sealed class CompiledRule
+{
+    public required string Name { get; init; }
+
+    public string? Description { get; init; }
+
+    public required SourceLocation Location { get; init; }
+
+    /// <summary>Position in load order (file order, then order in the file); results come back in this order.</summary>
+    public int Ordinal { get; set; }
+
+    public required IReadOnlyList<LabelMatcher> Matchers { get; init; }
+
+    public required RuleStatus Status { get; init; }
+
+    public required TargetSpec Target { get; init; }
+
+    public required IReadOnlyList<StepSpec> Steps { get; init; }
+
+    public VerifySpec? Verify { get; init; }
+
+    public required IReadOnlyList<RungSpec> Ladder { get; init; }
+
+    public required string Severity { get; init; }
+
+    public string? Escalation { get; init; }
+
+    public required SafetyPolicy Safety { get; init; }
+
+    /// <summary>The plan, built once at load, when nothing in it depends on the alert.</summary>
+    public RemediationPlan? ConstantPlan { get; set; }
+
+    /// <summary>The targets, built once at load, when they are plain names with no templates.</summary>
+    public IReadOnlyList<RemediationTarget>? ConstantTargets { get; set; }
+
+    public bool HasDestructiveSteps => Steps.Any(s => s.Destructive) || Ladder.Any(r => r.Steps.Any(s => s.Destructive));
+
+    public bool Selects(AlertReceived alert)
+    {
+        if (alert.Status == AlertStatus.Firing ? Status == RuleStatus.Resolved : Status == RuleStatus.Firing)
+        {
+            return false;
+        }
+
+        foreach (var matcher in Matchers)
+        {
+            if (!matcher.Matches(alert.Labels))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,78 @@
+using System.CommandLine;
+using Remediator.Hosting;
+
+namespace Remediator.Cli;
+
+/// <summary>The command-line surface: <c>rules lint</c>, <c>rules test</c>, and <c>run</c> (the default).</summary>
+public static class RemediatorCommandLine
+{
+    /// <summary>Where the rules are looked for when no path is given, as in <c>Remediator:Rules:Path</c>.</summary>
+    public const string DefaultRulesPath = "rules";
+
+    public static RootCommand Create()
+    {
+        var root = new RootCommand("Remediator: alert-driven automated remediation for Kubernetes.")
+        {
+            // Host arguments (--urls, --environment, Remediator:...=...) pass through to ASP.NET Core.
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        root.SetAction(RunEngineAsync);
+
+        var run = new Command("run", "Run the engine: webhook, API, rules and bus consumers (the default).")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        run.SetAction(RunEngineAsync);
+        root.Subcommands.Add(run);
+
+        var rules = new Command("rules", "Check rule files.");
+        rules.Subcommands.Add(CreateLint());
+        rules.Subcommands.Add(CreateTest());
+        root.Subcommands.Add(rules);
+        return root;
+    }
+
+    private static Task<int> RunEngineAsync(ParseResult parseResult, CancellationToken cancellationToken) =>
+        RemediatorWebHost.RunAsync([.. parseResult.UnmatchedTokens], parseResult.InvocationConfiguration.Error, cancellationToken);
+
+    private static Command CreateLint()
+    {
+        var paths = new Argument<string[]>("paths")
+        {
+            Description = "Rule directories or files (default: rules).",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var lint = new Command("lint", "Validate rule files; prints every error as file:line:column and exits 1 if there are any.") { paths };
+        lint.SetAction(parseResult =>
+        {
+            var given = parseResult.GetValue(paths) ?? [];
+            return RulesLintCommand.Run(given.Length > 0 ? given : [DefaultRulesPath], parseResult.InvocationConfiguration.Output);
+        });
+        return lint;
+    }
+
+    private static Command CreateTest()
+    {
+        var alert = new Option<FileInfo>("--alert")
+        {
+            Description = "An Alertmanager webhook payload (JSON, version 4).",
+            Required = true,
+        };
+        var rulesPath = new Option<string>("--rules")
+        {
+            Description = "The rule directory or file (default: rules).",
+            DefaultValueFactory = _ => DefaultRulesPath,
+        };
+        var test = new Command("test", "Show which rules match an alert payload and what they would do; exits 0 if any rule matched, 1 if none, 2 for bad input.")
+        {
+            alert,
+            rulesPath,
+        };
+        test.SetAction(parseResult => RulesTestCommand.Run(
+            parseResult.GetRequiredValue(alert),
+            parseResult.GetRequiredValue(rulesPath),
+            TimeProvider.System,
+            parseResult.InvocationConfiguration.Output));
+        return test;
+    }
+}

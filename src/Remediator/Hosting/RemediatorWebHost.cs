@@ -1,0 +1,99 @@
+using Microsoft.Extensions.Options;
+using Remediator.Api;
+using Remediator.Engine;
+using Remediator.Engine.Rules;
+using Remediator.Intake;
+
+namespace Remediator.Hosting;
+
+/// <summary>The engine as a web service: webhook, API, health, bus consumers and rule watching.</summary>
+public static class RemediatorWebHost
+{
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = ContentRootIsConfigured(args) ? null : AppContext.BaseDirectory,
+        });
+        builder.AddRemediatorLogging();
+        builder.UseRemediatorDefaultUrl();
+        builder.AddRemediatorJson();
+        builder.AddRemediatorIntake();
+
+        // Rules before the bus: hosted services start in registration order, and no alert may be
+        // consumed before the rules are in force.
+        builder.AddRemediatorRules();
+        builder.AddRemediatorBus();
+        builder.Services.AddHealthChecks().AddCheck<RulesHealthCheck>("rules");
+
+        var app = builder.Build();
+        app.MapAlertsEndpoints();
+        app.MapRemediationsEndpoints();
+        app.MapRulesEndpoints();
+        app.MapHealthChecks("/healthz");
+        return app;
+    }
+
+    /// <summary>
+    /// The content root defaults to the application's directory, where appsettings.json is, not
+    /// the current directory: <c>dotnet run --project src/Remediator</c> from the repository root
+    /// must still find its settings (the rules are looked up in the current directory first).
+    /// </summary>
+    private static bool ContentRootIsConfigured(string[] args) =>
+        args.Any(arg => arg.StartsWith("--contentRoot", StringComparison.OrdinalIgnoreCase))
+        || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("ASPNETCORE_CONTENTROOT"))
+        || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DOTNET_CONTENTROOT"));
+
+    /// <returns>The process exit code: 0 after a clean shutdown, 1 when the configuration or the rules are invalid.</returns>
+    public static async Task<int> RunAsync(string[] args, TextWriter error, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        try
+        {
+            var app = Build(args);
+
+            // Validated up front so every invalid setting is reported together, before starting
+            // the bus can trip over one of them.
+            app.Services.GetService<IStartupValidator>()?.Validate();
+
+            // Loaded here, before the host starts, so invalid rules end the process with the
+            // list of errors instead of a host start-up failure and its stack trace.
+            var rules = app.Services.GetRequiredService<RuleSetProvider>();
+            var startup = rules.LoadAtStartup();
+            if (!startup.Succeeded)
+            {
+                await error.WriteLineAsync($"remediator: refusing to start, the rules in {rules.RulesPath} have {startup.Errors.Count} errors:");
+                foreach (var diagnostic in startup.Errors)
+                {
+                    await error.WriteLineAsync(diagnostic.ToString());
+                }
+
+                return 1;
+            }
+
+            await app.RunAsync(cancellationToken);
+            return 0;
+        }
+        catch (OptionsValidationException ex)
+        {
+            await WriteConfigurationErrorsAsync(error, [ex]);
+            return 1;
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.All(inner => inner is OptionsValidationException))
+        {
+            // Start-up validation reports every invalid section at once.
+            await WriteConfigurationErrorsAsync(error, ex.InnerExceptions.Cast<OptionsValidationException>());
+            return 1;
+        }
+    }
+
+    private static async Task WriteConfigurationErrorsAsync(TextWriter error, IEnumerable<OptionsValidationException> exceptions)
+    {
+        await error.WriteLineAsync("remediator: refusing to start, the configuration is invalid:");
+        foreach (var failure in exceptions.SelectMany(exception => exception.Failures))
+        {
+            await error.WriteLineAsync($"  {failure}");
+        }
+    }
+}

@@ -1,1 +1,0 @@
-namespace Remediator.Engine.Tests; public class PlaceholderTests { [Fact] public void Builds() => true.ShouldBeTrue(); }

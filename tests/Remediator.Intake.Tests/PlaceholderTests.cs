@@ -1,1 +1,0 @@
-namespace Remediator.Intake.Tests; public class PlaceholderTests { [Fact] public void Builds() => true.ShouldBeTrue(); }

@@ -1,1 +1,0 @@
-namespace Remediator.Rules.Tests; public class PlaceholderTests { [Fact] public void Builds() => true.ShouldBeTrue(); }
