@@ -1,24 +1,28 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Xunit.Abstractions;
 
 namespace Remediator.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// A real Alertmanager (Debian's prometheus-alertmanager) of the test's own: its config, storage
 /// and port are fresh, its only receiver is the engine's webhook, and it notifies at once
-/// (group_wait 0s, group_interval 1s) so tests need not wait for Alertmanager's batching.
+/// (group_wait 0s, group_interval 1s) so tests need not wait for Alertmanager's batching. Its
+/// log goes to the test's output when it is disposed (xunit shows it for failed tests).
 /// </summary>
 public sealed class AlertmanagerInstance : IAsyncDisposable
 {
     public const string ReceiverName = "remediator";
 
     private readonly ChildProcess _process;
+    private readonly ITestOutputHelper _testOutput;
     private readonly HttpClient _http;
 
-    private AlertmanagerInstance(ChildProcess process, Uri baseUrl, string configFile)
+    private AlertmanagerInstance(ChildProcess process, ITestOutputHelper testOutput, Uri baseUrl, string configFile)
     {
         _process = process;
+        _testOutput = testOutput;
         BaseUrl = baseUrl;
         ConfigFile = configFile;
         _http = new HttpClient { BaseAddress = baseUrl };
@@ -48,7 +52,7 @@ public sealed class AlertmanagerInstance : IAsyncDisposable
         """;
 
     /// <summary>Starts an Alertmanager under <paramref name="workDirectory"/> and waits until it is ready.</summary>
-    public static async Task<AlertmanagerInstance> StartAsync(string workDirectory, Uri webhookUrl, string bearerToken)
+    public static async Task<AlertmanagerInstance> StartAsync(string workDirectory, Uri webhookUrl, string bearerToken, ITestOutputHelper testOutput)
     {
         var directory = Directory.CreateDirectory(Path.Combine(workDirectory, "alertmanager")).FullName;
         var configFile = Path.Combine(directory, "alertmanager.yml");
@@ -68,7 +72,7 @@ public sealed class AlertmanagerInstance : IAsyncDisposable
             },
         };
         var process = ChildProcess.Start("alertmanager", startInfo);
-        var instance = new AlertmanagerInstance(process, new Uri($"http://127.0.0.1:{port}/"), configFile);
+        var instance = new AlertmanagerInstance(process, testOutput, new Uri($"http://127.0.0.1:{port}/"), configFile);
         try
         {
             await Eventually.TrueAsync(instance.IsReadyAsync, "Alertmanager to be ready", diagnostics: process.Describe);
@@ -111,6 +115,7 @@ public sealed class AlertmanagerInstance : IAsyncDisposable
     {
         _http.Dispose();
         await _process.DisposeAsync();
+        _testOutput.WriteLine(Describe());
     }
 
     private async Task<bool> IsReadyAsync()

@@ -53,7 +53,7 @@ public abstract class ServersTest(ServersFixture servers, ITestOutputHelper outp
     protected async Task<AlertmanagerInstance> StartAlertmanagerAsync(EngineProcess engine)
     {
         ArgumentNullException.ThrowIfNull(engine);
-        return Track(await AlertmanagerInstance.StartAsync(WorkDirectory, engine.WebhookUrl, BearerToken));
+        return Track(await AlertmanagerInstance.StartAsync(WorkDirectory, engine.WebhookUrl, BearerToken, Output));
     }
 
     /// <summary>A database of this test's own.</summary>
