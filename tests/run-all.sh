@@ -27,11 +27,12 @@ set -e
 echo
 echo "================================ test summary ================================"
 # The console logger prints, per test project: "Test run for <dll>", "Test Run Successful." or
-# "Test Run Failed.", then "Total tests: N" and "Passed: / Failed: / Skipped: N" (zeros omitted).
+# "Test Run Failed.", then "Total tests: N" and "Passed: / Failed: / Skipped: N" (zeros omitted);
+# a project without tests prints "No test is available in <dll>" instead.
 awk '
   function flush() {
     if (project == "") return
-    printf "%-8s %-36s total %4d  passed %4d  failed %4d  skipped %4d\n", outcome, project, t, p, f, s
+    printf "%-9s %-36s total %4d  passed %4d  failed %4d  skipped %4d\n", outcome, project, t, p, f, s
     total += t; passed += p; failed += f; skipped += s
     project = ""
   }
@@ -40,6 +41,7 @@ awk '
     project = $4; sub(/.*\//, "", project); sub(/\.dll$/, "", project)
     outcome = "NO-RESULT"; t = p = f = s = 0
   }
+  /^No test is available in / { outcome = "NO-TESTS" }
   /^Test Run Successful\./ { outcome = "PASSED" }
   /^Test Run (Failed|Aborted)\./ { outcome = "FAILED" }
   /^Total tests: / { t = $3 }

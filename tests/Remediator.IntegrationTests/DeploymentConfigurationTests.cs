@@ -29,6 +29,20 @@ public sealed partial class DeploymentConfigurationTests
     }
 
     [Fact]
+    public void Every_file_and_directory_compose_mounts_from_the_repository_exists()
+    {
+        var sources = _services.Values.Cast<Dictionary<object, object>>()
+            .Where(service => service.ContainsKey("volumes"))
+            .SelectMany(service => Sequence(service, "volumes").Cast<string>())
+            .Select(volume => volume.Split(':')[0])
+            .Where(source => source.StartsWith("./", StringComparison.Ordinal))
+            .ToList();
+
+        sources.ShouldNotBeEmpty();
+        sources.Where(source => !Path.Exists(RepositoryLayout.PathOf(source[2..]))).ShouldBeEmpty();
+    }
+
+    [Fact]
     public void The_engine_reaches_RabbitMQ_with_the_user_password_and_virtual_host_RabbitMQ_creates()
     {
         var rabbitmq = Mapping(Service("rabbitmq"), "environment");
