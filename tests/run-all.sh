@@ -13,7 +13,10 @@ mkdir -p TestResults
 log=TestResults/run-all.log
 
 echo "[tests] building Remediator.sln"
-dotnet build Remediator.sln --nologo -v:q -clp:ErrorsOnly
+if ! dotnet build Remediator.sln --nologo -v:q -clp:ErrorsOnly; then
+  echo "RESULT: FAILED (the build failed; errors above)"
+  exit 1
+fi
 
 # One test project at a time (-m:1): the integration tests stop and start the shared RabbitMQ,
 # which must not pull the broker from under another project's tests; it also keeps each

@@ -19,6 +19,7 @@ public sealed class BrokerOutageTests(ServersFixture servers, ITestOutputHelper 
         {
             using var direct = await engine.PostWebhookAsync(TestAlert.ToWebhookJson([TestAlert.ServiceNotResponding("account-service")]));
             direct.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable, await direct.Content.ReadAsStringAsync());
+            direct.Headers.RetryAfter.ShouldNotBeNull();
 
             // Alertmanager's own attempt fails the same way, which is what makes it retry.
             await alertmanager.PostAlertsAsync(retried);

@@ -108,11 +108,7 @@ public sealed partial class DeploymentConfigurationTests
     [Fact]
     public async Task Amtool_accepts_every_complete_configuration_in_docs_alertmanager_md()
     {
-        // Complete configurations are the ```yaml blocks whose first line is "# alertmanager.yml".
-        var blocks = YamlBlock().Matches(await File.ReadAllTextAsync(RepositoryLayout.PathOf("docs", "alertmanager.md")))
-            .Select(match => match.Groups["body"].Value)
-            .Where(body => body.StartsWith("# alertmanager.yml", StringComparison.Ordinal))
-            .ToList();
+        var blocks = DocumentedConfigurations();
         blocks.ShouldNotBeEmpty();
 
         var directory = Directory.CreateTempSubdirectory("remediator-amtool-");
@@ -130,6 +126,37 @@ public sealed partial class DeploymentConfigurationTests
             directory.Delete(recursive: true);
         }
     }
+
+    [Fact]
+    public async Task The_paging_example_in_docs_alertmanager_md_sends_remediable_alerts_to_the_engine_and_on_call()
+    {
+        var paging = DocumentedConfigurations().Single(body => body.Contains("receiver: on-call", StringComparison.Ordinal));
+        var directory = Directory.CreateTempSubdirectory("remediator-amtool-");
+        try
+        {
+            var file = Path.Combine(directory.FullName, "paging.yml");
+            await File.WriteAllTextAsync(file, paging);
+
+            (await RoutesAsync(file, "namespace=petclinic", "alertname=ServiceDown")).ShouldBe("remediator,on-call");
+            (await RoutesAsync(file, "namespace=kube-system", "alertname=KubeletDown")).ShouldBe("on-call");
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    private static async Task<string> RoutesAsync(string file, params string[] labels) =>
+        (await CommandLine.RunCheckedAsync("amtool", ["config", "routes", "test", $"--config.file={file}", .. labels]))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .First(line => !line.StartsWith("Warning:", StringComparison.Ordinal));
+
+    /// <summary>The complete configurations in docs/alertmanager.md: the ```yaml blocks whose first line is "# alertmanager.yml".</summary>
+    private static List<string> DocumentedConfigurations() =>
+        YamlBlock().Matches(File.ReadAllText(RepositoryLayout.PathOf("docs", "alertmanager.md")))
+            .Select(match => match.Groups["body"].Value)
+            .Where(body => body.StartsWith("# alertmanager.yml", StringComparison.Ordinal))
+            .ToList();
 
     private static async Task CheckWithAmtoolAsync(string file)
     {
