@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Remediator.Rules.Loading;
 using Remediator.Rules.Model;
 using YamlDotNet.RepresentationModel;
@@ -59,10 +60,11 @@ public static class RuleLoader
         ArgumentNullException.ThrowIfNull(sources);
         var diagnostics = new List<RuleDiagnostic>();
         var readers = new List<(FileContext File, RuleFileReader Reader)>();
+        var regexes = new Dictionary<string, Regex>(StringComparer.Ordinal);
         foreach (var source in sources)
         {
             var file = new FileContext(source.Path, source.Text, diagnostics);
-            var reader = new RuleFileReader(file);
+            var reader = new RuleFileReader(file, regexes);
             reader.Read(source.Text);
             readers.Add((file, reader));
         }

@@ -11,7 +11,7 @@ using YamlDotNet.RepresentationModel;
 namespace Remediator.Rules.Loading;
 
 /// <summary>Reads one rule file into compiled rules and topologies, reporting every problem it finds.</summary>
-internal sealed partial class RuleFileReader(FileContext file)
+internal sealed partial class RuleFileReader(FileContext file, Dictionary<string, Regex> regexes)
 {
     private static readonly string[] _topKeys = ["defaults", "topology", "rules"];
     private static readonly string[] _safetyKeys = ["severity", "escalation", "cooldown", "max-attempts", "attempt-window", "dry-run", "require-approval", "allowed-namespaces", "step-timeout"];
@@ -295,7 +295,7 @@ internal sealed partial class RuleFileReader(FileContext file)
             }
 
             sawAny = true;
-            var parsed = MatcherParser.Parse(scalar.Value!, out var errors);
+            var parsed = MatcherParser.Parse(scalar.Value!, out var errors, regexes);
             foreach (var error in errors)
             {
                 file.ErrorAt(scalar, error.Offset, $"bad matcher: {error.Message}", error.Hint);

@@ -9,7 +9,7 @@ namespace Remediator.Rules.Matching;
 /// </summary>
 public sealed partial class LabelMatcher
 {
-    /// <summary>Bounds the time one regex evaluation may take; the engine runs regexes non-backtracking, so this is a backstop.</summary>
+    /// <summary>Bounds the time one regex evaluation may take; RE2-only syntax keeps patterns linear in practice, so this is a backstop.</summary>
     public static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(250);
 
     private readonly Regex? _regex;
@@ -41,10 +41,13 @@ public sealed partial class LabelMatcher
     public static LabelMatcher NotEqual(string name, string value) => new(name, MatchType.NotEqual, value, null);
 
     /// <summary>Compiles a regex matcher; <paramref name="error"/> locates a bad regex as an offset into <paramref name="pattern"/>.</summary>
-    public static LabelMatcher? Regex(string name, string pattern, bool negate, out MatcherError? error)
+    public static LabelMatcher? Regex(string name, string pattern, bool negate, out MatcherError? error) =>
+        Regex(name, pattern, negate, out error, null);
+
+    internal static LabelMatcher? Regex(string name, string pattern, bool negate, out MatcherError? error, Dictionary<string, Regex>? cache)
     {
         // Anchored with \A and \z rather than ^ and $: .NET's $ also matches before a final newline, Go's does not.
-        var regex = RegexCompiler.Compile(pattern, out error);
+        var regex = RegexCompiler.Compile(pattern, out error, cache);
         if (regex is null)
         {
             return null;
