@@ -264,7 +264,7 @@ internal sealed partial class RuleFileReader(FileContext file, Dictionary<string
             Name = nameNode.Value!,
             Description = map["description"] is YamlScalarNode description ? description.Value : null,
             Location = Locate(nameNode),
-            Matchers = matchers,
+            Matchers = [.. matchers],
             Status = status,
             Target = target,
             Steps = steps,

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -14,12 +15,17 @@ public sealed partial class LabelMatcher
 
     private readonly Regex? _regex;
 
-    private LabelMatcher(string name, MatchType type, string value, Regex? regex)
+    // A regex that is only a list of plain names ("a|b|c") is matched by set lookup: same result, a
+    // fraction of the cost, and the shape most Alertmanager-style rules use.
+    private readonly FrozenSet<string>? _alternatives;
+
+    private LabelMatcher(string name, MatchType type, string value, Regex? regex, FrozenSet<string>? alternatives = null)
     {
         Name = name;
         Type = type;
         Value = value;
         _regex = regex;
+        _alternatives = alternatives;
     }
 
     public string Name { get; }
@@ -53,8 +59,11 @@ public sealed partial class LabelMatcher
             return null;
         }
 
-        var literals = LiteralAlternation().IsMatch(pattern) && !negate ? pattern.Split('|') : [];
-        return new LabelMatcher(name, negate ? MatchType.NotRegexp : MatchType.Regexp, pattern, regex) { LiteralValues = literals };
+        var alternatives = LiteralAlternation().IsMatch(pattern) ? pattern.Split('|').ToFrozenSet(StringComparer.Ordinal) : null;
+        return new LabelMatcher(name, negate ? MatchType.NotRegexp : MatchType.Regexp, pattern, regex, alternatives)
+        {
+            LiteralValues = alternatives is not null && !negate ? pattern.Split('|') : [],
+        };
     }
 
     public bool Matches(IReadOnlyDictionary<string, string> labels)
@@ -64,8 +73,8 @@ public sealed partial class LabelMatcher
         {
             MatchType.Equal => string.Equals(value, Value, StringComparison.Ordinal),
             MatchType.NotEqual => !string.Equals(value, Value, StringComparison.Ordinal),
-            MatchType.Regexp => _regex!.IsMatch(value),
-            _ => !_regex!.IsMatch(value),
+            MatchType.Regexp => _alternatives?.Contains(value) ?? _regex!.IsMatch(value),
+            _ => !(_alternatives?.Contains(value) ?? _regex!.IsMatch(value)),
         };
     }
 
