@@ -99,15 +99,15 @@ public static class RuleLoader
         var first = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
         foreach (var (file, reader) in readers)
         {
-            foreach (var rule in reader.Rules)
+            foreach (var (name, location) in reader.RuleNames)
             {
-                if (first.TryGetValue(rule.Name, out var earlier))
+                if (first.TryGetValue(name, out var earlier))
                 {
-                    file.Error(rule.Location.Line, rule.Location.Column, $"duplicate rule name '{rule.Name}', first defined at {earlier}", "rule names must be unique across all rule files");
+                    file.Error(location.Line, location.Column, $"duplicate rule name '{name}', first defined at {earlier}", "rule names must be unique across all rule files");
                 }
                 else
                 {
-                    first[rule.Name] = rule.Location;
+                    first[name] = location;
                 }
             }
         }

@@ -36,6 +36,9 @@ internal sealed partial class RuleFileReader(FileContext file, Dictionary<string
 
     public List<TopologySpec> Topologies { get; } = [];
 
+    /// <summary>Every rule name with where it was written, including rules that failed to compile, for the duplicate check.</summary>
+    public List<(string Name, SourceLocation Location)> RuleNames { get; } = [];
+
     /// <summary>Literal <c>dependents-of</c> service names, checked against every file's topology once all are read.</summary>
     public List<(YamlScalarNode Node, string Service)> DependentsOfReferences { get; } = [];
 
@@ -208,6 +211,11 @@ internal sealed partial class RuleFileReader(FileContext file, Dictionary<string
         }
 
         var nameNode = map.Required(file, "name", "name: my-rule") is { } nameValue ? YamlRead.Scalar(file, nameValue, "name") : null;
+        if (nameNode is not null)
+        {
+            RuleNames.Add((nameNode.Value!, Locate(nameNode)));
+        }
+
         if (nameNode is not null && !RuleName().IsMatch(nameNode.Value!))
         {
             file.Error(nameNode, $"rule name '{nameNode.Value}' is not valid", "use lower-case letters, digits and '-', starting and ending with a letter or digit");
@@ -314,7 +322,8 @@ internal sealed partial class RuleFileReader(FileContext file, Dictionary<string
 
     private TargetSpec? ReadTarget(YamlNode node, IReadOnlyList<string> allowedNamespaces)
     {
-        var errorsBefore = file.ErrorCount;
+        // A target with errors still yields its kind, so the steps are checked against it; the
+        // rule itself is dropped by the caller because errors were reported.
         if (YamlMap.Read(file, node, "target", _targetKeys) is not { } map)
         {
             return null;
@@ -364,7 +373,7 @@ internal sealed partial class RuleFileReader(FileContext file, Dictionary<string
             DependentsOfReferences.Add((dependentsNode, dependentsOf.Source));
         }
 
-        return file.ErrorCount > errorsBefore ? null : new TargetSpec(kind, ns, name, selector, dependentsOf);
+        return kindText is null ? null : new TargetSpec(kind, ns, name, selector, dependentsOf);
     }
 
     private List<StepSpec> ReadSteps(YamlNode? node, string key, TargetSpec? ruleTarget, TimeSpan stepTimeout, IReadOnlyList<string> allowedNamespaces)
