@@ -9,24 +9,34 @@ namespace Remediator.Rules.Matching;
 /// </summary>
 internal static class RegexCompiler
 {
-    public static Regex? Compile(string pattern, out MatcherError? error)
+    /// <summary>
+    /// Compiles <paramref name="pattern"/> anchored as <c>\A(?:pattern)\z</c>; <paramref name="cache"/>
+    /// shares one instance between every rule of a load that uses the same pattern.
+    /// </summary>
+    public static Regex? Compile(string pattern, out MatcherError? error, Dictionary<string, Regex>? cache = null)
     {
+        error = null;
+        if (cache is not null && cache.TryGetValue(pattern, out var cached))
+        {
+            return cached;
+        }
+
+        // The bare pattern is checked first: wrapped, "a)(b" would parse as a different regex.
         error = FindUnsupportedConstruct(pattern) ?? CheckSyntax(pattern);
         if (error is not null)
         {
             return null;
         }
 
-        try
+        // The interpreter, not RegexOptions.Compiled: thousands of rules must load in well under a
+        // second. RE2-only syntax keeps patterns simple; the timeout bounds any pathological one.
+        var regex = new Regex($@"\A(?:{pattern})\z", RegexOptions.CultureInvariant, LabelMatcher.RegexTimeout);
+        if (cache is not null)
         {
-            // NonBacktracking: RE2's linear-time semantics, so no rule can stall matching.
-            return new Regex($@"\A(?:{pattern})\z", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking, LabelMatcher.RegexTimeout);
+            cache[pattern] = regex;
         }
-        catch (NotSupportedException ex)
-        {
-            error = new MatcherError(0, $"regex construct not supported: {ex.Message}", "Alertmanager uses Go's RE2 syntax: no lookaround or backreferences");
-            return null;
-        }
+
+        return regex;
     }
 
     private static MatcherError? CheckSyntax(string pattern)
