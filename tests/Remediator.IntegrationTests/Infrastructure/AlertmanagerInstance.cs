@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Xunit.Abstractions;
+
+namespace Remediator.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// A real Alertmanager (Debian's prometheus-alertmanager) of the test's own: its config, storage
+/// and port are fresh, its only receiver is the engine's webhook, and it notifies at once
+/// (group_wait 0s, group_interval 1s) so tests need not wait for Alertmanager's batching. Its
+/// log goes to the test's output when it is disposed (xunit shows it for failed tests).
+/// </summary>
+public sealed class AlertmanagerInstance : IAsyncDisposable
+{
+    public const string ReceiverName = "remediator";
+
+    private readonly ChildProcess _process;
+    private readonly ITestOutputHelper _testOutput;
+    private readonly HttpClient _http;
+
+    private AlertmanagerInstance(ChildProcess process, ITestOutputHelper testOutput, Uri baseUrl, string configFile)
+    {
+        _process = process;
+        _testOutput = testOutput;
+        BaseUrl = baseUrl;
+        ConfigFile = configFile;
+        _http = new HttpClient { BaseAddress = baseUrl };
+    }
+
+    public Uri BaseUrl { get; }
+
+    public string ConfigFile { get; }
+
+    /// <summary>The Alertmanager configuration the tests run, pointing at <paramref name="webhookUrl"/>.</summary>
+    public static string Configuration(Uri webhookUrl, string bearerToken) => $"""
+        route:
+          receiver: {ReceiverName}
+          group_by: [alertname, namespace, service]
+          group_wait: 0s
+          group_interval: 1s
+          repeat_interval: 24h
+        receivers:
+          - name: {ReceiverName}
+            webhook_configs:
+              - url: {webhookUrl}
+                send_resolved: true
+                http_config:
+                  authorization:
+                    type: Bearer
+                    credentials: {bearerToken}
+        """;
+
+    /// <summary>Starts an Alertmanager under <paramref name="workDirectory"/> and waits until it is ready.</summary>
+    public static async Task<AlertmanagerInstance> StartAsync(string workDirectory, Uri webhookUrl, string bearerToken, ITestOutputHelper testOutput)
+    {
+        var directory = Directory.CreateDirectory(Path.Combine(workDirectory, "alertmanager")).FullName;
+        var configFile = Path.Combine(directory, "alertmanager.yml");
+        await File.WriteAllTextAsync(configFile, Configuration(webhookUrl, bearerToken));
+        var port = FreePort.Next();
+
+        var startInfo = new ProcessStartInfo("prometheus-alertmanager")
+        {
+            ArgumentList =
+            {
+                $"--config.file={configFile}",
+                $"--storage.path={Directory.CreateDirectory(Path.Combine(directory, "data")).FullName}",
+                // Empty: no gossip cluster, so no second port and no peers to wait for.
+                "--cluster.listen-address=",
+                $"--web.listen-address=127.0.0.1:{port}",
+                "--log.level=debug",
+            },
+        };
+        var process = ChildProcess.Start("alertmanager", startInfo);
+        var instance = new AlertmanagerInstance(process, testOutput, new Uri($"http://127.0.0.1:{port}/"), configFile);
+        try
+        {
+            await Eventually.TrueAsync(instance.IsReadyAsync, "Alertmanager to be ready", diagnostics: process.Describe);
+        }
+        catch
+        {
+            await instance.DisposeAsync();
+            throw;
+        }
+
+        return instance;
+    }
+
+    /// <summary>Posts alerts as Prometheus would (<c>POST /api/v2/alerts</c>).</summary>
+    public async Task PostAlertsAsync(params TestAlert[] alerts)
+    {
+        using var content = new StringContent(TestAlert.ToAlertmanagerApiJson(alerts), Encoding.UTF8, "application/json");
+        using var response = await _http.PostAsync("api/v2/alerts", content);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException(
+                $"Alertmanager refused the alerts: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}{Environment.NewLine}{Describe()}");
+        }
+    }
+
+    /// <summary>How many webhook notifications failed so far (Alertmanager's own counter); each failure is retried.</summary>
+    public async Task<double> FailedWebhookNotificationsAsync()
+    {
+        var metrics = await _http.GetStringAsync("metrics");
+        return metrics
+            .Split('\n')
+            .Where(line => line.StartsWith("alertmanager_notifications_failed_total{", StringComparison.Ordinal)
+                && line.Contains("integration=\"webhook\"", StringComparison.Ordinal))
+            .Sum(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+    }
+
+    public string Describe() => _process.Describe();
+
+    public async ValueTask DisposeAsync()
+    {
+        _http.Dispose();
+        await _process.DisposeAsync();
+        _testOutput.WriteLine(Describe());
+    }
+
+    private async Task<bool> IsReadyAsync()
+    {
+        if (_process.HasExited)
+        {
+            throw new InvalidOperationException($"Alertmanager exited while starting.{Environment.NewLine}{Describe()}");
+        }
+
+        try
+        {
+            using var response = await _http.GetAsync("-/ready");
+            return response.IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,84 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace Remediator.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// A server the test started (the engine, an Alertmanager): its stdout and stderr are kept so a
+/// failure can show them, and disposing kills it with everything it spawned.
+/// </summary>
+public sealed class ChildProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
+    private string? _endState;
+
+    private ChildProcess(string name, Process process)
+    {
+        Name = name;
+        _process = process;
+    }
+
+    public string Name { get; }
+
+    public bool HasExited => _endState is not null || _process.HasExited;
+
+    /// <summary>Every line the process wrote so far, stdout and stderr interleaved as they arrived.</summary>
+    public string Output => string.Join(Environment.NewLine, _output);
+
+    public static ChildProcess Start(string name, ProcessStartInfo startInfo)
+    {
+        ArgumentNullException.ThrowIfNull(startInfo);
+        startInfo.RedirectStandardOutput = true;
+        startInfo.RedirectStandardError = true;
+        startInfo.RedirectStandardInput = true;
+        startInfo.UseShellExecute = false;
+
+        var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
+        var child = new ChildProcess(name, process);
+        process.OutputDataReceived += (_, e) => child.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => child.Append(e.Data);
+        if (!process.Start())
+        {
+            throw new InvalidOperationException($"Could not start {name}: {startInfo.FileName} {string.Join(' ', startInfo.ArgumentList)}");
+        }
+
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return child;
+    }
+
+    /// <summary>The output, headed by the process's name and state, for failure messages.</summary>
+    public string Describe()
+    {
+        var state = _endState ?? (_process.HasExited ? $"exited with {_process.ExitCode}" : "running");
+        return $"----- {Name} ({state}) output -----{Environment.NewLine}{Output}{Environment.NewLine}----- end of {Name} output -----";
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_endState is not null)
+        {
+            return;
+        }
+
+        var exitedByItself = _process.HasExited;
+        if (!exitedByItself)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        // Drains the output readers too, so Output is complete once this returns.
+        await _process.WaitForExitAsync();
+        _endState = exitedByItself ? $"exited with {_process.ExitCode}" : "stopped by the test";
+        _process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is not null)
+        {
+            _output.Enqueue(line);
+        }
+    }
+}

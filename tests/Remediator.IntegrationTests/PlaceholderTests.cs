@@ -1,1 +1,0 @@
-namespace Remediator.IntegrationTests; public class PlaceholderTests { [Fact] public void Builds() => true.ShouldBeTrue(); }

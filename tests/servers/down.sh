@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Stops what up.sh started (RabbitMQ, PostgreSQL). Idempotent; leaves the packages installed.
+set -euo pipefail
+here="$(dirname "${BASH_SOURCE[0]}")"
+source "$here/lib.sh"
+
+bash "$here/rabbitmq.sh" stop
+bash "$here/postgres.sh" stop
+log "all servers down"
