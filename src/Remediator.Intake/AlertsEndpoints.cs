@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
@@ -55,6 +56,13 @@ public static class AlertsEndpoints
             logger.LogWarning("Rejected webhook from {RemoteIp}: missing or invalid credentials", httpContext.Connection.RemoteIpAddress);
             httpContext.Response.Headers.WWWAuthenticate = authenticator.Challenges.ToArray();
             return WebhookProblems.Unauthorized();
+        }
+
+        // The limit is enforced here, with a problem response; Kestrel's own (30 MB) would
+        // otherwise cut in first when MaxBodyBytes is set higher, with a bare 413.
+        if (httpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeLimit)
+        {
+            sizeLimit.MaxRequestBodySize = null;
         }
 
         var body = await ReadBodyAsync(request, settings.MaxBodyBytes, httpContext.RequestAborted);

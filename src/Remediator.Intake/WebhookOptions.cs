@@ -19,6 +19,4 @@ public sealed class WebhookOptions
 
     /// <summary>The Retry-After sent with 503 when the bus is unavailable. Default 30 s.</summary>
     public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(30);
-
-    public bool RequiresAuthentication => !string.IsNullOrEmpty(BearerToken) || BasicAuth.IsConfigured;
 }

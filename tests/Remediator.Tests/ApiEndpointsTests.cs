@@ -55,6 +55,20 @@ public sealed class ApiEndpointsTests : IDisposable
         (await fixedResponse.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("lastReload").GetProperty("trigger").GetString().ShouldBe("api");
     }
 
+    [Fact]
+    public async Task Wrong_methods_and_unknown_paths_answer_problem_json()
+    {
+        using var client = _factory.CreateClient();
+
+        using var wrongMethod = await client.GetAsync("/api/v1/alerts");
+        using var unknown = await client.GetAsync("/api/v1/nothing-here");
+
+        wrongMethod.StatusCode.ShouldBe(HttpStatusCode.MethodNotAllowed);
+        wrongMethod.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        unknown.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        unknown.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+    }
+
     private sealed class ScriptedLoader : IRuleSetLoader
     {
         public RuleLoadResult Next { get; set; } = new(RuleSet.Empty, []);

@@ -15,7 +15,7 @@ public sealed class CliTests : IDisposable
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var exitCode = RemediatorCommandLine.Create().Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
+        var exitCode = RemediatorCommandLine.InvokeAsync(args, new InvocationConfiguration { Output = output, Error = error }).GetAwaiter().GetResult();
         return (exitCode, output.ToString() + error);
     }
 
@@ -126,5 +126,22 @@ public sealed class CliTests : IDisposable
 
         exitCode.ShouldBe(2);
         output.ShouldContain("fintech.yaml:10:");
+    }
+
+    [Fact]
+    public void Test_without_an_alert_is_a_usage_error()
+    {
+        var (exitCode, output) = Run("rules", "test", "--rules", RulesDirectory());
+
+        exitCode.ShouldBe(2);
+        output.ShouldContain("--alert");
+    }
+
+    [Fact]
+    public void An_unknown_rules_verb_is_a_usage_error()
+    {
+        var (exitCode, _) = Run("rules", "check");
+
+        exitCode.ShouldBe(2);
     }
 }

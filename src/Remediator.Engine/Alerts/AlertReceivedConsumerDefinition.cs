@@ -4,8 +4,8 @@ namespace Remediator.Engine.Alerts;
 
 /// <summary>
 /// Retries transient failures (a publish that was not confirmed) a few times, spaced out, before
-/// the alert goes to the error queue; bounded concurrency keeps a burst of alerts from
-/// flooding the cluster with parallel remediations.
+/// the alert goes to the error queue. Concurrency is bounded because matching is CPU work on a
+/// small service: an alert storm (hundreds per group) should queue, not starve the webhook.
 /// </summary>
 public sealed class AlertReceivedConsumerDefinition : ConsumerDefinition<AlertReceivedConsumer>
 {

@@ -9,6 +9,31 @@ public static class RemediatorCommandLine
     /// <summary>Where the rules are looked for when no path is given, as in <c>Remediator:Rules:Path</c>.</summary>
     public const string DefaultRulesPath = "rules";
 
+    /// <summary>The exit code for a command line that does not parse (unknown verb, missing option).</summary>
+    public const int UsageError = 2;
+
+    /// <summary>
+    /// Parses and runs <paramref name="args"/>. A command line that does not parse exits with
+    /// <see cref="UsageError"/>, so scripts can tell it from "the rules have errors" (1).
+    /// </summary>
+    public static async Task<int> InvokeAsync(string[] args, InvocationConfiguration configuration, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var parseResult = Create().Parse(args);
+        if (parseResult.Errors.Count == 0)
+        {
+            return await parseResult.InvokeAsync(configuration, cancellationToken);
+        }
+
+        foreach (var error in parseResult.Errors)
+        {
+            await configuration.Error.WriteLineAsync($"remediator: {error.Message}");
+        }
+
+        await configuration.Error.WriteLineAsync("Run 'remediator --help' (or '<command> --help') for usage.");
+        return UsageError;
+    }
+
     public static RootCommand Create()
     {
         var root = new RootCommand("Remediator: alert-driven automated remediation for Kubernetes.")

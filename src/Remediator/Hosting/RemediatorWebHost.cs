@@ -28,6 +28,10 @@ public static class RemediatorWebHost
         builder.Services.AddHealthChecks().AddCheck<RulesHealthCheck>("rules");
 
         var app = builder.Build();
+
+        // Errors outside the endpoints (500, 404, 405) are problem+json too, like the endpoints' own.
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
         app.MapAlertsEndpoints();
         app.MapRemediationsEndpoints();
         app.MapRulesEndpoints();
