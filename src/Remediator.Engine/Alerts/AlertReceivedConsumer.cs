@@ -50,7 +50,20 @@ public sealed class AlertReceivedConsumer(
     {
         var requests = new List<RemediationRequested>();
         var alertName = alert.Labels.GetValueOrDefault("alertname");
-        foreach (var match in matcher.Match(alert))
+        var evaluation = matcher.Evaluate(alert);
+        foreach (var unresolved in evaluation.Unresolved)
+        {
+            metrics.UnresolvedTarget(unresolved.RuleName);
+            logger.LogWarning(
+                "Rule {Rule} ({SourceFile}) selected alert {AlertName} ({Fingerprint}) but cannot remediate it: {Reason}",
+                unresolved.RuleName,
+                unresolved.SourceFile,
+                alertName,
+                alert.Fingerprint,
+                unresolved.Reason);
+        }
+
+        foreach (var match in evaluation.Matches)
         {
             if (alert.Status == AlertStatus.Resolved && IsDestructive(match.Plan))
             {
@@ -68,7 +81,7 @@ public sealed class AlertReceivedConsumer(
             {
                 metrics.UnresolvedTarget(match.RuleName);
                 logger.LogWarning(
-                    "Rule {Rule} ({SourceFile}) matched alert {AlertName} ({Fingerprint}) but no target could be resolved from its labels {Labels}",
+                    "Rule {Rule} ({SourceFile}) matched alert {AlertName} ({Fingerprint}) but selected no target (labels {Labels})",
                     match.RuleName,
                     match.SourceFile,
                     alertName,

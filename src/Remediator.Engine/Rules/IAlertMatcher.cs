@@ -3,8 +3,8 @@ using Remediator.Rules;
 
 namespace Remediator.Engine.Rules;
 
-/// <summary>Which rules select an alert, with their resolved targets and plans.</summary>
+/// <summary>Which rules select an alert: those with resolved targets and plans, and those that could not resolve, with why.</summary>
 public interface IAlertMatcher
 {
-    IReadOnlyList<RuleMatch> Match(AlertReceived alert);
+    RuleEvaluation Evaluate(AlertReceived alert);
 }

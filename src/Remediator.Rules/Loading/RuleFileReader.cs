@@ -45,14 +45,23 @@ internal sealed partial class RuleFileReader(FileContext file)
     public void Read(string text)
     {
         var stream = new YamlStream();
+        var parser = new Parser(new StringReader(text));
         try
         {
-            stream.Load(new StringReader(text));
+            stream.Load(parser);
         }
         catch (YamlException ex)
         {
             // Syntax errors end the parse of this file; the other files are still checked.
             file.Error(ex.Start, $"invalid YAML: {CleanYamlMessage(ex.Message)}", "check indentation, quoting and that every 'key:' is followed by a space");
+            return;
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this (without a location) on some unterminated flow
+            // collections; the last event it parsed is the closest honest location.
+            var at = parser.Current?.End ?? Mark.Empty;
+            file.Error(at, "invalid YAML: this flow collection or quoted value is never closed", "check for a missing ']', '}' or closing quote");
             return;
         }
 
@@ -236,10 +245,11 @@ internal sealed partial class RuleFileReader(FileContext file)
         {
             foreach (var step in steps.Concat(ladder.SelectMany(r => r.Steps)).Where(s => s.Destructive))
             {
+                var stepName = step.Name == step.Action.Name ? $"'{step.Name}'" : $"'{step.Name}' ({step.Action.Name})";
                 file.Error(
                     step.Location.Line,
                     step.Location.Column,
-                    $"rule '{name}' can match resolved alerts (status: {status.ToString().ToLowerInvariant()}) but step '{step.Name}' ({step.Action.Name}) is destructive",
+                    $"rule '{name}' can match resolved alerts (status: {status.ToString().ToLowerInvariant()}) but step {stepName} is destructive",
                     "a resolved alert never starts a destructive action: use status: firing, or only notify, health-check, wait-for-rollout and http GET steps");
             }
         }
@@ -437,7 +447,7 @@ internal sealed partial class RuleFileReader(FileContext file)
             var value = map[spec.Name];
             if (value is null)
             {
-                if (spec.Required)
+                if (spec.Required && !map.Suggested(spec.Name))
                 {
                     file.Error(actionScalar, $"action '{action.Name}' needs parameter '{spec.Name}'", spec.Description);
                 }

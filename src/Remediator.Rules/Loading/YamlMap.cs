@@ -7,11 +7,14 @@ internal sealed class YamlMap
 {
     private readonly List<(string Key, YamlScalarNode KeyNode, YamlNode Value)> _entries;
 
-    private YamlMap(YamlMappingNode node, string what, List<(string, YamlScalarNode, YamlNode)> entries)
+    private readonly HashSet<string> _suggested;
+
+    private YamlMap(YamlMappingNode node, string what, List<(string, YamlScalarNode, YamlNode)> entries, HashSet<string> suggested)
     {
         Node = node;
         What = what;
         _entries = entries;
+        _suggested = suggested;
     }
 
     public YamlMappingNode Node { get; }
@@ -34,6 +37,7 @@ internal sealed class YamlMap
         }
 
         var entries = new List<(string, YamlScalarNode, YamlNode)>();
+        var suggested = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (key, value) in mapping.Children)
         {
             if (key is not YamlScalarNode { Value: { } name } scalar)
@@ -44,14 +48,20 @@ internal sealed class YamlMap
 
             if (!allowed.Contains(name))
             {
-                file.Error(key, $"unknown key '{name}' in {what}", Suggest.Hint(name, allowed, $"allowed keys: {string.Join(", ", allowed)}"));
+                var close = Suggest.Closest(name, allowed);
+                file.Error(key, $"unknown key '{name}' in {what}", close is null ? $"allowed keys: {string.Join(", ", allowed)}" : $"did you mean '{close}'?");
+                if (close is not null)
+                {
+                    suggested.Add(close);
+                }
+
                 continue;
             }
 
             entries.Add((name, scalar, value));
         }
 
-        return new YamlMap(mapping, what, entries);
+        return new YamlMap(mapping, what, entries, suggested);
     }
 
     public YamlNode? this[string key]
@@ -72,10 +82,13 @@ internal sealed class YamlMap
 
     public bool Has(string key) => this[key] is not null;
 
+    /// <summary>True when an unknown key here was reported as a likely typo of <paramref name="key"/>, so its absence needs no second error.</summary>
+    public bool Suggested(string key) => _suggested.Contains(key);
+
     public YamlNode? Required(FileContext file, string key, string? hint = null)
     {
         var value = this[key];
-        if (value is null)
+        if (value is null && !Suggested(key))
         {
             file.Error(Node, $"{What} is missing required key '{key}'", hint);
         }

@@ -38,8 +38,41 @@ internal static class RegexCompiler
         }
         catch (RegexParseException ex)
         {
-            return new MatcherError(Math.Clamp(ex.Offset - 1, 0, Math.Max(pattern.Length - 1, 0)), $"invalid regex: {Humanize(ex.Error)}", "check brackets, parentheses and escapes");
+            // .NET reports unclosed groups and classes at the end of the pattern; point at the opener instead.
+            var offset = ex.Error is RegexParseError.InsufficientClosingParentheses or RegexParseError.UnterminatedBracket
+                ? FindUnclosed(pattern, ex.Error == RegexParseError.UnterminatedBracket)
+                : ex.Offset - 1;
+            return new MatcherError(Math.Clamp(offset, 0, Math.Max(pattern.Length - 1, 0)), $"invalid regex: {Humanize(ex.Error)}", "check brackets, parentheses and escapes");
         }
+    }
+
+    private static int FindUnclosed(string pattern, bool bracket)
+    {
+        var groups = new Stack<int>();
+        var classStart = -1;
+        for (var i = 0; i < pattern.Length; i++)
+        {
+            switch (pattern[i])
+            {
+                case '\\':
+                    i++;
+                    break;
+                case '[' when classStart < 0:
+                    classStart = i;
+                    break;
+                case ']' when classStart >= 0 && i > classStart + 1 && !(i == classStart + 2 && pattern[classStart + 1] == '^'):
+                    classStart = -1;
+                    break;
+                case '(' when classStart < 0:
+                    groups.Push(i);
+                    break;
+                case ')' when classStart < 0 && groups.Count > 0:
+                    groups.Pop();
+                    break;
+            }
+        }
+
+        return bracket ? classStart : groups.Count > 0 ? groups.Peek() : pattern.Length - 1;
     }
 
     private static MatcherError? FindUnsupportedConstruct(string pattern)

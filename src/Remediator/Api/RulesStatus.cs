@@ -4,7 +4,7 @@ using Remediator.Rules;
 namespace Remediator.Api;
 
 /// <summary>The rules in force and how the last (re)load went.</summary>
-public sealed record RulesStatus(string Path, int RuleCount, DateTimeOffset? LoadedAt, RulesReloadView? LastReload)
+public sealed record RulesStatus(string Path, int RuleCount, DateTimeOffset? LoadedAt, RulesReloadView? LastReload, IReadOnlyList<RuleSummary> Rules)
 {
     public static RulesStatus From(IRuleSetProvider provider)
     {
@@ -13,7 +13,8 @@ public sealed record RulesStatus(string Path, int RuleCount, DateTimeOffset? Loa
             provider.RulesPath,
             provider.Current.Count,
             provider.LoadedAt,
-            provider.LastReload is { } last ? RulesReloadView.From(last) : null);
+            provider.LastReload is { } last ? RulesReloadView.From(last) : null,
+            provider.Current.Rules);
     }
 }
 

@@ -12,39 +12,22 @@ public static class RulesLintCommand
     {
         ArgumentNullException.ThrowIfNull(paths);
         ArgumentNullException.ThrowIfNull(output);
-        var diagnostics = new List<RuleDiagnostic>();
-        var existing = new List<string>();
-        foreach (var path in paths)
-        {
-            if (Directory.Exists(path) || File.Exists(path))
-            {
-                existing.Add(path);
-            }
-            else
-            {
-                diagnostics.Add(new RuleDiagnostic(path, 1, 1, "no such file or directory", "pass a rules directory or a .yaml file"));
-            }
-        }
-
-        var result = existing.Count > 0 ? RuleLoader.Load(existing) : null;
-        if (result is not null)
-        {
-            diagnostics.AddRange(result.Diagnostics);
-        }
-
-        foreach (var diagnostic in diagnostics)
+        var result = RuleLoader.Load(paths);
+        foreach (var diagnostic in result.Diagnostics)
         {
             output.WriteLine(diagnostic.ToString());
         }
 
-        var files = CountRuleFiles(existing);
-        if (diagnostics.Count > 0 || result?.RuleSet is null)
+        var files = CountRuleFiles(paths);
+        if (!result.Succeeded)
         {
-            output.WriteLine($"{diagnostics.Count} {Plural(diagnostics.Count, "error")} in {files} rule {Plural(files, "file")}.");
+            var errors = result.Diagnostics.Count;
+            output.WriteLine($"{errors} {Plural(errors, "error")} in {files} rule {Plural(files, "file")}.");
             return Invalid;
         }
 
-        output.WriteLine($"OK: {result.RuleSet.Count} {Plural(result.RuleSet.Count, "rule")} in {files} {Plural(files, "file")}, no errors.");
+        var rules = result.RuleSet!.Count;
+        output.WriteLine($"OK: {rules} {Plural(rules, "rule")} in {files} {Plural(files, "file")}, no errors.");
         return Valid;
     }
 
@@ -53,7 +36,7 @@ public static class RulesLintCommand
     private static int CountRuleFiles(IEnumerable<string> paths) =>
         paths.Sum(path => Directory.Exists(path)
             ? Directory.EnumerateFiles(path).Count(IsRuleFile)
-            : 1);
+            : File.Exists(path) ? 1 : 0);
 
     private static bool IsRuleFile(string path) =>
         path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase);

@@ -34,14 +34,19 @@ public static class RulesTestCommand
             return BadInput;
         }
 
-        if (RulesLintCommand.Run([rulesPath], TextWriter.Null) != RulesLintCommand.Valid)
+        var loaded = RuleLoader.Load([rulesPath]);
+        if (!loaded.Succeeded)
         {
-            output.WriteLine($"The rules in {rulesPath} have errors; run `remediator rules lint {rulesPath}`:");
-            RulesLintCommand.Run([rulesPath], output);
+            output.WriteLine($"The rules in {rulesPath} have errors:");
+            foreach (var diagnostic in loaded.Diagnostics)
+            {
+                output.WriteLine(diagnostic.ToString());
+            }
+
             return BadInput;
         }
 
-        var ruleSet = RuleLoader.Load([rulesPath]).RuleSet!;
+        var ruleSet = loaded.RuleSet!;
         var alerts = parsed.Notification.ToAlertsReceived(timeProvider.GetUtcNow());
         var matchedAlerts = 0;
         var remediations = 0;
@@ -50,15 +55,20 @@ public static class RulesTestCommand
             var alert = alerts[i];
             output.WriteLine($"Alert {i + 1}/{alerts.Count}: {alert.Labels.GetValueOrDefault("alertname", "(no alertname)")} ({Lower(alert.Status)}, fingerprint {alert.Fingerprint})");
             output.WriteLine($"  labels: {FormatMap(alert.Labels)}");
-            var matches = ruleSet.Match(alert);
-            if (matches.Count == 0)
+            var evaluation = ruleSet.Evaluate(alert);
+            foreach (var unresolved in evaluation.Unresolved)
+            {
+                output.WriteLine($"  rule {unresolved.RuleName} ({unresolved.SourceFile}) selects the alert but cannot remediate it: {unresolved.Reason}");
+            }
+
+            if (evaluation.Matches.Count == 0)
             {
                 output.WriteLine("  no rule matched");
                 continue;
             }
 
             matchedAlerts++;
-            foreach (var match in matches)
+            foreach (var match in evaluation.Matches)
             {
                 remediations += Describe(alert, match, output);
             }

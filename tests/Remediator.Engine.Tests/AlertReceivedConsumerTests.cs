@@ -1,0 +1,153 @@
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Remediator.Contracts;
+using Remediator.Engine.Alerts;
+using Remediator.Engine.Remediations;
+using Remediator.Engine.Rules;
+using Remediator.Rules;
+
+namespace Remediator.Engine.Tests;
+
+public sealed class AlertReceivedConsumerTests : IAsyncDisposable
+{
+    private ServiceProvider? _provider;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_provider is not null)
+        {
+            await _provider.DisposeAsync();
+        }
+    }
+
+    private async Task<ITestHarness> StartAsync(IAlertMatcher matcher)
+    {
+        _provider = new ServiceCollection()
+            .AddSingleton(matcher)
+            .AddSingleton<TimeProvider>(new ManualTimeProvider())
+            .AddRemediatorEngineCore()
+            .AddMassTransitTestHarness(bus => bus.AddRemediatorConsumers())
+            .BuildServiceProvider(validateScopes: true);
+        var harness = _provider.GetRequiredService<ITestHarness>();
+        await harness.Start();
+        return harness;
+    }
+
+    private static async Task ConsumedAsync(ITestHarness harness, int count)
+    {
+        var consumed = 0;
+        await foreach (var _ in harness.Consumed.SelectAsync<AlertReceived>())
+        {
+            if (++consumed == count)
+            {
+                return;
+            }
+        }
+
+        consumed.ShouldBe(count, "not every alert was consumed before the harness went idle");
+    }
+
+    [Fact]
+    public async Task Repeated_deliveries_of_one_alert_request_one_remediation()
+    {
+        var harness = await StartAsync(new FakeAlertMatcher(Fixtures.Match("restart-auth", destructive: true, Fixtures.Deployment("auth-service"))));
+        var alert = Fixtures.Alert();
+
+        for (var i = 0; i < 5; i++)
+        {
+            await harness.Bus.Publish(alert with { ReceivedAt = alert.ReceivedAt.AddMinutes(i) });
+        }
+
+        await ConsumedAsync(harness, 5);
+        var requests = harness.Published.Select<RemediationRequested>().ToList();
+        requests.Count.ShouldBe(1);
+        var request = requests[0].Context.Message;
+        request.RuleName.ShouldBe("restart-auth");
+        request.Target.Name.ShouldBe("auth-service");
+        request.Alert.Fingerprint.ShouldBe(alert.Fingerprint);
+        request.RequestId.ShouldBe(RemediationRequestId.For(alert.IdempotencyKey, "restart-auth", request.Target));
+    }
+
+    [Fact]
+    public async Task Each_rule_and_resolved_target_becomes_its_own_request()
+    {
+        var harness = await StartAsync(new FakeAlertMatcher(
+            Fixtures.Match("restart-callers", destructive: true, Fixtures.Deployment("account-service"), Fixtures.Deployment("auth-service")),
+            Fixtures.Match("notify-team", destructive: false, Fixtures.Deployment("payment-service"))));
+
+        await harness.Bus.Publish(Fixtures.Alert());
+
+        await ConsumedAsync(harness, 1);
+        var requests = harness.Published.Select<RemediationRequested>().Select(message => message.Context.Message).ToList();
+        requests.Select(request => $"{request.RuleName} {request.Target.Name}").Order().ShouldBe(
+            ["notify-team payment-service", "restart-callers account-service", "restart-callers auth-service"]);
+        requests.Select(request => request.RequestId).Distinct().Count().ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task A_resolved_alert_never_starts_a_destructive_plan()
+    {
+        var harness = await StartAsync(new FakeAlertMatcher(Fixtures.Match("restart-auth", destructive: true, Fixtures.Deployment("auth-service"))));
+
+        await harness.Bus.Publish(Fixtures.Alert(AlertStatus.Resolved));
+
+        await ConsumedAsync(harness, 1);
+        harness.Published.Select<RemediationRequested>().ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_resolved_alert_with_no_matching_rule_is_consumed_without_requests()
+    {
+        var harness = await StartAsync(new FakeAlertMatcher());
+
+        await harness.Bus.Publish(Fixtures.Alert(AlertStatus.Resolved));
+
+        await ConsumedAsync(harness, 1);
+        harness.Published.Select<RemediationRequested>().ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_match_without_resolved_targets_requests_nothing()
+    {
+        var harness = await StartAsync(new FakeAlertMatcher(Fixtures.Match("restart-auth", destructive: true)));
+
+        await harness.Bus.Publish(Fixtures.Alert());
+
+        await ConsumedAsync(harness, 1);
+        harness.Published.Select<RemediationRequested>().ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Requests_are_recorded_for_the_api_newest_first()
+    {
+        var harness = await StartAsync(new FakeAlertMatcher(Fixtures.Match("restart-auth", destructive: true, Fixtures.Deployment("auth-service"))));
+
+        await harness.Bus.Publish(Fixtures.Alert(fingerprint: "first"));
+        await ConsumedAsync(harness, 1);
+        await harness.Bus.Publish(Fixtures.Alert(fingerprint: "second"));
+        await ConsumedAsync(harness, 2);
+
+        foreach (var fingerprint in new[] { "first", "second" })
+        {
+            (await harness.Consumed.Any<RemediationRequested>(message => message.Context.Message.Alert.Fingerprint == fingerprint)).ShouldBeTrue();
+        }
+
+        var recent = _provider!.GetRequiredService<IRemediationLog>().Recent();
+        recent.Select(request => request.Alert.Fingerprint).ShouldBe(["second", "first"]);
+    }
+
+    [Fact]
+    public async Task A_rule_that_cannot_resolve_its_target_requests_nothing()
+    {
+        var harness = await StartAsync(new FakeAlertMatcher
+        {
+            Unresolved = [new UnresolvedMatch("restart-auth", "rules/test.yaml", "target.name: the alert has no label 'service'")],
+        });
+
+        await harness.Bus.Publish(Fixtures.Alert());
+
+        await ConsumedAsync(harness, 1);
+        harness.Published.Select<RemediationRequested>().ShouldBeEmpty();
+    }
+}

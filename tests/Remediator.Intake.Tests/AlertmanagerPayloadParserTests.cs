@@ -1,0 +1,112 @@
+using System.Text.Json.Nodes;
+using Remediator.Contracts;
+
+namespace Remediator.Intake.Tests;
+
+public class AlertmanagerPayloadParserTests
+{
+    [Fact]
+    public void Parses_a_valid_payload_with_every_field()
+    {
+        var result = AlertmanagerPayloadParser.Parse(Payloads.Bytes(Payloads.Valid()));
+
+        result.IsValid.ShouldBeTrue(result.Error?.ToString());
+        var notification = result.Notification;
+        notification.Version.ShouldBe("4");
+        notification.Receiver.ShouldBe("remediator");
+        notification.Status.ShouldBe(AlertStatus.Firing);
+        notification.GroupLabels["alertname"].ShouldBe("ServiceNotResponding");
+        notification.CommonLabels["namespace"].ShouldBe("fintech-services");
+        notification.ExternalUrl.ShouldBe("http://alertmanager:9093");
+        notification.Alerts.Count.ShouldBe(2);
+
+        var firing = notification.Alerts[0];
+        firing.Fingerprint.ShouldBe(Payloads.Fingerprint);
+        firing.Status.ShouldBe(AlertStatus.Firing);
+        firing.Labels["service"].ShouldBe("auth-service");
+        firing.Annotations["summary"].ShouldBe("auth-service is not responding");
+        firing.GeneratorUrl.ShouldBe("http://prometheus:9090/graph?g0.expr=up");
+
+        var resolved = notification.Alerts[1];
+        resolved.Status.ShouldBe(AlertStatus.Resolved);
+        resolved.StartsAt.ShouldBe(new DateTimeOffset(2026, 11, 21, 8, 0, 0, TimeSpan.Zero));
+        resolved.EndsAt.ShouldBe(new DateTimeOffset(2026, 11, 21, 9, 30, 0, TimeSpan.Zero));
+    }
+
+    [Fact]
+    public void Alertmanagers_zero_end_time_means_no_end()
+    {
+        var result = AlertmanagerPayloadParser.Parse(Payloads.Bytes(Payloads.Valid()));
+
+        result.Notification!.Alerts[0].EndsAt.ShouldBeNull();
+    }
+
+    [Fact]
+    public void Go_nanosecond_timestamps_keep_dotnet_precision()
+    {
+        var result = AlertmanagerPayloadParser.Parse(Payloads.Bytes(Payloads.Valid()));
+
+        result.Notification!.Alerts[0].StartsAt.ShouldBe(new DateTimeOffset(2026, 11, 21, 10, 0, 0, TimeSpan.Zero).AddTicks(1_234_567));
+    }
+
+    [Fact]
+    public void Unknown_fields_from_newer_alertmanagers_are_ignored()
+    {
+        var payload = Payloads.Valid();
+        payload["notification_reason"] = "group_interval";
+        payload["routeLabels"] = new JsonObject { ["team"] = "payments" };
+        payload["alerts"]![0]!["silencedBy"] = new JsonArray();
+        payload["alerts"]![0]!["extra"] = new JsonObject { ["nested"] = 1 };
+
+        var result = AlertmanagerPayloadParser.Parse(Payloads.Bytes(payload));
+
+        result.IsValid.ShouldBeTrue(result.Error?.ToString());
+    }
+
+    [Fact]
+    public void Optional_fields_may_be_absent_or_null()
+    {
+        var payload = Payloads.Valid();
+        payload.Remove("groupLabels");
+        payload["commonLabels"] = null;
+        payload.Remove("commonAnnotations");
+        payload.Remove("externalURL");
+        payload.Remove("truncatedAlerts");
+        var alert = payload["alerts"]![0]!.AsObject();
+        alert.Remove("annotations");
+        alert.Remove("endsAt");
+        alert["generatorURL"] = null;
+
+        var result = AlertmanagerPayloadParser.Parse(Payloads.Bytes(payload));
+
+        result.IsValid.ShouldBeTrue(result.Error?.ToString());
+        result.Notification.CommonLabels.ShouldBeEmpty();
+        result.Notification.Alerts[0].Annotations.ShouldBeEmpty();
+        result.Notification.Alerts[0].EndsAt.ShouldBeNull();
+        result.Notification.Alerts[0].GeneratorUrl.ShouldBeNull();
+    }
+
+    [Theory]
+    [MemberData(nameof(Payloads.BadPayloads), MemberType = typeof(Payloads))]
+    public void A_bad_payload_names_the_first_problem_field(string name, string expectedField)
+    {
+        var result = AlertmanagerPayloadParser.Parse(Payloads.Bad(name));
+
+        result.IsValid.ShouldBeFalse();
+        result.Error.Field.ShouldBe(expectedField);
+        result.Error.Message.ShouldNotBeNullOrWhiteSpace();
+    }
+
+    [Fact]
+    public void The_first_problem_in_document_order_of_alerts_wins()
+    {
+        var payload = Payloads.Valid();
+        payload["alerts"]![1]!.AsObject().Remove("fingerprint");
+        payload["alerts"]![0]!["status"] = "bogus";
+
+        var result = AlertmanagerPayloadParser.Parse(Payloads.Bytes(payload));
+
+        result.Error!.Field.ShouldBe("alerts[0].status");
+        result.Error.Message.ShouldContain("\"firing\" or \"resolved\"");
+    }
+}

@@ -1,0 +1,130 @@
+using System.CommandLine;
+using Remediator.Cli;
+using Remediator.Engine.Tests;
+using Remediator.Intake.Tests;
+
+namespace Remediator.Tests;
+
+public sealed class CliTests : IDisposable
+{
+    private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("remediator-cli-");
+
+    public void Dispose() => _work.Delete(recursive: true);
+
+    private static (int ExitCode, string Output) Run(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exitCode = RemediatorCommandLine.Create().Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
+        return (exitCode, output.ToString() + error);
+    }
+
+    private string RulesDirectory(string ruleFile = RuleFiles.RestartFintechService)
+    {
+        var rules = _work.CreateSubdirectory("rules");
+        File.WriteAllText(Path.Combine(rules.FullName, "fintech.yaml"), ruleFile);
+        return rules.FullName;
+    }
+
+    private string Write(string name, byte[] content)
+    {
+        var path = Path.Combine(_work.FullName, name);
+        File.WriteAllBytes(path, content);
+        return path;
+    }
+
+    [Fact]
+    public void Lint_passes_valid_rules_with_a_summary()
+    {
+        var (exitCode, output) = Run("rules", "lint", RulesDirectory());
+
+        exitCode.ShouldBe(0);
+        output.ShouldBe($"OK: 1 rule in 1 file, no errors.{Environment.NewLine}");
+    }
+
+    [Fact]
+    public void Lint_fails_listing_errors_as_file_line_column()
+    {
+        var rules = RulesDirectory(RuleFiles.UnknownAction);
+
+        var (exitCode, output) = Run("rules", "lint", rules);
+
+        exitCode.ShouldBe(1);
+        output.ShouldContain($"{Path.Combine(rules, "fintech.yaml")}:10:");
+        output.ShouldContain("error: ");
+        output.ShouldContain("reboot");
+        output.TrimEnd().ShouldEndWith("in 1 rule file.");
+    }
+
+    [Fact]
+    public void Lint_fails_for_a_missing_path()
+    {
+        var missing = Path.Combine(_work.FullName, "nope");
+
+        var (exitCode, output) = Run("rules", "lint", missing);
+
+        exitCode.ShouldBe(1);
+        output.ShouldContain($"{missing}:1:1: error: no such file or directory");
+        output.ShouldContain("1 error in 0 rule files.");
+    }
+
+    [Fact]
+    public void Test_shows_the_matching_rule_target_and_plan()
+    {
+        var alert = Write("alert.json", Payloads.Bytes(Payloads.Valid()));
+
+        var (exitCode, output) = Run("rules", "test", "--alert", alert, "--rules", RulesDirectory());
+
+        exitCode.ShouldBe(0);
+        output.ShouldContain("Alert 1/2: ServiceNotResponding (firing, fingerprint a1b2c3d4e5f60718)");
+        output.ShouldContain("rule restart-fintech-service");
+        output.ShouldContain("target: deployment/fintech-services/auth-service");
+        output.ShouldContain("1. restart");
+        output.ShouldContain("Alert 2/2: HighErrorRate");
+        output.ShouldContain("no rule matched");
+        output.ShouldContain("1 of 2 alerts matched; 1 remediation would be requested.");
+    }
+
+    [Fact]
+    public void Test_exits_1_when_no_rule_matches()
+    {
+        var payload = Payloads.Valid();
+        payload["alerts"]!.AsArray().RemoveAt(0);
+        var alert = Write("alert.json", Payloads.Bytes(payload));
+
+        var (exitCode, output) = Run("rules", "test", "--alert", alert, "--rules", RulesDirectory());
+
+        exitCode.ShouldBe(1);
+        output.ShouldContain("0 of 1 alert matched");
+    }
+
+    [Fact]
+    public void Test_exits_2_for_an_invalid_payload_naming_the_field()
+    {
+        var alert = Write("bad.json", Payloads.Bad("missing fingerprint"));
+
+        var (exitCode, output) = Run("rules", "test", "--alert", alert, "--rules", RulesDirectory());
+
+        exitCode.ShouldBe(2);
+        output.ShouldContain("alerts[1].fingerprint is required");
+    }
+
+    [Fact]
+    public void Test_exits_2_for_a_missing_payload_file()
+    {
+        var (exitCode, _) = Run("rules", "test", "--alert", Path.Combine(_work.FullName, "none.json"), "--rules", RulesDirectory());
+
+        exitCode.ShouldBe(2);
+    }
+
+    [Fact]
+    public void Test_exits_2_for_invalid_rules()
+    {
+        var alert = Write("alert.json", Payloads.Bytes(Payloads.Valid()));
+
+        var (exitCode, output) = Run("rules", "test", "--alert", alert, "--rules", RulesDirectory(RuleFiles.UnknownAction));
+
+        exitCode.ShouldBe(2);
+        output.ShouldContain("fintech.yaml:10:");
+    }
+}

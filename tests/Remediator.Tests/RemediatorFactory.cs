@@ -1,0 +1,81 @@
+using MassTransit;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Remediator.Contracts;
+using Remediator.Engine.Bus;
+using Remediator.Engine.Tests;
+using Remediator.Intake;
+
+namespace Remediator.Tests;
+
+/// <summary>
+/// The real host on the in-memory bus with MassTransit's test harness, a temporary rules
+/// directory holding <see cref="RuleFiles.RestartFintechService"/>, and a recorder in front of
+/// the alert publisher.
+/// </summary>
+public class RemediatorFactory : WebApplicationFactory<Program>
+{
+    private readonly DirectoryInfo _rules;
+
+    public RemediatorFactory()
+    {
+        _rules = Directory.CreateTempSubdirectory("remediator-host-rules-");
+        File.WriteAllText(Path.Combine(_rules.FullName, "fintech.yaml"), RuleFiles.RestartFintechService);
+    }
+
+    public string RulesPath => _rules.FullName;
+
+    /// <summary>Every batch the webhook handed to the bus publisher.</summary>
+    public List<IReadOnlyList<AlertReceived>> Published { get; } = [];
+
+    public Dictionary<string, string?> Settings { get; } = [];
+
+    public Action<IServiceCollection> ConfigureServices { get; set; } = _ => { };
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Remediator:Rules:Path", RulesPath);
+        builder.UseSetting("Remediator:Rules:Watch", "false");
+        // Serilog reads a plain MinimumLevel value; WebApplicationFactory passes every parent key as an
+        // empty argument, so a nested Default key would arrive as an empty, invalid level.
+        builder.UseSetting("Serilog:MinimumLevel", "Warning");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddMassTransitTestHarness();
+            services.AddScoped<IAlertPublisher>(provider =>
+                new RecordingAlertPublisher(ActivatorUtilities.CreateInstance<BusAlertPublisher>(provider), Published));
+            ConfigureServices(services);
+        });
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing && _rules.Exists)
+        {
+            _rules.Delete(recursive: true);
+        }
+    }
+
+    private sealed class RecordingAlertPublisher(IAlertPublisher inner, List<IReadOnlyList<AlertReceived>> published) : IAlertPublisher
+    {
+        public async Task PublishAsync(IReadOnlyList<AlertReceived> alerts, CancellationToken cancellationToken)
+        {
+            lock (published)
+            {
+                published.Add(alerts);
+            }
+
+            await inner.PublishAsync(alerts, cancellationToken);
+        }
+    }
+}

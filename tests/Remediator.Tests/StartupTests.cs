@@ -1,0 +1,60 @@
+using Remediator.Hosting;
+
+namespace Remediator.Tests;
+
+/// <summary>
+/// Builds real hosts outside WebApplicationFactory, so it must not overlap with factory tests
+/// (the factory intercepts whichever host is built while it starts one).
+/// </summary>
+[CollectionDefinition(nameof(StartupTests), DisableParallelization = true)]
+public sealed class StartupTestsDefinition;
+
+[Collection(nameof(StartupTests))]
+public sealed class StartupTests : IDisposable
+{
+    private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("remediator-startup-");
+
+    public void Dispose() => _work.Delete(recursive: true);
+
+    private static async Task<(int ExitCode, string Error)> RunAsync(params string[] args)
+    {
+        using var error = new StringWriter();
+        var exitCode = await RemediatorWebHost.RunAsync([.. args, "--Serilog:MinimumLevel=Fatal"], error, CancellationToken.None);
+        return (exitCode, error.ToString());
+    }
+
+    [Fact]
+    public async Task Invalid_rules_stop_the_process_with_the_list_of_errors()
+    {
+        var missing = Path.Combine(_work.FullName, "missing");
+
+        var (exitCode, error) = await RunAsync($"--Remediator:Rules:Path={missing}");
+
+        exitCode.ShouldBe(1);
+        error.ShouldContain("refusing to start");
+        error.ShouldContain($"{missing}:1:1: error: the rules path does not exist");
+        error.ShouldNotContain("   at ");
+    }
+
+    [Fact]
+    public async Task Invalid_settings_stop_the_process_naming_each_setting()
+    {
+        var (exitCode, error) = await RunAsync(
+            $"--Remediator:Rules:Path={_work.FullName}",
+            "--Remediator:Webhook:MaxBodyBytes=0",
+            "--Remediator:Deduplication:Window=-00:01:00");
+
+        exitCode.ShouldBe(1);
+        error.ShouldContain("Remediator:Webhook:MaxBodyBytes must be positive");
+        error.ShouldContain("Remediator:Deduplication:Window must be positive");
+    }
+
+    [Fact]
+    public async Task An_unknown_transport_is_named()
+    {
+        var (exitCode, error) = await RunAsync($"--Remediator:Rules:Path={_work.FullName}", "--Remediator:Bus:Transport=Kafka");
+
+        exitCode.ShouldBe(1);
+        error.ShouldContain("Remediator:Bus:Transport must be InMemory or RabbitMq (got 'Kafka')");
+    }
+}
