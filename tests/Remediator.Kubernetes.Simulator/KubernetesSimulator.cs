@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -32,12 +33,16 @@ public sealed class KubernetesSimulator : IAsyncDisposable
     private readonly HashSet<(string Verb, string Resource)> _denied = [];
     private readonly HttpClient _proxyClient = new() { Timeout = TimeSpan.FromSeconds(30) };
 
-    private KubernetesSimulator(WebApplication app, TimeProvider time)
+    private KubernetesSimulator(WebApplication app, TimeProvider time, SimulatorCertificates? certificates)
     {
         _app = app;
         _time = time;
+        Certificates = certificates;
         Cluster = new ClusterState(time);
     }
+
+    /// <summary>The CA and certificates when started with TLS; null over plain HTTP.</summary>
+    public SimulatorCertificates? Certificates { get; }
 
     public ClusterState Cluster { get; }
 
@@ -60,17 +65,36 @@ public sealed class KubernetesSimulator : IAsyncDisposable
         }
     }
 
-    public static async Task<KubernetesSimulator> StartAsync(TimeProvider? time = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Starts on 127.0.0.1 with a random port; with <paramref name="tls"/>, over HTTPS with a fresh
+    /// CA (see <see cref="Certificates"/>) and client-certificate authentication as well.
+    /// </summary>
+    public static async Task<KubernetesSimulator> StartAsync(bool tls = false, TimeProvider? time = null, CancellationToken cancellationToken = default)
     {
+        time ??= TimeProvider.System;
+        var certificates = tls ? new SimulatorCertificates(time) : null;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            if (certificates is not null)
+            {
+                listen.UseHttps(https =>
+                {
+                    https.ServerCertificate = certificates.ServerCertificate;
+                    https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
+
+                    // Checked per request below, so that an unknown certificate is a 401 Status, not a TLS failure.
+                    https.AllowAnyClientCertificate();
+                });
+            }
+        }));
         var app = builder.Build();
-        var simulator = new KubernetesSimulator(app, time ?? TimeProvider.System);
+        var simulator = new KubernetesSimulator(app, time, certificates);
         app.Run(simulator.HandleAsync);
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        simulator.BaseAddress = new Uri(address);
+        simulator.BaseAddress = new Uri(address.Replace("[::1]", "127.0.0.1", StringComparison.Ordinal));
         return simulator;
     }
 
@@ -114,6 +138,7 @@ public sealed class KubernetesSimulator : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         _proxyClient.Dispose();
+        Certificates?.Dispose();
     }
 
     private async Task HandleAsync(HttpContext context)
@@ -180,6 +205,11 @@ public sealed class KubernetesSimulator : IAsyncDisposable
         lock (_gate)
         {
             accepted = token is not null && _tokens.Contains(token);
+        }
+
+        if (!accepted && token is null && context.Connection.ClientCertificate is { } certificate && Certificates is not null)
+        {
+            accepted = Certificates.Issued(certificate);
         }
 
         if (!accepted)
