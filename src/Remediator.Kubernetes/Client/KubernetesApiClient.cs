@@ -23,7 +23,7 @@ namespace Remediator.Kubernetes.Client;
 /// </summary>
 public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
 {
-    private static readonly ResiliencePropertyKey<RequestTraits> TraitsKey = new("remediator.kubernetes.request");
+    private static ResiliencePropertyKey<RequestTraits> TraitsKey { get; } = new("remediator.kubernetes.request");
     private readonly KubernetesConnection _connection;
     private readonly KubernetesClientOptions _options;
     private readonly TimeProvider _time;

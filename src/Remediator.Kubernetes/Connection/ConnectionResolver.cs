@@ -20,10 +20,10 @@ public static class ConnectionResolver
             case KubernetesConnectionMode.InCluster:
                 return Live(InClusterConfig.Load(environment, options.ServiceAccountDirectory, options.TokenRefreshInterval, time));
             case KubernetesConnectionMode.Kubeconfig:
-            {
-                var paths = Kubeconfig.DefaultPaths(options.Kubeconfig ?? environment("KUBECONFIG"), home);
-                return Live(Kubeconfig.Load(paths, options.Context, options.TokenRefreshInterval, time));
-            }
+                {
+                    var paths = Kubeconfig.DefaultPaths(options.Kubeconfig ?? environment("KUBECONFIG"), home);
+                    return Live(Kubeconfig.Load(paths, options.Context, options.TokenRefreshInterval, time));
+                }
 
             case KubernetesConnectionMode.DryRun:
                 return options.Kubeconfig is null

@@ -30,7 +30,7 @@ public sealed record ExecConfig
 /// </summary>
 internal sealed class ExecCredentialPlugin(ExecConfig config, string baseDirectory, JsonObject? clusterInfo, TimeProvider time) : IKubernetesCredentials, IDisposable
 {
-    private static readonly string[] SupportedVersions = ["client.authentication.k8s.io/v1", "client.authentication.k8s.io/v1beta1"];
+    private static string[] SupportedVersions { get; } = ["client.authentication.k8s.io/v1", "client.authentication.k8s.io/v1beta1"];
     private readonly SemaphoreSlim _gate = new(1, 1);
     private string? _token;
     private DateTimeOffset? _expires;
