@@ -240,7 +240,7 @@ public static class Kubeconfig
 
         public string? Token { get; set; }
 
-        [YamlMember(Alias = "tokenFile")]
+        [YamlMember(Alias = "tokenFile", ApplyNamingConventions = false)]
         public string? TokenFile { get; set; }
 
         public ExecEntry? Exec { get; set; }
@@ -248,7 +248,7 @@ public static class Kubeconfig
 
     private sealed class ExecEntry
     {
-        [YamlMember(Alias = "apiVersion")]
+        [YamlMember(Alias = "apiVersion", ApplyNamingConventions = false)]
         public string? ApiVersion { get; set; }
 
         public string? Command { get; set; }
@@ -257,10 +257,10 @@ public static class Kubeconfig
 
         public List<EnvEntry>? Env { get; set; }
 
-        [YamlMember(Alias = "provideClusterInfo")]
+        [YamlMember(Alias = "provideClusterInfo", ApplyNamingConventions = false)]
         public bool ProvideClusterInfo { get; set; }
 
-        [YamlMember(Alias = "interactiveMode")]
+        [YamlMember(Alias = "interactiveMode", ApplyNamingConventions = false)]
         public string? InteractiveMode { get; set; }
     }
 
