@@ -468,6 +468,16 @@ public sealed class ClusterState(TimeProvider time)
         var ns = Namespace(replicaSet);
         var desired = replicaSet["spec"]!["replicas"]?.GetValue<int>() ?? 1;
         var pods = Owned(ResourceType.Pods, replicaSet);
+
+        // A pod relabelled out of the selector is released (orphaned), and replaced, as the real controller does.
+        foreach (var orphan in pods.Where(p => !Selectors.Matches(replicaSet["spec"]!["selector"], Selectors.Labels(p))).ToList())
+        {
+            var released = (JsonObject)orphan.DeepClone();
+            ((JsonObject)released["metadata"]!).Remove("ownerReferences");
+            Put(Key(ResourceType.Pods, ns, Name(orphan)), released);
+            pods.Remove(orphan);
+        }
+
         var ready = !IsStalledNewReplicaSet(replicaSet);
         for (var i = pods.Count; i < desired; i++)
         {

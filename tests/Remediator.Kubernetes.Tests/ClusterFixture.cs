@@ -41,6 +41,7 @@ public class ClusterFixture : IAsyncLifetime
     public virtual async Task DisposeAsync()
     {
         Api.Dispose();
+        Executor.Dispose();
         await Pods.DisposeAsync();
         await Simulator.DisposeAsync();
     }

@@ -93,6 +93,9 @@ internal sealed class ActionContext(IKubernetesReader reader, IKubernetesApi? wr
         PlannedRequests = [.. _planned],
     };
 
+    /// <summary>Records a mutating request made outside the Kubernetes API (an http action to a URL).</summary>
+    public void RecordPlanned(string request) => Plan(request);
+
     private IKubernetesApi Writer => writer ?? throw new InvalidOperationException("no writable Kubernetes API outside dry-run");
 
     private static string Qualified(string? ns, string name) => ns is null ? name : $"{ns}/{name}";

@@ -11,7 +11,7 @@ namespace Remediator.Kubernetes.Actions;
 /// Runs catalog actions against the cluster and undoes them. Failures the cluster or the rule
 /// cause come back as a failed <see cref="ActionOutcome"/> saying why; only cancellation throws.
 /// </summary>
-public sealed class KubernetesActionExecutor
+public sealed class KubernetesActionExecutor : IDisposable
 {
     private readonly Dictionary<string, IRemediationAction> _actions;
     private readonly IKubernetesApi _api;
@@ -19,6 +19,7 @@ public sealed class KubernetesActionExecutor
     private readonly KubernetesActionOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
 
     public KubernetesActionExecutor(IKubernetesApi api, ResolvedConnection connection, IOptions<KubernetesActionOptions> options, TimeProvider time, ILogger<KubernetesActionExecutor> logger)
     {
@@ -34,6 +35,17 @@ public sealed class KubernetesActionExecutor
             new ScaleAction(),
             new WaitForRolloutAction(),
             new ResetCircuitBreakersAction(),
+            new RollbackAction(),
+            new IsolateAction(),
+            new ContainerPatchAction("set-env"),
+            new ContainerPatchAction("set-resources"),
+            new PatchHpaAction(),
+            new CordonAction(cordon: true),
+            new CordonAction(cordon: false),
+            new DrainAction(),
+            new DeletePodAction(),
+            new HttpAction(_http),
+            new HealthCheckAction(),
         }.ToDictionary(a => a.Name, StringComparer.Ordinal);
     }
 
@@ -138,6 +150,8 @@ public sealed class KubernetesActionExecutor
             return context.Outcome(ActionStatus.Failed, $"compensation \"{compensation.Description}\" failed: {e.Message}");
         }
     }
+
+    public void Dispose() => _http.Dispose();
 
     private static ActionOutcome Failed(string action, string summary) => new() { Action = action, Status = ActionStatus.Failed, Summary = summary };
 }
