@@ -38,3 +38,6 @@ public sealed record RequestLogEntry(
 
 /// <summary>A pod port the API server's proxy forwards to.</summary>
 public sealed record PodEndpoint(string Namespace, string Pod, int Port, string? PodIp);
+
+/// <summary>What RBAC decides on: verb, API group, resource (with subresource, e.g. <c>pods/eviction</c>) and namespace.</summary>
+public sealed record AccessRequest(string Verb, string Group, string Resource, string? Namespace);

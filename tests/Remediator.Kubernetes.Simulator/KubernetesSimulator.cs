@@ -54,6 +54,9 @@ public sealed class KubernetesSimulator : IAsyncDisposable
     /// <summary>Where proxied pod requests go; null answers 503 as for an unreachable pod.</summary>
     public Func<PodEndpoint, Uri?> PodBackend { get; set; } = _ => null;
 
+    /// <summary>When set, decides every request as RBAC would (e.g. from the shipped roles); denials are 403s.</summary>
+    public Func<AccessRequest, bool>? Authorizer { get; set; }
+
     public IReadOnlyList<RequestLogEntry> Requests
     {
         get
@@ -221,9 +224,10 @@ public sealed class KubernetesSimulator : IAsyncDisposable
             ?? throw new ApiError(404, "NotFound", "the server could not find the requested resource");
         var query = request.Query;
         var verb = route.Verb(request.Method, query.ContainsKey("watch"));
+        var allowed = Authorizer?.Invoke(new AccessRequest(verb, route.Type.Group, route.RbacResource, route.Namespace)) ?? true;
         lock (_gate)
         {
-            if (_denied.Contains((verb, route.RbacResource)))
+            if (!allowed || _denied.Contains((verb, route.RbacResource)))
             {
                 var where = route.Namespace is null ? "at the cluster scope" : $"in the namespace \"{route.Namespace}\"";
                 var subject = route.Name is null ? route.Type.QualifiedName : $"{route.Type.QualifiedName} \"{route.Name}\"";

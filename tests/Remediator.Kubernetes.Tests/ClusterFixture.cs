@@ -28,7 +28,7 @@ public class ClusterFixture : IAsyncLifetime
         Simulator = await KubernetesSimulator.StartAsync();
         Pods = await FakePodServer.StartAsync();
         Pods.Serve(Simulator);
-        Api = CreateClient(new KubernetesClientOptions { RetryBaseDelay = TimeSpan.FromMilliseconds(10) });
+        Api = CreateClient(new KubernetesClientOptions { RetryBaseDelay = TimeSpan.FromMilliseconds(10), QueriesPerSecond = 1000, Burst = 100 });
         var connection = new ResolvedConnection(Connection(), false, "simulator");
         Executor = new KubernetesActionExecutor(
             Api,
