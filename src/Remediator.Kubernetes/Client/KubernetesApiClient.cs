@@ -31,6 +31,7 @@ public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
     private readonly HttpClient _http;
     private readonly ClientRateLimiter _limiter;
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+    private readonly string _root;
 
     public KubernetesApiClient(KubernetesConnection connection, KubernetesClientOptions options, TimeProvider time, ILogger<KubernetesApiClient> logger)
     {
@@ -41,11 +42,10 @@ public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
         _time = time;
         _logger = logger;
         _limiter = new ClientRateLimiter(options.QueriesPerSecond, options.Burst, time);
-        _http = new HttpClient(CreateHandler(connection), disposeHandler: true)
-        {
-            BaseAddress = connection.Server,
-            Timeout = Timeout.InfiniteTimeSpan,
-        };
+        _http = new HttpClient(CreateHandler(connection), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+
+        // kubectl keeps a path in the server URL (clusters behind Rancher and similar proxies do have one).
+        _root = connection.Server.GetLeftPart(UriPartial.Path).TrimEnd('/');
         _pipeline = BuildPipeline();
     }
 
@@ -53,7 +53,7 @@ public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
     {
         ArgumentNullException.ThrowIfNull(resource);
         var traits = new RequestTraits("get", resource, ns, name, subresource, Idempotent: true);
-        using var response = await SendAsync(traits, () => new HttpRequestMessage(HttpMethod.Get, resource.PathFor(ns, name, subresource)), cancellationToken);
+        using var response = await SendAsync(traits, () => new HttpRequestMessage(HttpMethod.Get, Url(resource.PathFor(ns, name, subresource))), cancellationToken);
         return await ReadObjectAsync(response, traits, cancellationToken);
     }
 
@@ -73,7 +73,7 @@ public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
 
         var path = resource.PathFor(ns) + (query.Count == 0 ? string.Empty : "?" + string.Join('&', query));
         var traits = new RequestTraits("list", resource, ns, null, null, Idempotent: true);
-        using var response = await SendAsync(traits, () => new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
+        using var response = await SendAsync(traits, () => new HttpRequestMessage(HttpMethod.Get, Url(path)), cancellationToken);
         var list = await ReadObjectAsync(response, traits, cancellationToken);
         return [.. (list["items"] as JsonArray ?? []).OfType<JsonObject>().Select(item =>
         {
@@ -91,7 +91,7 @@ public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
         ArgumentNullException.ThrowIfNull(body);
         var traits = new RequestTraits("create", resource, ns, body["metadata"]?["name"]?.GetValue<string>(), null, Idempotent: false);
         var json = body.ToJsonString();
-        using var response = await SendAsync(traits, () => WithBody(HttpMethod.Post, resource.PathFor(ns), json, "application/json"), cancellationToken);
+        using var response = await SendAsync(traits, () => WithBody(HttpMethod.Post, Url(resource.PathFor(ns)), json, "application/json"), cancellationToken);
         return await ReadObjectAsync(response, traits, cancellationToken);
     }
 
@@ -101,7 +101,7 @@ public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
         ArgumentNullException.ThrowIfNull(patch);
         var traits = new RequestTraits("patch", resource, ns, name, subresource, Idempotent: false);
         var json = patch.ToJsonString();
-        using var response = await SendAsync(traits, () => WithBody(HttpMethod.Patch, resource.PathFor(ns, name, subresource), json, kind.MediaType()), cancellationToken);
+        using var response = await SendAsync(traits, () => WithBody(HttpMethod.Patch, Url(resource.PathFor(ns, name, subresource)), json, kind.MediaType()), cancellationToken);
         return await ReadObjectAsync(response, traits, cancellationToken);
     }
 
@@ -116,7 +116,7 @@ public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
         }
 
         var json = options.ToJsonString();
-        using var response = await SendAsync(traits, () => WithBody(HttpMethod.Delete, resource.PathFor(ns, name), json, "application/json"), cancellationToken);
+        using var response = await SendAsync(traits, () => WithBody(HttpMethod.Delete, Url(resource.PathFor(ns, name)), json, "application/json"), cancellationToken);
         await EnsureSuccessAsync(response, traits, cancellationToken);
     }
 
@@ -137,7 +137,7 @@ public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
         }
 
         var json = eviction.ToJsonString();
-        using var response = await SendAsync(traits, () => WithBody(HttpMethod.Post, KubernetesResource.Pods.PathFor(ns, pod, "eviction"), json, "application/json"), cancellationToken);
+        using var response = await SendAsync(traits, () => WithBody(HttpMethod.Post, Url(KubernetesResource.Pods.PathFor(ns, pod, "eviction")), json, "application/json"), cancellationToken);
         await EnsureSuccessAsync(response, traits, cancellationToken);
     }
 
@@ -150,7 +150,7 @@ public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
         var traits = new RequestTraits(request.IsIdempotent ? "get" : "create", resource, request.Namespace, request.Name, "proxy", request.IsIdempotent) { Proxy = true };
         using var response = await SendAsync(
             traits,
-            () => request.Body is null ? new HttpRequestMessage(request.Method, path) : WithBody(request.Method, path, request.Body, request.ContentType),
+            () => request.Body is null ? new HttpRequestMessage(request.Method, Url(path)) : WithBody(request.Method, Url(path), request.Body, request.ContentType),
             cancellationToken);
         if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
         {
@@ -300,9 +300,11 @@ public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
         return d < TimeSpan.Zero ? TimeSpan.Zero : d > _options.MaxRetryAfter ? _options.MaxRetryAfter : d;
     }
 
-    private static HttpRequestMessage WithBody(HttpMethod method, string path, string body, string mediaType)
+    private Uri Url(string path) => new(_root + path);
+
+    private static HttpRequestMessage WithBody(HttpMethod method, Uri url, string body, string mediaType)
     {
-        var request = new HttpRequestMessage(method, path) { Content = new StringContent(body, Encoding.UTF8) };
+        var request = new HttpRequestMessage(method, url) { Content = new StringContent(body, Encoding.UTF8) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
         return request;
     }

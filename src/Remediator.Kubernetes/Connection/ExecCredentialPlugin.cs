@@ -109,7 +109,17 @@ internal sealed class ExecCredentialPlugin(ExecConfig config, string baseDirecto
         using var process = Process.Start(start) ?? throw new KubernetesUnavailableException($"exec credential plugin '{command}' did not start");
         var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
+        try
+        {
+            await process.WaitForExitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Do not leave a hanging plugin (one waiting for a browser login, say) behind.
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
         if (process.ExitCode != 0)
         {
             throw new KubernetesUnavailableException($"exec credential plugin '{command}' exited with code {process.ExitCode}: {(await stderr).Trim()}");

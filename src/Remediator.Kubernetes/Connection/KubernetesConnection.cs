@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using Remediator.Kubernetes.Client;
 
 namespace Remediator.Kubernetes.Connection;
 
@@ -61,7 +62,19 @@ internal sealed class TokenFile(string path, TimeSpan refreshInterval, TimeProvi
             var now = time.GetUtcNow();
             if (_token is null || now - _readAt >= refreshInterval)
             {
-                _token = File.ReadAllText(path).Trim();
+                try
+                {
+                    _token = File.ReadAllText(path).Trim();
+                }
+                catch (IOException e)
+                {
+                    throw new KubernetesUnavailableException($"cannot read the token file {path}: {e.Message}", e);
+                }
+                catch (UnauthorizedAccessException e)
+                {
+                    throw new KubernetesUnavailableException($"cannot read the token file {path}: {e.Message}", e);
+                }
+
                 _readAt = now;
             }
 

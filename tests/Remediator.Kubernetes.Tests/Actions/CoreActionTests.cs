@@ -207,6 +207,32 @@ public sealed class CoreActionTests : ClusterFixture
     }
 
     [Fact]
+    public async Task Restart_and_wait_for_rollout_work_for_statefulsets_and_daemonsets()
+    {
+        Simulator.Cluster.Create(ResourceType.Nodes, null, Manifests.Node("node-1"));
+        Simulator.Cluster.Create(ResourceType.StatefulSets, Namespace, Manifests.StatefulSet("db", replicas: 2));
+        Simulator.Cluster.Create(ResourceType.DaemonSets, Namespace, Manifests.DaemonSet("agent"));
+        var db = new RemediationTarget { Kind = TargetKind.StatefulSet, Namespace = Namespace, Name = "db" };
+        var agent = new RemediationTarget { Kind = TargetKind.DaemonSet, Namespace = Namespace, Name = "agent" };
+        var dbPods = Simulator.Cluster.List(ResourceType.Pods, Namespace, "app=db").Items.Select(p => p["metadata"]!["uid"]!.GetValue<string>()).ToList();
+
+        (await RunAsync("restart", db)).Status.ShouldBe(ActionStatus.Succeeded);
+        (await RunAsync("restart", agent)).Status.ShouldBe(ActionStatus.Succeeded);
+        (await RunAsync("wait-for-rollout", db)).Summary.ShouldContain("rolling update complete: 2 pods");
+        (await RunAsync("wait-for-rollout", agent)).Summary.ShouldContain("successfully rolled out (1 pods)");
+        Simulator.Cluster.List(ResourceType.Pods, Namespace, "app=db").Items.Select(p => p["metadata"]!["uid"]!.GetValue<string>()).Intersect(dbPods).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Scale_works_on_statefulsets_through_their_scale_subresource()
+    {
+        Simulator.Cluster.Create(ResourceType.StatefulSets, Namespace, Manifests.StatefulSet("db", replicas: 2));
+        var outcome = await RunAsync("scale", new RemediationTarget { Kind = TargetKind.StatefulSet, Namespace = Namespace, Name = "db" }, parameters: ("by", "+1"));
+        outcome.Status.ShouldBe(ActionStatus.Succeeded, outcome.Summary);
+        Simulator.Cluster.List(ResourceType.Pods, Namespace, "app=db").Items.Count.ShouldBe(3);
+    }
+
+    [Fact]
     public async Task An_unknown_action_fails_and_lists_the_known_ones()
     {
         var outcome = await RunAsync("reboot", Deployment("cart"));
