@@ -14,6 +14,6 @@ public sealed class KubernetesActionOptions
     /// <summary>How often wait-for-rollout and drain re-read the cluster. Default 2 seconds.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>How long drain waits before retrying an eviction a disruption budget refused. Default 5 seconds, as kubectl.</summary>
+    /// <summary>How long drain first waits before retrying an eviction a disruption budget refused; it doubles up to six times this. Default 5 seconds, as kubectl.</summary>
     public TimeSpan EvictionRetryInterval { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -58,7 +58,7 @@ internal sealed class CordonAction(bool cordon) : IRemediationAction
 /// <c>kubectl drain</c>: refuse first if a pod could not be moved (no controller, or emptyDir
 /// data without <c>delete-emptydir-data</c>, or DaemonSet pods without <c>ignore-daemonsets</c>),
 /// then cordon and evict every other pod through the Eviction API, retrying evictions a
-/// PodDisruptionBudget refuses (429) until the step times out; DaemonSet and mirror pods stay.
+/// PodDisruptionBudget refuses (429) with backoff until the step times out; DaemonSet and mirror pods stay.
 /// The inverse uncordons (evicted pods are not brought back).
 /// </summary>
 internal sealed class DrainAction : IRemediationAction
@@ -150,6 +150,7 @@ internal sealed class DrainAction : IRemediationAction
     {
         var ns = pod["metadata"]!["namespace"]!.GetValue<string>();
         var name = Workloads.Name(pod);
+        var delay = context.Options.EvictionRetryInterval;
         while (true)
         {
             try
@@ -163,9 +164,11 @@ internal sealed class DrainAction : IRemediationAction
             }
             catch (KubernetesApiException e) when (e.StatusCode == System.Net.HttpStatusCode.TooManyRequests)
             {
-                // A disruption budget says not now: kubectl retries every 5 s until its timeout.
+                // A disruption budget says not now: retry until the step times out, backing off
+                // from the configured interval (kubectl's 5 s) to six times it.
                 context.Logger.LogEvictionRefused(ns, name, e.Message);
-                await Task.Delay(context.Options.EvictionRetryInterval, context.Time, cancellationToken);
+                await Task.Delay(delay, context.Time, cancellationToken);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, context.Options.EvictionRetryInterval.Ticks * 6));
             }
         }
     }

@@ -98,6 +98,17 @@ public sealed class SimulatorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_patch_carrying_a_stale_resource_version_is_a_409_conflict()
+    {
+        var current = await Json(await _http.GetAsync(new Uri(Deployments + "/cart", UriKind.Relative)));
+        var version = current["metadata"]!["resourceVersion"]!.GetValue<string>();
+        await Patch(Deployments + "/cart", """{"spec":{"replicas":4}}""", "application/merge-patch+json");
+        var stale = await Patch(Deployments + "/cart", $$$"""{"metadata":{"resourceVersion":"{{{version}}}"},"spec":{"replicas":5}}""", "application/merge-patch+json");
+        stale.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        _sim.Cluster.Get(ResourceType.Deployments, "shop", "cart")["spec"]!["replicas"]!.GetValue<int>().ShouldBe(4);
+    }
+
+    [Fact]
     public async Task The_scale_subresource_reads_and_patches_replicas_and_rejects_negatives_with_causes()
     {
         var scale = await Json(await _http.GetAsync(new Uri(Deployments + "/cart/scale", UriKind.Relative)));
