@@ -50,12 +50,12 @@ internal sealed record Route(ResourceType Type, string? Namespace, string? Name,
         return new Route(type, ns, name, subresource, proxyPath);
     }
 
+    /// <summary>The RBAC verb of a request, as the API server's authorizer derives it.</summary>
     public string Verb(string method, bool watch) => method switch
     {
         "GET" when watch => "watch",
         "GET" when Name is null => "list",
-        "GET" or "HEAD" => Subresource == "proxy" ? "get" : "get",
-        "POST" when Subresource is "eviction" or "proxy" => "create",
+        "GET" or "HEAD" => "get",
         "POST" => "create",
         "PUT" => "update",
         "PATCH" => "patch",

@@ -51,7 +51,8 @@ internal sealed class RollbackAction : IRemediationAction
             }
 
             var history = await HistoryAsync(context, deployment, cancellationToken);
-            var current = Revision(deployment);
+            // Without the annotation (a controller that has not caught up), the newest ReplicaSet is current.
+            var current = Revision(deployment) is > 0 and var annotated ? annotated : history.Keys.DefaultIfEmpty(0).Max();
             var targetRevision = toRevision == 0
                 ? history.Keys.Where(r => r < current).DefaultIfEmpty(0).Max()
                 : toRevision;
