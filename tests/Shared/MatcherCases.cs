@@ -41,6 +41,32 @@ internal static class MatcherCases
         { "severity !~ \"info|debug\"", "severity=critical", true, null },
         { "code =~ \"5..\"", "code=503", true, null },
         { "code =~ \"5..\"", "code=5030", false, null },
+        // Go RE2 dialect: ASCII Perl classes, POSIX classes, code points, RE2-only syntax
+        { "id =~ \"\\d+\"", "id=\u0663", false, null },
+        { "name =~ \"\\w+\"", "name=café", false, null },
+        { "name =~ \"[\\w]+\"", "name=café", false, null },
+        { "gap =~ \"\\s\"", "gap=\v", false, null },
+        { "gap =~ \"\\S\"", "gap=😀", true, null },
+        { "code =~ \"[[:digit:]]+\"", "code=503", true, null },
+        { "code =~ \"[[:digit:]]+\"", "code=d]", false, null },
+        { "name =~ \"\\pL+\"", "name=café", true, null },
+        { "name =~ \"\\p{Lu}\\p{Ll}+\"", "name=Café", true, null },
+        { "emoji =~ \".\"", "emoji=😀", true, null },
+        { "emoji =~ \"[^a]\"", "emoji=😀", true, null },
+        { "x =~ \"(?P<first>a)b\"", "x=ab", true, null },
+        { "x =~ \"\\Qa.b\\E\"", "x=a.b", true, null },
+        { "x =~ \"\\Qa.b\\E\"", "x=axb", false, null },
+        { "x =~ \"\\x{41}\\141\"", "x=Aa", true, null },
+        { "x =~ \"(?U)a+\"", "x=aa", true, null },
+        { "x =~ \"(?i:A)b\"", "x=aB", false, null },
+        { "x =~ \"a{,2}\"", "x=a{,2}", true, null },
+        { "x =~ \"[a-z-[aeiou]]\"", "x=b]", true, null },
+        { "x =~ \"a$\\n\"", "x=a\n", false, null },
+        { "x =~ \"(?m)a$\\n\"", "x=a\n", true, null },
+        {
+            "word =~ \"café\\b\"", "word=café", true,
+            "Go's \\b is an ASCII word boundary (é is no word character), .NET's non-backtracking engine only has the Unicode one"
+        },
         // missing labels read as ""
         { "team = \"\"", "", true, null },
         { "team = \"\"", "team=sre", false, null },
@@ -74,6 +100,10 @@ internal static class MatcherCases
         { "foo=bar,dings!=bums", "foo=bar;dings=bums", false, null },
         { "{quote=\"She said: \\\"Hi, all\\\"\"}", "quote=She said: \"Hi, all\"", true, null },
         { "path=\"C:\\\\\",x=y", "path=C:\\;x=y", true, null },
+        {
+            " {foo=\"bar\"}", "foo=bar", true,
+            "Alertmanager strips the braces before the spaces around them, so it rejects a brace form with leading spaces"
+        },
     };
 
     /// <summary>
@@ -95,6 +125,32 @@ internal static class MatcherCases
         { "foo =~ \"(a)\\1\"", 11, "regex backreference is not supported", null },
         { "a=b,,c=d", 4, "empty matcher", null },
         { ",a=b", 0, "empty matcher", null },
+        { "foo =~ \"a\\Z\"", 9, "regex escape \\Z is not supported", null },
+        { "foo =~ \"\\e\"", 8, "regex escape \\e is not supported", null },
+        { "foo =~ \"(?<n>a)\"", 8, "regex named group (?<name>…)", null },
+        { "foo =~ \"(?#c)a\"", 8, "regex group (?#", null },
+        { "foo =~ \"(?x)a\"", 10, "regex flag 'x'", null },
+        { "foo =~ \"a{1001}\"", 9, "regex repeat count above 1000", null },
+        {
+            "foo =~ \"[[:^digit:]]\"", 9, "regex character class name",
+            "RE2 has negated POSIX classes; .NET character classes cannot express them, and they are rare enough to refuse"
+        },
+        {
+            "foo =~ \"[\\D]\"", 9, "regex negated class \\D inside brackets",
+            "RE2 allows \\D, \\W, \\S inside brackets; .NET's would be Unicode-wide, so they are refused rather than mean something else"
+        },
+        {
+            "foo =~ \"\\p{Greek}\"", 8, "invalid regex",
+            "RE2 also knows Unicode scripts (\\p{Greek}); .NET only general categories and blocks (\\p{IsGreek}), which differ"
+        },
+        {
+            "foo=bar}", 7, "unexpected '}' without an opening '{'",
+            "Alertmanager drops a lone closing brace (foo=bar} means foo=bar), which is never what was meant"
+        },
+        {
+            "{foo=bar", 7, "missing closing '}'",
+            "Alertmanager strips an unpaired opening brace too; we ask for both"
+        },
     };
 
     /// <summary>Reads the label column of <see cref="Matching"/>: "k=v;k2=v2", "" for no labels.</summary>

@@ -39,6 +39,12 @@ public static class MatcherParser
                 found.Add(new MatcherError(end - 1, "missing closing '}'", "brace form: {alertname=\"X\", severity=~\"critical|page\"}"));
             }
         }
+        else if (end > begin && text[end - 1] == '}')
+        {
+            // Alertmanager would silently drop this brace (foo=bar} means foo=bar there), which is never what was meant.
+            end--;
+            found.Add(new MatcherError(end, "unexpected '}' without an opening '{'", "quote the value (foo=\"bar}\") or write the brace form {foo=\"bar\"}"));
+        }
 
         var insideQuotes = false;
         var escaped = false;
