@@ -612,7 +612,7 @@ internal sealed partial class RuleFileReader(FileContext file, Dictionary<string
         {
             if (key is not YamlScalarNode { Value: { } name } || !EnvName().IsMatch(name))
             {
-                file.Error(key, $"'{YamlRead.Describe(key)}' is not a valid environment variable name", "letters, digits, '_', '-' and '.', not starting with a digit");
+                file.Error(key, $"{YamlRead.Describe(key)} is not a valid environment variable name", "letters, digits, '_', '-' and '.', not starting with a digit");
                 continue;
             }
 
