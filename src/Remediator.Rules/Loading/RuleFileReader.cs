@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Remediator.Contracts;
@@ -506,7 +507,8 @@ internal sealed partial class RuleFileReader(FileContext file, Dictionary<string
                 {
                     Name = action.Name,
                     Action = action.Name,
-                    Parameters = canonical,
+                    // Shared by every match of the rule, so frozen: no consumer can change it under another.
+                    Parameters = canonical.ToFrozenDictionary(StringComparer.Ordinal),
                     Timeout = resolvedTimeout,
                     ContinueOnError = continueOnError,
                     Destructive = destructive,
@@ -612,7 +614,7 @@ internal sealed partial class RuleFileReader(FileContext file, Dictionary<string
         {
             if (key is not YamlScalarNode { Value: { } name } || !EnvName().IsMatch(name))
             {
-                file.Error(key, $"'{YamlRead.Describe(key)}' is not a valid environment variable name", "letters, digits, '_', '-' and '.', not starting with a digit");
+                file.Error(key, $"{YamlRead.Describe(key)} is not a valid environment variable name", "letters, digits, '_', '-' and '.', not starting with a digit");
                 continue;
             }
 
