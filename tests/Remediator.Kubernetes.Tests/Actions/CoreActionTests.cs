@@ -158,7 +158,7 @@ public sealed class CoreActionTests : ClusterFixture
         var outcome = await RunAsync("wait-for-rollout", Deployment("cart"), timeout: TimeSpan.FromMilliseconds(300));
 
         outcome.Status.ShouldBe(ActionStatus.Failed);
-        outcome.Summary.ShouldContain("timed out");
+        outcome.Summary.ShouldContain("timed out after 00:00:00.3000000: deployment/shop/cart: 3 old replicas are pending termination");
     }
 
     [Fact]

@@ -56,6 +56,7 @@ public sealed class NodeActionTests : ClusterFixture
 
         outcome.Status.ShouldBe(ActionStatus.Failed);
         outcome.Summary.ShouldContain("timed out");
+        outcome.Summary.ShouldContain("eviction of pod shop/cart-");
         Simulator.Requests.Count(r => r.Path.EndsWith("/eviction", StringComparison.Ordinal) && r.StatusCode == 429).ShouldBeGreaterThan(1);
     }
 
