@@ -13,8 +13,8 @@ public static class KubernetesServiceCollectionExtensions
 {
     /// <summary>
     /// The Kubernetes client (section <c>Remediator:Kubernetes</c>) and the action executor
-    /// (<c>Remediator:Kubernetes:Actions</c>). The connection is resolved once, at first use,
-    /// by the rules of <see cref="KubernetesConnectionMode"/>.
+    /// (<c>Remediator:Kubernetes:Actions</c>). The connection is resolved once,
+    /// by the rules of <see cref="KubernetesConnectionMode"/>, when the host starts.
     /// </summary>
     public static IHostApplicationBuilder AddKubernetes(this IHostApplicationBuilder builder)
     {
@@ -40,6 +40,19 @@ public static class KubernetesServiceCollectionExtensions
         });
         builder.Services.AddSingleton<IKubernetesReader>(sp => sp.GetRequiredService<IKubernetesApi>());
         builder.Services.AddSingleton<KubernetesActionExecutor>();
+        builder.Services.AddHostedService<KubernetesConnectionCheck>();
         return builder;
+    }
+
+    /// <summary>Resolves the connection at start, so a broken kubeconfig stops the engine with its reason instead of failing the first remediation.</summary>
+    private sealed class KubernetesConnectionCheck(IServiceProvider services) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            services.GetRequiredService<IKubernetesApi>();
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

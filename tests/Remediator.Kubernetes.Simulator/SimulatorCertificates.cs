@@ -28,7 +28,7 @@ public sealed class SimulatorCertificates : IDisposable
         names.AddDnsName("kubernetes.default.svc");
         serverRequest.CertificateExtensions.Add(names.Build());
         serverRequest.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
-        using var signed = serverRequest.Create(_authority, now.AddDays(-1), now.AddDays(30), RandomNumberGenerator.GetBytes(8));
+        using var signed = serverRequest.Create(_authority, now.AddHours(-1), now.AddDays(29), RandomNumberGenerator.GetBytes(8));
         ServerCertificate = signed.CopyWithPrivateKey(serverKey);
     }
 
@@ -45,7 +45,8 @@ public sealed class SimulatorCertificates : IDisposable
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest($"CN={commonName}", key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false));
-        using var certificate = request.Create(_authority, now.AddDays(-1), now.AddDays(30), RandomNumberGenerator.GetBytes(8));
+        // Well inside the CA's validity: a certificate may not outlive its issuer.
+        using var certificate = request.Create(_authority, now.AddHours(-1), now.AddDays(1), RandomNumberGenerator.GetBytes(8));
         return (certificate.ExportCertificatePem(), key.ExportPkcs8PrivateKeyPem());
     }
 

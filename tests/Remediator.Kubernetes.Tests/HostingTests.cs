@@ -37,6 +37,18 @@ public sealed class HostingTests
         e.Message.ShouldContain("Remediator:Kubernetes:MaxRetries must be between 0 and 10.");
     }
 
+    [Fact]
+    public async Task A_kubeconfig_that_cannot_be_read_stops_the_host_at_start()
+    {
+        using var host = Build(new Dictionary<string, string?>
+        {
+            ["Remediator:Kubernetes:Mode"] = "Kubeconfig",
+            ["Remediator:Kubernetes:Kubeconfig"] = Path.Combine(Path.GetTempPath(), "no-such-kubeconfig"),
+        });
+        var e = await Should.ThrowAsync<KubeconfigException>(() => host.StartAsync());
+        e.Message.ShouldContain("no kubeconfig file found");
+    }
+
     private static IHost Build(Dictionary<string, string?> settings)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());

@@ -35,6 +35,9 @@ internal sealed class ActionContext(IKubernetesReader reader, IKubernetesApi? wr
 
     public IReadOnlyList<string> Planned => _planned;
 
+    /// <summary>What a waiting action is waiting for, so a timeout can say where it stood.</summary>
+    public string? Progress { get; set; }
+
     public string Now => Time.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
 
     public async Task<JsonObject?> PatchAsync(KubernetesResource resource, string? ns, string name, PatchKind kind, JsonNode patch, string? subresource, CancellationToken cancellationToken)

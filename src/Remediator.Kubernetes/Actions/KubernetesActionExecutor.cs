@@ -89,7 +89,7 @@ public sealed class KubernetesActionExecutor : IDisposable
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            return context.Outcome(ActionStatus.Failed, $"{step.Action} on {effectiveTarget} timed out after {timeout}");
+            return context.Outcome(ActionStatus.Failed, $"{step.Action} on {effectiveTarget} timed out after {timeout}{(context.Progress is { } progress ? $": {progress}" : "")}");
         }
         catch (KubernetesUnavailableException) when (_connection.Connection is null)
         {

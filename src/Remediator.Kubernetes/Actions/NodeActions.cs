@@ -166,6 +166,7 @@ internal sealed class DrainAction : IRemediationAction
             {
                 // A disruption budget says not now: retry until the step times out, backing off
                 // from the configured interval (kubectl's 5 s) to six times it.
+                context.Progress = $"eviction of pod {ns}/{name} still refused: {e.Message}";
                 context.Logger.LogEvictionRefused(ns, name, e.Message);
                 await Task.Delay(delay, context.Time, cancellationToken);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, context.Options.EvictionRetryInterval.Ticks * 6));

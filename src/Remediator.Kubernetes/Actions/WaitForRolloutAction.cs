@@ -38,6 +38,7 @@ internal sealed class WaitForRolloutAction : IRemediationAction
                     return context.Outcome(ActionStatus.Failed, $"{described}: {message}") with { Details = details };
                 }
 
+                context.Progress = $"{described}: {message}";
                 context.Logger.LogRolloutWaiting(described, message);
                 await Task.Delay(context.Options.PollInterval, context.Time, cancellationToken);
             }

@@ -155,10 +155,10 @@ public sealed class CoreActionTests : ClusterFixture
         Simulator.Cluster.SetRolloutBehavior(Namespace, "cart", RolloutBehavior.Stalled);
         await RunAsync("restart", Deployment("cart"));
 
-        var outcome = await RunAsync("wait-for-rollout", Deployment("cart"), timeout: TimeSpan.FromMilliseconds(300));
+        var outcome = await RunAsync("wait-for-rollout", Deployment("cart"), timeout: TimeSpan.FromSeconds(1));
 
         outcome.Status.ShouldBe(ActionStatus.Failed);
-        outcome.Summary.ShouldContain("timed out");
+        outcome.Summary.ShouldContain("timed out after 00:00:01: deployment/shop/cart: 3 old replicas are pending termination");
     }
 
     [Fact]

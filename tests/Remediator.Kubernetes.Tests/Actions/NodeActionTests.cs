@@ -52,10 +52,11 @@ public sealed class NodeActionTests : ClusterFixture
     {
         Simulator.Cluster.Create(ResourceType.PodDisruptionBudgets, Namespace, Manifests.PodDisruptionBudget("cart-pdb", "cart", minAvailable: 4));
 
-        var outcome = await RunAsync("drain", Node1, timeout: TimeSpan.FromMilliseconds(500));
+        var outcome = await RunAsync("drain", Node1, timeout: TimeSpan.FromSeconds(2));
 
         outcome.Status.ShouldBe(ActionStatus.Failed);
         outcome.Summary.ShouldContain("timed out");
+        outcome.Summary.ShouldContain("eviction of pod shop/cart-");
         Simulator.Requests.Count(r => r.Path.EndsWith("/eviction", StringComparison.Ordinal) && r.StatusCode == 429).ShouldBeGreaterThan(1);
     }
 
