@@ -21,6 +21,7 @@ public static class AlertsEndpoints
 
     private const string LoggerCategory = "Remediator.Intake.AlertsEndpoints";
     private const int ReadChunkBytes = 16 * 1024;
+    private const int MaxInitialBufferBytes = 1024 * 1024;
 
     public static IEndpointRouteBuilder MapAlertsEndpoints(this IEndpointRouteBuilder endpoints)
     {
@@ -113,7 +114,10 @@ public static class AlertsEndpoints
             return null;
         }
 
-        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(request.ContentLength ?? ReadChunkBytes, maxBytes) + 1);
+        // Sized from Content-Length when known, capped so that a claimed length alone cannot make
+        // the service reserve memory the sender never sends.
+        var initialCapacity = Math.Min(Math.Min(request.ContentLength ?? ReadChunkBytes, maxBytes) + 1, MaxInitialBufferBytes);
+        var buffer = new ArrayBufferWriter<byte>((int)initialCapacity);
         while (true)
         {
             var read = await request.Body.ReadAsync(buffer.GetMemory(ReadChunkBytes), cancellationToken);
