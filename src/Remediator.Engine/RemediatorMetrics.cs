@@ -1,11 +1,12 @@
 using System.Diagnostics.Metrics;
+using Remediator.Intake;
 
 namespace Remediator.Engine;
 
 /// <summary>The engine's instruments on the <c>Remediator</c> meter.</summary>
 public sealed class RemediatorMetrics
 {
-    public const string MeterName = "Remediator";
+    public const string MeterName = IntakeMetrics.MeterName;
 
     private readonly Counter<long> _ruleReloads;
     private readonly Counter<long> _duplicateAlerts;

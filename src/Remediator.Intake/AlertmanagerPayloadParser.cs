@@ -17,6 +17,7 @@ public static partial class AlertmanagerPayloadParser
     public const string SupportedVersion = "4";
 
     /// <summary>Alertmanager's payload is three levels deep; anything much deeper is not one.</summary>
+    /// <remarks>Duplicate members are refused too: which of two <c>status</c> values counts would be a guess.</remarks>
     private const int MaxDepth = 16;
 
     public static PayloadParseResult Parse(ReadOnlyMemory<byte> utf8Json)
@@ -24,7 +25,7 @@ public static partial class AlertmanagerPayloadParser
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(utf8Json, new JsonDocumentOptions { MaxDepth = MaxDepth });
+            document = JsonDocument.Parse(utf8Json, new JsonDocumentOptions { MaxDepth = MaxDepth, AllowDuplicateProperties = false });
         }
         catch (JsonException ex)
         {

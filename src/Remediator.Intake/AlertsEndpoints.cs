@@ -21,6 +21,7 @@ public static class AlertsEndpoints
 
     private const string LoggerCategory = "Remediator.Intake.AlertsEndpoints";
     private const int ReadChunkBytes = 16 * 1024;
+    private const int MaxInitialBufferBytes = 1024 * 1024;
 
     public static IEndpointRouteBuilder MapAlertsEndpoints(this IEndpointRouteBuilder endpoints)
     {
@@ -36,6 +37,7 @@ public static class AlertsEndpoints
         IOptions<WebhookOptions> options,
         IAlertPublisher publisher,
         TimeProvider timeProvider,
+        IntakeMetrics metrics,
         ILoggerFactory loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(httpContext);
@@ -43,6 +45,7 @@ public static class AlertsEndpoints
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(publisher);
         ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(metrics);
         ArgumentNullException.ThrowIfNull(loggerFactory);
 
         var logger = loggerFactory.CreateLogger(LoggerCategory);
@@ -54,6 +57,7 @@ public static class AlertsEndpoints
         if (!authenticator.IsAuthorized(request.Headers.Authorization.ToString()))
         {
             logger.LogWarning("Rejected webhook from {RemoteIp}: missing or invalid credentials", httpContext.Connection.RemoteIpAddress);
+            metrics.Rejected("unauthorized");
             httpContext.Response.Headers.WWWAuthenticate = authenticator.Challenges.ToArray();
             return WebhookProblems.Unauthorized();
         }
@@ -69,6 +73,7 @@ public static class AlertsEndpoints
         if (body is not { } payload)
         {
             logger.LogWarning("Rejected webhook: body larger than {MaxBodyBytes} bytes", settings.MaxBodyBytes);
+            metrics.Rejected("too_large");
             return WebhookProblems.PayloadTooLarge(settings.MaxBodyBytes);
         }
 
@@ -78,6 +83,7 @@ public static class AlertsEndpoints
         if (!parsed.IsValid)
         {
             logger.LogWarning("Rejected webhook payload: {Field} {Problem}", parsed.Error.Field, parsed.Error.Message);
+            metrics.Rejected("invalid");
             return WebhookProblems.InvalidPayload(parsed.Error);
         }
 
@@ -90,10 +96,12 @@ public static class AlertsEndpoints
         catch (AlertPublishException ex)
         {
             logger.LogError(ex, "Could not hand {AlertCount} alerts of group {GroupKey} to the bus; answering 503 so Alertmanager retries", alerts.Count, notification.GroupKey);
+            metrics.Rejected("bus_unavailable");
             httpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(settings.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
             return WebhookProblems.BusUnavailable();
         }
 
+        metrics.Accepted(alerts.Count);
         logger.LogInformation(
             "Accepted {AlertCount} alerts ({Status}) from receiver {Receiver}, group {GroupKey}",
             alerts.Count,
@@ -113,7 +121,10 @@ public static class AlertsEndpoints
             return null;
         }
 
-        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(request.ContentLength ?? ReadChunkBytes, maxBytes) + 1);
+        // Sized from Content-Length when known, capped so that a claimed length alone cannot make
+        // the service reserve memory the sender never sends.
+        var initialCapacity = Math.Min(Math.Min(request.ContentLength ?? ReadChunkBytes, maxBytes) + 1, MaxInitialBufferBytes);
+        var buffer = new ArrayBufferWriter<byte>((int)initialCapacity);
         while (true)
         {
             var read = await request.Body.ReadAsync(buffer.GetMemory(ReadChunkBytes), cancellationToken);

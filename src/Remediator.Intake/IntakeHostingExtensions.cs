@@ -20,6 +20,8 @@ public static class IntakeHostingExtensions
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>());
         builder.Services.TryAddSingleton<WebhookAuthenticator>();
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddMetrics();
+        builder.Services.TryAddSingleton<IntakeMetrics>();
         builder.Services.AddProblemDetails();
         return builder;
     }

@@ -150,4 +150,31 @@ public sealed class AlertReceivedConsumerTests : IAsyncDisposable
         await ConsumedAsync(harness, 1);
         harness.Published.Select<RemediationRequested>().ShouldBeEmpty();
     }
+
+    [Fact]
+    public async Task A_failed_attempt_gives_the_alert_back_so_the_retry_remediates_once()
+    {
+        var matcher = new FailingOnceMatcher(Fixtures.Match("restart-auth", destructive: true, Fixtures.Deployment("auth-service")));
+        var harness = await StartAsync(matcher);
+
+        await harness.Bus.Publish(Fixtures.Alert());
+
+        (await harness.Published.Any<RemediationRequested>()).ShouldBeTrue();
+        await ConsumedAsync(harness, 1);
+        matcher.Calls.ShouldBe(2);
+        harness.Published.Select<RemediationRequested>().Count().ShouldBe(1);
+    }
+
+    /// <summary>Throws on the first evaluation, as a transient failure would.</summary>
+    private sealed class FailingOnceMatcher(params RuleMatch[] matches) : IAlertMatcher
+    {
+        private int _calls;
+
+        public int Calls => _calls;
+
+        public RuleEvaluation Evaluate(AlertReceived alert) =>
+            Interlocked.Increment(ref _calls) == 1
+                ? throw new InvalidOperationException("transient failure")
+                : new RuleEvaluation(matches, []);
+    }
 }

@@ -64,6 +64,7 @@ public static class Payloads
         ["malformed json"] = (() => Encoding.UTF8.GetBytes("{\"version\": \"4\", "), "$"),
         ["empty body"] = (() => [], "$"),
         ["array document"] = (() => Encoding.UTF8.GetBytes("[]"), "$"),
+        ["duplicate member"] = (() => Encoding.UTF8.GetBytes(Valid().ToJsonString().Replace("\"version\":\"4\"", "\"version\":\"4\",\"version\":\"3\"", StringComparison.Ordinal)), "$"),
         ["version 3"] = (Mutate(p => p["version"] = "3"), "version"),
         ["version as number"] = (Mutate(p => p["version"] = 4), "version"),
         ["missing version"] = (Mutate(p => p.Remove("version")), "version"),

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -173,6 +174,38 @@ public sealed class AlertsEndpointTests : IDisposable
         response.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
         response.Headers.RetryAfter!.Delta.ShouldBe(TimeSpan.FromSeconds(30));
         (await ProblemAsync(response)).GetProperty("type").GetString().ShouldBe("urn:remediator:problem:bus-unavailable");
+    }
+
+    [Fact]
+    public async Task Webhook_outcomes_are_counted_on_the_Remediator_meter()
+    {
+        using var client = _factory.CreateClient();
+        var meterFactory = _factory.Services.GetRequiredService<IMeterFactory>();
+        var outcomes = new List<string>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, listener) =>
+            {
+                // Only this host's meter: other tests' hosts count on meters of their own.
+                if (instrument.Meter.Scope == meterFactory && instrument.Name == "remediator.webhook.notifications")
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            lock (outcomes)
+            {
+                outcomes.Add((string)tags[0].Value!);
+            }
+        });
+        listener.Start();
+
+        using var bad = await client.PostAsync("/api/v1/alerts", Json(Payloads.Bad("missing labels")));
+        using var good = await client.PostAsync("/api/v1/alerts", Json(Payloads.Bytes(Payloads.Valid())));
+
+        outcomes.ShouldBe(["invalid", "accepted"]);
     }
 
     /// <summary>A body whose length HttpClient cannot know, so it is sent chunked.</summary>
