@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Remediator.Rules.Loading;
 using Remediator.Rules.Model;
 using YamlDotNet.RepresentationModel;
@@ -59,10 +60,11 @@ public static class RuleLoader
         ArgumentNullException.ThrowIfNull(sources);
         var diagnostics = new List<RuleDiagnostic>();
         var readers = new List<(FileContext File, RuleFileReader Reader)>();
+        var regexes = new Dictionary<string, Regex>(StringComparer.Ordinal);
         foreach (var source in sources)
         {
             var file = new FileContext(source.Path, source.Text, diagnostics);
-            var reader = new RuleFileReader(file);
+            var reader = new RuleFileReader(file, regexes);
             reader.Read(source.Text);
             readers.Add((file, reader));
         }
@@ -97,15 +99,15 @@ public static class RuleLoader
         var first = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
         foreach (var (file, reader) in readers)
         {
-            foreach (var rule in reader.Rules)
+            foreach (var (name, location) in reader.RuleNames)
             {
-                if (first.TryGetValue(rule.Name, out var earlier))
+                if (first.TryGetValue(name, out var earlier))
                 {
-                    file.Error(rule.Location.Line, rule.Location.Column, $"duplicate rule name '{rule.Name}', first defined at {earlier}", "rule names must be unique across all rule files");
+                    file.Error(location.Line, location.Column, $"duplicate rule name '{name}', first defined at {earlier}", "rule names must be unique across all rule files");
                 }
                 else
                 {
-                    first[rule.Name] = rule.Location;
+                    first[name] = location;
                 }
             }
         }

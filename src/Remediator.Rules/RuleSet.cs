@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Remediator.Contracts;
 using Remediator.Rules.Model;
 
@@ -78,7 +79,18 @@ public sealed class RuleSet
         {
             // Merge the two ordinal-sorted lists so results keep file order.
             var rule = f >= _fallback.Length || (p < pinned.Length && pinned[p].Ordinal < _fallback[f].Ordinal) ? pinned[p++] : _fallback[f++];
-            if (!rule.Selects(alert))
+            bool selected;
+            try
+            {
+                selected = rule.Selects(alert);
+            }
+            catch (RegexMatchTimeoutException ex)
+            {
+                (unresolved ??= []).Add(new UnresolvedMatch(rule.Name, rule.Location.File, $"matcher regex '{ex.Pattern}' took longer than {ex.MatchTimeout.TotalMilliseconds:0} ms on label value '{ex.Input}'"));
+                continue;
+            }
+
+            if (!selected)
             {
                 continue;
             }

@@ -65,6 +65,18 @@ public class IndexTests
         set.Match(alert)[0].Plan.ShouldBeSameAs(set.Match(alert)[0].Plan);
     }
 
+    [Fact]
+    public void A_regex_that_runs_too_long_is_reported_not_thrown()
+    {
+        var set = TestRules.LoadValid(TestRules.Rule("slow", "      - 'payload =~ \"(a+)+b\"'"));
+        var alert = TestAlerts.Firing(("payload", new string('a', 40)), ("namespace", "prod"), ("service", "api"));
+
+        var evaluation = set.Evaluate(alert);
+
+        evaluation.Matches.ShouldBeEmpty();
+        evaluation.Unresolved.ShouldHaveSingleItem().Reason.ShouldStartWith("matcher regex");
+    }
+
     private static Dictionary<string, string> Labels(string alertName, params (string Name, string Value)[] more)
     {
         var labels = more.ToDictionary(l => l.Name, l => l.Value);

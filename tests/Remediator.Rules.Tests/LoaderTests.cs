@@ -5,12 +5,10 @@ namespace Remediator.Rules.Tests;
 
 public class LoaderTests
 {
-    private static string ExamplePath => Path.Combine(AppContext.BaseDirectory, "rules", "docs-example.yaml");
-
     [Fact]
     public void The_example_in_docs_loads_and_matches()
     {
-        var result = RuleLoader.Load([ExamplePath]);
+        var result = TestRules.Load(("rules/example.yaml", DocsExamples.FileLayout));
 
         result.Diagnostics.ShouldBeEmpty(string.Join("\n", result.Diagnostics));
         var set = result.RuleSet!;
@@ -34,6 +32,21 @@ public class LoaderTests
         var rung = match.Plan.Ladder.ShouldHaveSingleItem();
         ScaleParameters.From(rung.Steps.ShouldHaveSingleItem()).ShouldBe(new ScaleParameters(null, 2, null, 10));
         match.Plan.Safety.AllowedNamespaces.ShouldBe(["fintech-services"]);
+    }
+
+    [Fact]
+    public void Every_step_example_in_docs_is_valid()
+    {
+        var steps = string.Join('\n', DocsExamples.Steps.Split('\n').Select(line => "    " + line));
+        var set = TestRules.LoadValid($$$"""
+            rules:
+              - name: docs-steps
+                match: [alertname = Docs, team != ""]
+                target: { kind: Deployment, namespace: fintech-services, name: "{{ $labels.service }}" }
+            {{{steps}}}
+            """);
+
+        set.Rules.ShouldHaveSingleItem().Actions.Count.ShouldBe(DocsExamples.Steps.Split("- action:").Length - 1);
     }
 
     [Fact]

@@ -29,7 +29,7 @@ public class RobustnessTests
     [Fact]
     public void Every_truncation_of_a_valid_file_loads_or_reports_without_throwing()
     {
-        var text = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "rules", "docs-example.yaml"));
+        var text = DocsExamples.FileLayout;
 
         // Every third cut keeps the test quick while still landing inside every key, value and quote.
         for (var length = 0; length <= text.Length; length += 3)

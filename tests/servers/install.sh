@@ -28,5 +28,5 @@ fi
 
 log "packages: installing ${missing[*]}"
 apt-get update -q
-apt-get install -y -q --no-install-recommends "${missing[@]}"
+apt-get install -y -q "${missing[@]}"
 log "packages: installed ${missing[*]}"

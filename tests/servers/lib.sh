@@ -6,8 +6,10 @@
 export RABBITMQ_NODENAME=rabbit@localhost
 export RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
 export RABBITMQ_NODE_PORT=5672
-# Our own config file (management on loopback); the Debian one under /etc is left alone.
-export RABBITMQ_CONFIG_FILE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/rabbitmq.conf"
+# Our own config file (tests/servers/rabbitmq.conf, management on loopback), copied by
+# rabbitmq.sh to where the rabbitmq user can read it wherever the repository is checked out;
+# the Debian config under /etc/rabbitmq is left alone.
+export RABBITMQ_CONFIG_FILE=/etc/rabbitmq/remediator-tests.conf
 # Erlang's port mapper and distribution port would otherwise listen on every interface.
 export ERL_EPMD_ADDRESS=127.0.0.1
 export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"

@@ -19,6 +19,7 @@ ensure_cluster() {
   # Loopback only, through the cluster's conf.d (read after postgresql.conf, so it wins):
   # rewriting the file each time keeps this idempotent and leaves the stock settings alone.
   local dropin="/etc/postgresql/$version/main/conf.d/remediator-tests.conf"
+  mkdir -p "$(dirname "$dropin")"
   printf "# Written by tests/servers/postgres.sh\nlisten_addresses = '127.0.0.1'\nport = %s\n" "$PG_PORT" >"$dropin"
 }
 

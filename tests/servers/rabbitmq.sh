@@ -27,6 +27,7 @@ start() {
   if port_open "$RABBITMQ_NODE_PORT"; then
     die "port $RABBITMQ_NODE_PORT is taken by something that is not node $RABBITMQ_NODENAME (a RabbitMQ started with another node name?)"
   fi
+  install -m 0644 "$(dirname "${BASH_SOURCE[0]}")/rabbitmq.conf" "$RABBITMQ_CONFIG_FILE"
   # Written to /etc/rabbitmq/enabled_plugins, read at boot: no running node needed.
   rabbitmq-plugins enable --offline rabbitmq_management >/dev/null
   log "rabbitmq: starting $RABBITMQ_NODENAME"

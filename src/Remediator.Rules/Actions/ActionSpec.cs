@@ -32,8 +32,6 @@ public sealed class ActionSpec
 
     internal Func<IReadOnlyDictionary<string, string>, bool>? DestructiveWhen { get; init; }
 
-    public ParameterSpec? FindParameter(string name) => Parameters.FirstOrDefault(p => p.Name == name);
-
     /// <summary>Whether a step with these canonical parameters changes the cluster.</summary>
     public bool IsDestructive(IReadOnlyDictionary<string, string> parameters) =>
         DestructiveWhen?.Invoke(parameters) ?? AlwaysDestructive;

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Remediator.Contracts;
@@ -11,7 +12,7 @@ using YamlDotNet.RepresentationModel;
 namespace Remediator.Rules.Loading;
 
 /// <summary>Reads one rule file into compiled rules and topologies, reporting every problem it finds.</summary>
-internal sealed partial class RuleFileReader(FileContext file)
+internal sealed partial class RuleFileReader(FileContext file, Dictionary<string, Regex> regexes)
 {
     private static readonly string[] _topKeys = ["defaults", "topology", "rules"];
     private static readonly string[] _safetyKeys = ["severity", "escalation", "cooldown", "max-attempts", "attempt-window", "dry-run", "require-approval", "allowed-namespaces", "step-timeout"];
@@ -35,6 +36,9 @@ internal sealed partial class RuleFileReader(FileContext file)
     public List<CompiledRule> Rules { get; } = [];
 
     public List<TopologySpec> Topologies { get; } = [];
+
+    /// <summary>Every rule name with where it was written, including rules that failed to compile, for the duplicate check.</summary>
+    public List<(string Name, SourceLocation Location)> RuleNames { get; } = [];
 
     /// <summary>Literal <c>dependents-of</c> service names, checked against every file's topology once all are read.</summary>
     public List<(YamlScalarNode Node, string Service)> DependentsOfReferences { get; } = [];
@@ -208,6 +212,11 @@ internal sealed partial class RuleFileReader(FileContext file)
         }
 
         var nameNode = map.Required(file, "name", "name: my-rule") is { } nameValue ? YamlRead.Scalar(file, nameValue, "name") : null;
+        if (nameNode is not null)
+        {
+            RuleNames.Add((nameNode.Value!, Locate(nameNode)));
+        }
+
         if (nameNode is not null && !RuleName().IsMatch(nameNode.Value!))
         {
             file.Error(nameNode, $"rule name '{nameNode.Value}' is not valid", "use lower-case letters, digits and '-', starting and ending with a letter or digit");
@@ -264,7 +273,7 @@ internal sealed partial class RuleFileReader(FileContext file)
             Name = nameNode.Value!,
             Description = map["description"] is YamlScalarNode description ? description.Value : null,
             Location = Locate(nameNode),
-            Matchers = matchers,
+            Matchers = [.. matchers],
             Status = status,
             Target = target,
             Steps = steps,
@@ -295,7 +304,7 @@ internal sealed partial class RuleFileReader(FileContext file)
             }
 
             sawAny = true;
-            var parsed = MatcherParser.Parse(scalar.Value!, out var errors);
+            var parsed = MatcherParser.Parse(scalar.Value!, out var errors, regexes);
             foreach (var error in errors)
             {
                 file.ErrorAt(scalar, error.Offset, $"bad matcher: {error.Message}", error.Hint);
@@ -314,7 +323,8 @@ internal sealed partial class RuleFileReader(FileContext file)
 
     private TargetSpec? ReadTarget(YamlNode node, IReadOnlyList<string> allowedNamespaces)
     {
-        var errorsBefore = file.ErrorCount;
+        // A target with errors still yields its kind, so the steps are checked against it; the
+        // rule itself is dropped by the caller because errors were reported.
         if (YamlMap.Read(file, node, "target", _targetKeys) is not { } map)
         {
             return null;
@@ -364,7 +374,7 @@ internal sealed partial class RuleFileReader(FileContext file)
             DependentsOfReferences.Add((dependentsNode, dependentsOf.Source));
         }
 
-        return file.ErrorCount > errorsBefore ? null : new TargetSpec(kind, ns, name, selector, dependentsOf);
+        return kindText is null ? null : new TargetSpec(kind, ns, name, selector, dependentsOf);
     }
 
     private List<StepSpec> ReadSteps(YamlNode? node, string key, TargetSpec? ruleTarget, TimeSpan stepTimeout, IReadOnlyList<string> allowedNamespaces)
@@ -497,7 +507,8 @@ internal sealed partial class RuleFileReader(FileContext file)
                 {
                     Name = action.Name,
                     Action = action.Name,
-                    Parameters = canonical,
+                    // Shared by every match of the rule, so frozen: no consumer can change it under another.
+                    Parameters = canonical.ToFrozenDictionary(StringComparer.Ordinal),
                     Timeout = resolvedTimeout,
                     ContinueOnError = continueOnError,
                     Destructive = destructive,
@@ -603,7 +614,7 @@ internal sealed partial class RuleFileReader(FileContext file)
         {
             if (key is not YamlScalarNode { Value: { } name } || !EnvName().IsMatch(name))
             {
-                file.Error(key, $"'{YamlRead.Describe(key)}' is not a valid environment variable name", "letters, digits, '_', '-' and '.', not starting with a digit");
+                file.Error(key, $"{YamlRead.Describe(key)} is not a valid environment variable name", "letters, digits, '_', '-' and '.', not starting with a digit");
                 continue;
             }
 

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Remediator.Rules.Matching;
 
@@ -10,7 +11,10 @@ namespace Remediator.Rules.Matching;
 /// </summary>
 public static class MatcherParser
 {
-    public static IReadOnlyList<LabelMatcher> Parse(string text, out IReadOnlyList<MatcherError> errors)
+    public static IReadOnlyList<LabelMatcher> Parse(string text, out IReadOnlyList<MatcherError> errors) => Parse(text, out errors, null);
+
+    /// <summary>As <see cref="Parse(string, out IReadOnlyList{MatcherError})"/>, sharing compiled regexes through <paramref name="regexes"/>.</summary>
+    internal static IReadOnlyList<LabelMatcher> Parse(string text, out IReadOnlyList<MatcherError> errors, Dictionary<string, Regex>? regexes)
     {
         ArgumentNullException.ThrowIfNull(text);
         var matchers = new List<LabelMatcher>();
@@ -35,6 +39,12 @@ public static class MatcherParser
                 found.Add(new MatcherError(end - 1, "missing closing '}'", "brace form: {alertname=\"X\", severity=~\"critical|page\"}"));
             }
         }
+        else if (end > begin && text[end - 1] == '}')
+        {
+            // Alertmanager would silently drop this brace (foo=bar} means foo=bar there), which is never what was meant.
+            end--;
+            found.Add(new MatcherError(end, "unexpected '}' without an opening '{'", "quote the value (foo=\"bar}\") or write the brace form {foo=\"bar\"}"));
+        }
 
         var insideQuotes = false;
         var escaped = false;
@@ -44,7 +54,7 @@ public static class MatcherParser
             switch (text[i])
             {
                 case ',' when !insideQuotes:
-                    ParseOne(text, tokenStart, i, matchers, found);
+                    ParseOne(text, tokenStart, i, matchers, found, regexes);
                     tokenStart = i + 1;
                     continue;
                 case '"':
@@ -63,14 +73,14 @@ public static class MatcherParser
         // As in Alertmanager, a blank last token (a trailing comma) is dropped.
         if (SkipSpace(text, tokenStart, end) < end)
         {
-            ParseOne(text, tokenStart, end, matchers, found);
+            ParseOne(text, tokenStart, end, matchers, found, regexes);
         }
 
         errors = found;
         return matchers;
     }
 
-    private static void ParseOne(string text, int start, int end, List<LabelMatcher> matchers, List<MatcherError> errors)
+    private static void ParseOne(string text, int start, int end, List<LabelMatcher> matchers, List<MatcherError> errors, Dictionary<string, Regex>? regexes)
     {
         var i = SkipSpace(text, start, end);
         if (i >= end)
@@ -140,7 +150,7 @@ public static class MatcherParser
                 matchers.Add(LabelMatcher.NotEqual(name, value));
                 break;
             default:
-                var matcher = LabelMatcher.Regex(name, value, type == MatchType.NotRegexp, out var regexError);
+                var matcher = LabelMatcher.Regex(name, value, type == MatchType.NotRegexp, out var regexError, regexes);
                 if (matcher is null)
                 {
                     var at = offsets.Count == 0 ? i : offsets[Math.Clamp(regexError!.Offset, 0, offsets.Count - 1)];

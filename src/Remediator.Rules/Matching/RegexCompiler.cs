@@ -5,35 +5,55 @@ namespace Remediator.Rules.Matching;
 
 /// <summary>
 /// Compiles matcher regexes the way Alertmanager reads them: fully anchored, and limited to
-/// what Go's RE2 engine accepts, so a rule that lints here also means the same in Alertmanager.
+/// what Go's RE2 engine accepts (and translated from it by <see cref="Re2Translator"/>), so a rule
+/// that lints here also means the same in Alertmanager.
 /// </summary>
 internal static class RegexCompiler
 {
-    public static Regex? Compile(string pattern, out MatcherError? error)
+    /// <summary>
+    /// Compiles <paramref name="pattern"/> anchored as <c>\A(?:pattern)\z</c>; <paramref name="cache"/>
+    /// shares one instance between every rule of a load that uses the same pattern.
+    /// </summary>
+    public static Regex? Compile(string pattern, out MatcherError? error, Dictionary<string, Regex>? cache = null)
     {
-        error = FindUnsupportedConstruct(pattern) ?? CheckSyntax(pattern);
+        error = null;
+        if (cache is not null && cache.TryGetValue(pattern, out var cached))
+        {
+            return cached;
+        }
+
+        // The bare pattern is checked first: wrapped, "a)(b" would parse as a different regex.
+        error = FindUnsupportedConstruct(pattern);
         if (error is not null)
         {
             return null;
         }
 
-        try
+        // Alertmanager speaks Go's RE2; the translation gives .NET the same meaning.
+        var translated = Re2Translator.Translate(pattern, out var origins, out error);
+        error ??= CheckSyntax(pattern, translated!, origins);
+        if (error is not null)
         {
-            // NonBacktracking: RE2's linear-time semantics, so no rule can stall matching.
-            return new Regex($@"\A(?:{pattern})\z", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking, LabelMatcher.RegexTimeout);
-        }
-        catch (NotSupportedException ex)
-        {
-            error = new MatcherError(0, $"regex construct not supported: {ex.Message}", "Alertmanager uses Go's RE2 syntax: no lookaround or backreferences");
             return null;
         }
+
+        // The interpreter, not RegexOptions.Compiled: thousands of rules must load in well under a
+        // second. RE2-only syntax keeps patterns simple; the timeout bounds any pathological one.
+        var regex = new Regex($@"\A(?:{translated})\z", RegexOptions.CultureInvariant, LabelMatcher.RegexTimeout);
+        if (cache is not null)
+        {
+            cache[pattern] = regex;
+        }
+
+        return regex;
     }
 
-    private static MatcherError? CheckSyntax(string pattern)
+    /// <summary>Checks the translated pattern; offsets in <paramref name="translated"/> map back through <paramref name="origins"/>.</summary>
+    private static MatcherError? CheckSyntax(string pattern, string translated, List<int> origins)
     {
         try
         {
-            _ = new Regex(pattern, RegexOptions.CultureInvariant);
+            _ = new Regex(translated, RegexOptions.CultureInvariant);
             return null;
         }
         catch (RegexParseException ex)
@@ -41,7 +61,7 @@ internal static class RegexCompiler
             // .NET reports unclosed groups and classes at the end of the pattern; point at the opener instead.
             var offset = ex.Error is RegexParseError.InsufficientClosingParentheses or RegexParseError.UnterminatedBracket
                 ? FindUnclosed(pattern, ex.Error == RegexParseError.UnterminatedBracket)
-                : ex.Offset - 1;
+                : origins.Count == 0 ? 0 : origins[Math.Clamp(ex.Offset - 1, 0, origins.Count - 1)];
             return new MatcherError(Math.Clamp(offset, 0, Math.Max(pattern.Length - 1, 0)), $"invalid regex: {Humanize(ex.Error)}", "check brackets, parentheses and escapes");
         }
     }
@@ -84,7 +104,9 @@ internal static class RegexCompiler
             if (c == '\\' && i + 1 < pattern.Length)
             {
                 var next = pattern[i + 1];
-                if (!inClass && (next is >= '1' and <= '9' || next == 'k'))
+                // Go reads \1-\7 followed by an octal digit as an octal escape (\141 is 'a'), a lone one as a backreference.
+                var octal = next is >= '1' and <= '7' && i + 2 < pattern.Length && pattern[i + 2] is >= '0' and <= '7';
+                if (!inClass && !octal && (next is >= '1' and <= '9' || next == 'k'))
                 {
                     return Unsupported(i, "backreference");
                 }

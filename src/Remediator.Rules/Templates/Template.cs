@@ -24,9 +24,6 @@ public sealed class Template
     /// <summary>True when the value has no references and renders to itself.</summary>
     public bool IsLiteral => _segments.Length == 0 || (_segments.Length == 1 && _segments[0].Reference is null);
 
-    /// <summary>The labels the template reads; the lint and the docs use them.</summary>
-    public IEnumerable<string> LabelNames => _segments.Where(s => s.Reference == Reference.Labels).Select(s => s.Text);
-
     public static Template Literal(string text) => new(text, [new Segment(null, text)]);
 
     /// <summary>Parses <paramref name="source"/>; on failure <paramref name="error"/> gives the 0-based offset and the reason.</summary>

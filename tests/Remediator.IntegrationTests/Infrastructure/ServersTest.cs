@@ -39,10 +39,16 @@ public abstract class ServersTest(ServersFixture servers, ITestOutputHelper outp
     {
         var rulesDirectory = Directory.CreateDirectory(Path.Combine(WorkDirectory, "rules")).FullName;
         await File.WriteAllTextAsync(Path.Combine(rulesDirectory, "rules.yaml"), rulesYaml);
+        return await StartEngineWithRulesAtAsync(rulesDirectory, configuration);
+    }
+
+    /// <summary>Starts the engine on this test's virtual host with the rules at <paramref name="rulesPath"/> (e.g. the repository's rules/).</summary>
+    protected async Task<EngineProcess> StartEngineWithRulesAtAsync(string rulesPath, IReadOnlyDictionary<string, string>? configuration = null)
+    {
         var settings = new EngineSettings
         {
             RabbitMqUrl = VirtualHost.AmqpUrl,
-            RulesPath = rulesDirectory,
+            RulesPath = rulesPath,
             BearerToken = BearerToken,
             Configuration = configuration ?? new Dictionary<string, string>(),
         };

@@ -1,0 +1,114 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Remediator.Contracts;
+using Remediator.Kubernetes.Client;
+
+namespace Remediator.Kubernetes.Actions;
+
+/// <summary>
+/// Everything an action may use. Reads go straight to the API; every write goes through this
+/// context, which records it and, in dry-run, does not send it: so no action can change the
+/// cluster in dry-run by forgetting to check a flag.
+/// </summary>
+internal sealed class ActionContext(IKubernetesReader reader, IKubernetesApi? writer, bool dryRun)
+{
+    private readonly List<string> _planned = [];
+
+    public IKubernetesReader Reader { get; } = reader;
+
+    public bool DryRun { get; } = dryRun;
+
+    public required string ActionName { get; init; }
+
+    public required RemediationTarget Target { get; init; }
+
+    public required StepParameters Parameters { get; init; }
+
+    public required string Namespace { get; init; }
+
+    public required TimeProvider Time { get; init; }
+
+    public required ILogger Logger { get; init; }
+
+    public required KubernetesActionOptions Options { get; init; }
+
+    public IReadOnlyList<string> Planned => _planned;
+
+    /// <summary>What a waiting action is waiting for, so a timeout can say where it stood.</summary>
+    public string? Progress { get; set; }
+
+    public string Now => Time.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+
+    public async Task<JsonObject?> PatchAsync(KubernetesResource resource, string? ns, string name, PatchKind kind, JsonNode patch, string? subresource, CancellationToken cancellationToken)
+    {
+        Plan($"PATCH {resource}{(subresource is null ? "" : "/" + subresource)} {Qualified(ns, name)} ({kind}): {patch.ToJsonString()}");
+        return DryRun ? null : await Writer.PatchAsync(resource, ns, name, kind, patch, subresource, cancellationToken);
+    }
+
+    public async Task<JsonObject?> CreateAsync(KubernetesResource resource, string? ns, JsonObject body, CancellationToken cancellationToken)
+    {
+        Plan($"CREATE {resource} {Qualified(ns, body["metadata"]?["name"]?.GetValue<string>() ?? "?")}: {body.ToJsonString()}");
+        return DryRun ? null : await Writer.CreateAsync(resource, ns, body, cancellationToken);
+    }
+
+    public async Task DeleteAsync(KubernetesResource resource, string? ns, string name, TimeSpan? gracePeriod, CancellationToken cancellationToken)
+    {
+        Plan($"DELETE {resource} {Qualified(ns, name)}");
+        if (!DryRun)
+        {
+            await Writer.DeleteAsync(resource, ns, name, gracePeriod, cancellationToken);
+        }
+    }
+
+    public async Task<bool> EvictAsync(string ns, string pod, TimeSpan? gracePeriod, CancellationToken cancellationToken)
+    {
+        Plan($"EVICT pods {Qualified(ns, pod)}");
+        if (DryRun)
+        {
+            return false;
+        }
+
+        await Writer.EvictAsync(ns, pod, gracePeriod, cancellationToken);
+        return true;
+    }
+
+    /// <summary>A proxied request; one that is not GET/HEAD counts as mutating and is only planned in dry-run.</summary>
+    public async Task<ProxyResponse?> ProxyAsync(ProxyRequest request, CancellationToken cancellationToken)
+    {
+        if (!request.IsIdempotent)
+        {
+            Plan($"{request.Method} {request.Kind.ToString().ToLowerInvariant()}s/proxy {Qualified(request.Namespace, request.Name)}:{request.Port}{request.Path}");
+            if (DryRun)
+            {
+                return null;
+            }
+        }
+
+        return await Reader.ProxyAsync(request, cancellationToken);
+    }
+
+    public ActionOutcome Outcome(ActionStatus status, string summary) => new()
+    {
+        Action = ActionName,
+        Status = DryRun && status == ActionStatus.Succeeded ? ActionStatus.DryRun : status,
+        Summary = DryRun && status == ActionStatus.Succeeded ? "dry-run: would have " + summary : summary,
+        PlannedRequests = [.. _planned],
+    };
+
+    /// <summary>Records a mutating request made outside the Kubernetes API (an http action to a URL).</summary>
+    public void RecordPlanned(string request) => Plan(request);
+
+    private IKubernetesApi Writer => writer ?? throw new InvalidOperationException("no writable Kubernetes API outside dry-run");
+
+    private static string Qualified(string? ns, string name) => ns is null ? name : $"{ns}/{name}";
+
+    private void Plan(string request)
+    {
+        _planned.Add(request);
+        if (DryRun)
+        {
+            Logger.LogInformation("Dry-run: not sending {Request}", request);
+        }
+    }
+}

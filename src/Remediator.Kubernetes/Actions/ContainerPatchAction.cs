@@ -1,0 +1,139 @@
+using System.Text.Json.Nodes;
+using Remediator.Contracts;
+using Remediator.Kubernetes.Client;
+
+namespace Remediator.Kubernetes.Actions;
+
+/// <summary>
+/// <c>set-env</c> and <c>set-resources</c>: a strategic merge patch of the pod template's
+/// containers, keyed by container name (every container unless <c>container</c> names one).
+/// The previous values are recorded, and the inverse patch restores them exactly, deleting
+/// what did not exist before.
+/// </summary>
+internal sealed class ContainerPatchAction(string name) : IRemediationAction
+{
+    private static string[] ResourceKeys { get; } = ["requests.cpu", "requests.memory", "limits.cpu", "limits.memory"];
+
+    public string Name { get; } = name;
+
+    public async Task<ActionOutcome> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
+    {
+        Workloads.Require(context, TargetKind.Deployment, TargetKind.StatefulSet, TargetKind.DaemonSet);
+        var p = context.Parameters;
+        var env = p.Map("env");
+        var resources = ResourceKeys.Where(k => p.Text(k) is not null).ToDictionary(k => k, k => p.Text(k)!, StringComparer.Ordinal);
+        if (Name == "set-env" && env.Count == 0)
+        {
+            throw new ActionParameterException("set-env: 'env' needs at least one NAME: value");
+        }
+
+        if (Name == "set-resources" && resources.Count == 0)
+        {
+            throw new ActionParameterException("set-resources: give at least one of requests.cpu, requests.memory, limits.cpu, limits.memory");
+        }
+
+        var resource = KubernetesResource.For(context.Target.Kind);
+        var ns = context.Namespace;
+        var onlyContainer = p.Text("container");
+        var details = new List<ActionTargetResult>();
+        var undo = new List<CompensatingRequest>();
+        var before = new JsonObject();
+        foreach (var workloadName in await Workloads.ResolveNamesAsync(context, cancellationToken))
+        {
+            var described = Workloads.Describe(resource, ns, workloadName);
+            var workload = await context.Reader.GetAsync(resource, ns, workloadName, null, cancellationToken);
+            var containers = (workload["spec"]?["template"]?["spec"]?["containers"] as JsonArray ?? []).OfType<JsonObject>()
+                .Where(c => onlyContainer is null || c["name"]?.GetValue<string>() == onlyContainer)
+                .ToList();
+            if (containers.Count == 0)
+            {
+                throw new ActionRefusedException($"{described} has no container named \"{onlyContainer}\"");
+            }
+
+            var forward = new JsonArray();
+            var backward = new JsonArray();
+            var previous = new JsonObject();
+            foreach (var container in containers)
+            {
+                var containerName = container["name"]!.GetValue<string>();
+                var (change, inverse, old) = Name == "set-env" ? EnvPatch(container, env) : ResourcesPatch(container, resources);
+                change["name"] = containerName;
+                inverse["name"] = containerName;
+                forward.Add(change);
+                backward.Add(inverse);
+                previous[containerName] = old;
+            }
+
+            before[workloadName] = previous;
+            await context.PatchAsync(resource, ns, workloadName, PatchKind.StrategicMerge, TemplatePatch(forward), null, cancellationToken);
+            undo.Add(new CompensatingRequest
+            {
+                Verb = CompensationVerb.Patch,
+                Resource = resource,
+                Namespace = ns,
+                Name = workloadName,
+                Patch = PatchKind.StrategicMerge,
+                Body = TemplatePatch(backward).ToJsonString(),
+            });
+            var what = Name == "set-env" ? string.Join(", ", env.Keys) : string.Join(", ", resources.Select(r => $"{r.Key}={r.Value}"));
+            details.Add(new ActionTargetResult(described, true, $"set {what} in container(s) {string.Join(", ", containers.Select(c => c["name"]!.GetValue<string>()))}"));
+        }
+
+        return context.Outcome(ActionStatus.Succeeded, string.Join("; ", details.Select(d => $"{d.Target}: {d.Message}"))) with
+        {
+            Details = details,
+            Before = before.ToJsonString(),
+            Compensation = new Compensation($"restore the values {Name} replaced", undo),
+        };
+    }
+
+    private static (JsonObject Change, JsonObject Inverse, JsonObject Old) EnvPatch(JsonObject container, IReadOnlyDictionary<string, string> env)
+    {
+        var existing = (container["env"] as JsonArray ?? []).OfType<JsonObject>().ToDictionary(e => e["name"]!.GetValue<string>(), StringComparer.Ordinal);
+        var change = new JsonArray();
+        var inverse = new JsonArray();
+        var old = new JsonObject();
+        foreach (var (name, value) in env)
+        {
+            // valueFrom must go when a literal value replaces it, or the API server rejects both.
+            change.Add(new JsonObject { ["name"] = name, ["value"] = value, ["valueFrom"] = null });
+            if (existing.TryGetValue(name, out var was))
+            {
+                old[name] = was.DeepClone();
+                var restore = (JsonObject)was.DeepClone();
+                restore["value"] ??= null;
+                restore["valueFrom"] ??= null;
+                inverse.Add(restore);
+            }
+            else
+            {
+                old[name] = null;
+                inverse.Add(new JsonObject { ["name"] = name, ["$patch"] = "delete" });
+            }
+        }
+
+        return (new JsonObject { ["env"] = change }, new JsonObject { ["env"] = inverse }, old);
+    }
+
+    private static (JsonObject Change, JsonObject Inverse, JsonObject Old) ResourcesPatch(JsonObject container, IReadOnlyDictionary<string, string> values)
+    {
+        var change = new JsonObject();
+        var inverse = new JsonObject();
+        var old = new JsonObject();
+        foreach (var (key, value) in values)
+        {
+            var (section, field) = (key.Split('.')[0], key.Split('.')[1]);
+            var current = container["resources"]?[section]?[field]?.DeepClone();
+            old[key] = current?.DeepClone();
+            ((JsonObject)(change[section] ??= new JsonObject()))[field] = value;
+            ((JsonObject)(inverse[section] ??= new JsonObject()))[field] = current;
+        }
+
+        return (new JsonObject { ["resources"] = change }, new JsonObject { ["resources"] = inverse }, old);
+    }
+
+    private static JsonObject TemplatePatch(JsonArray containers) => new()
+    {
+        ["spec"] = new JsonObject { ["template"] = new JsonObject { ["spec"] = new JsonObject { ["containers"] = containers } } },
+    };
+}

@@ -1,0 +1,157 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Remediator.Contracts;
+using Remediator.Kubernetes.Client;
+using Remediator.Kubernetes.Connection;
+
+namespace Remediator.Kubernetes.Actions;
+
+/// <summary>
+/// Runs catalog actions against the cluster and undoes them. Failures the cluster or the rule
+/// cause come back as a failed <see cref="ActionOutcome"/> saying why; only cancellation throws.
+/// </summary>
+public sealed class KubernetesActionExecutor : IDisposable
+{
+    private readonly Dictionary<string, IRemediationAction> _actions;
+    private readonly IKubernetesApi _api;
+    private readonly ResolvedConnection _connection;
+    private readonly KubernetesActionOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
+
+    public KubernetesActionExecutor(IKubernetesApi api, ResolvedConnection connection, IOptions<KubernetesActionOptions> options, TimeProvider time, ILogger<KubernetesActionExecutor> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _api = api;
+        _connection = connection;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+        _actions = new IRemediationAction[]
+        {
+            new RestartAction(),
+            new ScaleAction(),
+            new WaitForRolloutAction(),
+            new ResetCircuitBreakersAction(),
+            new RollbackAction(),
+            new IsolateAction(),
+            new ContainerPatchAction("set-env"),
+            new ContainerPatchAction("set-resources"),
+            new PatchHpaAction(),
+            new CordonAction(cordon: true),
+            new CordonAction(cordon: false),
+            new DrainAction(),
+            new DeletePodAction(),
+            new HttpAction(_http),
+            new HealthCheckAction(),
+        }.ToDictionary(a => a.Name, StringComparer.Ordinal);
+    }
+
+    /// <summary>The catalog actions this executor can run.</summary>
+    public IReadOnlyCollection<string> Actions => _actions.Keys;
+
+    /// <summary>
+    /// Runs <paramref name="step"/> on its own target or else <paramref name="target"/>. Nothing is
+    /// changed when <paramref name="dryRun"/> is set or the connection is dry-run.
+    /// </summary>
+    public async Task<ActionOutcome> ExecuteAsync(PlannedStep step, RemediationTarget target, bool dryRun, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        ArgumentNullException.ThrowIfNull(target);
+        var effectiveTarget = step.Target ?? target;
+        if (!_actions.TryGetValue(step.Action, out var action))
+        {
+            return Failed(step.Action, $"unknown action '{step.Action}' (known: {string.Join(", ", _actions.Keys.Order(StringComparer.Ordinal))})");
+        }
+
+        var isDryRun = dryRun || _connection.DryRun;
+        var defaultTimeout = step.Action == "wait-for-rollout" ? _options.DefaultRolloutTimeout : _options.DefaultStepTimeout;
+        var timeout = step.Timeout ?? defaultTimeout;
+        using var deadline = new CancellationTokenSource(timeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        var context = new ActionContext(_api, isDryRun ? null : _api, isDryRun)
+        {
+            ActionName = step.Action,
+            Target = effectiveTarget,
+            Parameters = new StepParameters(step.Action, step.Parameters),
+            Namespace = effectiveTarget.Namespace ?? _connection.Connection?.Namespace ?? "default",
+            Time = _time,
+            Logger = _logger,
+            Options = _options,
+        };
+        try
+        {
+            var outcome = await action.ExecuteAsync(context, linked.Token);
+            _logger.LogInformation("{Action} on {Target}: {Status}: {Summary}", step.Action, effectiveTarget, outcome.Status, outcome.Summary);
+            return outcome;
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return context.Outcome(ActionStatus.Failed, $"{step.Action} on {effectiveTarget} timed out after {timeout}{(context.Progress is { } progress ? $": {progress}" : "")}");
+        }
+        catch (KubernetesUnavailableException) when (_connection.Connection is null)
+        {
+            return context.Outcome(ActionStatus.DryRun, $"dry-run: would run {step.Action} on {effectiveTarget}; no cluster connection to read its current state ({_connection.Description})");
+        }
+        catch (Exception e) when (e is KubernetesApiException or KubernetesUnavailableException or ActionParameterException or ActionRefusedException or KubeconfigException)
+        {
+            _logger.LogWarning(e, "{Action} on {Target} failed", step.Action, effectiveTarget);
+            return context.Outcome(ActionStatus.Failed, $"{step.Action} on {effectiveTarget} failed: {e.Message}");
+        }
+    }
+
+    /// <summary>Applies a recorded <see cref="Compensation"/>, in order, stopping at the first failure.</summary>
+    public async Task<ActionOutcome> CompensateAsync(Compensation compensation, bool dryRun, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(compensation);
+        var isDryRun = dryRun || _connection.DryRun;
+        var first = compensation.Requests.Count > 0 ? compensation.Requests[0] : null;
+        var context = new ActionContext(_api, isDryRun ? null : _api, isDryRun)
+        {
+            ActionName = "compensate",
+            Target = new RemediationTarget { Kind = TargetKind.Pod, Namespace = first?.Namespace, Name = first?.Name },
+            Parameters = new StepParameters("compensate", new Dictionary<string, string>()),
+            Namespace = first?.Namespace ?? "default",
+            Time = _time,
+            Logger = _logger,
+            Options = _options,
+        };
+        try
+        {
+            foreach (var request in compensation.Requests)
+            {
+                switch (request.Verb)
+                {
+                    case CompensationVerb.Patch:
+                        var body = JsonNode.Parse(request.Body ?? throw new ActionParameterException("a compensating patch has no body"))!;
+                        await context.PatchAsync(request.Resource, request.Namespace, request.Name, request.Patch, body, request.Subresource, cancellationToken);
+                        break;
+                    case CompensationVerb.Delete:
+                        try
+                        {
+                            await context.DeleteAsync(request.Resource, request.Namespace, request.Name, null, cancellationToken);
+                        }
+                        catch (KubernetesApiException e) when (e.IsNotFound)
+                        {
+                            // Already gone: the compensation's goal holds.
+                        }
+
+                        break;
+                }
+            }
+
+            return context.Outcome(ActionStatus.Succeeded, compensation.Description);
+        }
+        catch (Exception e) when (e is KubernetesApiException or KubernetesUnavailableException or ActionParameterException)
+        {
+            _logger.LogWarning(e, "Compensation \"{Compensation}\" failed", compensation.Description);
+            return context.Outcome(ActionStatus.Failed, $"compensation \"{compensation.Description}\" failed: {e.Message}");
+        }
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    private static ActionOutcome Failed(string action, string summary) => new() { Action = action, Status = ActionStatus.Failed, Summary = summary };
+}

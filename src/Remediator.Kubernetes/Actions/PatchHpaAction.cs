@@ -1,0 +1,91 @@
+using System.Text.Json.Nodes;
+using Remediator.Contracts;
+using Remediator.Kubernetes.Client;
+
+namespace Remediator.Kubernetes.Actions;
+
+/// <summary>
+/// Moves a HorizontalPodAutoscaler's bounds (<c>min-replicas</c> &gt;= 1, <c>max-replicas</c> &gt;= min)
+/// with a merge patch. The target is the HPA itself, or a Deployment/StatefulSet, meaning the
+/// HPA that scales it. The inverse restores the old bounds.
+/// </summary>
+internal sealed class PatchHpaAction : IRemediationAction
+{
+    public string Name => "patch-hpa";
+
+    public async Task<ActionOutcome> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
+    {
+        Workloads.Require(context, TargetKind.HorizontalPodAutoscaler, TargetKind.Deployment, TargetKind.StatefulSet);
+        var min = context.Parameters.Number("min-replicas");
+        var max = context.Parameters.Number("max-replicas");
+        if (min is null && max is null)
+        {
+            throw new ActionParameterException("patch-hpa: give min-replicas, max-replicas or both");
+        }
+
+        if (min < 1)
+        {
+            throw new ActionParameterException($"patch-hpa: min-replicas must be at least 1, got {min}");
+        }
+
+        var ns = context.Namespace;
+        var details = new List<ActionTargetResult>();
+        var undo = new List<CompensatingRequest>();
+        var before = new JsonObject();
+        var after = new JsonObject();
+        foreach (var hpa in await AutoscalersAsync(context, cancellationToken))
+        {
+            var name = Workloads.Name(hpa);
+            var described = Workloads.Describe(KubernetesResource.HorizontalPodAutoscalers, ns, name);
+            var oldMin = Workloads.Int(hpa["spec"]?["minReplicas"], 1);
+            var oldMax = Workloads.Int(hpa["spec"]?["maxReplicas"]);
+            var newMin = min ?? oldMin;
+            var newMax = max ?? oldMax;
+            if (newMax < newMin)
+            {
+                throw new ActionRefusedException($"{described}: max-replicas {newMax} would be below min-replicas {newMin}");
+            }
+
+            before[name] = new JsonObject { ["minReplicas"] = oldMin, ["maxReplicas"] = oldMax };
+            after[name] = new JsonObject { ["minReplicas"] = newMin, ["maxReplicas"] = newMax };
+            await context.PatchAsync(KubernetesResource.HorizontalPodAutoscalers, ns, name, PatchKind.Merge, Bounds(newMin, newMax), null, cancellationToken);
+            undo.Add(new CompensatingRequest { Verb = CompensationVerb.Patch, Resource = KubernetesResource.HorizontalPodAutoscalers, Namespace = ns, Name = name, Body = Bounds(oldMin, oldMax).ToJsonString() });
+            details.Add(new ActionTargetResult(described, true, $"bounds [{oldMin}, {oldMax}] -> [{newMin}, {newMax}]"));
+        }
+
+        return context.Outcome(ActionStatus.Succeeded, string.Join("; ", details.Select(d => $"{d.Target}: {d.Message}"))) with
+        {
+            Details = details,
+            Before = before.ToJsonString(),
+            After = after.ToJsonString(),
+            Compensation = new Compensation("restore the autoscaler bounds", undo),
+        };
+    }
+
+    private static JsonObject Bounds(int min, int max) => new() { ["spec"] = new JsonObject { ["minReplicas"] = min, ["maxReplicas"] = max } };
+
+    private static async Task<IReadOnlyList<JsonObject>> AutoscalersAsync(ActionContext context, CancellationToken cancellationToken)
+    {
+        var ns = context.Namespace;
+        if (context.Target.Kind == TargetKind.HorizontalPodAutoscaler)
+        {
+            var names = await Workloads.ResolveNamesAsync(context, cancellationToken);
+            var found = new List<JsonObject>();
+            foreach (var name in names)
+            {
+                found.Add(await context.Reader.GetAsync(KubernetesResource.HorizontalPodAutoscalers, ns, name, null, cancellationToken));
+            }
+
+            return found;
+        }
+
+        var kind = KubernetesResource.For(context.Target.Kind).Kind;
+        var workloads = await Workloads.ResolveNamesAsync(context, cancellationToken);
+        var all = await context.Reader.ListAsync(KubernetesResource.HorizontalPodAutoscalers, ns, null, null, cancellationToken);
+        var matching = all.Where(h => h["spec"]?["scaleTargetRef"]?["kind"]?.GetValue<string>() == kind &&
+            workloads.Contains(h["spec"]?["scaleTargetRef"]?["name"]?.GetValue<string>() ?? "")).ToList();
+        return matching.Count > 0
+            ? matching
+            : throw new ActionRefusedException($"no HorizontalPodAutoscaler in namespace \"{ns}\" scales {kind} {string.Join(", ", workloads)}");
+    }
+}

@@ -1,0 +1,142 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Remediator.Contracts;
+using Remediator.Kubernetes.Client;
+
+namespace Remediator.Kubernetes.Actions;
+
+/// <summary>
+/// <c>kubectl rollout undo</c> for Deployments: among the ReplicaSets the Deployment controls
+/// (by controller ownerReference), take the one with the previous revision (or
+/// <c>to-revision</c>), and JSON-patch its pod template and annotations back onto the
+/// Deployment, guarded by the resourceVersion read. The inverse patches the replaced template back.
+/// </summary>
+internal sealed class RollbackAction : IRemediationAction
+{
+    public const string RevisionAnnotation = "deployment.kubernetes.io/revision";
+
+    // Annotations kubectl never copies from a ReplicaSet onto its Deployment.
+    private static HashSet<string> NotCopied { get; } =
+    [
+        RevisionAnnotation,
+        "deployment.kubernetes.io/revision-history",
+        "deployment.kubernetes.io/desired-replicas",
+        "deployment.kubernetes.io/max-replicas",
+        "kubectl.kubernetes.io/last-applied-configuration",
+    ];
+
+    public string Name => "rollback";
+
+    public async Task<ActionOutcome> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
+    {
+        Workloads.Require(context, TargetKind.Deployment);
+        var toRevision = context.Parameters.Number("to-revision") ?? 0;
+        if (toRevision < 0)
+        {
+            throw new ActionParameterException($"rollback: 'to-revision' must be a positive revision number, got {toRevision}");
+        }
+
+        var ns = context.Namespace;
+        var details = new List<ActionTargetResult>();
+        var undo = new List<CompensatingRequest>();
+        var before = new JsonObject();
+        var after = new JsonObject();
+        foreach (var name in await Workloads.ResolveNamesAsync(context, cancellationToken))
+        {
+            var described = Workloads.Describe(KubernetesResource.Deployments, ns, name);
+            var deployment = await context.Reader.GetAsync(KubernetesResource.Deployments, ns, name, null, cancellationToken);
+            if (deployment["spec"]?["paused"]?.GetValue<bool>() == true)
+            {
+                throw new ActionRefusedException($"{described} is paused: resume it before rolling back (kubectl refuses too)");
+            }
+
+            var history = await HistoryAsync(context, deployment, cancellationToken);
+            // Without the annotation (a controller that has not caught up), the newest ReplicaSet is current.
+            var current = Revision(deployment) is > 0 and var annotated ? annotated : history.Keys.DefaultIfEmpty(0).Max();
+            var targetRevision = toRevision == 0
+                ? history.Keys.Where(r => r < current).DefaultIfEmpty(0).Max()
+                : toRevision;
+            if (targetRevision == 0)
+            {
+                throw new ActionRefusedException($"{described}: no previous revision to roll back to (history: {string.Join(", ", history.Keys.Order())})");
+            }
+
+            if (!history.TryGetValue(targetRevision, out var replicaSet))
+            {
+                throw new ActionRefusedException($"{described}: revision {targetRevision} is not in the rollout history (available: {string.Join(", ", history.Keys.Order())})");
+            }
+
+            var template = (JsonObject)replicaSet["spec"]!["template"]!.DeepClone();
+            (template["metadata"]?["labels"] as JsonObject)?.Remove("pod-template-hash");
+            var currentTemplate = deployment["spec"]!["template"]!;
+            before[name] = current;
+            if (JsonNode.DeepEquals(template, currentTemplate))
+            {
+                after[name] = current;
+                details.Add(new ActionTargetResult(described, true, $"skipped: the current template already matches revision {targetRevision}"));
+                continue;
+            }
+
+            var currentAnnotations = deployment["metadata"]?["annotations"] as JsonObject ?? [];
+            var annotations = (JsonObject)currentAnnotations.DeepClone();
+            foreach (var (key, value) in replicaSet["metadata"]?["annotations"] as JsonObject ?? [])
+            {
+                if (!NotCopied.Contains(key))
+                {
+                    annotations[key] = value?.DeepClone();
+                }
+            }
+
+            var patch = new JsonArray(
+                new JsonObject { ["op"] = "test", ["path"] = "/metadata/resourceVersion", ["value"] = deployment["metadata"]!["resourceVersion"]!.DeepClone() },
+                new JsonObject { ["op"] = "replace", ["path"] = "/spec/template", ["value"] = template },
+                new JsonObject { ["op"] = "replace", ["path"] = "/metadata/annotations", ["value"] = annotations });
+            var patched = await context.PatchAsync(KubernetesResource.Deployments, ns, name, PatchKind.Json, patch, null, cancellationToken);
+            var newRevision = patched is null ? $"revision {targetRevision}'s template" : $"revision {Revision(patched)}";
+            after[name] = patched is null ? targetRevision : Revision(patched);
+            undo.Add(new CompensatingRequest
+            {
+                Verb = CompensationVerb.Patch,
+                Resource = KubernetesResource.Deployments,
+                Namespace = ns,
+                Name = name,
+                Patch = PatchKind.Json,
+                Body = new JsonArray(
+                    new JsonObject { ["op"] = "replace", ["path"] = "/spec/template", ["value"] = currentTemplate.DeepClone() },
+                    new JsonObject { ["op"] = "replace", ["path"] = "/metadata/annotations", ["value"] = currentAnnotations.DeepClone() }).ToJsonString(),
+            });
+            details.Add(new ActionTargetResult(described, true, $"rolled back from revision {current} to {targetRevision} (now {newRevision})"));
+        }
+
+        return context.Outcome(ActionStatus.Succeeded, string.Join("; ", details.Select(d => $"{d.Target}: {d.Message}"))) with
+        {
+            Details = details,
+            Before = before.ToJsonString(),
+            After = after.ToJsonString(),
+            Compensation = undo.Count == 0 ? null : new Compensation("restore the pod template the rollback replaced", undo),
+        };
+    }
+
+    private static async Task<Dictionary<int, JsonObject>> HistoryAsync(ActionContext context, JsonObject deployment, CancellationToken cancellationToken)
+    {
+        var uid = deployment["metadata"]!["uid"]!.GetValue<string>();
+        var selector = Workloads.SelectorQuery(deployment["spec"]?["selector"]);
+        var replicaSets = await context.Reader.ListAsync(KubernetesResource.ReplicaSets, context.Namespace, selector, null, cancellationToken);
+        var history = new Dictionary<int, JsonObject>();
+        foreach (var rs in replicaSets)
+        {
+            var owned = (rs["metadata"]?["ownerReferences"] as JsonArray)?.OfType<JsonObject>()
+                .Any(r => r["controller"]?.GetValue<bool>() == true && r["uid"]?.GetValue<string>() == uid) == true;
+            var revision = Revision(rs);
+            if (owned && revision > 0)
+            {
+                history[revision] = rs;
+            }
+        }
+
+        return history;
+    }
+
+    private static int Revision(JsonObject obj) =>
+        int.TryParse(obj["metadata"]?["annotations"]?[RevisionAnnotation]?.GetValue<string>(), NumberStyles.None, CultureInfo.InvariantCulture, out var revision) ? revision : 0;
+}

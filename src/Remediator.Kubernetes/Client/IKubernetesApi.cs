@@ -1,0 +1,57 @@
+using System.Text.Json.Nodes;
+
+namespace Remediator.Kubernetes.Client;
+
+/// <summary>
+/// The reads the engine makes against the Kubernetes API, in its own terms: objects are
+/// <see cref="JsonObject"/>s exactly as the API serves them. Failures are
+/// <see cref="KubernetesApiException"/> (the server answered with an error Status) or
+/// <see cref="KubernetesUnavailableException"/> (it could not be reached in time).
+/// </summary>
+public interface IKubernetesReader
+{
+    Task<JsonObject> GetAsync(KubernetesResource resource, string? ns, string name, string? subresource = null, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<JsonObject>> ListAsync(KubernetesResource resource, string? ns, string? labelSelector = null, string? fieldSelector = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// A request to a pod or service through the API server's proxy. Any answer from the pod,
+    /// whatever its status code, is returned rather than thrown.
+    /// </summary>
+    Task<ProxyResponse> ProxyAsync(ProxyRequest request, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Reads and writes. Actions only write through their context, which honours dry-run.</summary>
+public interface IKubernetesApi : IKubernetesReader
+{
+    Task<JsonObject> CreateAsync(KubernetesResource resource, string? ns, JsonObject body, CancellationToken cancellationToken = default);
+
+    Task<JsonObject> PatchAsync(KubernetesResource resource, string? ns, string name, PatchKind kind, JsonNode patch, string? subresource = null, CancellationToken cancellationToken = default);
+
+    Task DeleteAsync(KubernetesResource resource, string? ns, string name, TimeSpan? gracePeriod = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Evicts a pod through the <c>policy/v1</c> Eviction API, which honours PodDisruptionBudgets.</summary>
+    Task EvictAsync(string ns, string pod, TimeSpan? gracePeriod = null, CancellationToken cancellationToken = default);
+}
+
+public enum ProxyTargetKind
+{
+    Pod,
+    Service,
+}
+
+/// <summary>An HTTP request to <c>{pod or service}:{port}{path}</c> through the API server.</summary>
+public sealed record ProxyRequest(ProxyTargetKind Kind, string Namespace, string Name, int Port, HttpMethod Method, string Path)
+{
+    public string? Body { get; init; }
+
+    public string ContentType { get; init; } = "application/json";
+
+    /// <summary>GET and HEAD change nothing and may be retried.</summary>
+    public bool IsIdempotent => Method == HttpMethod.Get || Method == HttpMethod.Head;
+}
+
+public sealed record ProxyResponse(int StatusCode, string Body)
+{
+    public bool IsSuccess => StatusCode is >= 200 and < 300;
+}

@@ -1,0 +1,40 @@
+using System.Net;
+using System.Text.Json;
+using Remediator.Contracts;
+using Remediator.IntegrationTests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Remediator.IntegrationTests;
+
+/// <summary>The README's quick start, on RabbitMQ: the shipped rules and an example payload from examples/.</summary>
+[Collection(RealServersDefinition.Name)]
+public sealed class QuickStartTests(ServersFixture servers, ITestOutputHelper output) : ServersTest(servers, output)
+{
+    [Fact]
+    public async Task The_fintech_service_down_example_restarts_auth_service_under_the_shipped_rules()
+    {
+        var engine = await StartEngineWithRulesAtAsync(RepositoryLayout.PathOf("rules"));
+        var example = await File.ReadAllTextAsync(RepositoryLayout.PathOf("examples", "fintech-service-down.json"));
+
+        using (var response = await engine.PostWebhookAsync(example))
+        {
+            response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+            (await response.Content.ReadAsStringAsync()).ShouldBe("""{"accepted":1}""");
+        }
+
+        var requested = await Bus.RemediationsRequested.WaitForAsync(r => r.Alert.Labels["service"] == "auth-service", "for auth-service");
+        requested.RuleName.ShouldBe("fintech-service-not-responding");
+        requested.Target.ShouldBe(new RemediationTarget { Kind = TargetKind.Deployment, Namespace = "fintech-services", Name = "auth-service" });
+        requested.Plan.Steps.Select(s => s.Action).ShouldContain("restart");
+
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                using var response = await engine.GetAsync("api/v1/remediations");
+                using var listed = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+                return listed.RootElement.EnumerateArray().Any(r => r.GetProperty("requestId").GetGuid() == requested.RequestId);
+            },
+            "GET /api/v1/remediations to list the remediation",
+            diagnostics: engine.Describe);
+    }
+}

@@ -1,0 +1,826 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace Remediator.Kubernetes.Simulator;
+
+/// <summary>How the deployment controller-lite rolls a Deployment out.</summary>
+public enum RolloutBehavior
+{
+    /// <summary>A change is observed and fully rolled out before the write returns.</summary>
+    Immediate,
+
+    /// <summary>
+    /// Every GET of the Deployment advances the controller one step (first observe the new
+    /// generation, then one replica at a time), so pollers see every intermediate status
+    /// without the tests depending on wall-clock time.
+    /// </summary>
+    Stepwise,
+
+    /// <summary>The new ReplicaSet's pods never become ready.</summary>
+    Stalled,
+}
+
+/// <summary>
+/// The simulated cluster: an in-memory object store with a global resourceVersion counter,
+/// metadata.generation bumped on spec changes, and small controllers for Deployments,
+/// ReplicaSets, StatefulSets and DaemonSets that keep pods and status fields honest.
+/// </summary>
+public sealed class ClusterState(TimeProvider time)
+{
+    public const string RevisionAnnotation = "deployment.kubernetes.io/revision";
+    public const string RevisionHistoryAnnotation = "deployment.kubernetes.io/revision-history";
+    public const string PodTemplateHashLabel = "pod-template-hash";
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<(ResourceType Type, string Namespace, string Name), JsonObject> _objects = [];
+    private readonly Dictionary<(string Namespace, string Name), RolloutBehavior> _rollouts = [];
+    private readonly HashSet<(string Namespace, string Name)> _deadlineExceeded = [];
+    private readonly HashSet<(string Namespace, string Name)> _pendingTicks = [];
+    private long _resourceVersion = 1000;
+    private int _names;
+    private int _ips;
+
+    public long ResourceVersion
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _resourceVersion;
+            }
+        }
+    }
+
+    public JsonObject Create(ResourceType type, string? ns, JsonObject body)
+    {
+        lock (_gate)
+        {
+            var created = CreateCore(type, ns, body);
+            Reconcile();
+            return (JsonObject)_objects[Key(type, ns, Name(created))].DeepClone();
+        }
+    }
+
+    public JsonObject Get(ResourceType type, string? ns, string name)
+    {
+        lock (_gate)
+        {
+            var key = Key(type, ns, name);
+            if (!_objects.TryGetValue(key, out var found))
+            {
+                throw ApiError.NotFound(type, name);
+            }
+
+            if (type == ResourceType.Deployments && _pendingTicks.Remove((key.Namespace, name)))
+            {
+                AdvanceStepwise(found);
+                Reconcile();
+                found = _objects[key];
+            }
+
+            return (JsonObject)found.DeepClone();
+        }
+    }
+
+    public JsonObject? Find(ResourceType type, string? ns, string name)
+    {
+        lock (_gate)
+        {
+            return _objects.TryGetValue(Key(type, ns, name), out var found) ? (JsonObject)found.DeepClone() : null;
+        }
+    }
+
+    public (IReadOnlyList<JsonObject> Items, long ResourceVersion) List(ResourceType type, string? ns, string? labelSelector = null, string? fieldSelector = null)
+    {
+        var labels = Selectors.ParseLabelSelector(labelSelector);
+        var fields = Selectors.ParseFieldSelector(fieldSelector);
+        lock (_gate)
+        {
+            var items = _objects
+                .Where(kv => kv.Key.Type == type && (ns is null || kv.Key.Namespace == ns))
+                .OrderBy(kv => kv.Key.Namespace, StringComparer.Ordinal)
+                .ThenBy(kv => kv.Key.Name, StringComparer.Ordinal)
+                .Select(kv => kv.Value)
+                .Where(o => labels(Selectors.Labels(o)) && fields(o))
+                .Select(o => (JsonObject)o.DeepClone())
+                .ToList();
+            return (items, _resourceVersion);
+        }
+    }
+
+    /// <summary>
+    /// Read-modify-write under the store lock: <paramref name="mutate"/> gets a copy and returns
+    /// the desired object. A stale metadata.resourceVersion in the result is a 409 Conflict.
+    /// </summary>
+    public JsonObject Update(ResourceType type, string? ns, string name, Func<JsonObject, JsonObject> mutate, string? subresource = null)
+    {
+        lock (_gate)
+        {
+            var key = Key(type, ns, name);
+            if (!_objects.TryGetValue(key, out var current))
+            {
+                throw ApiError.NotFound(type, name);
+            }
+
+            var desired = mutate((JsonObject)current.DeepClone());
+            var currentVersion = current["metadata"]!["resourceVersion"]!.GetValue<string>();
+            var requestedVersion = desired["metadata"]?["resourceVersion"]?.GetValue<string>();
+            if (requestedVersion is not null && requestedVersion != currentVersion)
+            {
+                throw ApiError.Conflict(type, name);
+            }
+
+            JsonObject updated;
+            if (subresource == "status")
+            {
+                updated = (JsonObject)current.DeepClone();
+                updated["status"] = desired["status"]?.DeepClone();
+            }
+            else
+            {
+                updated = desired;
+                updated["status"] = current["status"]?.DeepClone();
+                var metadata = updated["metadata"] as JsonObject ?? [];
+                updated["metadata"] = metadata;
+                foreach (var field in new[] { "name", "namespace", "uid", "creationTimestamp", "generation" })
+                {
+                    metadata[field] = current["metadata"]![field]?.DeepClone();
+                }
+
+                updated["kind"] = type.Kind;
+                updated["apiVersion"] = type.ApiVersion;
+                if (!JsonNode.DeepEquals(current["spec"], updated["spec"]))
+                {
+                    metadata["generation"] = Generation(current) + 1;
+                }
+            }
+
+            Put(key, updated);
+            Reconcile();
+            return (JsonObject)_objects[key].DeepClone();
+        }
+    }
+
+    public JsonObject Delete(ResourceType type, string? ns, string name)
+    {
+        lock (_gate)
+        {
+            var key = Key(type, ns, name);
+            if (!_objects.Remove(key, out var removed))
+            {
+                throw ApiError.NotFound(type, name);
+            }
+
+            _resourceVersion++;
+            Reconcile();
+            return removed;
+        }
+    }
+
+    public void SetRolloutBehavior(string ns, string deployment, RolloutBehavior behavior)
+    {
+        lock (_gate)
+        {
+            _rollouts[(ns, deployment)] = behavior;
+        }
+    }
+
+    /// <summary>Marks the Deployment's rollout as timed out: Progressing=False, ProgressDeadlineExceeded.</summary>
+    public void ExceedProgressDeadline(string ns, string deployment)
+    {
+        lock (_gate)
+        {
+            _deadlineExceeded.Add((ns, deployment));
+            _rollouts[(ns, deployment)] = RolloutBehavior.Stalled;
+            Reconcile();
+        }
+    }
+
+    public void SetPodReady(string ns, string pod, bool ready)
+    {
+        lock (_gate)
+        {
+            var key = Key(ResourceType.Pods, ns, pod);
+            var updated = (JsonObject)_objects[key].DeepClone();
+            updated["status"] = PodStatus(ready, updated["status"]?["podIP"]?.GetValue<string>() ?? NextIp(), updated);
+            Put(key, updated);
+            Reconcile();
+        }
+    }
+
+    private JsonObject CreateCore(ResourceType type, string? ns, JsonObject body)
+    {
+        var obj = (JsonObject)body.DeepClone();
+        var metadata = obj["metadata"] as JsonObject ?? [];
+        obj["metadata"] = metadata;
+        var name = metadata["name"]?.GetValue<string>();
+        if (string.IsNullOrEmpty(name))
+        {
+            var prefix = metadata["generateName"]?.GetValue<string>() ?? throw ApiError.BadRequest("name or generateName is required");
+            name = prefix + NextSuffix();
+        }
+
+        var key = Key(type, ns, name);
+        if (_objects.ContainsKey(key))
+        {
+            throw ApiError.AlreadyExists(type, name);
+        }
+
+        obj["kind"] = type.Kind;
+        obj["apiVersion"] = type.ApiVersion;
+        metadata["name"] = name;
+        if (type.Namespaced)
+        {
+            metadata["namespace"] = key.Namespace;
+        }
+
+        metadata["uid"] = Guid.NewGuid().ToString();
+        metadata["creationTimestamp"] = time.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+        metadata["generation"] = 1;
+        if (type == ResourceType.Pods && obj["status"] is null)
+        {
+            obj["status"] = PodStatus(ready: true, NextIp(), obj);
+        }
+
+        Put(key, obj);
+        return _objects[key];
+    }
+
+    private void Put((ResourceType Type, string Namespace, string Name) key, JsonObject value)
+    {
+        // Stored objects are always parsed JSON, as the real server's are, so numbers read back
+        // as int or long alike and comparisons see what a client would see.
+        value = (JsonObject)JsonNode.Parse(value.ToJsonString())!;
+        if (_objects.TryGetValue(key, out var existing))
+        {
+            value["metadata"]!["resourceVersion"] = existing["metadata"]!["resourceVersion"]!.DeepClone();
+            if (JsonNode.DeepEquals(existing, value))
+            {
+                return;
+            }
+        }
+
+        value["metadata"]!["resourceVersion"] = (++_resourceVersion).ToString(CultureInfo.InvariantCulture);
+        _objects[key] = value;
+    }
+
+    // ---- controllers -------------------------------------------------------------------
+
+    private void Reconcile()
+    {
+        CollectGarbage();
+        foreach (var deployment in Objects(ResourceType.Deployments))
+        {
+            ReconcileDeployment(deployment);
+        }
+
+        foreach (var replicaSet in Objects(ResourceType.ReplicaSets))
+        {
+            ReconcileReplicaSet(replicaSet);
+        }
+
+        foreach (var deployment in Objects(ResourceType.Deployments))
+        {
+            UpdateDeploymentStatus(deployment);
+        }
+
+        foreach (var statefulSet in Objects(ResourceType.StatefulSets))
+        {
+            ReconcileStatefulSet(statefulSet);
+        }
+
+        foreach (var daemonSet in Objects(ResourceType.DaemonSets))
+        {
+            ReconcileDaemonSet(daemonSet);
+        }
+    }
+
+    private List<JsonObject> Objects(ResourceType type) =>
+        [.. _objects.Where(kv => kv.Key.Type == type).OrderBy(kv => kv.Key.Name, StringComparer.Ordinal).Select(kv => kv.Value)];
+
+    private void CollectGarbage()
+    {
+        var uids = _objects.Values.Select(o => o["metadata"]!["uid"]!.GetValue<string>()).ToHashSet();
+        bool removed;
+        do
+        {
+            removed = false;
+            foreach (var (key, value) in _objects.ToList())
+            {
+                var owner = ControllerUid(value);
+                if (owner is not null && !uids.Contains(owner))
+                {
+                    _objects.Remove(key);
+                    uids.Remove(value["metadata"]!["uid"]!.GetValue<string>());
+                    _resourceVersion++;
+                    removed = true;
+                }
+            }
+        }
+        while (removed);
+    }
+
+    private void ReconcileDeployment(JsonObject deployment)
+    {
+        var ns = Namespace(deployment);
+        var name = Name(deployment);
+        var behavior = _rollouts.GetValueOrDefault((ns, name));
+        var spec = deployment["spec"]!;
+        var desired = spec["replicas"]?.GetValue<int>() ?? 1;
+        var owned = Owned(ResourceType.ReplicaSets, deployment);
+        var paused = spec["paused"]?.GetValue<bool>() == true;
+        var updated = (JsonObject)deployment.DeepClone();
+
+        if (!paused)
+        {
+            var template = TemplateWithoutHash(spec["template"]);
+            var current = owned.FirstOrDefault(rs => JsonNode.DeepEquals(TemplateWithoutHash(rs["spec"]!["template"]), template));
+            var maxRevision = owned.Select(Revision).DefaultIfEmpty(0).Max();
+            if (current is null)
+            {
+                current = NewReplicaSet(deployment, template, maxRevision + 1);
+            }
+            else if (Revision(current) != maxRevision)
+            {
+                // Rolling back to an old template re-uses its ReplicaSet under a new revision number.
+                var bumped = (JsonObject)current.DeepClone();
+                var annotations = (JsonObject)bumped["metadata"]!["annotations"]!;
+                var old = Revision(current).ToString(CultureInfo.InvariantCulture);
+                var history = annotations[RevisionHistoryAnnotation]?.GetValue<string>();
+                annotations[RevisionHistoryAnnotation] = history is null ? old : $"{history},{old}";
+                annotations[RevisionAnnotation] = (maxRevision + 1).ToString(CultureInfo.InvariantCulture);
+                Put(Key(ResourceType.ReplicaSets, ns, Name(bumped)), bumped);
+                current = bumped;
+            }
+
+            var newName = Name(current);
+            var olds = owned.Where(rs => Name(rs) != newName).ToList();
+            var newReplicas = current["spec"]!["replicas"]?.GetValue<int>() ?? 0;
+            if (behavior != RolloutBehavior.Stepwise)
+            {
+                SetReplicas(current, desired);
+                foreach (var old in olds)
+                {
+                    SetReplicas(old, behavior == RolloutBehavior.Stalled ? old["spec"]!["replicas"]!.GetValue<int>() : 0);
+                }
+            }
+            else if (newReplicas > desired)
+            {
+                SetReplicas(current, desired);
+            }
+
+            var revision = Revision(_objects[Key(ResourceType.ReplicaSets, ns, newName)]);
+            var deploymentAnnotations = updated["metadata"]!["annotations"] as JsonObject ?? [];
+            updated["metadata"]!["annotations"] = deploymentAnnotations;
+            deploymentAnnotations[RevisionAnnotation] = revision.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (behavior == RolloutBehavior.Stepwise)
+        {
+            _pendingTicks.Add((ns, name));
+        }
+
+        Put(Key(ResourceType.Deployments, ns, name), updated);
+    }
+
+    private void AdvanceStepwise(JsonObject deployment)
+    {
+        var ns = Namespace(deployment);
+        var status = deployment["status"] as JsonObject ?? [];
+        var generation = Generation(deployment);
+        var updated = (JsonObject)deployment.DeepClone();
+        if (status["observedGeneration"]?.GetValue<long>() != generation)
+        {
+            var newStatus = (JsonObject)status.DeepClone();
+            newStatus["observedGeneration"] = generation;
+            updated["status"] = newStatus;
+            Put(Key(ResourceType.Deployments, ns, Name(deployment)), updated);
+            return;
+        }
+
+        if (deployment["spec"]!["paused"]?.GetValue<bool>() == true)
+        {
+            return;
+        }
+
+        var desired = deployment["spec"]!["replicas"]?.GetValue<int>() ?? 1;
+        var owned = Owned(ResourceType.ReplicaSets, deployment);
+        var newest = owned.OrderByDescending(Revision).First();
+        var newReplicas = newest["spec"]!["replicas"]?.GetValue<int>() ?? 0;
+        if (newReplicas < desired)
+        {
+            SetReplicas(newest, newReplicas + 1);
+        }
+
+        var surplus = owned.Where(rs => rs != newest).Sum(rs => rs["spec"]!["replicas"]?.GetValue<int>() ?? 0) + Math.Min(newReplicas + 1, desired) - desired;
+        foreach (var old in owned.Where(rs => rs != newest && (rs["spec"]!["replicas"]?.GetValue<int>() ?? 0) > 0))
+        {
+            if (surplus <= 0)
+            {
+                break;
+            }
+
+            var replicas = old["spec"]!["replicas"]!.GetValue<int>();
+            var take = Math.Min(replicas, surplus);
+            SetReplicas(old, replicas - take);
+            surplus -= take;
+        }
+    }
+
+    private JsonObject NewReplicaSet(JsonObject deployment, JsonObject template, int revision)
+    {
+        var ns = Namespace(deployment);
+        var hash = Hash(template.ToJsonString());
+        var rsTemplate = (JsonObject)template.DeepClone();
+        var templateMetadata = rsTemplate["metadata"] as JsonObject ?? [];
+        rsTemplate["metadata"] = templateMetadata;
+        var labels = templateMetadata["labels"] as JsonObject ?? [];
+        templateMetadata["labels"] = labels;
+        labels[PodTemplateHashLabel] = hash;
+        var selector = (JsonObject)(deployment["spec"]!["selector"]?.DeepClone() ?? new JsonObject());
+        var matchLabels = selector["matchLabels"] as JsonObject ?? [];
+        selector["matchLabels"] = matchLabels;
+        matchLabels[PodTemplateHashLabel] = hash;
+        var replicaSet = new JsonObject
+        {
+            ["metadata"] = new JsonObject
+            {
+                ["name"] = $"{Name(deployment)}-{hash}",
+                ["labels"] = labels.DeepClone(),
+                ["annotations"] = new JsonObject { [RevisionAnnotation] = revision.ToString(CultureInfo.InvariantCulture) },
+                ["ownerReferences"] = OwnerReferences(deployment),
+            },
+            ["spec"] = new JsonObject { ["replicas"] = 0, ["selector"] = selector, ["template"] = rsTemplate },
+        };
+        return CreateCore(ResourceType.ReplicaSets, ns, replicaSet);
+    }
+
+    private void SetReplicas(JsonObject replicaSet, int replicas)
+    {
+        var key = Key(ResourceType.ReplicaSets, Namespace(replicaSet), Name(replicaSet));
+        var updated = (JsonObject)_objects[key].DeepClone();
+        updated["spec"]!["replicas"] = replicas;
+        Put(key, updated);
+    }
+
+    private void ReconcileReplicaSet(JsonObject replicaSet)
+    {
+        var ns = Namespace(replicaSet);
+        var desired = replicaSet["spec"]!["replicas"]?.GetValue<int>() ?? 1;
+        var pods = Owned(ResourceType.Pods, replicaSet);
+
+        // A pod relabelled out of the selector is released (orphaned), and replaced, as the real controller does.
+        foreach (var orphan in pods.Where(p => !Selectors.Matches(replicaSet["spec"]!["selector"], Selectors.Labels(p))).ToList())
+        {
+            var released = (JsonObject)orphan.DeepClone();
+            ((JsonObject)released["metadata"]!).Remove("ownerReferences");
+            Put(Key(ResourceType.Pods, ns, Name(orphan)), released);
+            pods.Remove(orphan);
+        }
+
+        var ready = !IsStalledNewReplicaSet(replicaSet);
+        for (var i = pods.Count; i < desired; i++)
+        {
+            pods.Add(CreatePod(replicaSet, replicaSet["spec"]!["template"]!, $"{Name(replicaSet)}-{NextSuffix()}", ready, tolerateUnschedulable: false));
+        }
+
+        foreach (var extra in pods.Skip(desired).ToList())
+        {
+            _objects.Remove(Key(ResourceType.Pods, ns, Name(extra)));
+            _resourceVersion++;
+            pods.Remove(extra);
+        }
+
+        var readyCount = pods.Count(IsReady);
+        var updated = (JsonObject)replicaSet.DeepClone();
+        updated["status"] = WithoutZeros(new JsonObject
+        {
+            ["replicas"] = pods.Count,
+            ["fullyLabeledReplicas"] = pods.Count,
+            ["readyReplicas"] = readyCount,
+            ["availableReplicas"] = readyCount,
+            ["observedGeneration"] = Generation(replicaSet),
+        });
+        Put(Key(ResourceType.ReplicaSets, ns, Name(replicaSet)), updated);
+    }
+
+    private bool IsStalledNewReplicaSet(JsonObject replicaSet)
+    {
+        var ownerUid = ControllerUid(replicaSet);
+        var deployment = _objects.Values.FirstOrDefault(o => o["kind"]?.GetValue<string>() == "Deployment" && Uid(o) == ownerUid);
+        if (deployment is null || _rollouts.GetValueOrDefault((Namespace(deployment), Name(deployment))) != RolloutBehavior.Stalled)
+        {
+            return false;
+        }
+
+        return Owned(ResourceType.ReplicaSets, deployment).Max(Revision) == Revision(replicaSet) && Owned(ResourceType.ReplicaSets, deployment).Count > 1;
+    }
+
+    private void UpdateDeploymentStatus(JsonObject deployment)
+    {
+        var ns = Namespace(deployment);
+        var name = Name(deployment);
+        deployment = _objects[Key(ResourceType.Deployments, ns, name)];
+        var behavior = _rollouts.GetValueOrDefault((ns, name));
+        var desired = deployment["spec"]!["replicas"]?.GetValue<int>() ?? 1;
+        var owned = Owned(ResourceType.ReplicaSets, deployment);
+        var newest = owned.OrderByDescending(Revision).FirstOrDefault();
+        var allPods = owned.SelectMany(rs => Owned(ResourceType.Pods, rs)).ToList();
+        var updatedPods = newest is null ? [] : Owned(ResourceType.Pods, newest);
+        var available = allPods.Count(IsReady);
+        var previous = deployment["status"] as JsonObject;
+        var observed = behavior == RolloutBehavior.Stepwise
+            ? previous?["observedGeneration"]?.GetValue<long>() ?? 0
+            : Generation(deployment);
+        var complete = updatedPods.Count == desired && allPods.Count == desired && available == desired;
+        var paused = deployment["spec"]!["paused"]?.GetValue<bool>() == true;
+        var rsName = newest is null ? name : Name(newest);
+        (string Status, string Reason, string Message) progressing =
+            _deadlineExceeded.Contains((ns, name)) ? ("False", "ProgressDeadlineExceeded", $"ReplicaSet \"{rsName}\" has timed out progressing.")
+            : paused ? ("Unknown", "DeploymentPaused", "Deployment is paused")
+            : complete ? ("True", "NewReplicaSetAvailable", $"ReplicaSet \"{rsName}\" has successfully progressed.")
+            : ("True", "ReplicaSetUpdated", $"ReplicaSet \"{rsName}\" is progressing.");
+        var status = WithoutZeros(new JsonObject
+        {
+            ["observedGeneration"] = observed,
+            ["replicas"] = allPods.Count,
+            ["updatedReplicas"] = updatedPods.Count,
+            ["readyReplicas"] = available,
+            ["availableReplicas"] = available,
+            ["unavailableReplicas"] = Math.Max(0, desired - available),
+        });
+        status["conditions"] = new JsonArray(
+            Condition("Available", available >= desired ? "True" : "False", available >= desired ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable", available >= desired ? "Deployment has minimum availability." : "Deployment does not have minimum availability."),
+            Condition("Progressing", progressing.Status, progressing.Reason, progressing.Message));
+        var updated = (JsonObject)deployment.DeepClone();
+        updated["status"] = status;
+        Put(Key(ResourceType.Deployments, ns, name), updated);
+    }
+
+    private void ReconcileStatefulSet(JsonObject statefulSet)
+    {
+        var ns = Namespace(statefulSet);
+        var name = Name(statefulSet);
+        var desired = statefulSet["spec"]!["replicas"]?.GetValue<int>() ?? 1;
+        var template = statefulSet["spec"]!["template"]!;
+        var revision = $"{name}-{Hash(TemplateWithoutHash(template).ToJsonString())}";
+        var pods = Owned(ResourceType.Pods, statefulSet);
+        foreach (var pod in pods)
+        {
+            var ordinal = int.Parse(Name(pod)[(name.Length + 1)..], CultureInfo.InvariantCulture);
+            if (ordinal >= desired || Selectors.Labels(pod).GetValueOrDefault("controller-revision-hash") != revision)
+            {
+                _objects.Remove(Key(ResourceType.Pods, ns, Name(pod)));
+                _resourceVersion++;
+            }
+        }
+
+        for (var ordinal = 0; ordinal < desired; ordinal++)
+        {
+            var podName = $"{name}-{ordinal}";
+            if (!_objects.ContainsKey(Key(ResourceType.Pods, ns, podName)))
+            {
+                var pod = (JsonObject)CreatePod(statefulSet, template, podName, ready: true, tolerateUnschedulable: false).DeepClone();
+                var labels = (JsonObject)pod["metadata"]!["labels"]!;
+                labels["controller-revision-hash"] = revision;
+                labels["statefulset.kubernetes.io/pod-name"] = podName;
+                Put(Key(ResourceType.Pods, ns, podName), pod);
+            }
+        }
+
+        var current = Owned(ResourceType.Pods, statefulSet);
+        var ready = current.Count(IsReady);
+        var updated = (JsonObject)statefulSet.DeepClone();
+        var status = WithoutZeros(new JsonObject
+        {
+            ["observedGeneration"] = Generation(statefulSet),
+            ["replicas"] = current.Count,
+            ["readyReplicas"] = ready,
+            ["availableReplicas"] = ready,
+            ["currentReplicas"] = current.Count,
+            ["updatedReplicas"] = current.Count,
+        });
+        status["currentRevision"] = revision;
+        status["updateRevision"] = revision;
+        updated["status"] = status;
+        Put(Key(ResourceType.StatefulSets, ns, name), updated);
+    }
+
+    private void ReconcileDaemonSet(JsonObject daemonSet)
+    {
+        var ns = Namespace(daemonSet);
+        var template = daemonSet["spec"]!["template"]!;
+        var hash = Hash(TemplateWithoutHash(template).ToJsonString());
+        var nodes = Objects(ResourceType.Nodes).Select(Name).ToList();
+        var pods = Owned(ResourceType.Pods, daemonSet);
+        foreach (var pod in pods.Where(p => Selectors.Labels(p).GetValueOrDefault("controller-revision-hash") != hash || !nodes.Contains(p["spec"]?["nodeName"]?.GetValue<string>() ?? "")))
+        {
+            _objects.Remove(Key(ResourceType.Pods, ns, Name(pod)));
+            _resourceVersion++;
+        }
+
+        pods = Owned(ResourceType.Pods, daemonSet);
+        foreach (var node in nodes.Where(n => !pods.Any(p => p["spec"]?["nodeName"]?.GetValue<string>() == n)))
+        {
+            var pod = (JsonObject)CreatePod(daemonSet, template, $"{Name(daemonSet)}-{NextSuffix()}", ready: true, tolerateUnschedulable: true, node).DeepClone();
+            ((JsonObject)pod["metadata"]!["labels"]!)["controller-revision-hash"] = hash;
+            Put(Key(ResourceType.Pods, ns, Name(pod)), pod);
+        }
+
+        var current = Owned(ResourceType.Pods, daemonSet);
+        var ready = current.Count(IsReady);
+        var updated = (JsonObject)daemonSet.DeepClone();
+        updated["status"] = WithoutZeros(new JsonObject
+        {
+            ["observedGeneration"] = Generation(daemonSet),
+            ["desiredNumberScheduled"] = nodes.Count,
+            ["currentNumberScheduled"] = current.Count,
+            ["updatedNumberScheduled"] = current.Count,
+            ["numberReady"] = ready,
+            ["numberAvailable"] = ready,
+        });
+        Put(Key(ResourceType.DaemonSets, ns, Name(daemonSet)), updated);
+    }
+
+    private JsonObject CreatePod(JsonObject owner, JsonNode template, string name, bool ready, bool tolerateUnschedulable, string? node = null)
+    {
+        var ns = Namespace(owner);
+        node ??= PickNode(tolerateUnschedulable);
+        var spec = (JsonObject)(template["spec"]?.DeepClone() ?? new JsonObject());
+        if (node is not null)
+        {
+            spec["nodeName"] = node;
+        }
+
+        var pod = new JsonObject
+        {
+            ["metadata"] = new JsonObject
+            {
+                ["name"] = name,
+                ["labels"] = template["metadata"]?["labels"]?.DeepClone() ?? new JsonObject(),
+                ["annotations"] = template["metadata"]?["annotations"]?.DeepClone() ?? new JsonObject(),
+                ["ownerReferences"] = OwnerReferences(owner),
+            },
+            ["spec"] = spec,
+        };
+        var scheduled = node is not null || !_objects.Keys.Any(k => k.Type == ResourceType.Nodes);
+        pod["status"] = scheduled
+            ? PodStatus(ready, NextIp(), pod)
+            : new JsonObject { ["phase"] = "Pending", ["conditions"] = new JsonArray(Condition("PodScheduled", "False", "Unschedulable", "0/1 nodes are available: node(s) were unschedulable.")) };
+        return CreateCore(ResourceType.Pods, ns, pod);
+    }
+
+    private string? PickNode(bool tolerateUnschedulable)
+    {
+        var nodes = Objects(ResourceType.Nodes)
+            .Where(n => tolerateUnschedulable || n["spec"]?["unschedulable"]?.GetValue<bool>() != true)
+            .Select(Name)
+            .ToList();
+        return nodes.Count == 0
+            ? null
+            : nodes.MinBy(n => _objects.Values.Count(o => o["kind"]?.GetValue<string>() == "Pod" && o["spec"]?["nodeName"]?.GetValue<string>() == n));
+    }
+
+    private static JsonObject PodStatus(bool ready, string ip, JsonObject pod)
+    {
+        var flag = ready ? "True" : "False";
+        var containers = (pod["spec"]?["containers"] as JsonArray)?.OfType<JsonObject>()
+            .Select(c => (JsonNode)new JsonObject { ["name"] = c["name"]?.DeepClone(), ["ready"] = ready, ["restartCount"] = 0 })
+            .ToArray() ?? [];
+        return new JsonObject
+        {
+            ["phase"] = "Running",
+            ["podIP"] = ip,
+            ["conditions"] = new JsonArray(
+                Condition("PodScheduled", "True", null, null),
+                Condition("Initialized", "True", null, null),
+                Condition("ContainersReady", flag, null, null),
+                Condition("Ready", flag, null, null)),
+            ["containerStatuses"] = new JsonArray(containers),
+        };
+    }
+
+    public static bool IsReady(JsonObject pod) =>
+        pod["status"]?["phase"]?.GetValue<string>() == "Running" &&
+        (pod["status"]?["conditions"] as JsonArray)?.OfType<JsonObject>()
+            .Any(c => c["type"]?.GetValue<string>() == "Ready" && c["status"]?.GetValue<string>() == "True") == true;
+
+    private static JsonObject Condition(string type, string status, string? reason, string? message)
+    {
+        var condition = new JsonObject { ["type"] = type, ["status"] = status };
+        if (reason is not null)
+        {
+            condition["reason"] = reason;
+        }
+
+        if (message is not null)
+        {
+            condition["message"] = message;
+        }
+
+        return condition;
+    }
+
+    // The API server omits zero-valued status counters: clients must treat a missing field as 0.
+    private static JsonObject WithoutZeros(JsonObject status)
+    {
+        foreach (var key in status.Where(kv => kv.Value?.ToJsonString() == "0").Select(kv => kv.Key).ToList())
+        {
+            status.Remove(key);
+        }
+
+        return status;
+    }
+
+    private List<JsonObject> Owned(ResourceType type, JsonObject owner)
+    {
+        var uid = Uid(owner);
+        return [.. _objects.Where(kv => kv.Key.Type == type && ControllerUid(kv.Value) == uid).OrderBy(kv => kv.Key.Name, StringComparer.Ordinal).Select(kv => kv.Value)];
+    }
+
+    private static JsonArray OwnerReferences(JsonObject owner) =>
+    [
+        new JsonObject
+        {
+            ["apiVersion"] = owner["apiVersion"]!.DeepClone(),
+            ["kind"] = owner["kind"]!.DeepClone(),
+            ["name"] = Name(owner),
+            ["uid"] = Uid(owner),
+            ["controller"] = true,
+            ["blockOwnerDeletion"] = true,
+        },
+    ];
+
+    private static JsonObject TemplateWithoutHash(JsonNode? template)
+    {
+        var copy = (JsonObject)(template?.DeepClone() ?? new JsonObject());
+        (copy["metadata"]?["labels"] as JsonObject)?.Remove(PodTemplateHashLabel);
+        return copy;
+    }
+
+    private static int Revision(JsonObject replicaSet) =>
+        int.TryParse(replicaSet["metadata"]?["annotations"]?[RevisionAnnotation]?.GetValue<string>(), CultureInfo.InvariantCulture, out var r) ? r : 0;
+
+    private static string? ControllerUid(JsonObject obj) =>
+        (obj["metadata"]?["ownerReferences"] as JsonArray)?.OfType<JsonObject>()
+            .FirstOrDefault(r => r["controller"]?.GetValue<bool>() == true)?["uid"]?.GetValue<string>();
+
+    private static long Generation(JsonObject obj) => obj["metadata"]?["generation"]?.GetValue<long>() ?? 1;
+
+    private static string Uid(JsonObject obj) => obj["metadata"]!["uid"]!.GetValue<string>();
+
+    private static string Name(JsonObject obj) => obj["metadata"]!["name"]!.GetValue<string>();
+
+    private static string Namespace(JsonObject obj) => obj["metadata"]?["namespace"]?.GetValue<string>() ?? string.Empty;
+
+    private static (ResourceType Type, string Namespace, string Name) Key(ResourceType type, string? ns, string name) =>
+        (type, type.Namespaced ? ns ?? string.Empty : string.Empty, name);
+
+    private string NextSuffix()
+    {
+        const string Alphabet = "bcdfghjklmnpqrstvwxz2456789";
+        var n = ++_names;
+        var chars = new char[5];
+        for (var i = 4; i >= 0; i--)
+        {
+            chars[i] = Alphabet[n % Alphabet.Length];
+            n /= Alphabet.Length;
+        }
+
+        return new string(chars);
+    }
+
+    private string NextIp()
+    {
+        var n = ++_ips;
+        return string.Create(CultureInfo.InvariantCulture, $"10.244.{n / 250}.{(n % 250) + 1}");
+    }
+
+    // A stable 10-character name suffix for a template, like the controller's pod-template-hash.
+    private static string Hash(string text)
+    {
+        const string Alphabet = "bcdfghjklmnpqrstvwxz2456789";
+        var hash = 14695981039346656037UL;
+        foreach (var c in Canonical(JsonNode.Parse(text)))
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+
+        var chars = new char[10];
+        for (var i = 0; i < chars.Length; i++)
+        {
+            chars[i] = Alphabet[(int)(hash % (ulong)Alphabet.Length)];
+            hash /= (ulong)Alphabet.Length;
+        }
+
+        return new string(chars);
+    }
+
+    private static string Canonical(JsonNode? node) => node switch
+    {
+        JsonObject o => "{" + string.Join(",", o.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"\"{kv.Key}\":{Canonical(kv.Value)}")) + "}",
+        JsonArray a => "[" + string.Join(",", a.Select(Canonical)) + "]",
+        null => "null",
+        _ => node.ToJsonString(),
+    };
+}

@@ -1,0 +1,43 @@
+namespace Remediator.Kubernetes.Simulator;
+
+/// <summary>
+/// An injected failure: the next <see cref="Times"/> requests matching <see cref="Method"/> and
+/// <see cref="PathContains"/> are delayed by <see cref="Delay"/> and, when <see cref="StatusCode"/>
+/// is set, answered with that code (and a Retry-After header when <see cref="RetryAfter"/> is set)
+/// instead of being served.
+/// </summary>
+public sealed record Fault
+{
+    public string? Method { get; init; }
+
+    public string? PathContains { get; init; }
+
+    public int? StatusCode { get; init; }
+
+    public TimeSpan? RetryAfter { get; init; }
+
+    public TimeSpan Delay { get; init; }
+
+    public int Times { get; init; } = 1;
+}
+
+/// <summary>One request the simulator answered, in arrival order.</summary>
+public sealed record RequestLogEntry(
+    DateTimeOffset At,
+    string Method,
+    string Path,
+    string Query,
+    string? ContentType,
+    string? Body,
+    string? Token,
+    int StatusCode)
+{
+    /// <summary>True for requests that would change the cluster.</summary>
+    public bool Mutating => Method is not ("GET" or "HEAD" or "OPTIONS") && !Path.Contains("/proxy", StringComparison.Ordinal);
+}
+
+/// <summary>A pod port the API server's proxy forwards to.</summary>
+public sealed record PodEndpoint(string Namespace, string Pod, int Port, string? PodIp);
+
+/// <summary>What RBAC decides on: verb, API group, resource (with subresource, e.g. <c>pods/eviction</c>) and namespace.</summary>
+public sealed record AccessRequest(string Verb, string Group, string Resource, string? Namespace);
