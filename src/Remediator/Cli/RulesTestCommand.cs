@@ -124,7 +124,7 @@ public static class RulesTestCommand
 
         var safety = plan.Safety;
         output.WriteLine(
-            $"    safety: cooldown {Duration(safety.Cooldown)}, at most {safety.MaxAttempts} attempts per {Duration(safety.AttemptWindow)}"
+            $"    safety: cooldown {Duration(safety.Cooldown)}, at most {safety.MaxAttempts} {RulesLintCommand.Plural(safety.MaxAttempts, "attempt")} per {Duration(safety.AttemptWindow)}"
             + $"{(safety.DryRun ? ", dry run" : string.Empty)}{(safety.RequireApproval ? ", needs approval" : string.Empty)}"
             + $", namespaces {(safety.AllowedNamespaces.Count == 0 ? "(any)" : string.Join(", ", safety.AllowedNamespaces))}");
         return blocked ? 0 : match.Targets.Count;
