@@ -16,31 +16,34 @@ public static class RulesTestCommand
     public const int NoMatch = 1;
     public const int BadInput = 2;
 
-    public static int Run(FileInfo alertFile, string rulesPath, TimeProvider timeProvider, TextWriter output)
+    /// <param name="output">The report.</param>
+    /// <param name="error">Why the input is unusable (exit code <see cref="BadInput"/>).</param>
+    public static int Run(FileInfo alertFile, string rulesPath, TimeProvider timeProvider, TextWriter output, TextWriter error)
     {
         ArgumentNullException.ThrowIfNull(alertFile);
         ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
         if (!alertFile.Exists)
         {
-            output.WriteLine($"{alertFile.FullName}: error: no such file");
+            error.WriteLine($"{alertFile.FullName}: error: no such file");
             return BadInput;
         }
 
         var parsed = AlertmanagerPayloadParser.Parse(File.ReadAllBytes(alertFile.FullName));
         if (!parsed.IsValid)
         {
-            output.WriteLine($"{alertFile.FullName}: error: {parsed.Error.Field} {parsed.Error.Message}");
+            error.WriteLine($"{alertFile.FullName}: error: {parsed.Error.Field} {parsed.Error.Message}");
             return BadInput;
         }
 
         var loaded = RuleLoader.Load([rulesPath]);
         if (!loaded.Succeeded)
         {
-            output.WriteLine($"The rules in {rulesPath} have errors:");
+            error.WriteLine($"The rules in {rulesPath} have errors:");
             foreach (var diagnostic in loaded.Diagnostics)
             {
-                output.WriteLine(diagnostic.ToString());
+                error.WriteLine(diagnostic.ToString());
             }
 
             return BadInput;
