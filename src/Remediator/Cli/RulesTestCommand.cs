@@ -16,8 +16,7 @@ public static class RulesTestCommand
     public const int NoMatch = 1;
     public const int BadInput = 2;
 
-    /// <param name="output">The report.</param>
-    /// <param name="error">Why the input is unusable (exit code <see cref="BadInput"/>).</param>
+    /// <summary>Writes the report to <paramref name="output"/>, and why the input is unusable (<see cref="BadInput"/>) to <paramref name="error"/>.</summary>
     public static int Run(FileInfo alertFile, string rulesPath, TimeProvider timeProvider, TextWriter output, TextWriter error)
     {
         ArgumentNullException.ThrowIfNull(alertFile);
