@@ -61,7 +61,7 @@ public sealed class InMemoryGuardStateStore : IGuardStateStore
         lock (_gate)
         {
             DateTimeOffset? finished = _lastFinished.TryGetValue(targetKey, out var at) ? at : null;
-            IReadOnlyList<DateTimeOffset> attempts = _attempts.TryGetValue(targetKey, out var list) ? [.. list.Where(a => a >= attemptsSince)] : [];
+            IReadOnlyList<DateTimeOffset> attempts = _attempts.TryGetValue(targetKey, out var list) ? [.. list.Where(a => a > attemptsSince)] : [];
             return Task.FromResult(new TargetHistory(finished, attempts));
         }
     }
