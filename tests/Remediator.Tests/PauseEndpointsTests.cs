@@ -10,7 +10,7 @@ namespace Remediator.Tests;
 
 public sealed class PauseEndpointsTests : IDisposable
 {
-    private static readonly DateTimeOffset FarFuture = new(2100, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset _farFuture = new(2100, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     private readonly RemediatorFactory _factory = new();
 
@@ -29,7 +29,7 @@ public sealed class PauseEndpointsTests : IDisposable
         };
 
         var initially = await client.GetFromJsonAsync<JsonElement>("/api/v1/pause");
-        using var paused = await client.PostAsJsonAsync("/api/v1/pause", new { reason = "node upgrades", until = FarFuture });
+        using var paused = await client.PostAsJsonAsync("/api/v1/pause", new { reason = "node upgrades", until = _farFuture });
         var state = await client.GetFromJsonAsync<JsonElement>("/api/v1/pause");
         var refused = await guards.EvaluateAsync(request);
         using var resumed = await client.DeleteAsync("/api/v1/pause");
@@ -40,7 +40,7 @@ public sealed class PauseEndpointsTests : IDisposable
         paused.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await paused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("reason").GetString().ShouldBe("node upgrades");
         state.GetProperty("paused").GetBoolean().ShouldBeTrue();
-        state.GetProperty("global").GetProperty("until").GetDateTimeOffset().ShouldBe(FarFuture);
+        state.GetProperty("global").GetProperty("until").GetDateTimeOffset().ShouldBe(_farFuture);
         refused.Reason.ShouldBe(GuardReasons.Paused);
         resumed.StatusCode.ShouldBe(HttpStatusCode.NoContent);
         resumedAgain.StatusCode.ShouldBe(HttpStatusCode.NotFound);
