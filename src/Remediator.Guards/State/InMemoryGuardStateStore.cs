@@ -10,7 +10,8 @@ public sealed class InMemoryGuardStateStore : IGuardStateStore
     private readonly Dictionary<string, PauseEntry> _namespacePauses = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _lastFinished = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<DateTimeOffset>> _attempts = new(StringComparer.Ordinal);
-    private readonly Dictionary<Guid, ActiveRemediation> _active = [];
+    // Remediation id -> whether it made an attempt (acted) yet.
+    private readonly Dictionary<Guid, bool> _active = [];
     private readonly Dictionary<string, DateTimeOffset> _firings = new(StringComparer.Ordinal);
     private PauseEntry? _globalPause;
     private DateTimeOffset? _stormEngagedAt;
@@ -88,7 +89,7 @@ public sealed class InMemoryGuardStateStore : IGuardStateStore
                 return Task.FromResult(false);
             }
 
-            _active[remediationId] = new ActiveRemediation(targetKey);
+            _active[remediationId] = false;
             return Task.FromResult(true);
         }
     }
@@ -97,13 +98,7 @@ public sealed class InMemoryGuardStateStore : IGuardStateStore
     {
         lock (_gate)
         {
-            if (!_active.TryGetValue(remediationId, out var active))
-            {
-                active = new ActiveRemediation(targetKey);
-                _active[remediationId] = active;
-            }
-
-            active.Acted = true;
+            _active[remediationId] = true;
             if (!_attempts.TryGetValue(targetKey, out var attempts))
             {
                 attempts = [];
@@ -124,7 +119,7 @@ public sealed class InMemoryGuardStateStore : IGuardStateStore
     {
         lock (_gate)
         {
-            var acted = _active.Remove(remediationId, out var active) && active.Acted;
+            var acted = _active.Remove(remediationId, out var hadActed) && hadActed;
             if (acted)
             {
                 _lastFinished[targetKey] = at;
@@ -181,12 +176,5 @@ public sealed class InMemoryGuardStateStore : IGuardStateStore
             _stormEngagedAt = null;
             return Task.FromResult(wasEngaged);
         }
-    }
-
-    private sealed class ActiveRemediation(string targetKey)
-    {
-        public string TargetKey { get; } = targetKey;
-
-        public bool Acted { get; set; }
     }
 }
