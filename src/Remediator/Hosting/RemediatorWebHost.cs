@@ -2,6 +2,8 @@ using Microsoft.Extensions.Options;
 using Remediator.Api;
 using Remediator.Engine;
 using Remediator.Engine.Rules;
+using Remediator.Guards;
+using Remediator.Guards.Api;
 using Remediator.Intake;
 
 namespace Remediator.Hosting;
@@ -25,6 +27,7 @@ public static class RemediatorWebHost
         // consumed before the rules are in force.
         builder.AddRemediatorRules();
         builder.AddRemediatorBus();
+        builder.AddRemediatorGuards();
         builder.Services.AddHealthChecks().AddCheck<RulesHealthCheck>("rules");
 
         var app = builder.Build();
@@ -35,6 +38,7 @@ public static class RemediatorWebHost
         app.MapAlertsEndpoints();
         app.MapRemediationsEndpoints();
         app.MapRulesEndpoints();
+        app.MapPauseEndpoints();
         app.MapHealthChecks("/healthz");
         return app;
     }
