@@ -1,0 +1,48 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Remediator.Sagas.Steps;
+
+namespace Remediator.Sagas;
+
+public static class SagaRegistrationExtensions
+{
+    /// <summary>
+    /// The saga and its step activity. The repository is MassTransit's in-memory one unless
+    /// <paramref name="repository"/> configures another (the durable repository plugs in here).
+    /// The bus needs a message scheduler for the approval and verification timers.
+    /// </summary>
+    public static IBusRegistrationConfigurator AddRemediationSaga(this IBusRegistrationConfigurator bus, Action<ISagaRegistrationConfigurator<RemediationState>>? repository = null)
+    {
+        ArgumentNullException.ThrowIfNull(bus);
+        var saga = bus.AddSagaStateMachine<RemediationStateMachine, RemediationState, RemediationStateDefinition>();
+        if (repository is null)
+        {
+            saga.InMemoryRepository();
+        }
+        else
+        {
+            repository(saga);
+        }
+
+        bus.AddActivity<ExecuteStepActivity, ExecuteStepArguments, ExecuteStepLog, ExecuteStepActivityDefinition>();
+        return bus;
+    }
+
+    /// <summary>
+    /// What the saga needs besides the bus: options (<c>Remediator:Sagas</c> when bound), the
+    /// guard port (allow-all until the guards are wired) and time. The Kubernetes executor comes
+    /// from <c>AddKubernetes</c>.
+    /// </summary>
+    public static IServiceCollection AddRemediationSagaServices(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<RemediationSagaOptions>()
+            .Validate(o => o.ApprovalTimeout > TimeSpan.Zero, $"{RemediationSagaOptions.SectionName}:ApprovalTimeout must be positive.")
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddScoped<IRemediationGate, AllowAllGate>();
+        return services;
+    }
+}
