@@ -316,7 +316,10 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
             saga.PreviousRuns = [.. saga.PreviousRuns.TakeLast(MaxPreviousRuns - 1), saga.Run];
         }
 
-        var decision = await context.GetServiceOrCreateInstance<IRemediationGate>().EvaluateAsync(request, context.CancellationToken);
+        // The rules refuse such a rule at load time; this holds the line for any other publisher.
+        var decision = request.Alert.Status == AlertStatus.Resolved && request.Plan.Steps.Any(step => step.Destructive)
+            ? new GateDecision { Allowed = false, Reason = "a resolved alert never starts destructive actions" }
+            : await context.GetServiceOrCreateInstance<IRemediationGate>().EvaluateAsync(request, context.CancellationToken);
         saga.Run = new RemediationRun
         {
             RemediationId = request.RequestId,

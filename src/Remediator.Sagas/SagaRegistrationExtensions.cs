@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Remediator.Sagas.Api;
 using Remediator.Sagas.Steps;
 
 namespace Remediator.Sagas;
@@ -32,7 +33,8 @@ public static class SagaRegistrationExtensions
 
     /// <summary>
     /// What the saga needs besides the bus: options (<c>Remediator:Sagas</c> when bound), the
-    /// guard port (allow-all until the guards are wired) and time. The Kubernetes executor comes
+    /// guard port (allow-all until the guards are wired), the API's query port (over the saga repository
+    /// unless a durable store registers its own) and time. The Kubernetes executor comes
     /// from <c>AddKubernetes</c>.
     /// </summary>
     public static IServiceCollection AddRemediationSagaServices(this IServiceCollection services)
@@ -43,6 +45,7 @@ public static class SagaRegistrationExtensions
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddScoped<IRemediationGate, AllowAllGate>();
+        services.TryAddScoped<IRemediationQuery, SagaRepositoryRemediationQuery>();
         return services;
     }
 }

@@ -1,6 +1,11 @@
 using System.Globalization;
 using MassTransit;
 using MassTransit.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -11,6 +16,7 @@ using Remediator.Kubernetes.Actions;
 using Remediator.Kubernetes.Client;
 using Remediator.Kubernetes.Connection;
 using Remediator.Kubernetes.Simulator;
+using Remediator.Sagas.Api;
 
 namespace Remediator.Sagas.Tests;
 
@@ -24,8 +30,12 @@ public sealed class SagaFixture : IAsyncLifetime
 
     private readonly string _directory = Directory.CreateTempSubdirectory("saga-tests-").FullName;
     private ServiceProvider? _provider;
+    private WebApplication? _app;
 
     public KubernetesSimulator Simulator { get; private set; } = null!;
+
+    /// <summary>A client of the remediations API, when started with it.</summary>
+    public HttpClient? Http { get; private set; }
 
     public ITestHarness Harness { get; private set; } = null!;
 
@@ -41,7 +51,7 @@ public sealed class SagaFixture : IAsyncLifetime
         Simulator = await KubernetesSimulator.StartAsync();
     }
 
-    public async Task StartAsync()
+    public async Task StartAsync(bool withApi = false)
     {
         var kubeconfig = Path.Combine(_directory, "kubeconfig");
         await File.WriteAllTextAsync(kubeconfig, string.Create(CultureInfo.InvariantCulture, $"""
@@ -60,7 +70,37 @@ public sealed class SagaFixture : IAsyncLifetime
             """));
         var clientOptions = new KubernetesClientOptions { Mode = KubernetesConnectionMode.Kubeconfig, Kubeconfig = kubeconfig, RetryBaseDelay = TimeSpan.FromMilliseconds(10), QueriesPerSecond = 1000, Burst = 100 };
         var connection = ConnectionResolver.Resolve(clientOptions, TimeProvider.System);
-        _provider = new ServiceCollection()
+        IServiceProvider services;
+        if (withApi)
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Logging.ClearProviders();
+            Configure(builder.Services, connection, clientOptions);
+            _app = builder.Build();
+            _app.MapRemediationsEndpoints();
+            services = _app.Services;
+        }
+        else
+        {
+            services = _provider = Configure(new ServiceCollection(), connection, clientOptions).BuildServiceProvider(validateScopes: true);
+        }
+
+        Harness = services.GetRequiredService<ITestHarness>();
+        Harness.TestTimeout = TimeSpan.FromMinutes(1);
+        Saga = Harness.GetSagaStateMachineHarness<RemediationStateMachine, RemediationState>();
+
+        // The harness starts every hosted service, Kestrel included.
+        await Harness.Start();
+        if (_app is not null)
+        {
+            Http = new HttpClient { BaseAddress = new Uri(_app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First()) };
+        }
+    }
+
+
+    private IServiceCollection Configure(IServiceCollection services, ResolvedConnection connection, KubernetesClientOptions clientOptions) =>
+        services
             .AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance)
             .AddSingleton(typeof(ILogger<>), typeof(NullLogger<>))
             .AddSingleton(sp => new KubernetesApiClient(connection.Connection!, clientOptions, TimeProvider.System, sp.GetRequiredService<ILogger<KubernetesApiClient>>()))
@@ -79,16 +119,16 @@ public sealed class SagaFixture : IAsyncLifetime
                     memory.UseDelayedMessageScheduler();
                     memory.ConfigureEndpoints(context);
                 });
-            })
-            .BuildServiceProvider(validateScopes: true);
-        Harness = _provider.GetRequiredService<ITestHarness>();
-        Harness.TestTimeout = TimeSpan.FromMinutes(1);
-        Saga = Harness.GetSagaStateMachineHarness<RemediationStateMachine, RemediationState>();
-        await Harness.Start();
-    }
+            });
 
     public async Task DisposeAsync()
     {
+        Http?.Dispose();
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+
         if (_provider is not null)
         {
             await _provider.DisposeAsync();
