@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Remediator.Contracts;
 using Remediator.Sagas.Messages;
 using Remediator.Sagas.Steps;
+using Remediator.Sagas.Verification;
 
 namespace Remediator.Sagas;
 
@@ -272,6 +273,11 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
             }
 
             steps.Add(new PlannedStep { Name = "verify-health", Action = "health-check", Parameters = parameters });
+        }
+
+        if (plan.PromQl is { } promQl)
+        {
+            steps.Add(new PlannedStep { Name = "verify-promql", Action = PromQlCondition.Action, Parameters = new Dictionary<string, string> { [PromQlCondition.QueryParameter] = promQl }, Timeout = plan.Window });
         }
 
         return steps;

@@ -1,9 +1,11 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Remediator.Sagas.Api;
 using Remediator.Sagas.Steps;
+using Remediator.Sagas.Verification;
 
 namespace Remediator.Sagas;
 
@@ -32,6 +34,19 @@ public static class SagaRegistrationExtensions
     }
 
     /// <summary>
+    /// <see cref="AddRemediationSagaServices"/> with its options bound to <c>Remediator:Sagas</c> and
+    /// <c>Remediator:Prometheus</c>. The bus side is <see cref="AddRemediationSaga"/>.
+    /// </summary>
+    public static IHostApplicationBuilder AddRemediationSagas(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddRemediationSagaServices();
+        builder.Services.AddOptions<RemediationSagaOptions>().BindConfiguration(RemediationSagaOptions.SectionName);
+        builder.Services.AddOptions<PrometheusOptions>().BindConfiguration(PrometheusOptions.SectionName);
+        return builder;
+    }
+
+    /// <summary>
     /// What the saga needs besides the bus: options (<c>Remediator:Sagas</c> when bound), the
     /// guard port (allow-all until the guards are wired), the API's query port (over the saga repository
     /// unless a durable store registers its own) and time. The Kubernetes executor comes
@@ -46,6 +61,12 @@ public static class SagaRegistrationExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddScoped<IRemediationGate, AllowAllGate>();
         services.TryAddScoped<IRemediationQuery, SagaRepositoryRemediationQuery>();
+        services.AddOptions<PrometheusOptions>()
+            .Validate(o => o.Url is null || (o.Url.IsAbsoluteUri && o.Url.Scheme is "http" or "https"), $"{PrometheusOptions.SectionName}:Url must be an absolute http(s) URL.")
+            .Validate(o => o.PollInterval > TimeSpan.Zero && o.RequestTimeout > TimeSpan.Zero, $"{PrometheusOptions.SectionName}: every duration must be positive.")
+            .ValidateOnStart();
+        services.AddHttpClient<IPrometheusQuery, PrometheusQueryClient>();
+        services.TryAddTransient<PromQlCondition>();
         return services;
     }
 }

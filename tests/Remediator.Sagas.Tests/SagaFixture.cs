@@ -37,6 +37,9 @@ public sealed class SagaFixture : IAsyncLifetime
     /// <summary>A client of the remediations API, when started with it.</summary>
     public HttpClient? Http { get; private set; }
 
+    /// <summary>Plays the pods behind the simulator's proxy (health checks).</summary>
+    public FakePodServer Pods { get; private set; } = null!;
+
     public ITestHarness Harness { get; private set; } = null!;
 
     public ISagaStateMachineTestHarness<RemediationStateMachine, RemediationState> Saga { get; private set; } = null!;
@@ -46,9 +49,14 @@ public sealed class SagaFixture : IAsyncLifetime
     /// <summary>How long an approval may wait; tests that exercise the timeout keep it short.</summary>
     public TimeSpan ApprovalTimeout { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>Applied after the defaults: replaces services (e.g. Prometheus) for one test.</summary>
+    public Action<IServiceCollection>? Services { get; set; }
+
     public async Task InitializeAsync()
     {
         Simulator = await KubernetesSimulator.StartAsync();
+        Pods = await FakePodServer.StartAsync();
+        Pods.Serve(Simulator);
     }
 
     public async Task StartAsync(bool withApi = false)
@@ -77,13 +85,16 @@ public sealed class SagaFixture : IAsyncLifetime
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             builder.Logging.ClearProviders();
             Configure(builder.Services, connection, clientOptions);
+            Services?.Invoke(builder.Services);
             _app = builder.Build();
             _app.MapRemediationsEndpoints();
             services = _app.Services;
         }
         else
         {
-            services = _provider = Configure(new ServiceCollection(), connection, clientOptions).BuildServiceProvider(validateScopes: true);
+            var collection = Configure(new ServiceCollection(), connection, clientOptions);
+            Services?.Invoke(collection);
+            services = _provider = collection.BuildServiceProvider(validateScopes: true);
         }
 
         Harness = services.GetRequiredService<ITestHarness>();
@@ -134,6 +145,7 @@ public sealed class SagaFixture : IAsyncLifetime
             await _provider.DisposeAsync();
         }
 
+        await Pods.DisposeAsync();
         await Simulator.DisposeAsync();
         Directory.Delete(_directory, recursive: true);
     }

@@ -2,18 +2,20 @@ using MassTransit;
 using Remediator.Contracts;
 using Remediator.Kubernetes.Actions;
 using Remediator.Sagas.Messages;
+using Remediator.Sagas.Verification;
 
 namespace Remediator.Sagas.Steps;
 
 /// <summary>
-/// Runs one planned step through the <see cref="KubernetesActionExecutor"/>. One activity serves
+/// Runs one planned step through the <see cref="KubernetesActionExecutor"/> (or, for
+/// verification, a <see cref="PromQlCondition"/>). One activity serves
 /// every action kind: the executor already dispatches on the kind, enforces the step's timeout and
 /// returns the inverse as data, so a type per kind would be fifteen identical wrappers. A
 /// reversible step completes with its <see cref="Compensation"/> as the Courier log, so a later
 /// failing step makes Courier undo it (reverse order); a step that may not be continued past
 /// faults the slip.
 /// </summary>
-public sealed class ExecuteStepActivity(KubernetesActionExecutor executor, TimeProvider time) : IActivity<ExecuteStepArguments, ExecuteStepLog>
+public sealed class ExecuteStepActivity(KubernetesActionExecutor executor, PromQlCondition promQl, TimeProvider time) : IActivity<ExecuteStepArguments, ExecuteStepLog>
 {
     /// <summary>The action that only asks the escalation channels to tell people.</summary>
     public const string NotifyAction = "notify";
@@ -38,7 +40,9 @@ public sealed class ExecuteStepActivity(KubernetesActionExecutor executor, TimeP
             return context.Completed();
         }
 
-        var outcome = await executor.ExecuteAsync(step, arguments.Target, arguments.DryRun, context.CancellationToken);
+        var outcome = step.Action == PromQlCondition.Action
+            ? await promQl.CheckAsync(step.Parameters[PromQlCondition.QueryParameter], step.Timeout ?? TimeSpan.Zero, context.CancellationToken)
+            : await executor.ExecuteAsync(step, arguments.Target, arguments.DryRun, context.CancellationToken);
         await ReportAsync(context, arguments, outcome);
         if (!outcome.Succeeded && !step.ContinueOnError)
         {
