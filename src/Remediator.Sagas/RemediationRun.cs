@@ -63,6 +63,10 @@ public sealed class RemediationRun
         Timeline = [.. Timeline, new RemediationTimelineEntry { At = at, State = state, Reason = reason }];
     }
 
+    /// <summary>Step reports are messages of their own and may arrive out of order: kept in the order they happened.</summary>
+    public void AddStep(RemediationStepResult result) =>
+        Steps = [.. Steps.Append(result).OrderBy(step => step.At)];
+
     public void Note(DateTimeOffset at, string reason) =>
         Timeline = [.. Timeline, new RemediationTimelineEntry { At = at, State = State, Reason = reason }];
 }

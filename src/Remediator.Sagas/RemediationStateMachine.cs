@@ -146,7 +146,7 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
         During(
             Executing,
             When(StepFinished, c => c.Message.RemediationId == c.Saga.Run.RemediationId)
-                .Then(c => c.Saga.Run.Steps = [.. c.Saga.Run.Steps, c.Message.Result])
+                .Then(c => c.Saga.Run.AddStep(c.Message.Result))
                 .If(
                     c => c.Message.Result is { Phase: "execute", Status: "Failed", ContinueOnError: false },
                     failed => failed
@@ -156,7 +156,7 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
         During(
             [Compensating, Verifying, Succeeded, Escalated, Cancelled],
             When(StepFinished, c => c.Message.RemediationId == c.Saga.Run.RemediationId)
-                .Then(c => c.Saga.Run.Steps = [.. c.Saga.Run.Steps, c.Message.Result]));
+                .Then(c => c.Saga.Run.AddStep(c.Message.Result)));
 
         During(
             Executing,
