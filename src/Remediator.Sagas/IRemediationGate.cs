@@ -3,33 +3,19 @@ using Remediator.Contracts;
 namespace Remediator.Sagas;
 
 /// <summary>
-/// The guards, as the saga sees them: asked once per run before anything acts. The guards
-/// component adapts to this port; <see cref="AllowAllGate"/> stands in until it is wired.
+/// The guards, as the saga uses them; shaped after <c>Remediator.Guards.IRemediationGuards</c> so
+/// an adapter is one line per member. The saga records every firing request, evaluates before the
+/// first attempt, after an approval and before each ladder rung, records each attempt that acts,
+/// and records the end of a run that held a slot (was allowed at least once).
+/// <see cref="PolicyOnlyGate"/> stands in until the guards are wired.
 /// </summary>
 public interface IRemediationGate
 {
-    Task<GateDecision> EvaluateAsync(RemediationRequested request, CancellationToken cancellationToken);
-}
+    Task<GateDecision> EvaluateAsync(GateRequest request, CancellationToken cancellationToken);
 
-/// <summary>The guards' answer: refused (with why), or allowed, possibly only as a dry-run.</summary>
-public sealed record GateDecision
-{
-    public required bool Allowed { get; init; }
+    Task RecordFiringAsync(RemediationTarget target, CancellationToken cancellationToken);
 
-    public required string Reason { get; init; }
+    Task RecordStartedAsync(Guid remediationId, RemediationTarget target, CancellationToken cancellationToken);
 
-    /// <summary>Allowed only without changes (global or per-rule dry-run).</summary>
-    public bool DryRun { get; init; }
-
-    /// <summary>A refusal people must hear about (e.g. the storm brake): the run ends escalated rather than refused.</summary>
-    public bool Escalate { get; init; }
-
-    public static GateDecision Allow(string reason) => new() { Allowed = true, Reason = reason };
-}
-
-/// <summary>Lets everything through; the rule's own dry-run still applies.</summary>
-public sealed class AllowAllGate : IRemediationGate
-{
-    public Task<GateDecision> EvaluateAsync(RemediationRequested request, CancellationToken cancellationToken) =>
-        Task.FromResult(GateDecision.Allow("no guards configured"));
+    Task RecordFinishedAsync(Guid remediationId, RemediationTarget target, RemediationRunOutcome outcome, CancellationToken cancellationToken);
 }

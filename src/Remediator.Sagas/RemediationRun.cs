@@ -33,6 +33,15 @@ public sealed class RemediationRun
 
     public bool DryRun { get; set; }
 
+    /// <summary>A human approved the run; further attempts pass the approval gate.</summary>
+    public bool Approved { get; set; }
+
+    /// <summary>The guards allowed the run at least once: it holds a slot to give back when it ends.</summary>
+    public bool HoldsGuardSlot { get; set; }
+
+    /// <summary>Set when the run ends, for the guards.</summary>
+    public RemediationRunOutcome? FinalOutcome { get; set; }
+
     /// <summary>The routing slip running the current attempt's steps.</summary>
     public Guid? TrackingNumber { get; set; }
 

@@ -83,6 +83,11 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
             s.Received = r => r.CorrelateById(c => c.Message.CorrelationId);
         });
 
+        // A run the guards let act gives its slot back and starts the target's cooldown, however it ended.
+        WhenEnter(Succeeded, x => x.ThenAsync(RecordFinishedAsync));
+        WhenEnter(Escalated, x => x.ThenAsync(RecordFinishedAsync));
+        WhenEnter(Cancelled, x => x.ThenAsync(RecordFinishedAsync));
+
         // Events a state has no use for (a firing alert, a late step report) are dropped, not faulted.
         OnUnhandledEvent(x => x.Ignore());
 
@@ -91,6 +96,7 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
         During(
             [Pending, AwaitingApproval, Executing, Compensating, Verifying],
             When(Requested, c => !c.Saga.Run.RequestIds.Contains(c.Message.RequestId))
+                .ThenAsync(RecordFiringAsync)
                 .Then(c =>
                 {
                     var run = c.Saga.Run;
@@ -118,11 +124,15 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
 
         During(
             AwaitingApproval,
-            When(Approve, c => c.Message.RemediationId == c.Saga.Run.RemediationId)
+            Decide(When(Approve, c => c.Message.RemediationId == c.Saga.Run.RemediationId)
                 .Unschedule(ApprovalTimeout)
-                .Then(c => c.Saga.Run.Note(Now, $"approved{By(c.Message.By, c.Message.Comment)}"))
-                .ThenAsync(c => StartStepsAsync(c))
-                .TransitionTo(Executing),
+                .Then(c =>
+                {
+                    c.Saga.Run.Approved = true;
+                    c.Saga.Run.Note(Now, $"approved{By(c.Message.By, c.Message.Comment)}");
+                })
+                .ThenAsync(c => EvaluateAsync(c))
+                .Then(c => c.Saga.Run.Note(Now, $"guards: {c.Saga.Run.Gate!.Verdict}: {c.Saga.Run.Gate.Reason}"))),
             When(Reject, c => c.Message.RemediationId == c.Saga.Run.RemediationId)
                 .Unschedule(ApprovalTimeout)
                 .Then(c => Cancelling(c.Saga, $"rejected{By(c.Message.By, c.Message.Comment)}"))
@@ -284,24 +294,29 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
     }
 
     private EventActivityBinder<RemediationState, RemediationRequested> StartRun(EventActivityBinder<RemediationState, RemediationRequested> binder) =>
-        binder
+        Decide(binder
+            .ThenAsync(RecordFiringAsync)
             .ThenAsync(BeginRunAsync)
-            .TransitionTo(Pending)
-            .IfElse(
-                c => c.Saga.Run.Gate is { Allowed: true },
-                allowed => allowed.IfElse(
-                    c => c.Saga.Run.Plan!.Safety.RequireApproval && !c.Saga.Run.DryRun,
-                    approval => approval
-                        .Then(c => c.Saga.Run.Record(Now, AwaitingApproval.Name, $"approval required within {_options.ApprovalTimeout}"))
-                        .Schedule(ApprovalTimeout, c => new ApprovalTimedOut { CorrelationId = c.Saga.CorrelationId, RemediationId = c.Saga.Run.RemediationId })
-                        .TransitionTo(AwaitingApproval),
-                    run => run
-                        .ThenAsync(c => StartStepsAsync(c))
-                        .TransitionTo(Executing)),
-                refused => refused.IfElse(
-                    c => c.Saga.Run.Gate!.Escalate,
+            .TransitionTo(Pending));
+
+    /// <summary>Acts on the guards' last decision (<see cref="RemediationRun.Gate"/>) for the run's first attempt.</summary>
+    private EventActivityBinder<RemediationState, T> Decide<T>(EventActivityBinder<RemediationState, T> binder)
+        where T : class =>
+        binder.IfElse(
+            c => c.Saga.Run.Gate!.Verdict is GateVerdict.Allow or GateVerdict.DryRunOnly,
+            run => run
+                .ThenAsync(c => StartStepsAsync(c))
+                .TransitionTo(Executing),
+            other => other.IfElse(
+                c => c.Saga.Run.Gate!.Verdict == GateVerdict.RequireApproval,
+                approval => approval
+                    .Then(c => c.Saga.Run.Record(Now, AwaitingApproval.Name, $"approval required within {_options.ApprovalTimeout}: {c.Saga.Run.Gate!.Reason}"))
+                    .Schedule(ApprovalTimeout, c => new ApprovalTimedOut { CorrelationId = c.Saga.CorrelationId, RemediationId = c.Saga.Run.RemediationId })
+                    .TransitionTo(AwaitingApproval),
+                stop => stop.IfElse(
+                    c => c.Saga.Run.Gate!.Verdict == GateVerdict.Escalate,
                     escalate => escalate
-                        .Then(c => Escalating(c.Saga, $"refused by the guards: {c.Saga.Run.Gate!.Reason}"))
+                        .Then(c => Escalating(c.Saga, $"stopped by the guards: {c.Saga.Run.Gate!.Reason}"))
                         .Publish(c => EscalatedEvent(c.Saga))
                         .TransitionTo(Escalated),
                     refuse => refuse
@@ -311,7 +326,50 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
                             c.Saga.Run.FinishedAt = Now;
                             c.Saga.Run.Record(Now, Refused.Name, c.Saga.Run.Outcome);
                         })
-                        .TransitionTo(Refused)));
+                        .TransitionTo(Refused))));
+
+    private static async Task RecordFiringAsync(BehaviorContext<RemediationState, RemediationRequested> context)
+    {
+        if (context.Message.Alert.Status == AlertStatus.Firing)
+        {
+            await context.GetServiceOrCreateInstance<IRemediationGate>().RecordFiringAsync(context.Message.Target, context.CancellationToken);
+        }
+    }
+
+    /// <summary>Asks the guards about the run's current attempt; the answer goes to <see cref="RemediationRun.Gate"/>.</summary>
+    private static async Task EvaluateAsync(BehaviorContext<RemediationState> context)
+    {
+        var run = context.Saga.Run;
+        var decision = await context.GetServiceOrCreateInstance<IRemediationGate>().EvaluateAsync(
+            new GateRequest
+            {
+                RemediationId = run.RemediationId,
+                RuleName = run.RuleName,
+                Target = run.Target!,
+                Safety = run.Plan!.Safety,
+                Steps = run.CurrentSteps,
+                Attempt = run.Attempt,
+                Approved = run.Approved,
+            },
+            context.CancellationToken);
+        Apply(run, decision);
+    }
+
+    private static void Apply(RemediationRun run, GateDecision decision)
+    {
+        run.Gate = decision;
+        run.HoldsGuardSlot |= decision.Verdict == GateVerdict.Allow;
+        run.DryRun |= decision.Verdict == GateVerdict.DryRunOnly;
+    }
+
+    private async Task RecordFinishedAsync(BehaviorContext<RemediationState> context)
+    {
+        var run = context.Saga.Run;
+        if (run.HoldsGuardSlot && run.FinalOutcome is { } outcome)
+        {
+            await context.GetServiceOrCreateInstance<IRemediationGate>().RecordFinishedAsync(run.RemediationId, run.Target!, outcome, context.CancellationToken);
+        }
+    }
 
     private async Task BeginRunAsync(BehaviorContext<RemediationState, RemediationRequested> context)
     {
@@ -322,10 +380,6 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
             saga.PreviousRuns = [.. saga.PreviousRuns.TakeLast(MaxPreviousRuns - 1), saga.Run];
         }
 
-        // The rules refuse such a rule at load time; this holds the line for any other publisher.
-        var decision = request.Alert.Status == AlertStatus.Resolved && request.Plan.Steps.Any(step => step.Destructive)
-            ? new GateDecision { Allowed = false, Reason = "a resolved alert never starts destructive actions" }
-            : await context.GetServiceOrCreateInstance<IRemediationGate>().EvaluateAsync(request, context.CancellationToken);
         saga.Run = new RemediationRun
         {
             RemediationId = request.RequestId,
@@ -335,18 +389,33 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
             RequestedAt = request.RequestedAt,
             Attempt = 1,
             CurrentSteps = request.Plan.Steps,
-            DryRun = request.Plan.Safety.DryRun || decision.DryRun,
+            DryRun = request.Plan.Safety.DryRun,
             Fingerprints = [request.Alert.Fingerprint],
             RequestIds = [request.RequestId],
-            Gate = decision,
         };
-        saga.Run.Record(Now, Pending.Name, $"requested by rule '{request.RuleName}' for alert {Describe(request.Alert)}; guards: {decision.Reason}");
+
+        // The rules refuse such a rule at load time; this holds the line for any other publisher.
+        if (request.Alert.Status == AlertStatus.Resolved && request.Plan.Steps.Any(step => step.Destructive))
+        {
+            Apply(saga.Run, new GateDecision { Verdict = GateVerdict.Refuse, Reason = "a resolved alert never starts destructive actions" });
+        }
+        else
+        {
+            await EvaluateAsync(context);
+        }
+
+        saga.Run.Record(Now, Pending.Name, $"requested by rule '{request.RuleName}' for alert {Describe(request.Alert)}; guards: {saga.Run.Gate!.Verdict}: {saga.Run.Gate.Reason}");
     }
 
     private async Task StartStepsAsync(BehaviorContext<RemediationState> context)
     {
         var run = context.Saga.Run;
         var rung = run.Attempt == 1 ? "the rule's steps" : $"ladder rung '{run.Plan!.Ladder[run.Attempt - 2].Name}'";
+        if (!run.DryRun)
+        {
+            await context.GetServiceOrCreateInstance<IRemediationGate>().RecordStartedAsync(run.RemediationId, run.Target!, context.CancellationToken);
+        }
+
         run.TrackingNumber = await ExecuteSlipAsync(context, run.CurrentSteps, "execute");
         run.Record(Now, Executing.Name, $"attempt {run.Attempt}: running {rung} ({run.CurrentSteps.Count} step(s){(run.DryRun ? ", dry-run" : "")})");
     }
@@ -403,8 +472,17 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
                 run.ChecksPassed = false;
                 run.VerificationTrackingNumber = null;
             })
-            .ThenAsync(c => StartStepsAsync(c))
-            .TransitionTo(Executing);
+            .ThenAsync(c => EvaluateAsync(c))
+            .IfElse(
+                c => c.Saga.Run.Gate!.Verdict is GateVerdict.Allow or GateVerdict.DryRunOnly,
+                next => next
+                    .ThenAsync(c => StartStepsAsync(c))
+                    .TransitionTo(Executing),
+                stop => stop
+                    .Then(c => Failing(c.Saga, $"the guards stopped attempt {c.Saga.Run.Attempt}: {c.Saga.Run.Gate!.Verdict}: {c.Saga.Run.Gate.Reason}"))
+                    .Publish(c => FailedEvent(c.Saga))
+                    .Publish(c => EscalatedEvent(c.Saga))
+                    .TransitionTo(Escalated));
 
     private EventActivityBinder<RemediationState, T> GiveUp<T>(EventActivityBinder<RemediationState, T> binder, Func<BehaviorContext<RemediationState, T>, string> reason)
         where T : class =>
@@ -468,20 +546,21 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
         run.Note(Now, $"alert {alert.Fingerprint} resolved");
     }
 
-    private void Succeeding(RemediationState saga, string reason) => Finish(saga, Succeeded, reason);
+    private void Succeeding(RemediationState saga, string reason) => Finish(saga, Succeeded, reason, RemediationRunOutcome.Succeeded);
 
-    private void Cancelling(RemediationState saga, string reason) => Finish(saga, Cancelled, reason);
+    private void Cancelling(RemediationState saga, string reason) => Finish(saga, Cancelled, reason, RemediationRunOutcome.Cancelled);
 
-    private void Escalating(RemediationState saga, string reason) => Finish(saga, Escalated, reason);
+    private void Escalating(RemediationState saga, string reason) => Finish(saga, Escalated, reason, RemediationRunOutcome.Escalated);
 
     private void Failing(RemediationState saga, string reason)
     {
         saga.Run.Record(Now, Failed.Name, reason);
-        Finish(saga, Escalated, $"escalated: {reason}");
+        Finish(saga, Escalated, $"escalated: {reason}", RemediationRunOutcome.Failed);
     }
 
-    private void Finish(RemediationState saga, State state, string reason)
+    private void Finish(RemediationState saga, State state, string reason, RemediationRunOutcome outcome)
     {
+        saga.Run.FinalOutcome = outcome;
         saga.Run.Outcome = reason;
         saga.Run.FinishedAt = Now;
         saga.Run.Record(Now, state.Name, reason);

@@ -48,7 +48,7 @@ public static class SagaRegistrationExtensions
 
     /// <summary>
     /// What the saga needs besides the bus: options (<c>Remediator:Sagas</c> when bound), the
-    /// guard port (allow-all until the guards are wired), the API's query port (over the saga repository
+    /// guard port (the rule's own policy until the guards are wired), the API's query port (over the saga repository
     /// unless a durable store registers its own) and time. The Kubernetes executor comes
     /// from <c>AddKubernetes</c>.
     /// </summary>
@@ -59,7 +59,7 @@ public static class SagaRegistrationExtensions
             .Validate(o => o.ApprovalTimeout > TimeSpan.Zero, $"{RemediationSagaOptions.SectionName}:ApprovalTimeout must be positive.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddScoped<IRemediationGate, AllowAllGate>();
+        services.TryAddScoped<IRemediationGate, PolicyOnlyGate>();
         services.TryAddScoped<IRemediationQuery, SagaRepositoryRemediationQuery>();
         services.AddOptions<PrometheusOptions>()
             .Validate(o => o.Url is null || (o.Url.IsAbsoluteUri && o.Url.Scheme is "http" or "https"), $"{PrometheusOptions.SectionName}:Url must be an absolute http(s) URL.")

@@ -15,21 +15,25 @@ public sealed class GateTests : IAsyncLifetime
 
     public Task DisposeAsync() => _fixture.DisposeAsync();
 
-    private async Task StartWithGateAsync(GateDecision decision)
+    private Task<RecordingGate> StartWithGateAsync(GateDecision decision) => StartWithGateAsync(_ => decision);
+
+    private async Task<RecordingGate> StartWithGateAsync(Func<GateRequest, GateDecision> decide)
     {
+        var gate = new RecordingGate(decide);
         _fixture.CreateDeployment("auth-service");
         _fixture.Services = services =>
         {
             services.RemoveAll<IRemediationGate>();
-            services.AddSingleton<IRemediationGate>(new FixedGate(decision));
+            services.AddSingleton<IRemediationGate>(gate);
         };
         await _fixture.StartAsync();
+        return gate;
     }
 
     [Fact]
     public async Task A_refusal_ends_the_run_without_acting()
     {
-        await StartWithGateAsync(new GateDecision { Allowed = false, Reason = "cooldown: last run ended 2m ago" });
+        var gate = await StartWithGateAsync(new GateDecision { Verdict = GateVerdict.Refuse, Reason = "cooldown: last run ended 2m ago" });
         var request = Request("auth-service", [Step("restart")]);
 
         await _fixture.Harness.Bus.Publish(request);
@@ -38,12 +42,13 @@ public sealed class GateTests : IAsyncLifetime
         saga.Run.Outcome.ShouldBe("refused by the guards: cooldown: last run ended 2m ago");
         _fixture.Mutations().ShouldBeEmpty();
         (await _fixture.Harness.Published.Any<RemediationEscalated>()).ShouldBeFalse();
+        gate.Calls.ShouldBe(["firing deployment/shop/auth-service", "evaluate 1 approved=False"]);
     }
 
     [Fact]
     public async Task A_refusal_people_must_hear_about_escalates()
     {
-        await StartWithGateAsync(new GateDecision { Allowed = false, Escalate = true, Reason = "alert storm: 12 targets firing" });
+        await StartWithGateAsync(new GateDecision { Verdict = GateVerdict.Escalate, Reason = "alert storm: 12 targets firing" });
         var request = Request("auth-service", [Step("restart")]);
 
         await _fixture.Harness.Bus.Publish(request);
@@ -56,7 +61,7 @@ public sealed class GateTests : IAsyncLifetime
     [Fact]
     public async Task A_dry_run_decision_changes_nothing_even_when_the_rule_would()
     {
-        await StartWithGateAsync(new GateDecision { Allowed = true, DryRun = true, Reason = "global dry-run" });
+        await StartWithGateAsync(new GateDecision { Verdict = GateVerdict.DryRunOnly, Reason = "global dry-run" });
         var request = Request("auth-service", [Step("restart")], safety: new SafetyPolicy { RequireApproval = true });
 
         await _fixture.Harness.Bus.Publish(request);
@@ -66,8 +71,88 @@ public sealed class GateTests : IAsyncLifetime
         _fixture.Mutations().ShouldBeEmpty();
     }
 
-    private sealed class FixedGate(GateDecision decision) : IRemediationGate
+    [Fact]
+    public async Task The_guards_are_asked_before_each_rung_and_told_when_attempts_start_and_the_run_ends()
     {
-        public Task<GateDecision> EvaluateAsync(RemediationRequested request, CancellationToken cancellationToken) => Task.FromResult(decision);
+        var gate = await StartWithGateAsync(request => request.Attempt == 1
+            ? GateDecision.Allow("ok")
+            : new GateDecision { Verdict = GateVerdict.Refuse, Reason = "max attempts: 3 in 1h" });
+        var request = Request(
+            "auth-service",
+            [Step("restart")],
+            verification: new VerificationPlan { AlertResolvedWithin = TimeSpan.FromMilliseconds(300) },
+            ladder: [new LadderRung { Name = "scale-up", Steps = [Step("scale", parameters: ("replicas", "4"))] }]);
+
+        await _fixture.Harness.Bus.Publish(request);
+        var saga = await _fixture.WaitForAsync(request, m => m.Escalated);
+
+        saga.Run.Outcome!.ShouldContain("the guards stopped attempt 2: Refuse: max attempts: 3 in 1h");
+        gate.Calls.ShouldBe([
+            "firing deployment/shop/auth-service",
+            "evaluate 1 approved=False",
+            $"started {request.RequestId}",
+            "evaluate 2 approved=False",
+            $"finished {request.RequestId} Failed",
+        ]);
+    }
+
+    [Fact]
+    public async Task An_approval_is_passed_to_the_guards()
+    {
+        var gate = await StartWithGateAsync(request => request.Approved
+            ? GateDecision.Allow("approved")
+            : new GateDecision { Verdict = GateVerdict.RequireApproval, Reason = "engine requires approval for P1" });
+        var request = Request("auth-service", [Step("restart")]);
+
+        await _fixture.Harness.Bus.Publish(request);
+        var waiting = await _fixture.WaitForAsync(request, m => m.AwaitingApproval);
+        await _fixture.Harness.Bus.Publish(new ApproveRemediation { CorrelationId = waiting.CorrelationId, RemediationId = request.RequestId });
+        await _fixture.WaitForAsync(request, m => m.Succeeded);
+
+        gate.Calls.ShouldBe([
+            "firing deployment/shop/auth-service",
+            "evaluate 1 approved=False",
+            "evaluate 1 approved=True",
+            $"started {request.RequestId}",
+            $"finished {request.RequestId} Succeeded",
+        ]);
+    }
+
+    private sealed class RecordingGate(Func<GateRequest, GateDecision> decide) : IRemediationGate
+    {
+        private readonly List<string> _calls = [];
+
+        public IReadOnlyList<string> Calls
+        {
+            get
+            {
+                lock (_calls)
+                {
+                    return [.. _calls];
+                }
+            }
+        }
+
+        public Task<GateDecision> EvaluateAsync(GateRequest request, CancellationToken cancellationToken)
+        {
+            Add($"evaluate {request.Attempt} approved={request.Approved}");
+            return Task.FromResult(decide(request));
+        }
+
+        public Task RecordFiringAsync(RemediationTarget target, CancellationToken cancellationToken) => Add($"firing {target}");
+
+        public Task RecordStartedAsync(Guid remediationId, RemediationTarget target, CancellationToken cancellationToken) => Add($"started {remediationId}");
+
+        public Task RecordFinishedAsync(Guid remediationId, RemediationTarget target, RemediationRunOutcome outcome, CancellationToken cancellationToken) => Add($"finished {remediationId} {outcome}");
+
+        private Task Add(string call)
+        {
+            lock (_calls)
+            {
+                _calls.Add(call);
+            }
+
+            return Task.CompletedTask;
+        }
     }
 }
