@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Remediator.Persistence.Alerts;
 using Remediator.Persistence.Migrations;
 
 namespace Remediator.Persistence;
@@ -11,8 +12,9 @@ public static class PersistenceServiceCollectionExtensions
 {
     /// <summary>
     /// The database layer: <see cref="PersistenceOptions"/> bound from <c>Remediator:Persistence</c>
-    /// and validated at start, <see cref="IDatabaseConnectionFactory"/>, and the schema migrated
-    /// while the host starts (before the bus consumes anything).
+    /// and validated at start, <see cref="IDatabaseConnectionFactory"/>, the schema migrated while
+    /// the host starts (before the bus consumes anything), and the durable
+    /// <see cref="DatabaseAlertClaims"/> with their periodic purge.
     /// </summary>
     public static IHostApplicationBuilder AddRemediatorPersistence(this IHostApplicationBuilder builder)
     {
@@ -21,6 +23,7 @@ public static class PersistenceServiceCollectionExtensions
         ThrowIfProviderInvalid(section);
         builder.Services.AddOptions<PersistenceOptions>().Bind(section);
         builder.Services.AddRemediatorDatabase();
+        builder.Services.AddDatabaseAlertClaims();
         return builder;
     }
 
@@ -37,6 +40,16 @@ public static class PersistenceServiceCollectionExtensions
         services.TryAddSingleton<IDatabaseConnectionFactory, DatabaseConnectionFactory>();
         services.TryAddSingleton<DatabaseMigrator>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DatabaseMigrationService>());
+        return services;
+    }
+
+    /// <summary>Durable alert claims (their table and the purge of expired ones); needs <see cref="AddRemediatorDatabase"/>.</summary>
+    public static IServiceCollection AddDatabaseAlertClaims(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddDatabaseMigration(DatabaseAlertClaims.Migration);
+        services.TryAddSingleton<DatabaseAlertClaims>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AlertClaimPurgeService>());
         return services;
     }
 
