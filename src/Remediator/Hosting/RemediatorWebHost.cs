@@ -3,6 +3,7 @@ using Remediator.Api;
 using Remediator.Engine;
 using Remediator.Engine.Rules;
 using Remediator.Intake;
+using Remediator.Persistence;
 
 namespace Remediator.Hosting;
 
@@ -20,6 +21,11 @@ public static class RemediatorWebHost
         builder.UseRemediatorDefaultUrl();
         builder.AddRemediatorJson();
         builder.AddRemediatorIntake();
+
+        // Durable state (SQLite by default, PostgreSQL when configured): the schema is migrated
+        // while the host starts, before the bus consumes anything.
+        builder.AddRemediatorPersistence();
+        builder.AddRemediatorDurableDeduplication();
 
         // Rules before the bus: hosted services start in registration order, and no alert may be
         // consumed before the rules are in force.
