@@ -5,6 +5,7 @@ using Remediator.Engine.Rules;
 using Remediator.Guards;
 using Remediator.Guards.Api;
 using Remediator.Intake;
+using Remediator.Persistence;
 
 namespace Remediator.Hosting;
 
@@ -22,6 +23,11 @@ public static class RemediatorWebHost
         builder.UseRemediatorDefaultUrl();
         builder.AddRemediatorJson();
         builder.AddRemediatorIntake();
+
+        // Durable state (SQLite by default, PostgreSQL when configured): the schema is migrated
+        // while the host starts, before the bus consumes anything.
+        builder.AddRemediatorPersistence();
+        builder.AddRemediatorDurableDeduplication();
 
         // Rules before the bus: hosted services start in registration order, and no alert may be
         // consumed before the rules are in force.
