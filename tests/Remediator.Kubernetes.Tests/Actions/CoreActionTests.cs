@@ -125,16 +125,70 @@ public sealed class CoreActionTests : ClusterFixture
     }
 
     [Fact]
-    public async Task Wait_for_rollout_polls_until_every_replica_is_updated_and_available()
+    public async Task Wait_for_rollout_watches_until_every_replica_is_updated_and_available()
     {
         Simulator.Cluster.SetRolloutBehavior(Namespace, "cart", RolloutBehavior.Stepwise);
         await RunAsync("restart", Deployment("cart"));
+        Simulator.ClearRequests();
 
         var outcome = await RunAsync("wait-for-rollout", Deployment("cart"));
 
         outcome.Status.ShouldBe(ActionStatus.Succeeded, outcome.Summary);
         outcome.Summary.ShouldContain("successfully rolled out (3 replicas)");
-        Simulator.Requests.Count(r => r.Method == "GET" && r.Path.EndsWith("/deployments/cart", StringComparison.Ordinal)).ShouldBeGreaterThan(3);
+        var watch = Simulator.Requests.Single(r => r.Query.Contains("watch=true", StringComparison.Ordinal));
+        watch.Path.ShouldBe("/apis/apps/v1/namespaces/shop/deployments");
+        watch.Query.ShouldContain("fieldSelector=metadata.name%3Dcart");
+        watch.Query.ShouldContain("resourceVersion=");
+        DeploymentGets().ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Wait_for_rollout_reads_again_and_rewatches_when_the_server_closes_the_watch()
+    {
+        Simulator.Cluster.SetRolloutBehavior(Namespace, "cart", RolloutBehavior.Stepwise);
+        await RunAsync("restart", Deployment("cart"));
+        Simulator.ClearRequests();
+        Simulator.MaxWatchEvents = 1;
+
+        var outcome = await RunAsync("wait-for-rollout", Deployment("cart"));
+
+        outcome.Status.ShouldBe(ActionStatus.Succeeded, outcome.Summary);
+        outcome.Summary.ShouldContain("successfully rolled out (3 replicas)");
+        var watches = Simulator.Requests.Where(r => r.Query.Contains("watch=true", StringComparison.Ordinal)).ToList();
+        watches.Count.ShouldBeGreaterThan(1);
+        watches.Select(w => w.Query).Distinct().Count().ShouldBe(watches.Count, "each re-watch starts from the version just read");
+        Logs.Entries.ShouldContain(e => e.Message.Contains("closed the rollout watch of deployment/shop/cart", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Wait_for_rollout_polls_when_the_watch_fails()
+    {
+        Simulator.Cluster.SetRolloutBehavior(Namespace, "cart", RolloutBehavior.Stepwise);
+        await RunAsync("restart", Deployment("cart"));
+        Simulator.ClearRequests();
+        Simulator.InjectFault(new Fault { QueryContains = "watch=true", StatusCode = 410 });
+
+        var outcome = await RunAsync("wait-for-rollout", Deployment("cart"));
+
+        outcome.Status.ShouldBe(ActionStatus.Succeeded, outcome.Summary);
+        outcome.Summary.ShouldContain("successfully rolled out (3 replicas)");
+        DeploymentGets().ShouldBeGreaterThan(3);
+        Logs.Entries.ShouldContain(e => e.Message.Contains("Cannot watch the rollout of deployment/shop/cart", StringComparison.Ordinal) && e.Message.Contains("polling instead", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Wait_for_rollout_only_polls_when_told_not_to_watch()
+    {
+        using var polling = CreateExecutor(new KubernetesActionOptions { WatchRollouts = false, PollInterval = TimeSpan.FromMilliseconds(10) });
+        Simulator.Cluster.SetRolloutBehavior(Namespace, "cart", RolloutBehavior.Stepwise);
+        await RunAsync("restart", Deployment("cart"));
+        Simulator.ClearRequests();
+
+        var outcome = await polling.ExecuteAsync(new PlannedStep { Name = "wait", Action = "wait-for-rollout" }, Deployment("cart"), dryRun: false, CancellationToken.None);
+
+        outcome.Status.ShouldBe(ActionStatus.Succeeded, outcome.Summary);
+        DeploymentGets().ShouldBeGreaterThan(3);
+        Simulator.Requests.ShouldNotContain(r => r.Query.Contains("watch", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -159,6 +213,25 @@ public sealed class CoreActionTests : ClusterFixture
 
         outcome.Status.ShouldBe(ActionStatus.Failed);
         outcome.Summary.ShouldContain("timed out after 00:00:01: deployment/shop/cart: 3 old replicas are pending termination");
+    }
+
+    [Fact]
+    public async Task Wait_for_rollout_fails_when_the_workload_is_deleted_while_watching()
+    {
+        Simulator.Cluster.SetRolloutBehavior(Namespace, "cart", RolloutBehavior.Stalled);
+        await RunAsync("restart", Deployment("cart"));
+
+        var waiting = RunAsync("wait-for-rollout", Deployment("cart"));
+        while (!Simulator.Requests.Any(r => r.Query.Contains("watch=true", StringComparison.Ordinal)))
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(10));
+        }
+
+        Simulator.Cluster.Delete(ResourceType.Deployments, Namespace, "cart");
+        var outcome = await waiting;
+
+        outcome.Status.ShouldBe(ActionStatus.Failed);
+        outcome.Summary.ShouldContain("deployment/shop/cart: was deleted while waiting for its rollout");
     }
 
     [Fact]
@@ -241,4 +314,6 @@ public sealed class CoreActionTests : ClusterFixture
     }
 
     private int Replicas(string name) => Simulator.Cluster.Get(ResourceType.Deployments, Namespace, name)["spec"]!["replicas"]!.GetValue<int>();
+
+    private int DeploymentGets() => Simulator.Requests.Count(r => r.Method == "GET" && r.Path.EndsWith("/deployments/cart", StringComparison.Ordinal));
 }
