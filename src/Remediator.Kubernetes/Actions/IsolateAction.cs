@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Remediator.Contracts;
 using Remediator.Kubernetes.Client;
+using Remediator.Rules.Actions;
 
 namespace Remediator.Kubernetes.Actions;
 
@@ -18,12 +19,11 @@ internal sealed class IsolateAction : IRemediationAction
     public string Name => "isolate";
 
     public Task<ActionOutcome> ExecuteAsync(ActionContext context, CancellationToken cancellationToken) =>
-        (context.Parameters.Text("mode") ?? "scale-to-zero") switch
+        context.Read(IsolateParameters.From).Mode switch
         {
-            "scale-to-zero" => ScaleToZeroAsync(context, cancellationToken),
-            "quarantine-pod" => QuarantineAsync(context, cancellationToken),
-            "network-policy" => NetworkPolicyAsync(context, cancellationToken),
-            var mode => throw new ActionParameterException($"isolate: mode must be scale-to-zero, quarantine-pod or network-policy, got '{mode}'"),
+            IsolationMode.QuarantinePod => QuarantineAsync(context, cancellationToken),
+            IsolationMode.NetworkPolicy => NetworkPolicyAsync(context, cancellationToken),
+            _ => ScaleToZeroAsync(context, cancellationToken),
         };
 
     private static async Task<ActionOutcome> ScaleToZeroAsync(ActionContext context, CancellationToken cancellationToken)

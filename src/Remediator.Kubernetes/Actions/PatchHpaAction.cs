@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Remediator.Contracts;
 using Remediator.Kubernetes.Client;
+using Remediator.Rules.Actions;
 
 namespace Remediator.Kubernetes.Actions;
 
@@ -16,17 +17,7 @@ internal sealed class PatchHpaAction : IRemediationAction
     public async Task<ActionOutcome> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
     {
         Workloads.Require(context, TargetKind.HorizontalPodAutoscaler, TargetKind.Deployment, TargetKind.StatefulSet);
-        var min = context.Parameters.Number("min-replicas");
-        var max = context.Parameters.Number("max-replicas");
-        if (min is null && max is null)
-        {
-            throw new ActionParameterException("patch-hpa: give min-replicas, max-replicas or both");
-        }
-
-        if (min < 1)
-        {
-            throw new ActionParameterException($"patch-hpa: min-replicas must be at least 1, got {min}");
-        }
+        var (min, max) = context.Read(PatchHpaParameters.From);
 
         var ns = context.Namespace;
         var details = new List<ActionTargetResult>();

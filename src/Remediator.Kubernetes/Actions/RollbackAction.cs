@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Remediator.Contracts;
 using Remediator.Kubernetes.Client;
+using Remediator.Rules.Actions;
 
 namespace Remediator.Kubernetes.Actions;
 
@@ -30,11 +31,8 @@ internal sealed class RollbackAction : IRemediationAction
     public async Task<ActionOutcome> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
     {
         Workloads.Require(context, TargetKind.Deployment);
-        var toRevision = context.Parameters.Number("to-revision") ?? 0;
-        if (toRevision < 0)
-        {
-            throw new ActionParameterException($"rollback: 'to-revision' must be a positive revision number, got {toRevision}");
-        }
+        // kubectl's convention: revision 0 means the previous one.
+        var toRevision = context.Read(RollbackParameters.From).ToRevision ?? 0;
 
         var ns = context.Namespace;
         var details = new List<ActionTargetResult>();

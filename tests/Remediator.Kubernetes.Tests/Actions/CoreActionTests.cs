@@ -102,7 +102,8 @@ public sealed class CoreActionTests : ClusterFixture
         var outcome = await RunAsync("scale", Deployment("cart"), parameters: ("replicas", "5"));
 
         outcome.Status.ShouldBe(ActionStatus.Failed);
-        outcome.Summary.ShouldContain("managed by HorizontalPodAutoscaler \"cart-hpa\"");
+        outcome.Summary.ShouldContain("managed by HorizontalPodAutoscaler \"cart-hpa\" (min 2, max 6)");
+        outcome.Summary.ShouldContain("with a patch-hpa step targeting HorizontalPodAutoscaler \"cart-hpa\"");
         Mutations().ShouldBeEmpty();
     }
 
@@ -117,11 +118,13 @@ public sealed class CoreActionTests : ClusterFixture
     }
 
     [Fact]
-    public async Task Scale_needs_exactly_one_of_replicas_and_by()
+    public async Task A_malformed_parameter_fails_the_step_with_the_rule_catalogs_message()
     {
-        var outcome = await RunAsync("scale", Deployment("cart"), parameters: [("replicas", "5"), ("by", "+1")]);
+        // The rule loader rejects this first; a step built another way still fails cleanly.
+        var outcome = await RunAsync("scale", Deployment("cart"), parameters: ("replicas", "five"));
         outcome.Status.ShouldBe(ActionStatus.Failed);
-        outcome.Summary.ShouldContain("exactly one of 'replicas' and 'by'");
+        outcome.Summary.ShouldContain("scale: step 'scale' has a malformed 'replicas': 'five'");
+        Mutations().ShouldBeEmpty();
     }
 
     [Fact]

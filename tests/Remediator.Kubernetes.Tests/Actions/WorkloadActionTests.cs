@@ -156,7 +156,6 @@ public sealed class WorkloadActionTests : ClusterFixture
         Simulator.Cluster.Create(ResourceType.HorizontalPodAutoscalers, Namespace, Manifests.HorizontalPodAutoscaler("cart-hpa", "cart", 2, 5));
         var target = new RemediationTarget { Kind = TargetKind.HorizontalPodAutoscaler, Namespace = Namespace, Name = "cart-hpa" };
         (await RunAsync("patch-hpa", target, parameters: ("max-replicas", "1"))).Summary.ShouldContain("max-replicas 1 would be below min-replicas 2");
-        (await RunAsync("patch-hpa", target, parameters: ("min-replicas", "0"))).Summary.ShouldContain("min-replicas must be at least 1");
     }
 
     [Fact]
@@ -182,6 +181,21 @@ public sealed class WorkloadActionTests : ClusterFixture
         pods.Status.ShouldBe(ActionStatus.Failed);
         pods.Details.Count.ShouldBe(2);
         pods.Details[0].Message.ShouldBe("answered 404: nope");
+    }
+
+    [Fact]
+    public async Task Http_via_service_calls_the_named_service_or_else_the_one_named_like_the_target()
+    {
+        Simulator.Cluster.Create(ResourceType.Services, Namespace, Manifests.Service("cart-api", "cart"));
+        Pods.Handler = _ => new PodResponse(200, "ok");
+
+        var named = await RunAsync("http", Deployment("cart"), parameters: [("via", "service"), ("service", "cart-api"), ("port", "8080"), ("path", "/ready")]);
+
+        named.Status.ShouldBe(ActionStatus.Succeeded, named.Summary);
+        named.Details.Single().Target.ShouldBe("service/shop/cart-api");
+        Simulator.Requests.ShouldContain(r => r.Path == "/api/v1/namespaces/shop/services/cart-api:8080/proxy/ready");
+        var byTarget = await RunAsync("http", Deployment("cart"), parameters: [("via", "service"), ("port", "8080"), ("path", "/ready")]);
+        byTarget.Details.Single().Target.ShouldBe("service/shop/cart");
     }
 
     [Fact]
