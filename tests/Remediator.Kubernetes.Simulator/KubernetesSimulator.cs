@@ -208,13 +208,19 @@ public sealed class KubernetesSimulator : IAsyncDisposable
 
                 var reason = code switch
                 {
+                    409 => "Conflict",
                     429 => "TooManyRequests",
                     500 => "InternalError",
                     503 => "ServiceUnavailable",
                     504 => "Timeout",
                     _ => "Unknown",
                 };
-                return await WriteAsync(context, code, ApiError.Status(code, reason, code == 429 ? "Too many requests, please try again later." : $"injected fault {code}"));
+                return await WriteAsync(context, code, ApiError.Status(code, reason, code switch
+                {
+                    409 => "Operation cannot be fulfilled: the object has been modified; please apply your changes to the latest version and try again",
+                    429 => "Too many requests, please try again later.",
+                    _ => $"injected fault {code}",
+                }));
             }
         }
 

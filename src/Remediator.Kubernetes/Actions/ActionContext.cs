@@ -59,6 +59,40 @@ internal sealed class ActionContext(IKubernetesReader reader, IKubernetesApi? wr
         }
     }
 
+    /// <summary>
+    /// client-go's RetryOnConflict for a read-modify-write: <paramref name="attempt"/> reads the
+    /// object and writes with the resourceVersion it read; a 409 means someone changed it in
+    /// between, so it runs again on a fresh read, up to <see cref="MaxConflictAttempts"/> times.
+    /// </summary>
+    public async Task<T> RetryOnConflictAsync<T>(string described, Func<Task<T>> attempt)
+    {
+        ArgumentNullException.ThrowIfNull(attempt);
+        for (var number = 1; ; number++)
+        {
+            try
+            {
+                return await attempt();
+            }
+            catch (KubernetesApiException e) when (e.IsConflict && number < MaxConflictAttempts)
+            {
+                Logger.LogConflictRetry(described, number, e.Message);
+            }
+        }
+    }
+
+    public const int MaxConflictAttempts = 5;
+
+    /// <summary><c>metadata.resourceVersion</c> of <paramref name="read"/> added to a patch: the API server answers 409 if the object changed since.</summary>
+    public static JsonObject Guarded(JsonObject patch, JsonObject read)
+    {
+        ArgumentNullException.ThrowIfNull(patch);
+        ArgumentNullException.ThrowIfNull(read);
+        var metadata = patch["metadata"] as JsonObject ?? [];
+        patch["metadata"] = metadata;
+        metadata["resourceVersion"] = read["metadata"]?["resourceVersion"]?.DeepClone();
+        return patch;
+    }
+
     public async Task<JsonObject?> PatchAsync(KubernetesResource resource, string? ns, string name, PatchKind kind, JsonNode patch, string? subresource, CancellationToken cancellationToken)
     {
         Plan($"PATCH {resource}{(subresource is null ? "" : "/" + subresource)} {Qualified(ns, name)} ({kind}): {patch.ToJsonString()}");

@@ -46,31 +46,37 @@ internal sealed class ContainerPatchAction(string name) : IRemediationAction
         foreach (var workloadName in await Workloads.ResolveNamesAsync(context, cancellationToken))
         {
             var described = Workloads.Describe(resource, ns, workloadName);
-            var workload = await context.Reader.GetAsync(resource, ns, workloadName, null, cancellationToken);
-            var containers = (workload["spec"]?["template"]?["spec"]?["containers"] as JsonArray ?? []).OfType<JsonObject>()
-                .Where(c => onlyContainer is null || c["name"]?.GetValue<string>() == onlyContainer)
-                .ToList();
-            if (containers.Count == 0)
+            // The inverse is computed from what was read, so the write carries that resourceVersion:
+            // if the template changed in between, it is a 409 and the values are read again.
+            var (containers, backward, previous) = await context.RetryOnConflictAsync(described, async () =>
             {
-                throw new ActionRefusedException($"{described} has no container named \"{onlyContainer}\"");
-            }
+                var workload = await context.Reader.GetAsync(resource, ns, workloadName, null, cancellationToken);
+                var containers = (workload["spec"]?["template"]?["spec"]?["containers"] as JsonArray ?? []).OfType<JsonObject>()
+                    .Where(c => onlyContainer is null || c["name"]?.GetValue<string>() == onlyContainer)
+                    .ToList();
+                if (containers.Count == 0)
+                {
+                    throw new ActionRefusedException($"{described} has no container named \"{onlyContainer}\"");
+                }
 
-            var forward = new JsonArray();
-            var backward = new JsonArray();
-            var previous = new JsonObject();
-            foreach (var container in containers)
-            {
-                var containerName = container["name"]!.GetValue<string>();
-                var (change, inverse, old) = Name == "set-env" ? EnvPatch(container, env) : ResourcesPatch(container, resources);
-                change["name"] = containerName;
-                inverse["name"] = containerName;
-                forward.Add(change);
-                backward.Add(inverse);
-                previous[containerName] = old;
-            }
+                var forward = new JsonArray();
+                var backward = new JsonArray();
+                var previous = new JsonObject();
+                foreach (var container in containers)
+                {
+                    var containerName = container["name"]!.GetValue<string>();
+                    var (change, inverse, old) = Name == "set-env" ? EnvPatch(container, env) : ResourcesPatch(container, resources);
+                    change["name"] = containerName;
+                    inverse["name"] = containerName;
+                    forward.Add(change);
+                    backward.Add(inverse);
+                    previous[containerName] = old;
+                }
 
+                await context.PatchAsync(resource, ns, workloadName, PatchKind.StrategicMerge, ActionContext.Guarded(TemplatePatch(forward), workload), null, cancellationToken);
+                return (containers, backward, previous);
+            });
             before[workloadName] = previous;
-            await context.PatchAsync(resource, ns, workloadName, PatchKind.StrategicMerge, TemplatePatch(forward), null, cancellationToken);
             undo.Add(new CompensatingRequest
             {
                 Verb = CompensationVerb.Patch,

@@ -29,9 +29,20 @@ internal sealed class ScaleAction : IRemediationAction
         {
             var described = Workloads.Describe(resource, ns, name);
             await RefuseIfAutoscaledAsync(context, resource, name, described, cancellationToken);
-            var scale = await context.Reader.GetAsync(resource, ns, name, "scale", cancellationToken);
-            var current = Workloads.Int(scale["spec"]?["replicas"]);
-            var desired = p.DesiredReplicas(current);
+            var (current, desired) = await context.RetryOnConflictAsync(described, async () =>
+            {
+                // A relative change must start from the count it changes: the patch carries the
+                // resourceVersion read, so a concurrent scale is a 409 and this runs again.
+                var scale = await context.Reader.GetAsync(resource, ns, name, "scale", cancellationToken);
+                var current = Workloads.Int(scale["spec"]?["replicas"]);
+                var desired = p.DesiredReplicas(current);
+                if (desired != current)
+                {
+                    await context.PatchAsync(resource, ns, name, PatchKind.Merge, ActionContext.Guarded(ReplicasPatch(desired), scale), "scale", cancellationToken);
+                }
+
+                return (current, desired);
+            });
             before[name] = current;
             after[name] = desired;
             if (desired == current)
@@ -40,7 +51,6 @@ internal sealed class ScaleAction : IRemediationAction
                 continue;
             }
 
-            await context.PatchAsync(resource, ns, name, PatchKind.Merge, ReplicasPatch(desired), "scale", cancellationToken);
             undo.Add(new CompensatingRequest
             {
                 Verb = CompensationVerb.Patch,

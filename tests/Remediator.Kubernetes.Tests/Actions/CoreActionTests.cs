@@ -95,6 +95,33 @@ public sealed class CoreActionTests : ClusterFixture
     }
 
     [Fact]
+    public async Task Scale_reads_again_and_retries_when_the_workload_changed_between_read_and_write()
+    {
+        Simulator.InjectFault(new Fault { Method = "PATCH", PathContains = "/deployments/cart/scale", StatusCode = 409 });
+
+        var outcome = await RunAsync("scale", Deployment("cart"), parameters: ("by", "+1"));
+
+        outcome.Status.ShouldBe(ActionStatus.Succeeded, outcome.Summary);
+        Replicas("cart").ShouldBe(4);
+        Simulator.Requests.Count(r => r.Method == "GET" && r.Path.EndsWith("/deployments/cart/scale", StringComparison.Ordinal)).ShouldBe(2);
+        var patches = Mutations();
+        patches.Select(r => r.StatusCode).ShouldBe([409, 200]);
+        patches[1].Body!.ShouldContain("\"resourceVersion\":");
+    }
+
+    [Fact]
+    public async Task Scale_gives_up_after_repeated_conflicts_and_says_so()
+    {
+        Simulator.InjectFault(new Fault { Method = "PATCH", PathContains = "/deployments/cart/scale", StatusCode = 409, Times = 10 });
+
+        var outcome = await RunAsync("scale", Deployment("cart"), parameters: ("by", "+1"));
+
+        outcome.Status.ShouldBe(ActionStatus.Failed);
+        outcome.Summary.ShouldContain("409 Conflict");
+        Mutations().Count.ShouldBe(5);
+    }
+
+    [Fact]
     public async Task Scale_refuses_a_workload_an_hpa_manages()
     {
         Simulator.Cluster.Create(ResourceType.HorizontalPodAutoscalers, Namespace, Manifests.HorizontalPodAutoscaler("cart-hpa", "cart", 2, 6));
@@ -112,7 +139,7 @@ public sealed class CoreActionTests : ClusterFixture
     {
         var outcome = await RunAsync("scale", Deployment("cart"), dryRun: true, parameters: ("replicas", "5"));
         outcome.Status.ShouldBe(ActionStatus.DryRun);
-        outcome.PlannedRequests.Single().ShouldContain("""{"spec":{"replicas":5}}""");
+        outcome.PlannedRequests.Single().ShouldContain("\"spec\":{\"replicas\":5}");
         Replicas("cart").ShouldBe(3);
         Mutations().ShouldBeEmpty();
     }

@@ -159,6 +159,22 @@ public sealed class WorkloadActionTests : ClusterFixture
     }
 
     [Fact]
+    public async Task Rollback_and_set_env_retry_on_a_conflict_from_a_fresh_read()
+    {
+        SetImage("cart:2");
+        Simulator.InjectFault(new Fault { Method = "PATCH", PathContains = "/deployments/cart", StatusCode = 409 });
+        var rollback = await RunAsync("rollback", Deployment("cart"));
+        rollback.Status.ShouldBe(ActionStatus.Succeeded, rollback.Summary);
+        Image().ShouldBe("cart:1");
+
+        Simulator.InjectFault(new Fault { Method = "PATCH", PathContains = "/deployments/cart", StatusCode = 409 });
+        var setEnv = await RunAsync("set-env", Deployment("cart"), parameters: ("env.MODE", "b"));
+        setEnv.Status.ShouldBe(ActionStatus.Succeeded, setEnv.Summary);
+        Env().ShouldContain("MODE=b");
+        Logs.Entries.Count(e => e.Message.Contains("changed between our read and our write", StringComparison.Ordinal)).ShouldBe(2);
+    }
+
+    [Fact]
     public async Task Delete_pod_by_selector_deletes_each_and_the_controller_replaces_them()
     {
         var before = Simulator.Cluster.List(ResourceType.Pods, Namespace, "app=cart").Items.Select(p => p["metadata"]!["name"]!.GetValue<string>()).ToList();
