@@ -31,9 +31,9 @@ internal sealed class RollbackAction : IRemediationAction
     public async Task<ActionOutcome> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
     {
         Workloads.Require(context, TargetKind.Deployment);
+
         // kubectl's convention: revision 0 means the previous one.
         var toRevision = context.Read(RollbackParameters.From).ToRevision ?? 0;
-
         var ns = context.Namespace;
         var details = new List<ActionTargetResult>();
         var undo = new List<CompensatingRequest>();
@@ -127,7 +127,7 @@ internal sealed class RollbackAction : IRemediationAction
                 new JsonObject { ["op"] = "replace", ["path"] = "/metadata/annotations", ["value"] = currentAnnotations.DeepClone() }).ToJsonString(),
         };
         return (new ActionTargetResult(described, true, $"rolled back from revision {current} to {targetRevision} (now {newRevision})"), current, patched is null ? targetRevision : Revision(patched), inverse);
-        }
+    }
 
     private static async Task<Dictionary<int, JsonObject>> HistoryAsync(ActionContext context, JsonObject deployment, CancellationToken cancellationToken)
     {
