@@ -175,6 +175,47 @@ public sealed class WorkloadActionTests : ClusterFixture
     }
 
     [Fact]
+    public async Task Every_mutating_action_in_dry_run_sends_no_write_and_says_what_it_would_have_done()
+    {
+        SetImage("cart:2");
+        Simulator.Cluster.Create(ResourceType.HorizontalPodAutoscalers, Namespace, Manifests.HorizontalPodAutoscaler("other-hpa", "other", 2, 5));
+        Simulator.Cluster.Create(ResourceType.Nodes, null, Manifests.Node("node-1"));
+        var pod = new RemediationTarget { Kind = TargetKind.Pod, Namespace = Namespace, Name = Simulator.Cluster.List(ResourceType.Pods, Namespace, "app=cart").Items[0]["metadata"]!["name"]!.GetValue<string>() };
+        var node = new RemediationTarget { Kind = TargetKind.Node, Name = "node-1" };
+        var cart = Deployment("cart");
+        Simulator.ClearRequests();
+        (string Action, RemediationTarget Target, (string Key, string Value)[] Parameters)[] steps =
+        [
+            ("restart", cart, []),
+            ("scale", cart, [("by", "+1")]),
+            ("rollback", cart, []),
+            ("isolate", cart, []),
+            ("isolate", cart, [("mode", "network-policy")]),
+            ("isolate", pod, [("mode", "quarantine-pod")]),
+            ("reset-circuit-breakers", cart, [("port", "8001")]),
+            ("http", cart, [("port", "8080"), ("method", "POST")]),
+            ("http", cart, [("via", "service"), ("port", "8080"), ("method", "POST")]),
+            ("set-env", cart, [("env.MODE", "b")]),
+            ("set-resources", cart, [("limits.memory", "1Gi")]),
+            ("patch-hpa", new RemediationTarget { Kind = TargetKind.HorizontalPodAutoscaler, Namespace = Namespace, Name = "other-hpa" }, [("max-replicas", "8")]),
+            ("cordon", node, []),
+            ("drain", node, []),
+            ("delete-pod", pod, []),
+        ];
+
+        foreach (var (action, target, parameters) in steps)
+        {
+            var outcome = await RunAsync(action, target, dryRun: true, parameters: parameters);
+            outcome.Status.ShouldBe(ActionStatus.DryRun, $"{action}: {outcome.Summary}");
+            outcome.Summary.ShouldStartWith("dry-run: would have ", customMessage: action);
+            outcome.PlannedRequests.ShouldNotBeEmpty(action);
+        }
+
+        Mutations().ShouldBeEmpty();
+        Pods.Requests.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task Delete_pod_by_selector_deletes_each_and_the_controller_replaces_them()
     {
         var before = Simulator.Cluster.List(ResourceType.Pods, Namespace, "app=cart").Items.Select(p => p["metadata"]!["name"]!.GetValue<string>()).ToList();
