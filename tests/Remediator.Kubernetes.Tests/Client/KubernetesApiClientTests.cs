@@ -43,6 +43,21 @@ public sealed class KubernetesApiClientTests : ClusterFixture
     }
 
     [Fact]
+    public async Task A_watch_stays_open_beyond_the_per_request_timeout()
+    {
+        // The per-request timeout bounds the wait for the response headers, not a watch's life.
+        using var client = CreateClient(new KubernetesClientOptions { RequestTimeout = TimeSpan.FromMilliseconds(200) });
+        var since = Simulator.Cluster.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await using var watch = client.WatchAsync(KubernetesResource.Deployments, Namespace, "cart", since).GetAsyncEnumerator();
+        var next = watch.MoveNextAsync().AsTask();
+        await Task.Delay(TimeSpan.FromMilliseconds(600));
+        await Api.PatchAsync(KubernetesResource.Deployments, Namespace, "cart", PatchKind.Merge, JsonNode.Parse("""{"spec":{"replicas":5}}""")!, "scale");
+
+        (await next).ShouldBeTrue();
+        watch.Current.Item["spec"]!["replicas"]!.GetValue<int>().ShouldBe(5);
+    }
+
+    [Fact]
     public async Task A_watch_from_a_compacted_resource_version_is_a_gone_exception()
     {
         var old = (Simulator.Cluster.ResourceVersion - 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
