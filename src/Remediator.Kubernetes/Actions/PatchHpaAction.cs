@@ -24,22 +24,29 @@ internal sealed class PatchHpaAction : IRemediationAction
         var undo = new List<CompensatingRequest>();
         var before = new JsonObject();
         var after = new JsonObject();
-        foreach (var hpa in await AutoscalersAsync(context, cancellationToken))
+        foreach (var found in await AutoscalersAsync(context, cancellationToken))
         {
-            var name = Workloads.Name(hpa);
+            var name = Workloads.Name(found);
             var described = Workloads.Describe(KubernetesResource.HorizontalPodAutoscalers, ns, name);
-            var oldMin = Workloads.Int(hpa["spec"]?["minReplicas"], 1);
-            var oldMax = Workloads.Int(hpa["spec"]?["maxReplicas"]);
-            var newMin = min ?? oldMin;
-            var newMax = max ?? oldMax;
-            if (newMax < newMin)
-            {
-                throw new ActionRefusedException($"{described}: max-replicas {newMax} would be below min-replicas {newMin}");
-            }
 
+            // The old bounds are the inverse, so the write carries the resourceVersion they were read at (409: read again).
+            var (oldMin, oldMax, newMin, newMax) = await context.RetryOnConflictAsync(described, async () =>
+            {
+                var hpa = await context.Reader.GetAsync(KubernetesResource.HorizontalPodAutoscalers, ns, name, null, cancellationToken);
+                var oldMin = Workloads.Int(hpa["spec"]?["minReplicas"], 1);
+                var oldMax = Workloads.Int(hpa["spec"]?["maxReplicas"]);
+                var newMin = min ?? oldMin;
+                var newMax = max ?? oldMax;
+                if (newMax < newMin)
+                {
+                    throw new ActionRefusedException($"{described}: max-replicas {newMax} would be below min-replicas {newMin}");
+                }
+
+                await context.PatchAsync(KubernetesResource.HorizontalPodAutoscalers, ns, name, PatchKind.Merge, ActionContext.Guarded(Bounds(newMin, newMax), hpa), null, cancellationToken);
+                return (oldMin, oldMax, newMin, newMax);
+            });
             before[name] = new JsonObject { ["minReplicas"] = oldMin, ["maxReplicas"] = oldMax };
             after[name] = new JsonObject { ["minReplicas"] = newMin, ["maxReplicas"] = newMax };
-            await context.PatchAsync(KubernetesResource.HorizontalPodAutoscalers, ns, name, PatchKind.Merge, Bounds(newMin, newMax), null, cancellationToken);
             undo.Add(new CompensatingRequest { Verb = CompensationVerb.Patch, Resource = KubernetesResource.HorizontalPodAutoscalers, Namespace = ns, Name = name, Body = Bounds(oldMin, oldMax).ToJsonString() });
             details.Add(new ActionTargetResult(described, true, $"bounds [{oldMin}, {oldMax}] -> [{newMin}, {newMax}]"));
         }

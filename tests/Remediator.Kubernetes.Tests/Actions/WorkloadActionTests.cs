@@ -159,7 +159,7 @@ public sealed class WorkloadActionTests : ClusterFixture
     }
 
     [Fact]
-    public async Task Rollback_and_set_env_retry_on_a_conflict_from_a_fresh_read()
+    public async Task Rollback_set_env_and_patch_hpa_retry_on_a_conflict_from_a_fresh_read()
     {
         SetImage("cart:2");
         Simulator.InjectFault(new Fault { Method = "PATCH", PathContains = "/deployments/cart", StatusCode = 409 });
@@ -171,7 +171,12 @@ public sealed class WorkloadActionTests : ClusterFixture
         var setEnv = await RunAsync("set-env", Deployment("cart"), parameters: ("env.MODE", "b"));
         setEnv.Status.ShouldBe(ActionStatus.Succeeded, setEnv.Summary);
         Env().ShouldContain("MODE=b");
-        Logs.Entries.Count(e => e.Message.Contains("changed between our read and our write", StringComparison.Ordinal)).ShouldBe(2);
+        Simulator.Cluster.Create(ResourceType.HorizontalPodAutoscalers, Namespace, Manifests.HorizontalPodAutoscaler("cart-hpa", "cart", 2, 5));
+        Simulator.InjectFault(new Fault { Method = "PATCH", PathContains = "/horizontalpodautoscalers/cart-hpa", StatusCode = 409 });
+        var hpa = await RunAsync("patch-hpa", Deployment("cart"), parameters: ("max-replicas", "9"));
+        hpa.Status.ShouldBe(ActionStatus.Succeeded, hpa.Summary);
+        hpa.Before.ShouldBe("""{"cart-hpa":{"minReplicas":2,"maxReplicas":5}}""");
+        Logs.Entries.Count(e => e.Message.Contains("changed between our read and our write", StringComparison.Ordinal)).ShouldBe(3);
     }
 
     [Fact]
