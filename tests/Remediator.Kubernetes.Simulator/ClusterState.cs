@@ -37,6 +37,9 @@ public sealed class ClusterState(TimeProvider time)
     private readonly HashSet<(string Namespace, string Name)> _deadlineExceeded = [];
     private readonly HashSet<(string Namespace, string Name)> _pendingTicks = [];
     private long _resourceVersion = 1000;
+    private readonly List<StoredEvent> _history = [];
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _compactedThrough;
     private int _names;
     private int _ips;
 
@@ -48,6 +51,67 @@ public sealed class ClusterState(TimeProvider time)
             {
                 return _resourceVersion;
             }
+        }
+    }
+
+    /// <summary>How many change events the store keeps for watches; older resourceVersions are 410 Gone. Default 10000.</summary>
+    public int HistoryLimit { get; set; } = 10_000;
+
+    /// <summary>
+    /// The changes to <paramref name="type"/> after <paramref name="resourceVersion"/> that match the
+    /// selectors, oldest first, and a task that completes at the next change of anything. Throws a
+    /// 410 Expired <see cref="ApiError"/> when the history no longer reaches back that far.
+    /// </summary>
+    public (IReadOnlyList<WatchEvent> Events, Task Changed) EventsSince(ResourceType type, string? ns, long resourceVersion, string? labelSelector = null, string? fieldSelector = null)
+    {
+        var labels = Selectors.ParseLabelSelector(labelSelector);
+        var fields = Selectors.ParseFieldSelector(fieldSelector);
+        lock (_gate)
+        {
+            if (resourceVersion < _compactedThrough)
+            {
+                throw new ApiError(410, "Expired", $"too old resource version: {resourceVersion} ({_compactedThrough + 1})");
+            }
+
+            var events = _history
+                .Where(e => e.Version > resourceVersion && e.Type == type && (ns is null || e.Namespace == ns) && labels(Selectors.Labels(e.Item)) && fields(e.Item))
+                .Select(e => new WatchEvent(e.EventType, (JsonObject)e.Item.DeepClone(), e.Version))
+                .ToList();
+            return (events, _changed.Task);
+        }
+    }
+
+    /// <summary>Forgets every change so far, as etcd compaction does: a watch from an older resourceVersion gets 410 Expired.</summary>
+    public void CompactHistory()
+    {
+        lock (_gate)
+        {
+            _history.Clear();
+            _compactedThrough = _resourceVersion;
+        }
+    }
+
+    /// <summary>
+    /// Advances every <see cref="RolloutBehavior.Stepwise"/> Deployment in <paramref name="ns"/> by one
+    /// step, as a GET of each would. A watch calls this when it has nothing to send, so watched
+    /// rollouts progress too. True when anything changed.
+    /// </summary>
+    public bool AdvanceRollouts(string? ns)
+    {
+        lock (_gate)
+        {
+            var before = _resourceVersion;
+            foreach (var pending in _pendingTicks.Where(p => ns is null || p.Namespace == ns).ToList())
+            {
+                _pendingTicks.Remove(pending);
+                if (_objects.TryGetValue(Key(ResourceType.Deployments, pending.Namespace, pending.Name), out var deployment))
+                {
+                    AdvanceStepwise(deployment);
+                    Reconcile();
+                }
+            }
+
+            return _resourceVersion != before;
         }
     }
 
@@ -166,12 +230,12 @@ public sealed class ClusterState(TimeProvider time)
         lock (_gate)
         {
             var key = Key(type, ns, name);
-            if (!_objects.Remove(key, out var removed))
+            if (!_objects.ContainsKey(key))
             {
                 throw ApiError.NotFound(type, name);
             }
 
-            _resourceVersion++;
+            var removed = Remove(key);
             Reconcile();
             return removed;
         }
@@ -260,8 +324,34 @@ public sealed class ClusterState(TimeProvider time)
             }
         }
 
+        var added = !_objects.ContainsKey(key);
         value["metadata"]!["resourceVersion"] = (++_resourceVersion).ToString(CultureInfo.InvariantCulture);
         _objects[key] = value;
+        Record(added ? "ADDED" : "MODIFIED", key, value);
+    }
+
+    private JsonObject Remove((ResourceType Type, string Namespace, string Name) key)
+    {
+        _objects.Remove(key, out var removed);
+
+        // A deletion is a change too: it gets the next resourceVersion, which its DELETED event carries.
+        removed!["metadata"]!["resourceVersion"] = (++_resourceVersion).ToString(CultureInfo.InvariantCulture);
+        Record("DELETED", key, removed);
+        return removed;
+    }
+
+    private void Record(string type, (ResourceType Type, string Namespace, string Name) key, JsonObject value)
+    {
+        _history.Add(new StoredEvent(_resourceVersion, key.Type, key.Namespace, type, (JsonObject)value.DeepClone()));
+        if (_history.Count > HistoryLimit)
+        {
+            _compactedThrough = _history[0].Version;
+            _history.RemoveAt(0);
+        }
+
+        var changed = _changed;
+        _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        changed.SetResult();
     }
 
     // ---- controllers -------------------------------------------------------------------
@@ -310,9 +400,8 @@ public sealed class ClusterState(TimeProvider time)
                 var owner = ControllerUid(value);
                 if (owner is not null && !uids.Contains(owner))
                 {
-                    _objects.Remove(key);
+                    Remove(key);
                     uids.Remove(value["metadata"]!["uid"]!.GetValue<string>());
-                    _resourceVersion++;
                     removed = true;
                 }
             }
@@ -486,8 +575,7 @@ public sealed class ClusterState(TimeProvider time)
 
         foreach (var extra in pods.Skip(desired).ToList())
         {
-            _objects.Remove(Key(ResourceType.Pods, ns, Name(extra)));
-            _resourceVersion++;
+            Remove(Key(ResourceType.Pods, ns, Name(extra)));
             pods.Remove(extra);
         }
 
@@ -570,8 +658,7 @@ public sealed class ClusterState(TimeProvider time)
             var ordinal = int.Parse(Name(pod)[(name.Length + 1)..], CultureInfo.InvariantCulture);
             if (ordinal >= desired || Selectors.Labels(pod).GetValueOrDefault("controller-revision-hash") != revision)
             {
-                _objects.Remove(Key(ResourceType.Pods, ns, Name(pod)));
-                _resourceVersion++;
+                Remove(Key(ResourceType.Pods, ns, Name(pod)));
             }
         }
 
@@ -615,8 +702,7 @@ public sealed class ClusterState(TimeProvider time)
         var pods = Owned(ResourceType.Pods, daemonSet);
         foreach (var pod in pods.Where(p => Selectors.Labels(p).GetValueOrDefault("controller-revision-hash") != hash || !nodes.Contains(p["spec"]?["nodeName"]?.GetValue<string>() ?? "")))
         {
-            _objects.Remove(Key(ResourceType.Pods, ns, Name(pod)));
-            _resourceVersion++;
+            Remove(Key(ResourceType.Pods, ns, Name(pod)));
         }
 
         pods = Owned(ResourceType.Pods, daemonSet);
@@ -824,3 +910,8 @@ public sealed class ClusterState(TimeProvider time)
         _ => node.ToJsonString(),
     };
 }
+
+/// <summary>A change as a watch delivers it: <c>ADDED</c>, <c>MODIFIED</c> or <c>DELETED</c>, with the object after it.</summary>
+public sealed record WatchEvent(string Type, JsonObject Item, long ResourceVersion);
+
+internal sealed record StoredEvent(long Version, ResourceType Type, string Namespace, string EventType, JsonObject Item);

@@ -1,8 +1,8 @@
 namespace Remediator.Kubernetes.Simulator;
 
 /// <summary>
-/// An injected failure: the next <see cref="Times"/> requests matching <see cref="Method"/> and
-/// <see cref="PathContains"/> are delayed by <see cref="Delay"/> and, when <see cref="StatusCode"/>
+/// An injected failure: the next <see cref="Times"/> requests matching <see cref="Method"/>,
+/// <see cref="PathContains"/> and <see cref="QueryContains"/> are delayed by <see cref="Delay"/> and, when <see cref="StatusCode"/>
 /// is set, answered with that code (and a Retry-After header when <see cref="RetryAfter"/> is set)
 /// instead of being served.
 /// </summary>
@@ -11,6 +11,9 @@ public sealed record Fault
     public string? Method { get; init; }
 
     public string? PathContains { get; init; }
+
+    /// <summary>Matches the raw query string, e.g. <c>watch=true</c> to fail only watches.</summary>
+    public string? QueryContains { get; init; }
 
     public int? StatusCode { get; init; }
 

@@ -24,6 +24,8 @@ public sealed class KubernetesSimulator : IAsyncDisposable
     /// <summary>The user every accepted token authenticates as, as named in 403 messages.</summary>
     public const string User = "system:serviceaccount:remediator:remediator";
 
+    private const string LoggedKey = "simulator.logged";
+
     private readonly WebApplication _app;
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
@@ -53,6 +55,9 @@ public sealed class KubernetesSimulator : IAsyncDisposable
 
     /// <summary>Where proxied pod requests go; null answers 503 as for an unreachable pod.</summary>
     public Func<PodEndpoint, Uri?> PodBackend { get; set; } = _ => null;
+
+    /// <summary>When set, the server ends every watch after sending this many events (an API server restart, a load balancer's idle cut).</summary>
+    public int? MaxWatchEvents { get; set; }
 
     /// <summary>When set, decides every request as RBAC would (e.g. from the shipped roles); denials are 403s.</summary>
     public Func<AccessRequest, bool>? Authorizer { get; set; }
@@ -148,7 +153,7 @@ public sealed class KubernetesSimulator : IAsyncDisposable
     {
         var request = context.Request;
         var body = await new StreamReader(request.Body, Encoding.UTF8).ReadToEndAsync(context.RequestAborted);
-        var token = request.Headers.Authorization.ToString() is { } auth && auth.StartsWith("Bearer ", StringComparison.Ordinal) ? auth[7..] : null;
+        var token = BearerToken(request);
         var at = _time.GetUtcNow();
         int status;
         try
@@ -168,6 +173,15 @@ public sealed class KubernetesSimulator : IAsyncDisposable
             status = await WriteAsync(context, 400, ApiError.Status(400, "BadRequest", $"the body of the request was in an unknown format: {e.Message}"));
         }
 
+        if (!context.Items.ContainsKey(LoggedKey))
+        {
+            Log(context, at, body, token, status);
+        }
+    }
+
+    private void Log(HttpContext context, DateTimeOffset at, string body, string? token, int status)
+    {
+        var request = context.Request;
         lock (_gate)
         {
             _requests.Add(new RequestLogEntry(at, request.Method, request.Path.Value ?? "/", request.QueryString.Value ?? "", request.ContentType, body.Length == 0 ? null : body, token, status));
@@ -177,7 +191,7 @@ public sealed class KubernetesSimulator : IAsyncDisposable
     private async Task<int> DispatchAsync(HttpContext context, string body, string? token)
     {
         var request = context.Request;
-        var fault = TakeFault(request.Method, request.Path.Value ?? "");
+        var fault = TakeFault(request.Method, request.Path.Value ?? "", request.QueryString.Value ?? "");
         if (fault is not null)
         {
             if (fault.Delay > TimeSpan.Zero)
@@ -194,13 +208,19 @@ public sealed class KubernetesSimulator : IAsyncDisposable
 
                 var reason = code switch
                 {
+                    409 => "Conflict",
                     429 => "TooManyRequests",
                     500 => "InternalError",
                     503 => "ServiceUnavailable",
                     504 => "Timeout",
                     _ => "Unknown",
                 };
-                return await WriteAsync(context, code, ApiError.Status(code, reason, code == 429 ? "Too many requests, please try again later." : $"injected fault {code}"));
+                return await WriteAsync(context, code, ApiError.Status(code, reason, code switch
+                {
+                    409 => "Operation cannot be fulfilled: the object has been modified; please apply your changes to the latest version and try again",
+                    429 => "Too many requests, please try again later.",
+                    _ => $"injected fault {code}",
+                }));
             }
         }
 
@@ -223,7 +243,7 @@ public sealed class KubernetesSimulator : IAsyncDisposable
         var route = Route.Parse(request.Path.Value ?? "/")
             ?? throw new ApiError(404, "NotFound", "the server could not find the requested resource");
         var query = request.Query;
-        var verb = route.Verb(request.Method, query.ContainsKey("watch"));
+        var verb = route.Verb(request.Method, IsWatch(query));
         var allowed = Authorizer?.Invoke(new AccessRequest(verb, route.Type.Group, route.RbacResource, route.Namespace)) ?? true;
         lock (_gate)
         {
@@ -252,6 +272,11 @@ public sealed class KubernetesSimulator : IAsyncDisposable
     private async Task<int> ServeAsync(HttpContext context, Route route, string body)
     {
         var request = context.Request;
+        if (request.Method == "GET" && route.Subresource is null && IsWatch(request.Query))
+        {
+            return await WatchAsync(context, route);
+        }
+
         if (route.Name is null)
         {
             switch (request.Method)
@@ -467,13 +492,14 @@ public sealed class KubernetesSimulator : IAsyncDisposable
         }
     }
 
-    private Fault? TakeFault(string method, string path)
+    private Fault? TakeFault(string method, string path, string query)
     {
         lock (_gate)
         {
             var index = _faults.FindIndex(f =>
                 (f.Method is null || string.Equals(f.Method, method, StringComparison.OrdinalIgnoreCase)) &&
-                (f.PathContains is null || path.Contains(f.PathContains, StringComparison.Ordinal)));
+                (f.PathContains is null || path.Contains(f.PathContains, StringComparison.Ordinal)) &&
+                (f.QueryContains is null || query.Contains(f.QueryContains, StringComparison.Ordinal)));
             if (index < 0)
             {
                 return null;
@@ -495,6 +521,98 @@ public sealed class KubernetesSimulator : IAsyncDisposable
 
     private static JsonObject ParseObject(string body) =>
         JsonNode.Parse(body) as JsonObject ?? throw ApiError.BadRequest("the body of the request must be a JSON object");
+
+    private static string? BearerToken(HttpRequest request) =>
+        request.Headers.Authorization.ToString() is { } auth && auth.StartsWith("Bearer ", StringComparison.Ordinal) ? auth[7..] : null;
+
+    private static bool IsWatch(IQueryCollection query) => query["watch"].ToString() is "true" or "1";
+
+    /// <summary>
+    /// A watch as the API server streams it: one JSON event per line on a chunked 200 response,
+    /// from after <c>resourceVersion</c> (absent or "0": the current objects as ADDED first), until
+    /// <c>timeoutSeconds</c>, <see cref="MaxWatchEvents"/> or the client hangs up. A resourceVersion
+    /// older than the kept history is an ERROR event carrying a 410 Expired Status, as the real one does.
+    /// </summary>
+    private async Task<int> WatchAsync(HttpContext context, Route route)
+    {
+        var query = context.Request.Query;
+        string? fieldSelector = query["fieldSelector"];
+        if (route.Name is not null)
+        {
+            // The deprecated /watch-by-name form, as a field selector on the name.
+            fieldSelector = string.IsNullOrEmpty(fieldSelector) ? $"metadata.name={route.Name}" : $"{fieldSelector},metadata.name={route.Name}";
+        }
+
+        string? labelSelector = query["labelSelector"];
+        var requested = query["resourceVersion"].ToString();
+        using var timeout = int.TryParse(query["timeoutSeconds"], NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds > 0
+            ? new CancellationTokenSource(TimeSpan.FromSeconds(seconds), _time)
+            : new CancellationTokenSource();
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, timeout.Token);
+        var response = context.Response;
+        response.StatusCode = 200;
+        response.ContentType = "application/json";
+        await response.StartAsync(context.RequestAborted);
+
+        // The headers go out now, as the API server's do, even if no event follows for a while.
+        await response.Body.FlushAsync(context.RequestAborted);
+
+        // Logged when it starts, not when it ends: a test may look while the watch is still open.
+        Log(context, _time.GetUtcNow(), string.Empty, BearerToken(context.Request), 200);
+        context.Items[LoggedKey] = true;
+        var sent = 0;
+        try
+        {
+            long since;
+            if (requested is "" or "0")
+            {
+                var (items, version) = Cluster.List(route.Type, route.Namespace, labelSelector, fieldSelector);
+                foreach (var item in items)
+                {
+                    await WriteEventAsync(response, "ADDED", item, ended.Token);
+                    sent++;
+                }
+
+                since = version;
+            }
+            else if (!long.TryParse(requested, NumberStyles.None, CultureInfo.InvariantCulture, out since))
+            {
+                throw new ApiError(400, "BadRequest", $"invalid resourceVersion \"{requested}\"");
+            }
+
+            while (MaxWatchEvents is not { } max || sent < max)
+            {
+                var (events, changed) = Cluster.EventsSince(route.Type, route.Namespace, since, labelSelector, fieldSelector);
+                foreach (var change in events.Take(MaxWatchEvents is { } limit ? limit - sent : int.MaxValue))
+                {
+                    await WriteEventAsync(response, change.Type, change.Item, ended.Token);
+                    since = change.ResourceVersion;
+                    sent++;
+                }
+
+                if (events.Count == 0 && !Cluster.AdvanceRollouts(route.Namespace))
+                {
+                    await changed.WaitAsync(ended.Token);
+                }
+            }
+        }
+        catch (ApiError e)
+        {
+            await WriteEventAsync(response, "ERROR", e.ToStatus(), ended.Token);
+        }
+        catch (OperationCanceledException) when (ended.IsCancellationRequested)
+        {
+            // timeoutSeconds passed or the client went away: either way the watch simply ends.
+        }
+
+        return 200;
+    }
+
+    private static async Task WriteEventAsync(HttpResponse response, string type, JsonObject obj, CancellationToken cancellationToken)
+    {
+        await response.WriteAsync(new JsonObject { ["type"] = type, ["object"] = obj }.ToJsonString() + "\n", cancellationToken);
+        await response.Body.FlushAsync(cancellationToken);
+    }
 
     private static async Task<int> WriteAsync(HttpContext context, int code, JsonNode body)
     {

@@ -29,14 +29,12 @@ public class ClusterFixture : IAsyncLifetime
         Pods = await FakePodServer.StartAsync();
         Pods.Serve(Simulator);
         Api = CreateClient(new KubernetesClientOptions { RetryBaseDelay = TimeSpan.FromMilliseconds(10), QueriesPerSecond = 1000, Burst = 100 });
-        var connection = new ResolvedConnection(Connection(), false, "simulator");
-        Executor = new KubernetesActionExecutor(
-            Api,
-            connection,
-            Options.Create(new KubernetesActionOptions { PollInterval = TimeSpan.FromMilliseconds(10), EvictionRetryInterval = TimeSpan.FromMilliseconds(10) }),
-            TimeProvider.System,
-            Logs.CreateLogger<KubernetesActionExecutor>());
+        Executor = CreateExecutor(new KubernetesActionOptions { PollInterval = TimeSpan.FromMilliseconds(10), EvictionRetryInterval = TimeSpan.FromMilliseconds(10) });
     }
+
+    /// <summary>An executor on the fixture's client with other action options; the caller disposes it.</summary>
+    public KubernetesActionExecutor CreateExecutor(KubernetesActionOptions options) =>
+        new(Api, new ResolvedConnection(Connection(), false, "simulator"), Options.Create(options), TimeProvider.System, Logs.CreateLogger<KubernetesActionExecutor>());
 
     public virtual async Task DisposeAsync()
     {

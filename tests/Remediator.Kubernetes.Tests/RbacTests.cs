@@ -29,6 +29,9 @@ public sealed class RbacTests : ClusterFixture
     {
         var checkout = Deployment("checkout");
         var cart = Deployment("cart");
+
+        // A rollout that takes steps makes wait-for-rollout watch, not just read once.
+        Simulator.Cluster.SetRolloutBehavior(Namespace, "checkout", RolloutBehavior.Stepwise);
         var node = new RemediationTarget { Kind = TargetKind.Node, Name = "node-1" };
         var outcomes = new List<ActionOutcome>
         {
@@ -41,7 +44,7 @@ public sealed class RbacTests : ClusterFixture
             await RunAsync("set-env", checkout, parameters: ("env.A", "1")),
             await RunAsync("set-resources", checkout, parameters: ("limits.memory", "1Gi")),
             await RunAsync("reset-circuit-breakers", checkout, parameters: ("port", "8001")),
-            await RunAsync("health-check", checkout, parameters: ("port", "8001")),
+            await RunAsync("health-check", checkout, parameters: [("port", "8001"), ("path", "/health")]),
             await RunAsync("http", cart, parameters: [("via", "service"), ("port", "8080")]),
             await RunAsync("isolate", checkout, parameters: ("mode", "network-policy")),
             await RunAsync("isolate", checkout),
@@ -56,6 +59,7 @@ public sealed class RbacTests : ClusterFixture
             outcomes.Add(await Executor.CompensateAsync(outcome.Compensation!, false, CancellationToken.None));
         }
 
+        Simulator.Requests.ShouldContain(r => r.Query.Contains("watch=true", StringComparison.Ordinal));
         Simulator.Requests.Where(r => r.StatusCode == 403).Select(r => $"{r.Method} {r.Path}").ShouldBeEmpty();
         outcomes.Where(o => !o.Succeeded && o.Action != "scale").Select(o => o.Summary).ShouldBeEmpty();
     }

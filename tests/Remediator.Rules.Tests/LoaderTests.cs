@@ -228,6 +228,18 @@ public class LoaderTests
     }
 
     [Fact]
+    public void Http_via_service_takes_an_optional_service_name_only_with_via_service()
+    {
+        var steps = "      - { action: http, via: service, service: \"{{ $labels.service }}-api\", port: 8080, path: /ready }";
+        var set = TestRules.LoadValid(TestRules.Rule("svc", "      - alertname = A", steps));
+        var step = set.Match(TestAlerts.Firing(("alertname", "A"), ("service", "cart"), ("namespace", "shop"))).ShouldHaveSingleItem().Plan.Steps.Single();
+        HttpParameters.From(step).Service.ShouldBe("cart-api");
+
+        var wrong = TestRules.Load(("r.yaml", TestRules.Rule("svc", "      - alertname = A", "      - { action: http, service: cart-api, port: 8080 }")));
+        wrong.Diagnostics.ShouldContain(d => d.Message.Contains("'service' needs via: service", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Typed_parameters_round_trip_from_planned_steps()
     {
         var set = TestRules.LoadValid("""

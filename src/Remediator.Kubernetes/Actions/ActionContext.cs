@@ -23,7 +23,8 @@ internal sealed class ActionContext(IKubernetesReader reader, IKubernetesApi? wr
 
     public required RemediationTarget Target { get; init; }
 
-    public required StepParameters Parameters { get; init; }
+    /// <summary>The step being run; its parameters are read with <see cref="Read{T}"/>.</summary>
+    public required PlannedStep Step { get; init; }
 
     public required string Namespace { get; init; }
 
@@ -39,6 +40,58 @@ internal sealed class ActionContext(IKubernetesReader reader, IKubernetesApi? wr
     public string? Progress { get; set; }
 
     public string Now => Time.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The step's parameters, typed by the rule catalog's own reader (e.g. <c>ScaleParameters.From</c>
+    /// in Remediator.Rules), so names, defaults and formats have one definition. The loader has
+    /// validated them; a step built some other way with a malformed value fails instead of throwing.
+    /// </summary>
+    public T Read<T>(Func<PlannedStep, T> read)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        try
+        {
+            return read(Step);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException)
+        {
+            throw new ActionParameterException($"{ActionName}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// client-go's RetryOnConflict for a read-modify-write: <paramref name="attempt"/> reads the
+    /// object and writes with the resourceVersion it read; a 409 means someone changed it in
+    /// between, so it runs again on a fresh read, up to <see cref="MaxConflictAttempts"/> times.
+    /// </summary>
+    public async Task<T> RetryOnConflictAsync<T>(string described, Func<Task<T>> attempt)
+    {
+        ArgumentNullException.ThrowIfNull(attempt);
+        for (var number = 1; ; number++)
+        {
+            try
+            {
+                return await attempt();
+            }
+            catch (KubernetesApiException e) when (e.IsConflict && number < MaxConflictAttempts)
+            {
+                Logger.LogConflictRetry(described, number, e.Message);
+            }
+        }
+    }
+
+    public const int MaxConflictAttempts = 5;
+
+    /// <summary><c>metadata.resourceVersion</c> of <paramref name="read"/> added to a patch: the API server answers 409 if the object changed since.</summary>
+    public static JsonObject Guarded(JsonObject patch, JsonObject read)
+    {
+        ArgumentNullException.ThrowIfNull(patch);
+        ArgumentNullException.ThrowIfNull(read);
+        var metadata = patch["metadata"] as JsonObject ?? [];
+        patch["metadata"] = metadata;
+        metadata["resourceVersion"] = read["metadata"]?["resourceVersion"]?.DeepClone();
+        return patch;
+    }
 
     public async Task<JsonObject?> PatchAsync(KubernetesResource resource, string? ns, string name, PatchKind kind, JsonNode patch, string? subresource, CancellationToken cancellationToken)
     {

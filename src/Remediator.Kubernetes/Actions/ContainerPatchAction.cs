@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Remediator.Contracts;
 using Remediator.Kubernetes.Client;
+using Remediator.Rules.Actions;
 
 namespace Remediator.Kubernetes.Actions;
 
@@ -12,60 +13,70 @@ namespace Remediator.Kubernetes.Actions;
 /// </summary>
 internal sealed class ContainerPatchAction(string name) : IRemediationAction
 {
-    private static string[] ResourceKeys { get; } = ["requests.cpu", "requests.memory", "limits.cpu", "limits.memory"];
-
     public string Name { get; } = name;
 
     public async Task<ActionOutcome> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
     {
         Workloads.Require(context, TargetKind.Deployment, TargetKind.StatefulSet, TargetKind.DaemonSet);
-        var p = context.Parameters;
-        var env = p.Map("env");
-        var resources = ResourceKeys.Where(k => p.Text(k) is not null).ToDictionary(k => k, k => p.Text(k)!, StringComparer.Ordinal);
-        if (Name == "set-env" && env.Count == 0)
+        string? onlyContainer;
+        IReadOnlyDictionary<string, string> env = new Dictionary<string, string>();
+        var resources = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (Name == "set-env")
         {
-            throw new ActionParameterException("set-env: 'env' needs at least one NAME: value");
+            (onlyContainer, env) = context.Read(SetEnvParameters.From);
         }
-
-        if (Name == "set-resources" && resources.Count == 0)
+        else
         {
-            throw new ActionParameterException("set-resources: give at least one of requests.cpu, requests.memory, limits.cpu, limits.memory");
+            var (container, requests, limits) = context.Read(SetResourcesParameters.From);
+            onlyContainer = container;
+            foreach (var (section, values) in new[] { ("requests", requests), ("limits", limits) })
+            {
+                foreach (var (quantity, value) in values)
+                {
+                    resources[$"{section}.{quantity}"] = value;
+                }
+            }
         }
 
         var resource = KubernetesResource.For(context.Target.Kind);
         var ns = context.Namespace;
-        var onlyContainer = p.Text("container");
         var details = new List<ActionTargetResult>();
         var undo = new List<CompensatingRequest>();
         var before = new JsonObject();
         foreach (var workloadName in await Workloads.ResolveNamesAsync(context, cancellationToken))
         {
             var described = Workloads.Describe(resource, ns, workloadName);
-            var workload = await context.Reader.GetAsync(resource, ns, workloadName, null, cancellationToken);
-            var containers = (workload["spec"]?["template"]?["spec"]?["containers"] as JsonArray ?? []).OfType<JsonObject>()
-                .Where(c => onlyContainer is null || c["name"]?.GetValue<string>() == onlyContainer)
-                .ToList();
-            if (containers.Count == 0)
+            // The inverse is computed from what was read, so the write carries that resourceVersion:
+            // if the template changed in between, it is a 409 and the values are read again.
+            var (containers, backward, previous) = await context.RetryOnConflictAsync(described, async () =>
             {
-                throw new ActionRefusedException($"{described} has no container named \"{onlyContainer}\"");
-            }
+                var workload = await context.Reader.GetAsync(resource, ns, workloadName, null, cancellationToken);
+                var containers = (workload["spec"]?["template"]?["spec"]?["containers"] as JsonArray ?? []).OfType<JsonObject>()
+                    .Where(c => onlyContainer is null || c["name"]?.GetValue<string>() == onlyContainer)
+                    .ToList();
+                if (containers.Count == 0)
+                {
+                    throw new ActionRefusedException($"{described} has no container named \"{onlyContainer}\"");
+                }
 
-            var forward = new JsonArray();
-            var backward = new JsonArray();
-            var previous = new JsonObject();
-            foreach (var container in containers)
-            {
-                var containerName = container["name"]!.GetValue<string>();
-                var (change, inverse, old) = Name == "set-env" ? EnvPatch(container, env) : ResourcesPatch(container, resources);
-                change["name"] = containerName;
-                inverse["name"] = containerName;
-                forward.Add(change);
-                backward.Add(inverse);
-                previous[containerName] = old;
-            }
+                var forward = new JsonArray();
+                var backward = new JsonArray();
+                var previous = new JsonObject();
+                foreach (var container in containers)
+                {
+                    var containerName = container["name"]!.GetValue<string>();
+                    var (change, inverse, old) = Name == "set-env" ? EnvPatch(container, env) : ResourcesPatch(container, resources);
+                    change["name"] = containerName;
+                    inverse["name"] = containerName;
+                    forward.Add(change);
+                    backward.Add(inverse);
+                    previous[containerName] = old;
+                }
 
+                await context.PatchAsync(resource, ns, workloadName, PatchKind.StrategicMerge, ActionContext.Guarded(TemplatePatch(forward), workload), null, cancellationToken);
+                return (containers, backward, previous);
+            });
             before[workloadName] = previous;
-            await context.PatchAsync(resource, ns, workloadName, PatchKind.StrategicMerge, TemplatePatch(forward), null, cancellationToken);
             undo.Add(new CompensatingRequest
             {
                 Verb = CompensationVerb.Patch,

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Remediator.Contracts;
 using Remediator.Kubernetes.Client;
+using Remediator.Rules.Actions;
 
 namespace Remediator.Kubernetes.Actions;
 
@@ -18,18 +19,16 @@ internal sealed class HttpAction(HttpClient http) : IRemediationAction
 
     public async Task<ActionOutcome> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
     {
-        var p = context.Parameters;
-        var method = new HttpMethod((p.Text("method") ?? "GET").ToUpperInvariant());
-        var body = p.Text("body");
-        var expect = ExpectedStatus.Parse(p.Text("expect-status"));
-        var via = p.Text("via") ?? "pod";
-        var path = p.Text("path") ?? "/";
+        var p = context.Read(HttpParameters.From);
+        var method = new HttpMethod(p.Method);
+        var (body, path) = (p.Body, p.Path);
+        var expect = new ExpectedStatus(p.ExpectStatus);
         IReadOnlyList<ActionTargetResult> results;
-        switch (via)
+        switch (p.Via)
         {
             case "pod":
                 {
-                    var port = p.Number("port") ?? throw new ActionParameterException("http: 'port' is required with via: pod");
+                    var port = p.Port ?? throw new ActionParameterException("http: 'port' is required with via: pod");
                     var pods = (await Workloads.PodsAsync(context, cancellationToken)).Where(Workloads.IsReady).ToList();
                     if (pods.Count == 0)
                     {
@@ -42,8 +41,10 @@ internal sealed class HttpAction(HttpClient http) : IRemediationAction
 
             case "service":
                 {
-                    var port = p.Number("port") ?? throw new ActionParameterException("http: 'port' is required with via: service");
-                    var service = context.Target.Name ?? throw new ActionParameterException("http via service needs a target with a name (the Service's)");
+                    var port = p.Port ?? throw new ActionParameterException("http: 'port' is required with via: service");
+
+                    // A workload and its Service usually share a name; 'service' says so when they do not.
+                    var service = p.Service ?? context.Target.Name ?? throw new ActionParameterException("http via service needs 'service' or a target with a name");
                     var response = await context.ProxyAsync(new ProxyRequest(ProxyTargetKind.Service, context.Namespace, service, port, method, path) { Body = body }, cancellationToken);
                     results = [Result($"service/{context.Namespace}/{service}", method, port, path, response?.StatusCode, response?.Body, expect)];
                     break;
@@ -51,18 +52,13 @@ internal sealed class HttpAction(HttpClient http) : IRemediationAction
 
             case "url":
                 {
-                    var url = p.Required("url");
-                    if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
-                    {
-                        throw new ActionParameterException($"http: 'url' must be an absolute http(s) URL, got '{url}'");
-                    }
-
-                    results = [await SendToUrlAsync(context, uri, method, body, expect, cancellationToken)];
+                    var url = p.Url ?? throw new ActionParameterException("http: 'url' is required with via: url");
+                    results = [await SendToUrlAsync(context, url, method, body, expect, cancellationToken)];
                     break;
                 }
 
             default:
-                throw new ActionParameterException($"http: via must be pod, service or url, got '{via}'");
+                throw new ActionParameterException($"http: via must be pod, service or url, got '{p.Via}'");
         }
 
         var failed = results.Where(r => !r.Succeeded).ToList();
@@ -109,30 +105,12 @@ internal sealed class HttpAction(HttpClient http) : IRemediationAction
             : new ActionTargetResult(target, expect.Matches(code), string.Create(CultureInfo.InvariantCulture, $"answered {code}{(expect.Matches(code) ? "" : $" (expected {expect}): {body}")}"));
 }
 
-/// <summary><c>expect-status</c>: codes or classes, e.g. <c>200</c>, <c>2xx</c>, <c>200,204</c>; default any 2xx.</summary>
-internal sealed record ExpectedStatus(IReadOnlyList<string> Patterns)
+/// <summary><c>expect-status</c>: one status code, or any 2xx when the rule gives none.</summary>
+internal sealed record ExpectedStatus(int? Code)
 {
-    public static ExpectedStatus Parse(string? text)
-    {
-        var patterns = (text ?? "2xx").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        foreach (var pattern in patterns)
-        {
-            if (pattern.Length != 3 || !char.IsAsciiDigit(pattern[0]) || !pattern[1..].All(c => char.IsAsciiDigit(c) || c == 'x'))
-            {
-                throw new ActionParameterException($"expect-status must be codes like 200 or classes like 2xx, got '{text}'");
-            }
-        }
+    public bool Matches(int status) => Code is { } code ? status == code : status is >= 200 and < 300;
 
-        return new ExpectedStatus(patterns);
-    }
-
-    public bool Matches(int status)
-    {
-        var code = status.ToString(CultureInfo.InvariantCulture);
-        return Patterns.Any(p => p.Length == code.Length && p.Zip(code).All(pair => pair.First == 'x' || pair.First == pair.Second));
-    }
-
-    public override string ToString() => string.Join(",", Patterns);
+    public override string ToString() => Code?.ToString(CultureInfo.InvariantCulture) ?? "2xx";
 }
 
 /// <summary>
@@ -145,15 +123,8 @@ internal sealed class HealthCheckAction : IRemediationAction
 
     public async Task<ActionOutcome> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
     {
-        var p = context.Parameters;
-        var port = p.Number("port") ?? throw new ActionParameterException("health-check: 'port' is required");
-        var path = p.Text("path") ?? "/";
-        var field = p.Text("json-field");
-        var expected = p.Text("expect");
-        if (field is not null && expected is null)
-        {
-            throw new ActionParameterException("health-check: 'json-field' needs 'expect'");
-        }
+        var spec = context.Read(HealthCheckParameters.From);
+        var (port, path, field, expected) = (spec.Port, spec.Path, spec.JsonField, spec.ExpectedValue);
 
         var pods = (await Workloads.PodsAsync(context, cancellationToken)).Where(Workloads.IsReady).ToList();
         if (pods.Count == 0)
@@ -161,7 +132,7 @@ internal sealed class HealthCheckAction : IRemediationAction
             return context.Outcome(ActionStatus.Failed, $"no ready pods for {context.Target}: nothing is healthy");
         }
 
-        var results = await PodRequests.SendToEachAsync(context, pods, port, HttpMethod.Get, path, null, null, cancellationToken, field is null ? null : r => CheckField(r.Body, field, expected!));
+        var results = await PodRequests.SendToEachAsync(context, pods, port, HttpMethod.Get, path, null, null, cancellationToken, field is null ? null : r => CheckField(r.Body, field, expected ?? string.Empty));
         var failed = results.Where(r => !r.Succeeded).ToList();
         var summary = failed.Count == 0
             ? $"{results.Count} pods healthy on :{port}{path}"

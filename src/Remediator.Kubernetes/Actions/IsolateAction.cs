@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Remediator.Contracts;
 using Remediator.Kubernetes.Client;
+using Remediator.Rules.Actions;
 
 namespace Remediator.Kubernetes.Actions;
 
@@ -18,12 +19,11 @@ internal sealed class IsolateAction : IRemediationAction
     public string Name => "isolate";
 
     public Task<ActionOutcome> ExecuteAsync(ActionContext context, CancellationToken cancellationToken) =>
-        (context.Parameters.Text("mode") ?? "scale-to-zero") switch
+        context.Read(IsolateParameters.From).Mode switch
         {
-            "scale-to-zero" => ScaleToZeroAsync(context, cancellationToken),
-            "quarantine-pod" => QuarantineAsync(context, cancellationToken),
-            "network-policy" => NetworkPolicyAsync(context, cancellationToken),
-            var mode => throw new ActionParameterException($"isolate: mode must be scale-to-zero, quarantine-pod or network-policy, got '{mode}'"),
+            IsolationMode.QuarantinePod => QuarantineAsync(context, cancellationToken),
+            IsolationMode.NetworkPolicy => NetworkPolicyAsync(context, cancellationToken),
+            _ => ScaleToZeroAsync(context, cancellationToken),
         };
 
     private static async Task<ActionOutcome> ScaleToZeroAsync(ActionContext context, CancellationToken cancellationToken)
@@ -37,8 +37,18 @@ internal sealed class IsolateAction : IRemediationAction
         foreach (var name in await Workloads.ResolveNamesAsync(context, cancellationToken))
         {
             var described = Workloads.Describe(resource, ns, name);
-            var scale = await context.Reader.GetAsync(resource, ns, name, "scale", cancellationToken);
-            var replicas = Workloads.Int(scale["spec"]?["replicas"]);
+            // The count to restore is the one read; the write carries its resourceVersion (409: read again).
+            var replicas = await context.RetryOnConflictAsync(described, async () =>
+            {
+                var scale = await context.Reader.GetAsync(resource, ns, name, "scale", cancellationToken);
+                var replicas = Workloads.Int(scale["spec"]?["replicas"]);
+                if (replicas != 0)
+                {
+                    await context.PatchAsync(resource, ns, name, PatchKind.Merge, ActionContext.Guarded(ScaleAction.ReplicasPatch(0), scale), "scale", cancellationToken);
+                }
+
+                return replicas;
+            });
             before[name] = replicas;
             if (replicas == 0)
             {
@@ -46,7 +56,6 @@ internal sealed class IsolateAction : IRemediationAction
                 continue;
             }
 
-            await context.PatchAsync(resource, ns, name, PatchKind.Merge, ScaleAction.ReplicasPatch(0), "scale", cancellationToken);
             undo.Add(new CompensatingRequest { Verb = CompensationVerb.Patch, Resource = resource, Namespace = ns, Name = name, Subresource = "scale", Body = ScaleAction.ReplicasPatch(replicas).ToJsonString() });
             details.Add(new ActionTargetResult(described, true, $"scaled from {replicas} to 0 replicas"));
         }

@@ -75,7 +75,7 @@ public sealed class KubernetesActionExecutor : IDisposable
         {
             ActionName = step.Action,
             Target = effectiveTarget,
-            Parameters = new StepParameters(step.Action, step.Parameters),
+            Step = step,
             Namespace = effectiveTarget.Namespace ?? _connection.Connection?.Namespace ?? "default",
             Time = _time,
             Logger = _logger,
@@ -112,7 +112,7 @@ public sealed class KubernetesActionExecutor : IDisposable
         {
             ActionName = "compensate",
             Target = new RemediationTarget { Kind = TargetKind.Pod, Namespace = first?.Namespace, Name = first?.Name },
-            Parameters = new StepParameters("compensate", new Dictionary<string, string>()),
+            Step = new PlannedStep { Name = "compensate", Action = "compensate" },
             Namespace = first?.Namespace ?? "default",
             Time = _time,
             Logger = _logger,

@@ -11,7 +11,16 @@ public sealed class KubernetesActionOptions
     /// <summary>The timeout of wait-for-rollout when the step gives none. Default 5 minutes.</summary>
     public TimeSpan DefaultRolloutTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>How often wait-for-rollout and drain re-read the cluster. Default 2 seconds.</summary>
+    /// <summary>
+    /// Whether wait-for-rollout watches the workload, as <c>kubectl rollout status</c> does (true,
+    /// the default), or only polls every <see cref="PollInterval"/>. A watch that fails falls back to polling.
+    /// </summary>
+    public bool WatchRollouts { get; set; } = true;
+
+    /// <summary>How long one rollout watch may stay open before the server ends it and it is renewed. Default 5 minutes.</summary>
+    public TimeSpan WatchTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often wait-for-rollout (when polling) and drain re-read the cluster. Default 2 seconds.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How long drain first waits before retrying an eviction a disruption budget refused; it doubles up to six times this. Default 5 seconds, as kubectl.</summary>

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Remediator.Contracts;
 using Remediator.Kubernetes.Client;
+using Remediator.Rules.Actions;
 
 namespace Remediator.Kubernetes.Actions;
 
@@ -70,9 +71,7 @@ internal sealed class DrainAction : IRemediationAction
     public async Task<ActionOutcome> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
     {
         Workloads.Require(context, TargetKind.Node);
-        var ignoreDaemonSets = context.Parameters.Flag("ignore-daemonsets", true);
-        var deleteEmptyDir = context.Parameters.Flag("delete-emptydir-data", false);
-        var grace = context.Parameters.Duration("grace-period");
+        var (ignoreDaemonSets, deleteEmptyDir, grace) = context.Read(DrainParameters.From);
         var details = new List<ActionTargetResult>();
         var undo = new List<CompensatingRequest>();
         foreach (var node in await Workloads.ResolveNamesAsync(context, cancellationToken))

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Remediator.Contracts;
 using Remediator.Kubernetes.Client;
+using Remediator.Rules.Actions;
 
 namespace Remediator.Kubernetes.Actions;
 
@@ -16,39 +17,36 @@ internal sealed class PatchHpaAction : IRemediationAction
     public async Task<ActionOutcome> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
     {
         Workloads.Require(context, TargetKind.HorizontalPodAutoscaler, TargetKind.Deployment, TargetKind.StatefulSet);
-        var min = context.Parameters.Number("min-replicas");
-        var max = context.Parameters.Number("max-replicas");
-        if (min is null && max is null)
-        {
-            throw new ActionParameterException("patch-hpa: give min-replicas, max-replicas or both");
-        }
-
-        if (min < 1)
-        {
-            throw new ActionParameterException($"patch-hpa: min-replicas must be at least 1, got {min}");
-        }
+        var (min, max) = context.Read(PatchHpaParameters.From);
 
         var ns = context.Namespace;
         var details = new List<ActionTargetResult>();
         var undo = new List<CompensatingRequest>();
         var before = new JsonObject();
         var after = new JsonObject();
-        foreach (var hpa in await AutoscalersAsync(context, cancellationToken))
+        foreach (var found in await AutoscalersAsync(context, cancellationToken))
         {
-            var name = Workloads.Name(hpa);
+            var name = Workloads.Name(found);
             var described = Workloads.Describe(KubernetesResource.HorizontalPodAutoscalers, ns, name);
-            var oldMin = Workloads.Int(hpa["spec"]?["minReplicas"], 1);
-            var oldMax = Workloads.Int(hpa["spec"]?["maxReplicas"]);
-            var newMin = min ?? oldMin;
-            var newMax = max ?? oldMax;
-            if (newMax < newMin)
-            {
-                throw new ActionRefusedException($"{described}: max-replicas {newMax} would be below min-replicas {newMin}");
-            }
 
+            // The old bounds are the inverse, so the write carries the resourceVersion they were read at (409: read again).
+            var (oldMin, oldMax, newMin, newMax) = await context.RetryOnConflictAsync(described, async () =>
+            {
+                var hpa = await context.Reader.GetAsync(KubernetesResource.HorizontalPodAutoscalers, ns, name, null, cancellationToken);
+                var oldMin = Workloads.Int(hpa["spec"]?["minReplicas"], 1);
+                var oldMax = Workloads.Int(hpa["spec"]?["maxReplicas"]);
+                var newMin = min ?? oldMin;
+                var newMax = max ?? oldMax;
+                if (newMax < newMin)
+                {
+                    throw new ActionRefusedException($"{described}: max-replicas {newMax} would be below min-replicas {newMin}");
+                }
+
+                await context.PatchAsync(KubernetesResource.HorizontalPodAutoscalers, ns, name, PatchKind.Merge, ActionContext.Guarded(Bounds(newMin, newMax), hpa), null, cancellationToken);
+                return (oldMin, oldMax, newMin, newMax);
+            });
             before[name] = new JsonObject { ["minReplicas"] = oldMin, ["maxReplicas"] = oldMax };
             after[name] = new JsonObject { ["minReplicas"] = newMin, ["maxReplicas"] = newMax };
-            await context.PatchAsync(KubernetesResource.HorizontalPodAutoscalers, ns, name, PatchKind.Merge, Bounds(newMin, newMax), null, cancellationToken);
             undo.Add(new CompensatingRequest { Verb = CompensationVerb.Patch, Resource = KubernetesResource.HorizontalPodAutoscalers, Namespace = ns, Name = name, Body = Bounds(oldMin, oldMax).ToJsonString() });
             details.Add(new ActionTargetResult(described, true, $"bounds [{oldMin}, {oldMax}] -> [{newMin}, {newMax}]"));
         }

@@ -1,5 +1,6 @@
 using Remediator.Contracts;
 using Remediator.Kubernetes.Client;
+using Remediator.Rules.Actions;
 
 namespace Remediator.Kubernetes.Actions;
 
@@ -14,10 +15,8 @@ internal sealed class ResetCircuitBreakersAction : IRemediationAction
 
     public async Task<ActionOutcome> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
     {
-        var p = context.Parameters;
-        var port = p.Number("port") ?? throw new ActionParameterException("reset-circuit-breakers: parameter 'port' is required");
-        var path = p.Text("path") ?? "/circuit-breakers/reset";
-        var method = new HttpMethod((p.Text("method") ?? "POST").ToUpperInvariant());
+        var (port, path, methodName) = context.Read(ResetCircuitBreakersParameters.From);
+        var method = new HttpMethod(methodName);
         var pods = (await Workloads.PodsAsync(context, cancellationToken)).Where(Workloads.IsReady).ToList();
         if (pods.Count == 0)
         {

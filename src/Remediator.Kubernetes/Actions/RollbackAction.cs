@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Remediator.Contracts;
 using Remediator.Kubernetes.Client;
+using Remediator.Rules.Actions;
 
 namespace Remediator.Kubernetes.Actions;
 
@@ -9,7 +10,7 @@ namespace Remediator.Kubernetes.Actions;
 /// <c>kubectl rollout undo</c> for Deployments: among the ReplicaSets the Deployment controls
 /// (by controller ownerReference), take the one with the previous revision (or
 /// <c>to-revision</c>), and JSON-patch its pod template and annotations back onto the
-/// Deployment, guarded by the resourceVersion read. The inverse patches the replaced template back.
+/// Deployment, guarded by the resourceVersion read (a 409 re-reads and retries). The inverse patches the replaced template back.
 /// </summary>
 internal sealed class RollbackAction : IRemediationAction
 {
@@ -30,12 +31,9 @@ internal sealed class RollbackAction : IRemediationAction
     public async Task<ActionOutcome> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
     {
         Workloads.Require(context, TargetKind.Deployment);
-        var toRevision = context.Parameters.Number("to-revision") ?? 0;
-        if (toRevision < 0)
-        {
-            throw new ActionParameterException($"rollback: 'to-revision' must be a positive revision number, got {toRevision}");
-        }
 
+        // kubectl's convention: revision 0 means the previous one.
+        var toRevision = context.Read(RollbackParameters.From).ToRevision ?? 0;
         var ns = context.Namespace;
         var details = new List<ActionTargetResult>();
         var undo = new List<CompensatingRequest>();
@@ -44,68 +42,14 @@ internal sealed class RollbackAction : IRemediationAction
         foreach (var name in await Workloads.ResolveNamesAsync(context, cancellationToken))
         {
             var described = Workloads.Describe(KubernetesResource.Deployments, ns, name);
-            var deployment = await context.Reader.GetAsync(KubernetesResource.Deployments, ns, name, null, cancellationToken);
-            if (deployment["spec"]?["paused"]?.GetValue<bool>() == true)
+            var (detail, from, to, inverse) = await context.RetryOnConflictAsync(described, () => RollBackAsync(context, name, described, toRevision, cancellationToken));
+            before[name] = from;
+            after[name] = to;
+            details.Add(detail);
+            if (inverse is not null)
             {
-                throw new ActionRefusedException($"{described} is paused: resume it before rolling back (kubectl refuses too)");
+                undo.Add(inverse);
             }
-
-            var history = await HistoryAsync(context, deployment, cancellationToken);
-            // Without the annotation (a controller that has not caught up), the newest ReplicaSet is current.
-            var current = Revision(deployment) is > 0 and var annotated ? annotated : history.Keys.DefaultIfEmpty(0).Max();
-            var targetRevision = toRevision == 0
-                ? history.Keys.Where(r => r < current).DefaultIfEmpty(0).Max()
-                : toRevision;
-            if (targetRevision == 0)
-            {
-                throw new ActionRefusedException($"{described}: no previous revision to roll back to (history: {string.Join(", ", history.Keys.Order())})");
-            }
-
-            if (!history.TryGetValue(targetRevision, out var replicaSet))
-            {
-                throw new ActionRefusedException($"{described}: revision {targetRevision} is not in the rollout history (available: {string.Join(", ", history.Keys.Order())})");
-            }
-
-            var template = (JsonObject)replicaSet["spec"]!["template"]!.DeepClone();
-            (template["metadata"]?["labels"] as JsonObject)?.Remove("pod-template-hash");
-            var currentTemplate = deployment["spec"]!["template"]!;
-            before[name] = current;
-            if (JsonNode.DeepEquals(template, currentTemplate))
-            {
-                after[name] = current;
-                details.Add(new ActionTargetResult(described, true, $"skipped: the current template already matches revision {targetRevision}"));
-                continue;
-            }
-
-            var currentAnnotations = deployment["metadata"]?["annotations"] as JsonObject ?? [];
-            var annotations = (JsonObject)currentAnnotations.DeepClone();
-            foreach (var (key, value) in replicaSet["metadata"]?["annotations"] as JsonObject ?? [])
-            {
-                if (!NotCopied.Contains(key))
-                {
-                    annotations[key] = value?.DeepClone();
-                }
-            }
-
-            var patch = new JsonArray(
-                new JsonObject { ["op"] = "test", ["path"] = "/metadata/resourceVersion", ["value"] = deployment["metadata"]!["resourceVersion"]!.DeepClone() },
-                new JsonObject { ["op"] = "replace", ["path"] = "/spec/template", ["value"] = template },
-                new JsonObject { ["op"] = "replace", ["path"] = "/metadata/annotations", ["value"] = annotations });
-            var patched = await context.PatchAsync(KubernetesResource.Deployments, ns, name, PatchKind.Json, patch, null, cancellationToken);
-            var newRevision = patched is null ? $"revision {targetRevision}'s template" : $"revision {Revision(patched)}";
-            after[name] = patched is null ? targetRevision : Revision(patched);
-            undo.Add(new CompensatingRequest
-            {
-                Verb = CompensationVerb.Patch,
-                Resource = KubernetesResource.Deployments,
-                Namespace = ns,
-                Name = name,
-                Patch = PatchKind.Json,
-                Body = new JsonArray(
-                    new JsonObject { ["op"] = "replace", ["path"] = "/spec/template", ["value"] = currentTemplate.DeepClone() },
-                    new JsonObject { ["op"] = "replace", ["path"] = "/metadata/annotations", ["value"] = currentAnnotations.DeepClone() }).ToJsonString(),
-            });
-            details.Add(new ActionTargetResult(described, true, $"rolled back from revision {current} to {targetRevision} (now {newRevision})"));
         }
 
         return context.Outcome(ActionStatus.Succeeded, string.Join("; ", details.Select(d => $"{d.Target}: {d.Message}"))) with
@@ -115,6 +59,74 @@ internal sealed class RollbackAction : IRemediationAction
             After = after.ToJsonString(),
             Compensation = undo.Count == 0 ? null : new Compensation("restore the pod template the rollback replaced", undo),
         };
+    }
+
+    /// <summary>
+    /// One Deployment's rollback, from a fresh read: the patch replaces metadata.resourceVersion
+    /// with the one read, so a Deployment changed since is a 409 and this runs again.
+    /// </summary>
+    private static async Task<(ActionTargetResult Detail, int Before, int After, CompensatingRequest? Inverse)> RollBackAsync(
+        ActionContext context, string name, string described, int toRevision, CancellationToken cancellationToken)
+    {
+        var ns = context.Namespace;
+        var deployment = await context.Reader.GetAsync(KubernetesResource.Deployments, ns, name, null, cancellationToken);
+        if (deployment["spec"]?["paused"]?.GetValue<bool>() == true)
+        {
+            throw new ActionRefusedException($"{described} is paused: resume it before rolling back (kubectl refuses too)");
+        }
+
+        var history = await HistoryAsync(context, deployment, cancellationToken);
+        // Without the annotation (a controller that has not caught up), the newest ReplicaSet is current.
+        var current = Revision(deployment) is > 0 and var annotated ? annotated : history.Keys.DefaultIfEmpty(0).Max();
+        var targetRevision = toRevision == 0
+            ? history.Keys.Where(r => r < current).DefaultIfEmpty(0).Max()
+            : toRevision;
+        if (targetRevision == 0)
+        {
+            throw new ActionRefusedException($"{described}: no previous revision to roll back to (history: {string.Join(", ", history.Keys.Order())})");
+        }
+
+        if (!history.TryGetValue(targetRevision, out var replicaSet))
+        {
+            throw new ActionRefusedException($"{described}: revision {targetRevision} is not in the rollout history (available: {string.Join(", ", history.Keys.Order())})");
+        }
+
+        var template = (JsonObject)replicaSet["spec"]!["template"]!.DeepClone();
+        (template["metadata"]?["labels"] as JsonObject)?.Remove("pod-template-hash");
+        var currentTemplate = deployment["spec"]!["template"]!;
+        if (JsonNode.DeepEquals(template, currentTemplate))
+        {
+            return (new ActionTargetResult(described, true, $"skipped: the current template already matches revision {targetRevision}"), current, current, null);
+        }
+
+        var currentAnnotations = deployment["metadata"]?["annotations"] as JsonObject ?? [];
+        var annotations = (JsonObject)currentAnnotations.DeepClone();
+        foreach (var (key, value) in replicaSet["metadata"]?["annotations"] as JsonObject ?? [])
+        {
+            if (!NotCopied.Contains(key))
+            {
+                annotations[key] = value?.DeepClone();
+            }
+        }
+
+        var patch = new JsonArray(
+            new JsonObject { ["op"] = "replace", ["path"] = "/metadata/resourceVersion", ["value"] = deployment["metadata"]!["resourceVersion"]!.DeepClone() },
+            new JsonObject { ["op"] = "replace", ["path"] = "/spec/template", ["value"] = template },
+            new JsonObject { ["op"] = "replace", ["path"] = "/metadata/annotations", ["value"] = annotations });
+        var patched = await context.PatchAsync(KubernetesResource.Deployments, ns, name, PatchKind.Json, patch, null, cancellationToken);
+        var newRevision = patched is null ? $"revision {targetRevision}'s template" : $"revision {Revision(patched)}";
+        var inverse = new CompensatingRequest
+        {
+            Verb = CompensationVerb.Patch,
+            Resource = KubernetesResource.Deployments,
+            Namespace = ns,
+            Name = name,
+            Patch = PatchKind.Json,
+            Body = new JsonArray(
+                new JsonObject { ["op"] = "replace", ["path"] = "/spec/template", ["value"] = currentTemplate.DeepClone() },
+                new JsonObject { ["op"] = "replace", ["path"] = "/metadata/annotations", ["value"] = currentAnnotations.DeepClone() }).ToJsonString(),
+        };
+        return (new ActionTargetResult(described, true, $"rolled back from revision {current} to {targetRevision} (now {newRevision})"), current, patched is null ? targetRevision : Revision(patched), inverse);
     }
 
     private static async Task<Dictionary<int, JsonObject>> HistoryAsync(ActionContext context, JsonObject deployment, CancellationToken cancellationToken)

@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Remediator.Contracts;
 using Remediator.Kubernetes.Client;
+using Remediator.Rules.Actions;
 
 namespace Remediator.Kubernetes.Actions;
 
@@ -16,21 +18,7 @@ internal sealed class ScaleAction : IRemediationAction
     public async Task<ActionOutcome> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
     {
         Workloads.Require(context, TargetKind.Deployment, TargetKind.StatefulSet);
-        var p = context.Parameters;
-        var replicas = p.Number("replicas");
-        var by = p.Delta("by");
-        if (replicas is null == by is null)
-        {
-            throw new ActionParameterException("scale: give exactly one of 'replicas' and 'by'");
-        }
-
-        var min = p.Number("min") ?? 0;
-        var max = p.Number("max") ?? int.MaxValue;
-        if (min < 0 || max < min)
-        {
-            throw new ActionParameterException($"scale: bounds must satisfy 0 <= min <= max, got min {min}, max {max}");
-        }
-
+        var p = context.Read(ScaleParameters.From);
         var resource = KubernetesResource.For(context.Target.Kind);
         var ns = context.Namespace;
         var details = new List<ActionTargetResult>();
@@ -41,9 +29,20 @@ internal sealed class ScaleAction : IRemediationAction
         {
             var described = Workloads.Describe(resource, ns, name);
             await RefuseIfAutoscaledAsync(context, resource, name, described, cancellationToken);
-            var scale = await context.Reader.GetAsync(resource, ns, name, "scale", cancellationToken);
-            var current = Workloads.Int(scale["spec"]?["replicas"]);
-            var desired = Math.Clamp(replicas ?? (int)Math.Clamp((long)current + by!.Value, 0, int.MaxValue), min, max);
+            var (current, desired) = await context.RetryOnConflictAsync(described, async () =>
+            {
+                // A relative change must start from the count it changes: the patch carries the
+                // resourceVersion read, so a concurrent scale is a 409 and this runs again.
+                var scale = await context.Reader.GetAsync(resource, ns, name, "scale", cancellationToken);
+                var current = Workloads.Int(scale["spec"]?["replicas"]);
+                var desired = p.DesiredReplicas(current);
+                if (desired != current)
+                {
+                    await context.PatchAsync(resource, ns, name, PatchKind.Merge, ActionContext.Guarded(ReplicasPatch(desired), scale), "scale", cancellationToken);
+                }
+
+                return (current, desired);
+            });
             before[name] = current;
             after[name] = desired;
             if (desired == current)
@@ -52,7 +51,6 @@ internal sealed class ScaleAction : IRemediationAction
                 continue;
             }
 
-            await context.PatchAsync(resource, ns, name, PatchKind.Merge, ReplicasPatch(desired), "scale", cancellationToken);
             undo.Add(new CompensatingRequest
             {
                 Verb = CompensationVerb.Patch,
@@ -62,7 +60,7 @@ internal sealed class ScaleAction : IRemediationAction
                 Subresource = "scale",
                 Body = ReplicasPatch(current).ToJsonString(),
             });
-            details.Add(new ActionTargetResult(described, true, $"scaled from {current} to {desired} replicas{(desired != (replicas ?? current + by!.Value) ? $" (clamped to [{min}, {(max == int.MaxValue ? "∞" : max)}])" : "")}"));
+            details.Add(new ActionTargetResult(described, true, $"scaled from {current} to {desired} replicas{(desired != (p.Replicas ?? current + p.By) ? $" (clamped to [{p.Min ?? 0}, {p.Max?.ToString(CultureInfo.InvariantCulture) ?? "∞"}])" : "")}"));
         }
 
         return context.Outcome(ActionStatus.Succeeded, string.Join("; ", details.Select(d => $"{d.Target}: {d.Message}"))) with
@@ -84,9 +82,10 @@ internal sealed class ScaleAction : IRemediationAction
             h["spec"]?["scaleTargetRef"]?["name"]?.GetValue<string>() == name);
         if (hpa is not null)
         {
+            var hpaName = Workloads.Name(hpa);
             throw new ActionRefusedException(
-                $"{described} is managed by HorizontalPodAutoscaler \"{Workloads.Name(hpa)}\" (min {Workloads.Int(hpa["spec"]?["minReplicas"], 1)}, max {Workloads.Int(hpa["spec"]?["maxReplicas"])}): " +
-                "the autoscaler would undo a direct scale; use the patch-hpa action to move its bounds instead");
+                $"{described} is managed by HorizontalPodAutoscaler \"{hpaName}\" (min {Workloads.Int(hpa["spec"]?["minReplicas"], 1)}, max {Workloads.Int(hpa["spec"]?["maxReplicas"])}): " +
+                $"the autoscaler would undo a direct scale within seconds, so it is refused; move the autoscaler's bounds instead with a patch-hpa step targeting HorizontalPodAutoscaler \"{hpaName}\" (min-replicas/max-replicas)");
         }
     }
 }

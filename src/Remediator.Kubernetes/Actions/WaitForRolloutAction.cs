@@ -5,9 +5,11 @@ using Remediator.Kubernetes.Client;
 namespace Remediator.Kubernetes.Actions;
 
 /// <summary>
-/// <c>kubectl rollout status</c>: polls until the controller has observed the latest generation
+/// <c>kubectl rollout status</c>: waits until the controller has observed the latest generation
 /// and every replica is updated and available; a Deployment whose Progressing condition says
-/// ProgressDeadlineExceeded fails at once. The step timeout bounds the wait.
+/// ProgressDeadlineExceeded fails at once. Like kubectl it watches the workload; when the server
+/// ends the watch it re-reads the workload and watches again from there, and when a watch fails
+/// (410 Expired, forbidden, unreachable) it polls instead. The step timeout bounds the wait.
 /// </summary>
 internal sealed class WaitForRolloutAction : IRemediationAction
 {
@@ -17,35 +19,93 @@ internal sealed class WaitForRolloutAction : IRemediationAction
     {
         Workloads.Require(context, TargetKind.Deployment, TargetKind.StatefulSet, TargetKind.DaemonSet);
         var resource = KubernetesResource.For(context.Target.Kind);
-        var ns = context.Namespace;
         var details = new List<ActionTargetResult>();
+        var watching = context.Options.WatchRollouts;
         foreach (var name in await Workloads.ResolveNamesAsync(context, cancellationToken))
         {
-            var described = Workloads.Describe(resource, ns, name);
+            var described = Workloads.Describe(resource, context.Namespace, name);
             while (true)
             {
-                var workload = await context.Reader.GetAsync(resource, ns, name, null, cancellationToken);
-                var (done, message) = Status(context.Target.Kind, workload);
-                if (done)
+                var workload = await context.Reader.GetAsync(resource, context.Namespace, name, null, cancellationToken);
+                var result = Evaluate(context, described, workload);
+                if (result is null && watching)
                 {
-                    details.Add(new ActionTargetResult(described, true, message));
+                    (result, watching) = await WatchAsync(context, resource, name, described, workload, cancellationToken);
+                }
+                else if (result is null)
+                {
+                    await Task.Delay(context.Options.PollInterval, context.Time, cancellationToken);
+                }
+
+                if (result is { Succeeded: false })
+                {
+                    details.Add(result);
+                    return context.Outcome(ActionStatus.Failed, $"{described}: {result.Message}") with { Details = details };
+                }
+
+                if (result is not null)
+                {
+                    details.Add(result);
                     break;
                 }
-
-                if (message.Contains("ProgressDeadlineExceeded", StringComparison.Ordinal))
-                {
-                    details.Add(new ActionTargetResult(described, false, message));
-                    return context.Outcome(ActionStatus.Failed, $"{described}: {message}") with { Details = details };
-                }
-
-                context.Progress = $"{described}: {message}";
-                context.Logger.LogRolloutWaiting(described, message);
-                await Task.Delay(context.Options.PollInterval, context.Time, cancellationToken);
             }
         }
 
         // Waiting changes nothing, so it means the same in dry-run; report it as done.
         return context.Outcome(ActionStatus.Succeeded, string.Join("; ", details.Select(d => $"{d.Target}: {d.Message}"))) with { Details = details };
+    }
+
+    /// <summary>
+    /// Follows the workload's changes from the version just read until the rollout ends (a result)
+    /// or the stream does (null: re-read and watch again). The second value is false when watching
+    /// failed and the caller should poll from now on.
+    /// </summary>
+    private static async Task<(ActionTargetResult? Result, bool KeepWatching)> WatchAsync(
+        ActionContext context, KubernetesResource resource, string name, string described, JsonObject workload, CancellationToken cancellationToken)
+    {
+        var version = workload["metadata"]?["resourceVersion"]?.GetValue<string>() ?? "0";
+        try
+        {
+            await foreach (var change in context.Reader.WatchAsync(resource, context.Namespace, name, version, context.Options.WatchTimeout, cancellationToken))
+            {
+                if (change.Type == "DELETED")
+                {
+                    return (new ActionTargetResult(described, false, "was deleted while waiting for its rollout"), true);
+                }
+
+                if (change.Type is "ADDED" or "MODIFIED" && Evaluate(context, described, change.Item) is { } result)
+                {
+                    return (result, true);
+                }
+            }
+
+            context.Logger.LogRolloutWatchClosed(described);
+            return (null, true);
+        }
+        catch (Exception e) when (e is KubernetesApiException or KubernetesUnavailableException)
+        {
+            context.Logger.LogRolloutWatchFailed(described, e.Message);
+            return (null, false);
+        }
+    }
+
+    /// <summary>The end of the rollout (done or failed), or null with <see cref="ActionContext.Progress"/> saying what it waits for.</summary>
+    private static ActionTargetResult? Evaluate(ActionContext context, string described, JsonObject workload)
+    {
+        var (done, message) = Status(context.Target.Kind, workload);
+        if (done)
+        {
+            return new ActionTargetResult(described, true, message);
+        }
+
+        if (message.Contains("ProgressDeadlineExceeded", StringComparison.Ordinal))
+        {
+            return new ActionTargetResult(described, false, message);
+        }
+
+        context.Progress = $"{described}: {message}";
+        context.Logger.LogRolloutWaiting(described, message);
+        return null;
     }
 
     /// <summary>kubectl's rollout status rules per kind: (complete, what is being waited for).</summary>

@@ -9,6 +9,9 @@ internal sealed class DisconnectedKubernetesApi(string reason) : IKubernetesApi
 
     public Task<IReadOnlyList<JsonObject>> ListAsync(KubernetesResource resource, string? ns, string? labelSelector = null, string? fieldSelector = null, CancellationToken cancellationToken = default) => Fail<IReadOnlyList<JsonObject>>();
 
+    public IAsyncEnumerable<WatchEvent> WatchAsync(KubernetesResource resource, string? ns, string? name, string resourceVersion, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        throw new KubernetesUnavailableException($"no cluster connection: {reason}");
+
     public Task<ProxyResponse> ProxyAsync(ProxyRequest request, CancellationToken cancellationToken = default) => Fail<ProxyResponse>();
 
     public Task<JsonObject> CreateAsync(KubernetesResource resource, string? ns, JsonObject body, CancellationToken cancellationToken = default) => Fail<JsonObject>();

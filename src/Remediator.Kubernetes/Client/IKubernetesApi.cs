@@ -15,6 +15,14 @@ public interface IKubernetesReader
     Task<IReadOnlyList<JsonObject>> ListAsync(KubernetesResource resource, string? ns, string? labelSelector = null, string? fieldSelector = null, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Watches one object (<paramref name="name"/>) or the collection for changes after
+    /// <paramref name="resourceVersion"/> (<c>?watch=true</c>), until the server ends the stream
+    /// (after <paramref name="timeout"/>, or for its own reasons: then re-read and watch again).
+    /// A resourceVersion the server no longer remembers is a 410 Expired <see cref="KubernetesApiException"/>.
+    /// </summary>
+    IAsyncEnumerable<WatchEvent> WatchAsync(KubernetesResource resource, string? ns, string? name, string resourceVersion, TimeSpan? timeout = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// A request to a pod or service through the API server's proxy. Any answer from the pod,
     /// whatever its status code, is returned rather than thrown.
     /// </summary>
@@ -54,4 +62,10 @@ public sealed record ProxyRequest(ProxyTargetKind Kind, string Namespace, string
 public sealed record ProxyResponse(int StatusCode, string Body)
 {
     public bool IsSuccess => StatusCode is >= 200 and < 300;
+}
+
+/// <summary>One change from a watch: <c>ADDED</c>, <c>MODIFIED</c>, <c>DELETED</c> or <c>BOOKMARK</c> (only a newer resourceVersion).</summary>
+public sealed record WatchEvent(string Type, JsonObject Item)
+{
+    public string? ResourceVersion => Item["metadata"]?["resourceVersion"]?.GetValue<string>();
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Security;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
@@ -85,6 +86,48 @@ public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
         })];
     }
 
+    public async IAsyncEnumerable<WatchEvent> WatchAsync(KubernetesResource resource, string? ns, string? name, string resourceVersion, TimeSpan? timeout = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        var query = new List<string> { "watch=true", "allowWatchBookmarks=true", "resourceVersion=" + Uri.EscapeDataString(resourceVersion) };
+        if (name is not null)
+        {
+            query.Add("fieldSelector=" + Uri.EscapeDataString("metadata.name=" + name));
+        }
+
+        if (timeout is { } t)
+        {
+            query.Add(string.Create(CultureInfo.InvariantCulture, $"timeoutSeconds={Math.Max(1, (long)t.TotalSeconds)}"));
+        }
+
+        var path = resource.PathFor(ns) + "?" + string.Join('&', query);
+        var traits = new RequestTraits("watch", resource, ns, name, null, Idempotent: true);
+
+        // Only the response headers fall under the pipeline (and its per-request timeout); the
+        // stream then stays open for as long as the server keeps it.
+        using var response = await SendAsync(traits, () => new HttpRequestMessage(HttpMethod.Get, Url(path)), cancellationToken, HttpCompletionOption.ResponseHeadersRead);
+        await EnsureSuccessAsync(response, traits, cancellationToken);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken), Encoding.UTF8);
+        while (await ReadEventLineAsync(reader, traits, cancellationToken) is { } line)
+        {
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            var change = JsonNode.Parse(line) as JsonObject ?? throw new KubernetesApiException($"{traits}: a watch event that is not a JSON object: {line}");
+            var type = change["type"]?.GetValue<string>() ?? throw new KubernetesApiException($"{traits}: a watch event without a type: {line}");
+            var item = change["object"] as JsonObject ?? throw new KubernetesApiException($"{traits}: a watch event without an object: {line}");
+            if (type == "ERROR")
+            {
+                // The server ends a watch it cannot serve (410 Expired above all) with a Status event.
+                throw StatusError((HttpStatusCode)(item["code"]?.GetValue<int>() ?? 500), item, line, null, traits);
+            }
+
+            yield return new WatchEvent(type, item);
+        }
+    }
+
     public async Task<JsonObject> CreateAsync(KubernetesResource resource, string? ns, JsonObject body, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(resource);
@@ -162,12 +205,26 @@ public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
 
     public void Dispose() => _http.Dispose();
 
-    private async Task<HttpResponseMessage> SendAsync(RequestTraits traits, Func<HttpRequestMessage> build, CancellationToken cancellationToken)
+    // A dropped connection mid-stream ends the watch like a server close: the caller re-reads and watches again.
+    private async Task<string?> ReadEventLineAsync(StreamReader reader, RequestTraits traits, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await reader.ReadLineAsync(cancellationToken);
+        }
+        catch (IOException e)
+        {
+            _logger.LogInformation("Kubernetes API {Request}: the watch stream broke ({Error}); treating it as closed", traits, e.Message);
+            return null;
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(RequestTraits traits, Func<HttpRequestMessage> build, CancellationToken cancellationToken, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
     {
         var refreshed = false;
         while (true)
         {
-            var response = await ExecuteAsync(traits, build, cancellationToken);
+            var response = await ExecuteAsync(traits, build, completion, cancellationToken);
             if (response.StatusCode == HttpStatusCode.Unauthorized && !refreshed && _connection.Credentials?.Invalidate() == true)
             {
                 // The token rotated or expired under us: fetch a fresh one and try exactly once more.
@@ -181,7 +238,7 @@ public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
         }
     }
 
-    private async Task<HttpResponseMessage> ExecuteAsync(RequestTraits traits, Func<HttpRequestMessage> build, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> ExecuteAsync(RequestTraits traits, Func<HttpRequestMessage> build, HttpCompletionOption completion, CancellationToken cancellationToken)
     {
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(TraitsKey, traits);
@@ -197,10 +254,10 @@ public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
                         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await credentials.GetTokenAsync(ctx.CancellationToken));
                     }
 
-                    return await state.Client._http.SendAsync(request, ctx.CancellationToken);
+                    return await state.Client._http.SendAsync(request, state.Completion, ctx.CancellationToken);
                 },
                 context,
-                (Client: this, Build: build));
+                (Client: this, Build: build, Completion: completion));
         }
         catch (BrokenCircuitException e)
         {
@@ -335,25 +392,31 @@ public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
             // Not a Status body (a proxy or load balancer in front of the API server): the text itself is the message.
         }
 
+        throw StatusError(response.StatusCode, status, text, response.ReasonPhrase, traits);
+    }
+
+    /// <summary>A <c>Status</c> (from a response body or a watch ERROR event) as a clear exception: reason, message, causes; a 403 names the verb and resource.</summary>
+    private static KubernetesApiException StatusError(HttpStatusCode statusCode, JsonNode? status, string text, string? reasonPhrase, RequestTraits traits)
+    {
         var reason = status?["reason"]?.GetValue<string>();
-        var serverMessage = status?["message"]?.GetValue<string>() ?? (text.Length > 0 ? text.Trim() : response.ReasonPhrase ?? "no message");
+        var serverMessage = status?["message"]?.GetValue<string>() ?? (text.Length > 0 ? text.Trim() : reasonPhrase ?? "no message");
         var causes = (status?["details"]?["causes"] as JsonArray)?.OfType<JsonObject>()
             .Select(c => new StatusCause(c["reason"]?.GetValue<string>(), c["message"]?.GetValue<string>(), c["field"]?.GetValue<string>()))
             .ToList() ?? [];
-        var code = (int)response.StatusCode;
-        var message = response.StatusCode switch
+        var code = (int)statusCode;
+        var message = statusCode switch
         {
             HttpStatusCode.Forbidden =>
                 $"forbidden: the engine's identity may not {traits.Verb} {traits.RbacResource}{(traits.Namespace is null ? "" : $" in namespace \"{traits.Namespace}\"")} (grant it in deploy/rbac): {serverMessage}",
             HttpStatusCode.Unauthorized => $"{traits}: unauthorized (401): the credentials were rejected even after refreshing them: {serverMessage}",
-            _ => $"{traits}: {code} {reason ?? response.ReasonPhrase}: {serverMessage}",
+            _ => $"{traits}: {code} {reason ?? reasonPhrase}: {serverMessage}",
         };
         if (causes.Count > 0)
         {
             message += " [" + string.Join("; ", causes.Select(c => c.Field is null ? $"{c.Reason}: {c.Message}" : $"{c.Field}: {c.Message}")) + "]";
         }
 
-        throw new KubernetesApiException(response.StatusCode, reason, message, causes, traits.Verb, traits.RbacResource);
+        return new KubernetesApiException(statusCode, reason, message, causes, traits.Verb, traits.RbacResource);
     }
 
     private static SocketsHttpHandler CreateHandler(KubernetesConnection connection)

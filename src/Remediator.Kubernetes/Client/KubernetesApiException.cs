@@ -48,6 +48,9 @@ public sealed class KubernetesApiException : Exception
     public bool IsNotFound => StatusCode == HttpStatusCode.NotFound;
 
     public bool IsConflict => StatusCode == HttpStatusCode.Conflict;
+
+    /// <summary>410: a watch's resourceVersion is older than the server remembers (reason <c>Expired</c> or <c>Gone</c>).</summary>
+    public bool IsGone => StatusCode == HttpStatusCode.Gone;
 }
 
 /// <summary>The API server could not be reached or answered too slowly, even after retries, or the circuit breaker is open.</summary>

@@ -51,6 +51,7 @@ public static class ActionCatalog
         new("http", "Call an HTTP endpoint on the pods, the service, or a URL.", _anyKind,
         [
             new("via", ParameterType.Choice, "Where the request goes.") { Default = "pod", Choices = ["pod", "service", "url"] },
+            new("service", ParameterType.Text, "The Service to call (via service); default: the one named like the target."),
             new("port", ParameterType.Port, "The pod or service port (via pod/service).") { Minimum = 1, Maximum = 65535 },
             new("path", ParameterType.Path, "The request path (via pod/service).") { Default = "/" },
             new("url", ParameterType.Url, "The absolute URL (via url).") { },
@@ -181,6 +182,11 @@ public static class ActionCatalog
         if (check.Has("url"))
         {
             check.Error("url", "'url' needs via: url", "add via: url, or use port and path");
+        }
+
+        if (check.Has("service") && check.Get("via") != "service")
+        {
+            check.Error("service", "'service' needs via: service", "add via: service");
         }
 
         if (!check.Has("port"))

@@ -95,6 +95,33 @@ public sealed class CoreActionTests : ClusterFixture
     }
 
     [Fact]
+    public async Task Scale_reads_again_and_retries_when_the_workload_changed_between_read_and_write()
+    {
+        Simulator.InjectFault(new Fault { Method = "PATCH", PathContains = "/deployments/cart/scale", StatusCode = 409 });
+
+        var outcome = await RunAsync("scale", Deployment("cart"), parameters: ("by", "+1"));
+
+        outcome.Status.ShouldBe(ActionStatus.Succeeded, outcome.Summary);
+        Replicas("cart").ShouldBe(4);
+        Simulator.Requests.Count(r => r.Method == "GET" && r.Path.EndsWith("/deployments/cart/scale", StringComparison.Ordinal)).ShouldBe(2);
+        var patches = Mutations();
+        patches.Select(r => r.StatusCode).ShouldBe([409, 200]);
+        patches[1].Body!.ShouldContain("\"resourceVersion\":");
+    }
+
+    [Fact]
+    public async Task Scale_gives_up_after_repeated_conflicts_and_says_so()
+    {
+        Simulator.InjectFault(new Fault { Method = "PATCH", PathContains = "/deployments/cart/scale", StatusCode = 409, Times = 10 });
+
+        var outcome = await RunAsync("scale", Deployment("cart"), parameters: ("by", "+1"));
+
+        outcome.Status.ShouldBe(ActionStatus.Failed);
+        outcome.Summary.ShouldContain("409 Conflict");
+        Mutations().Count.ShouldBe(5);
+    }
+
+    [Fact]
     public async Task Scale_refuses_a_workload_an_hpa_manages()
     {
         Simulator.Cluster.Create(ResourceType.HorizontalPodAutoscalers, Namespace, Manifests.HorizontalPodAutoscaler("cart-hpa", "cart", 2, 6));
@@ -102,7 +129,8 @@ public sealed class CoreActionTests : ClusterFixture
         var outcome = await RunAsync("scale", Deployment("cart"), parameters: ("replicas", "5"));
 
         outcome.Status.ShouldBe(ActionStatus.Failed);
-        outcome.Summary.ShouldContain("managed by HorizontalPodAutoscaler \"cart-hpa\"");
+        outcome.Summary.ShouldContain("managed by HorizontalPodAutoscaler \"cart-hpa\" (min 2, max 6)");
+        outcome.Summary.ShouldContain("with a patch-hpa step targeting HorizontalPodAutoscaler \"cart-hpa\"");
         Mutations().ShouldBeEmpty();
     }
 
@@ -111,30 +139,86 @@ public sealed class CoreActionTests : ClusterFixture
     {
         var outcome = await RunAsync("scale", Deployment("cart"), dryRun: true, parameters: ("replicas", "5"));
         outcome.Status.ShouldBe(ActionStatus.DryRun);
-        outcome.PlannedRequests.Single().ShouldContain("""{"spec":{"replicas":5}}""");
+        outcome.PlannedRequests.Single().ShouldContain("\"spec\":{\"replicas\":5}");
         Replicas("cart").ShouldBe(3);
         Mutations().ShouldBeEmpty();
     }
 
     [Fact]
-    public async Task Scale_needs_exactly_one_of_replicas_and_by()
+    public async Task A_malformed_parameter_fails_the_step_with_the_rule_catalogs_message()
     {
-        var outcome = await RunAsync("scale", Deployment("cart"), parameters: [("replicas", "5"), ("by", "+1")]);
+        // The rule loader rejects this first; a step built another way still fails cleanly.
+        var outcome = await RunAsync("scale", Deployment("cart"), parameters: ("replicas", "five"));
         outcome.Status.ShouldBe(ActionStatus.Failed);
-        outcome.Summary.ShouldContain("exactly one of 'replicas' and 'by'");
+        outcome.Summary.ShouldContain("scale: step 'scale' has a malformed 'replicas': 'five'");
+        Mutations().ShouldBeEmpty();
     }
 
     [Fact]
-    public async Task Wait_for_rollout_polls_until_every_replica_is_updated_and_available()
+    public async Task Wait_for_rollout_watches_until_every_replica_is_updated_and_available()
     {
         Simulator.Cluster.SetRolloutBehavior(Namespace, "cart", RolloutBehavior.Stepwise);
         await RunAsync("restart", Deployment("cart"));
+        Simulator.ClearRequests();
 
         var outcome = await RunAsync("wait-for-rollout", Deployment("cart"));
 
         outcome.Status.ShouldBe(ActionStatus.Succeeded, outcome.Summary);
         outcome.Summary.ShouldContain("successfully rolled out (3 replicas)");
-        Simulator.Requests.Count(r => r.Method == "GET" && r.Path.EndsWith("/deployments/cart", StringComparison.Ordinal)).ShouldBeGreaterThan(3);
+        var watch = Simulator.Requests.Single(r => r.Query.Contains("watch=true", StringComparison.Ordinal));
+        watch.Path.ShouldBe("/apis/apps/v1/namespaces/shop/deployments");
+        watch.Query.ShouldContain("fieldSelector=metadata.name%3Dcart");
+        watch.Query.ShouldContain("resourceVersion=");
+        DeploymentGets().ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Wait_for_rollout_reads_again_and_rewatches_when_the_server_closes_the_watch()
+    {
+        Simulator.Cluster.SetRolloutBehavior(Namespace, "cart", RolloutBehavior.Stepwise);
+        await RunAsync("restart", Deployment("cart"));
+        Simulator.ClearRequests();
+        Simulator.MaxWatchEvents = 1;
+
+        var outcome = await RunAsync("wait-for-rollout", Deployment("cart"));
+
+        outcome.Status.ShouldBe(ActionStatus.Succeeded, outcome.Summary);
+        outcome.Summary.ShouldContain("successfully rolled out (3 replicas)");
+        var watches = Simulator.Requests.Where(r => r.Query.Contains("watch=true", StringComparison.Ordinal)).ToList();
+        watches.Count.ShouldBeGreaterThan(1);
+        watches.Select(w => w.Query).Distinct().Count().ShouldBe(watches.Count, "each re-watch starts from the version just read");
+        Logs.Entries.ShouldContain(e => e.Message.Contains("closed the rollout watch of deployment/shop/cart", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Wait_for_rollout_polls_when_the_watch_fails()
+    {
+        Simulator.Cluster.SetRolloutBehavior(Namespace, "cart", RolloutBehavior.Stepwise);
+        await RunAsync("restart", Deployment("cart"));
+        Simulator.ClearRequests();
+        Simulator.InjectFault(new Fault { QueryContains = "watch=true", StatusCode = 410 });
+
+        var outcome = await RunAsync("wait-for-rollout", Deployment("cart"));
+
+        outcome.Status.ShouldBe(ActionStatus.Succeeded, outcome.Summary);
+        outcome.Summary.ShouldContain("successfully rolled out (3 replicas)");
+        DeploymentGets().ShouldBeGreaterThan(3);
+        Logs.Entries.ShouldContain(e => e.Message.Contains("Cannot watch the rollout of deployment/shop/cart", StringComparison.Ordinal) && e.Message.Contains("polling instead", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Wait_for_rollout_only_polls_when_told_not_to_watch()
+    {
+        using var polling = CreateExecutor(new KubernetesActionOptions { WatchRollouts = false, PollInterval = TimeSpan.FromMilliseconds(10) });
+        Simulator.Cluster.SetRolloutBehavior(Namespace, "cart", RolloutBehavior.Stepwise);
+        await RunAsync("restart", Deployment("cart"));
+        Simulator.ClearRequests();
+
+        var outcome = await polling.ExecuteAsync(new PlannedStep { Name = "wait", Action = "wait-for-rollout" }, Deployment("cart"), dryRun: false, CancellationToken.None);
+
+        outcome.Status.ShouldBe(ActionStatus.Succeeded, outcome.Summary);
+        DeploymentGets().ShouldBeGreaterThan(3);
+        Simulator.Requests.ShouldNotContain(r => r.Query.Contains("watch", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -159,6 +243,25 @@ public sealed class CoreActionTests : ClusterFixture
 
         outcome.Status.ShouldBe(ActionStatus.Failed);
         outcome.Summary.ShouldContain("timed out after 00:00:01: deployment/shop/cart: 3 old replicas are pending termination");
+    }
+
+    [Fact]
+    public async Task Wait_for_rollout_fails_when_the_workload_is_deleted_while_watching()
+    {
+        Simulator.Cluster.SetRolloutBehavior(Namespace, "cart", RolloutBehavior.Stalled);
+        await RunAsync("restart", Deployment("cart"));
+
+        var waiting = RunAsync("wait-for-rollout", Deployment("cart"));
+        while (!Simulator.Requests.Any(r => r.Query.Contains("watch=true", StringComparison.Ordinal)))
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(10));
+        }
+
+        Simulator.Cluster.Delete(ResourceType.Deployments, Namespace, "cart");
+        var outcome = await waiting;
+
+        outcome.Status.ShouldBe(ActionStatus.Failed);
+        outcome.Summary.ShouldContain("deployment/shop/cart: was deleted while waiting for its rollout");
     }
 
     [Fact]
@@ -241,4 +344,6 @@ public sealed class CoreActionTests : ClusterFixture
     }
 
     private int Replicas(string name) => Simulator.Cluster.Get(ResourceType.Deployments, Namespace, name)["spec"]!["replicas"]!.GetValue<int>();
+
+    private int DeploymentGets() => Simulator.Requests.Count(r => r.Method == "GET" && r.Path.EndsWith("/deployments/cart", StringComparison.Ordinal));
 }

@@ -156,7 +156,68 @@ public sealed class WorkloadActionTests : ClusterFixture
         Simulator.Cluster.Create(ResourceType.HorizontalPodAutoscalers, Namespace, Manifests.HorizontalPodAutoscaler("cart-hpa", "cart", 2, 5));
         var target = new RemediationTarget { Kind = TargetKind.HorizontalPodAutoscaler, Namespace = Namespace, Name = "cart-hpa" };
         (await RunAsync("patch-hpa", target, parameters: ("max-replicas", "1"))).Summary.ShouldContain("max-replicas 1 would be below min-replicas 2");
-        (await RunAsync("patch-hpa", target, parameters: ("min-replicas", "0"))).Summary.ShouldContain("min-replicas must be at least 1");
+    }
+
+    [Fact]
+    public async Task Rollback_set_env_and_patch_hpa_retry_on_a_conflict_from_a_fresh_read()
+    {
+        SetImage("cart:2");
+        Simulator.InjectFault(new Fault { Method = "PATCH", PathContains = "/deployments/cart", StatusCode = 409 });
+        var rollback = await RunAsync("rollback", Deployment("cart"));
+        rollback.Status.ShouldBe(ActionStatus.Succeeded, rollback.Summary);
+        Image().ShouldBe("cart:1");
+
+        Simulator.InjectFault(new Fault { Method = "PATCH", PathContains = "/deployments/cart", StatusCode = 409 });
+        var setEnv = await RunAsync("set-env", Deployment("cart"), parameters: ("env.MODE", "b"));
+        setEnv.Status.ShouldBe(ActionStatus.Succeeded, setEnv.Summary);
+        Env().ShouldContain("MODE=b");
+        Simulator.Cluster.Create(ResourceType.HorizontalPodAutoscalers, Namespace, Manifests.HorizontalPodAutoscaler("cart-hpa", "cart", 2, 5));
+        Simulator.InjectFault(new Fault { Method = "PATCH", PathContains = "/horizontalpodautoscalers/cart-hpa", StatusCode = 409 });
+        var hpa = await RunAsync("patch-hpa", Deployment("cart"), parameters: ("max-replicas", "9"));
+        hpa.Status.ShouldBe(ActionStatus.Succeeded, hpa.Summary);
+        hpa.Before.ShouldBe("""{"cart-hpa":{"minReplicas":2,"maxReplicas":5}}""");
+        Logs.Entries.Count(e => e.Message.Contains("changed between our read and our write", StringComparison.Ordinal)).ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task Every_mutating_action_in_dry_run_sends_no_write_and_says_what_it_would_have_done()
+    {
+        SetImage("cart:2");
+        Simulator.Cluster.Create(ResourceType.HorizontalPodAutoscalers, Namespace, Manifests.HorizontalPodAutoscaler("other-hpa", "other", 2, 5));
+        Simulator.Cluster.Create(ResourceType.Nodes, null, Manifests.Node("node-1"));
+        var pod = new RemediationTarget { Kind = TargetKind.Pod, Namespace = Namespace, Name = Simulator.Cluster.List(ResourceType.Pods, Namespace, "app=cart").Items[0]["metadata"]!["name"]!.GetValue<string>() };
+        var node = new RemediationTarget { Kind = TargetKind.Node, Name = "node-1" };
+        var cart = Deployment("cart");
+        Simulator.ClearRequests();
+        (string Action, RemediationTarget Target, (string Key, string Value)[] Parameters)[] steps =
+        [
+            ("restart", cart, []),
+            ("scale", cart, [("by", "+1")]),
+            ("rollback", cart, []),
+            ("isolate", cart, []),
+            ("isolate", cart, [("mode", "network-policy")]),
+            ("isolate", pod, [("mode", "quarantine-pod")]),
+            ("reset-circuit-breakers", cart, [("port", "8001")]),
+            ("http", cart, [("port", "8080"), ("method", "POST")]),
+            ("http", cart, [("via", "service"), ("port", "8080"), ("method", "POST")]),
+            ("set-env", cart, [("env.MODE", "b")]),
+            ("set-resources", cart, [("limits.memory", "1Gi")]),
+            ("patch-hpa", new RemediationTarget { Kind = TargetKind.HorizontalPodAutoscaler, Namespace = Namespace, Name = "other-hpa" }, [("max-replicas", "8")]),
+            ("cordon", node, []),
+            ("drain", node, []),
+            ("delete-pod", pod, []),
+        ];
+
+        foreach (var (action, target, parameters) in steps)
+        {
+            var outcome = await RunAsync(action, target, dryRun: true, parameters: parameters);
+            outcome.Status.ShouldBe(ActionStatus.DryRun, $"{action}: {outcome.Summary}");
+            outcome.Summary.ShouldStartWith("dry-run: would have ", customMessage: action);
+            outcome.PlannedRequests.ShouldNotBeEmpty(action);
+        }
+
+        Mutations().ShouldBeEmpty();
+        Pods.Requests.ShouldBeEmpty();
     }
 
     [Fact]
@@ -182,6 +243,21 @@ public sealed class WorkloadActionTests : ClusterFixture
         pods.Status.ShouldBe(ActionStatus.Failed);
         pods.Details.Count.ShouldBe(2);
         pods.Details[0].Message.ShouldBe("answered 404: nope");
+    }
+
+    [Fact]
+    public async Task Http_via_service_calls_the_named_service_or_else_the_one_named_like_the_target()
+    {
+        Simulator.Cluster.Create(ResourceType.Services, Namespace, Manifests.Service("cart-api", "cart"));
+        Pods.Handler = _ => new PodResponse(200, "ok");
+
+        var named = await RunAsync("http", Deployment("cart"), parameters: [("via", "service"), ("service", "cart-api"), ("port", "8080"), ("path", "/ready")]);
+
+        named.Status.ShouldBe(ActionStatus.Succeeded, named.Summary);
+        named.Details.Single().Target.ShouldBe("service/shop/cart-api");
+        Simulator.Requests.ShouldContain(r => r.Path == "/api/v1/namespaces/shop/services/cart-api:8080/proxy/ready");
+        var byTarget = await RunAsync("http", Deployment("cart"), parameters: [("via", "service"), ("port", "8080"), ("path", "/ready")]);
+        byTarget.Details.Single().Target.ShouldBe("service/shop/cart");
     }
 
     [Fact]

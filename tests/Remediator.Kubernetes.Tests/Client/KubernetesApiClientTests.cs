@@ -26,6 +26,57 @@ public sealed class KubernetesApiClientTests : ClusterFixture
     }
 
     [Fact]
+    public async Task A_watch_yields_the_changes_after_a_resource_version()
+    {
+        var since = (await Api.GetAsync(KubernetesResource.Deployments, Namespace, "cart"))["metadata"]!["resourceVersion"]!.GetValue<string>();
+        await Api.PatchAsync(KubernetesResource.Deployments, Namespace, "cart", PatchKind.Merge, JsonNode.Parse("""{"spec":{"replicas":4}}""")!, "scale");
+
+        await foreach (var change in Api.WatchAsync(KubernetesResource.Deployments, Namespace, "cart", since))
+        {
+            change.Type.ShouldBe("MODIFIED");
+            change.Item["spec"]!["replicas"]!.GetValue<int>().ShouldBe(4);
+            change.ResourceVersion.ShouldNotBe(since);
+            break;
+        }
+
+        Simulator.Requests.ShouldContain(r => r.Query.Contains("watch=true", StringComparison.Ordinal) && r.Query.Contains("fieldSelector=metadata.name%3Dcart", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_watch_stays_open_beyond_the_per_request_timeout()
+    {
+        // The per-request timeout bounds the wait for the response headers, not a watch's life.
+        using var client = CreateClient(new KubernetesClientOptions { RequestTimeout = TimeSpan.FromMilliseconds(200) });
+        var since = Simulator.Cluster.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await using var watch = client.WatchAsync(KubernetesResource.Deployments, Namespace, "cart", since).GetAsyncEnumerator();
+        var next = watch.MoveNextAsync().AsTask();
+        await Task.Delay(TimeSpan.FromMilliseconds(600));
+        await Api.PatchAsync(KubernetesResource.Deployments, Namespace, "cart", PatchKind.Merge, JsonNode.Parse("""{"spec":{"replicas":5}}""")!, "scale");
+
+        (await next).ShouldBeTrue();
+        watch.Current.Item["spec"]!["replicas"]!.GetValue<int>().ShouldBe(5);
+    }
+
+    [Fact]
+    public async Task A_watch_from_a_compacted_resource_version_is_a_gone_exception()
+    {
+        var old = (Simulator.Cluster.ResourceVersion - 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Simulator.Cluster.CompactHistory();
+
+        var e = await Should.ThrowAsync<KubernetesApiException>(async () =>
+        {
+            await foreach (var change in Api.WatchAsync(KubernetesResource.Deployments, Namespace, null, old))
+            {
+                change.ShouldBeNull();
+            }
+        });
+
+        e.IsGone.ShouldBeTrue();
+        e.Reason.ShouldBe("Expired");
+        e.Message.ShouldContain("too old resource version");
+    }
+
+    [Fact]
     public async Task A_missing_object_is_a_not_found_exception_with_the_server_message()
     {
         var e = await Should.ThrowAsync<KubernetesApiException>(() => Api.GetAsync(KubernetesResource.Deployments, Namespace, "nope"));

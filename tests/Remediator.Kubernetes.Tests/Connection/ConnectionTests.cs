@@ -40,6 +40,20 @@ public sealed class ConnectionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Kubeconfig_with_a_token_file_reads_the_token_from_it()
+    {
+        Write("token", KubernetesSimulator.DefaultToken + "\n");
+        var path = Write("config", Kubeconfig(
+            cluster: $"certificate-authority-data: {Base64(_sim.Certificates!.AuthorityPem)}",
+            user: "tokenFile: token"));
+
+        var resolved = Resolve(new KubernetesClientOptions { Mode = KubernetesConnectionMode.Kubeconfig, Kubeconfig = path });
+
+        await ShouldReadAsync(resolved.Connection!);
+        _sim.Requests.ShouldAllBe(r => r.Token == KubernetesSimulator.DefaultToken);
+    }
+
+    [Fact]
     public async Task Kubeconfig_with_files_relative_to_it_and_a_client_certificate_connects()
     {
         var (cert, key) = _sim.Certificates!.IssueClientCertificate("remediator", TimeProvider.System);
