@@ -22,6 +22,7 @@ public class BadFileCorpusTests
             ]
         },
         { "resolved-destructive.yaml", ["9:17: error: rule 'svc-recovered' can match resolved alerts (status: any) but step 'restart' is destructive (hint: a resolved alert never starts a destructive action: use status: firing, or only notify, health-check, wait-for-rollout and http GET steps)"] },
+        { "rollback-statefulset.yaml", ["10:17: error: action 'rollback' cannot act on a StatefulSet (hint: 'rollback' works on Deployment; give the step its own target)"] },
         { "syntax.yaml", ["3:12: error: invalid YAML: this flow collection or quoted value is never closed (hint: check for a missing ']', '}' or closing quote)"] },
         {
             "topology.yaml",

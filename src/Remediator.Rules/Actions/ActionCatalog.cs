@@ -8,6 +8,10 @@ public static class ActionCatalog
     private static readonly TargetKind[] _workloads = [TargetKind.Deployment, TargetKind.StatefulSet, TargetKind.DaemonSet];
     private static readonly TargetKind[] _workloadsAndPods = [.. _workloads, TargetKind.Pod];
     private static readonly TargetKind[] _scalable = [TargetKind.Deployment, TargetKind.StatefulSet];
+
+    // Rollback follows a Deployment's ReplicaSet revisions; StatefulSets and DaemonSets keep their
+    // history in ControllerRevisions, which the Kubernetes actions do not read yet.
+    private static readonly TargetKind[] _rollbackable = [TargetKind.Deployment];
     private static readonly TargetKind[] _anyKind = Enum.GetValues<TargetKind>();
     private static readonly string[] _readOnlyMethods = ["GET", "HEAD"];
     private static readonly string[] _httpMethods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"];
@@ -25,7 +29,7 @@ public static class ActionCatalog
         {
             Validate = ValidateScale,
         },
-        new("rollback", "Roll back to an earlier revision (kubectl rollout undo).", _workloads,
+        new("rollback", "Roll back to an earlier revision (kubectl rollout undo).", _rollbackable,
         [
             new("to-revision", ParameterType.Number, "The revision to return to; default: the previous one.") { Minimum = 1 },
         ]),
