@@ -116,5 +116,8 @@ public sealed class KubernetesWorkloadStatusReaderTests
 
         public Task<ProxyResponse> ProxyAsync(ProxyRequest request, CancellationToken cancellationToken = default) =>
             throw new NotSupportedException("the workload reader never proxies");
+
+        public IAsyncEnumerable<WatchEvent> WatchAsync(KubernetesResource resource, string? ns, string? name, string resourceVersion, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException("the workload reader never watches");
     }
 }
