@@ -29,13 +29,15 @@ public sealed class MessageSchedulerConsumer(IScheduledMessageStore store) :
             .GetMessageSerializer(message.Payload, message.PayloadType)
             .GetMessageBody(new MessageSendContext<ScheduleMessage>(message))
             .GetString();
+        // The timer gets a message id of its own, kept with it: a duplicate send (after a crash between
+        // send and delete) repeats it so receivers can tell, and it never collides with the request's id.
         var record = new ScheduledMessageRecord(
             message.CorrelationId,
             message.Destination,
             ToUtc(message.ScheduledTime),
             context.ReceiveContext.ContentType?.ToString() ?? SystemTextJsonMessageSerializer.JsonContentType.ToString(),
             body,
-            new ScheduledMessageIdentity(context.MessageId, context.CorrelationId, context.ConversationId, context.InitiatorId, context.SourceAddress),
+            new ScheduledMessageIdentity(NewId.NextGuid(), context.CorrelationId, context.ConversationId, context.InitiatorId, context.SourceAddress),
             CopyHeaders(context.Headers));
         await store.ScheduleAsync(record, context.CancellationToken);
     }
