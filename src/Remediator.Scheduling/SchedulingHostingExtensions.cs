@@ -11,6 +11,8 @@ public static class SchedulingHostingExtensions
     /// <summary>
     /// The timer store chosen by <c>Remediator:Scheduling:Store</c> and the <see cref="DueMessageDispatcher"/>
     /// that sends due timers. The bus side is <see cref="SchedulingBusExtensions.AddRemediatorMessageScheduler"/>.
+    /// Call after <c>AddMassTransit</c>: hosted services start in registration order, and the dispatcher
+    /// sends through the bus from its first poll.
     /// </summary>
     public static IHostApplicationBuilder AddRemediatorScheduling(this IHostApplicationBuilder builder)
     {

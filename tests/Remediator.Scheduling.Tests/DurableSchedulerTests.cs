@@ -55,12 +55,11 @@ public sealed class DurableSchedulerTests
 
         clock.Advance(TimeSpan.FromMinutes(2) - TimeSpan.FromSeconds(1));
         (await scheduling.Dispatcher.DispatchDueAsync(default)).ShouldBe(0);
-        scheduling.Harness.Sent.Select<ProbeTimedOut>().ShouldBeEmpty();
 
         clock.Advance(TimeSpan.FromSeconds(1));
         await scheduling.Dispatcher.DispatchDueAsync(default);
 
-        (await scheduling.Harness.Consumed.Any<ProbeTimedOut>(message => message.Context.Message.ProbeId == probeId)).ShouldBeTrue();
+        (await scheduling.Recorder.ReceivedAsync(probeId)).ProbeId.ShouldBe(probeId);
     }
 
     [Fact]
@@ -79,7 +78,7 @@ public sealed class DurableSchedulerTests
 
         // No clock movement after the start: the dispatcher's first poll is immediate.
         await using var after = await SchedulingHarness.StartAsync(store, clock);
-        (await after.Harness.Consumed.Any<ProbeTimedOut>(message => message.Context.Message.ProbeId == probeId)).ShouldBeTrue();
+        (await after.Recorder.ReceivedAsync(probeId)).ProbeId.ShouldBe(probeId);
     }
 
     [Fact]

@@ -55,8 +55,29 @@ public sealed class ProbeStateMachine : MassTransitStateMachine<ProbeState>
     public Schedule<ProbeState, ProbeTimedOut> Timeout { get; private set; } = null!;
 }
 
-/// <summary>Receives timeouts scheduled directly (not by the saga), so the harness sees them consumed.</summary>
-public sealed class ProbeTimedOutConsumer : IConsumer<ProbeTimedOut>
+/// <summary>Receives timeouts scheduled directly (not by the saga) and hands them to the <see cref="ProbeRecorder"/>.</summary>
+public sealed class ProbeTimedOutConsumer(ProbeRecorder recorder) : IConsumer<ProbeTimedOut>
 {
-    public Task Consume(ConsumeContext<ProbeTimedOut> context) => Task.CompletedTask;
+    public Task Consume(ConsumeContext<ProbeTimedOut> context)
+    {
+        recorder.Record(context.Message);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>
+/// What <see cref="ProbeTimedOutConsumer"/> received. Waiting on it does not depend on the harness's
+/// inactivity detection, which can give up while a message sent outside a consumer is still queued.
+/// </summary>
+public sealed class ProbeRecorder
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, TaskCompletionSource<ProbeTimedOut>> _received = new();
+
+    public void Record(ProbeTimedOut message) => Slot(message.ProbeId).TrySetResult(message);
+
+    /// <summary>Completes when the probe's timeout arrives; the timeout only keeps a broken run from hanging.</summary>
+    public Task<ProbeTimedOut> ReceivedAsync(Guid probeId) => Slot(probeId).Task.WaitAsync(TimeSpan.FromSeconds(60));
+
+    private TaskCompletionSource<ProbeTimedOut> Slot(Guid probeId) =>
+        _received.GetOrAdd(probeId, _ => new TaskCompletionSource<ProbeTimedOut>(TaskCreationOptions.RunContinuationsAsynchronously));
 }

@@ -19,6 +19,8 @@ public sealed class SchedulingHarness : IAsyncDisposable
 
     public ITestHarness Harness { get; }
 
+    public ProbeRecorder Recorder => _provider.GetRequiredService<ProbeRecorder>();
+
     public ISagaStateMachineTestHarness<ProbeStateMachine, ProbeState> Probes =>
         Harness.GetSagaStateMachineHarness<ProbeStateMachine, ProbeState>();
 
@@ -41,6 +43,7 @@ public sealed class SchedulingHarness : IAsyncDisposable
         var services = new ServiceCollection()
             .AddSingleton(store)
             .AddSingleton(timeProvider)
+            .AddSingleton<ProbeRecorder>()
             .AddRemediatorSchedulingCore()
             .AddMassTransitTestHarness(bus =>
             {

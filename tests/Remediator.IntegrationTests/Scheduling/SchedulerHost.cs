@@ -32,7 +32,6 @@ public sealed class SchedulerHost : IAsyncDisposable
             [$"{SchedulingOptions.SectionName}:{nameof(SchedulingOptions.PollInterval)}"] = "00:00:00.050",
         });
         builder.Services.AddSingleton(clock);
-        builder.AddRemediatorScheduling();
         var formatter = KebabCaseEndpointNameFormatter.Instance;
         builder.Services.AddMassTransit(bus =>
         {
@@ -45,6 +44,7 @@ public sealed class SchedulerHost : IAsyncDisposable
                 rabbit.ConfigureEndpoints(context);
             });
         });
+        builder.AddRemediatorScheduling();
         var host = builder.Build();
         using var starting = new CancellationTokenSource(Eventually.DefaultTimeout);
         await host.StartAsync(starting.Token);
