@@ -73,7 +73,16 @@ public sealed class ProbeRecorder
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, TaskCompletionSource<ProbeTimedOut>> _received = new();
 
-    public void Record(ProbeTimedOut message) => Slot(message.ProbeId).TrySetResult(message);
+    private readonly System.Collections.Concurrent.ConcurrentQueue<ProbeTimedOut> _all = new();
+
+    /// <summary>Every timeout received, duplicates included.</summary>
+    public IReadOnlyCollection<ProbeTimedOut> All => _all;
+
+    public void Record(ProbeTimedOut message)
+    {
+        _all.Enqueue(message);
+        Slot(message.ProbeId).TrySetResult(message);
+    }
 
     /// <summary>Completes when the probe's timeout arrives; the timeout only keeps a broken run from hanging.</summary>
     public Task<ProbeTimedOut> ReceivedAsync(Guid probeId) => Slot(probeId).Task.WaitAsync(TimeSpan.FromSeconds(60));

@@ -37,14 +37,13 @@ public sealed class SchedulingHarness : IAsyncDisposable
     /// <summary>Where <see cref="ProbeTimedOutConsumer"/> receives: the destination of timers the tests schedule directly.</summary>
     public static Uri ProbeAddress => new($"queue:{KebabCaseEndpointNameFormatter.Instance.Consumer<ProbeTimedOutConsumer>()}");
 
-    public static async Task<SchedulingHarness> StartAsync(IScheduledMessageStore store, TimeProvider timeProvider)
+    public static async Task<SchedulingHarness> StartAsync(IScheduledMessageStore store, TimeProvider timeProvider, TimeSpan? pollInterval = null)
     {
         var formatter = KebabCaseEndpointNameFormatter.Instance;
         var services = new ServiceCollection()
             .AddSingleton(store)
             .AddSingleton(timeProvider)
             .AddSingleton<ProbeRecorder>()
-            .AddRemediatorSchedulingCore()
             .AddMassTransitTestHarness(bus =>
             {
                 bus.SetEndpointNameFormatter(formatter);
@@ -56,7 +55,11 @@ public sealed class SchedulingHarness : IAsyncDisposable
                     memory.UseRemediatorMessageScheduler(formatter);
                     memory.ConfigureEndpoints(context);
                 });
-            });
+            })
+
+            // After the bus, as the engine registers it: the dispatcher's first poll sends through a started bus.
+            .AddRemediatorSchedulingCore()
+            .Configure<SchedulingOptions>(options => options.PollInterval = pollInterval ?? options.PollInterval);
         var harness = new SchedulingHarness(services.BuildServiceProvider(validateScopes: true));
         await harness.Harness.Start();
         return harness;
