@@ -21,14 +21,13 @@ public sealed class SqliteScheduledMessageStoreTests : ScheduledMessageStoreCont
         var record = Record(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
         await _store.ScheduleAsync(record, default);
 
-        using var reopened = new SqliteScheduledMessageStore($"Data Source={_path}");
+        var reopened = new SqliteScheduledMessageStore($"Data Source={_path}");
 
         (await reopened.ClaimDueAsync(record.DueAt, TimeSpan.FromSeconds(30), 10, default)).ShouldHaveSingleItem().Message.TokenId.ShouldBe(record.TokenId);
     }
 
     public void Dispose()
     {
-        _store.Dispose();
         SqliteConnection.ClearAllPools();
         File.Delete(_path);
     }

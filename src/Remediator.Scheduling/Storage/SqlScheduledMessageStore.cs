@@ -8,15 +8,15 @@ namespace Remediator.Scheduling.Storage;
 /// database. The schema is created on first use. Dialects supply the connection, the schema, the atomic
 /// claim and how ids and times are stored.
 /// </summary>
-public abstract class SqlScheduledMessageStore : IScheduledMessageStore, IDisposable
+public abstract class SqlScheduledMessageStore : IScheduledMessageStore
 {
     protected const string Table = "remediator_scheduled_messages";
 
     protected const string Columns =
         "token_id, destination, due_at, content_type, body, message_id, correlation_id, conversation_id, initiator_id, source_address, headers";
 
-    private readonly SemaphoreSlim _schemaGate = new(1, 1);
-    private bool _schemaReady;
+    private readonly Lock _schemaGate = new();
+    private Task? _schemaCreation;
 
     /// <summary>Creates the table and its index if missing; safe when several processes start together.</summary>
     protected abstract Task CreateSchemaAsync(DbConnection connection, CancellationToken cancellationToken);
@@ -114,20 +114,6 @@ public abstract class SqlScheduledMessageStore : IScheduledMessageStore, IDispos
             cancellationToken);
     }
 
-    public void Dispose()
-    {
-        Dispose(disposing: true);
-        GC.SuppressFinalize(this);
-    }
-
-    protected virtual void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _schemaGate.Dispose();
-        }
-    }
-
     private async Task ExecuteForClaimAsync(string sql, ClaimedScheduledMessage claimed, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
@@ -140,27 +126,11 @@ public abstract class SqlScheduledMessageStore : IScheduledMessageStore, IDispos
 
     private async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
+        await EnsureSchemaAsync().WaitAsync(cancellationToken);
         var connection = CreateConnection();
         try
         {
             await connection.OpenAsync(cancellationToken);
-            if (!Volatile.Read(ref _schemaReady))
-            {
-                await _schemaGate.WaitAsync(cancellationToken);
-                try
-                {
-                    if (!_schemaReady)
-                    {
-                        await CreateSchemaAsync(connection, cancellationToken);
-                        Volatile.Write(ref _schemaReady, true);
-                    }
-                }
-                finally
-                {
-                    _schemaGate.Release();
-                }
-            }
-
             return connection;
         }
         catch
@@ -168,6 +138,30 @@ public abstract class SqlScheduledMessageStore : IScheduledMessageStore, IDispos
             await connection.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Creates the schema once per store; a failed attempt (database unreachable) is retried by the
+    /// next caller. It runs uncancelled because every caller shares it.
+    /// </summary>
+    private Task EnsureSchemaAsync()
+    {
+        lock (_schemaGate)
+        {
+            if (_schemaCreation is null || _schemaCreation.IsFaulted || _schemaCreation.IsCanceled)
+            {
+                _schemaCreation = CreateSchemaOnNewConnectionAsync();
+            }
+
+            return _schemaCreation;
+        }
+    }
+
+    private async Task CreateSchemaOnNewConnectionAsync()
+    {
+        await using var connection = CreateConnection();
+        await connection.OpenAsync(CancellationToken.None);
+        await CreateSchemaAsync(connection, CancellationToken.None);
     }
 
     private ScheduledMessageRecord Read(DbDataReader reader)
