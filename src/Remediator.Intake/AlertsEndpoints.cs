@@ -102,6 +102,18 @@ public static class AlertsEndpoints
         }
 
         metrics.Accepted(alerts.Count);
+        if (notification.TruncatedAlerts > 0)
+        {
+            // Alertmanager dropped these before sending (the receiver's max_alerts): they will
+            // not be remediated unless they arrive in a later notification.
+            logger.LogWarning(
+                "Alertmanager left {TruncatedAlerts} alerts of group {GroupKey} out of the notification (max_alerts of receiver {Receiver})",
+                notification.TruncatedAlerts,
+                notification.GroupKey,
+                notification.Receiver);
+        }
+
+
         logger.LogInformation(
             "Accepted {AlertCount} alerts ({Status}) from receiver {Receiver}, group {GroupKey}",
             alerts.Count,

@@ -113,6 +113,37 @@ public sealed class RuleSetProviderTests : IDisposable
     }
 
     [Fact]
+    public async Task A_configmap_symlink_swap_reloads()
+    {
+        using var provider = Create(watch: true);
+        await provider.StartAsync(CancellationToken.None);
+
+        provider.OnRuleFileChanged(Path.Combine(_rules.FullName, "..data"));
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        _loader.Calls.ShouldBe(2);
+        await provider.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task A_single_rules_file_reloads_only_for_itself()
+    {
+        var file = Path.Combine(_rules.FullName, "fintech.yaml");
+        await File.WriteAllTextAsync(file, "rules: []");
+        using var provider = Create(path: file, watch: true);
+        await provider.StartAsync(CancellationToken.None);
+
+        provider.OnRuleFileChanged(Path.Combine(_rules.FullName, "petclinic.yaml"));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        _loader.Calls.ShouldBe(1);
+
+        provider.OnRuleFileChanged(file);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        _loader.Calls.ShouldBe(2);
+        await provider.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
     public void A_missing_rules_path_is_an_error_naming_the_setting()
     {
         using var provider = Create(path: Path.Combine(_rules.FullName, "nope"));

@@ -19,6 +19,10 @@ public class RemediatorFactory : WebApplicationFactory<Program>
 {
     private readonly DirectoryInfo _rules;
 
+    // Each factory is an engine with its own embedded database (what it claims must not leak into
+    // other tests or later runs).
+    private readonly DirectoryInfo _state = Directory.CreateTempSubdirectory("remediator-host-state-");
+
     public RemediatorFactory()
     {
         _rules = Directory.CreateTempSubdirectory("remediator-host-rules-");
@@ -26,6 +30,8 @@ public class RemediatorFactory : WebApplicationFactory<Program>
     }
 
     public string RulesPath => _rules.FullName;
+
+    public string DatabasePath => Path.Combine(_state.FullName, "remediator.db");
 
     /// <summary>Every batch the webhook handed to the bus publisher.</summary>
     public List<IReadOnlyList<AlertReceived>> Published { get; } = [];
@@ -40,6 +46,7 @@ public class RemediatorFactory : WebApplicationFactory<Program>
         builder.UseEnvironment("Testing");
         builder.UseSetting("Remediator:Rules:Path", RulesPath);
         builder.UseSetting("Remediator:Rules:Watch", "false");
+        builder.UseSetting("Remediator:Persistence:ConnectionString", $"Data Source={DatabasePath}");
         // Serilog reads a plain MinimumLevel value; WebApplicationFactory passes every parent key as an
         // empty argument, so a nested Default key would arrive as an empty, invalid level.
         builder.UseSetting("Serilog:MinimumLevel", "Warning");
@@ -63,6 +70,13 @@ public class RemediatorFactory : WebApplicationFactory<Program>
         if (disposing && _rules.Exists)
         {
             _rules.Delete(recursive: true);
+        }
+
+        if (disposing && _state.Exists)
+        {
+            // Pooled SQLite handles keep the file open until cleared.
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            _state.Delete(recursive: true);
         }
     }
 

@@ -57,4 +57,22 @@ public sealed class StartupTests : IDisposable
         exitCode.ShouldBe(1);
         error.ShouldContain("Remediator:Bus:Transport must be InMemory or RabbitMq (got 'Kafka')");
     }
+
+    [Fact]
+    public async Task Invalid_persistence_settings_are_named()
+    {
+        var (exitCode, error) = await RunAsync($"--Remediator:Rules:Path={_work.FullName}", "--Remediator:Persistence:Provider=Oracle");
+
+        exitCode.ShouldBe(1);
+        error.ShouldContain("Remediator:Persistence:Provider must be Sqlite or Postgres (got 'Oracle')");
+    }
+
+    [Fact]
+    public async Task Postgres_without_a_connection_string_is_refused()
+    {
+        var (exitCode, error) = await RunAsync($"--Remediator:Rules:Path={_work.FullName}", "--Remediator:Persistence:Provider=Postgres");
+
+        exitCode.ShouldBe(1);
+        error.ShouldContain("Remediator:Persistence:ConnectionString is required when Remediator:Persistence:Provider is Postgres");
+    }
 }

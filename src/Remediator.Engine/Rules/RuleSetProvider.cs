@@ -95,7 +95,7 @@ public sealed class RuleSetProvider : IRuleSetProvider, IHostedService, IDisposa
                 else
                 {
                     _logger.LogWarning(
-                    "Rules in {RulesPath} have {ErrorCount} errors ({Trigger}); keeping the {RuleCount} rules loaded at {LoadedAt}:{NewLine}{Errors}",
+                    "Rules in {RulesPath} have {ErrorCount} errors ({Trigger}); keeping the {RuleCount} rules loaded at {LoadedAt:O}:{NewLine}{Errors}",
                     RulesPath,
                     errors.Count,
                     trigger,
@@ -140,25 +140,37 @@ public sealed class RuleSetProvider : IRuleSetProvider, IHostedService, IDisposa
         _debounce.Dispose();
     }
 
-    /// <summary>A rule file changed: reload once the files have been quiet for the debounce time.</summary>
+    /// <summary>A file in the watched directory changed: reload once the files have been quiet for the debounce time.</summary>
     internal void OnRuleFileChanged(string path)
     {
-        if (Directory.Exists(RulesPath) && !IsRuleFile(path))
+        if (IsRelevant(path))
         {
-            return;
+            _debounce.Change(_options.WatchDebounce, Timeout.InfiniteTimeSpan);
         }
-
-        _debounce.Change(_options.WatchDebounce, Timeout.InfiniteTimeSpan);
     }
 
-    private static bool IsRuleFile(string path) =>
-        path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase);
+    private bool IsRelevant(string path)
+    {
+        var name = Path.GetFileName(path);
+
+        // A Kubernetes ConfigMap volume updates by swapping its "..data" symlink; the rule files
+        // themselves (symlinks into it) see no event at all.
+        if (name.StartsWith("..", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        return Directory.Exists(RulesPath)
+            ? name.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)
+            : string.Equals(name, Path.GetFileName(RulesPath), StringComparison.Ordinal);
+    }
 
     private void StartWatching()
     {
-        var isDirectory = Directory.Exists(RulesPath);
-        var directory = isDirectory ? RulesPath : Path.GetDirectoryName(RulesPath)!;
-        var watcher = new FileSystemWatcher(directory, isDirectory ? "*" : Path.GetFileName(RulesPath))
+        // Every name in the directory is watched and filtered in IsRelevant, which also catches
+        // ConfigMap updates that never touch the rule file's own name.
+        var directory = Directory.Exists(RulesPath) ? RulesPath : Path.GetDirectoryName(RulesPath)!;
+        var watcher = new FileSystemWatcher(directory)
         {
             NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size,
         };

@@ -97,7 +97,8 @@ public static class RemediatorCommandLine
             parseResult.GetRequiredValue(alert),
             parseResult.GetRequiredValue(rulesPath),
             TimeProvider.System,
-            parseResult.InvocationConfiguration.Output));
+            parseResult.InvocationConfiguration.Output,
+            parseResult.InvocationConfiguration.Error));
         return test;
     }
 }

@@ -16,31 +16,33 @@ public static class RulesTestCommand
     public const int NoMatch = 1;
     public const int BadInput = 2;
 
-    public static int Run(FileInfo alertFile, string rulesPath, TimeProvider timeProvider, TextWriter output)
+    /// <summary>Writes the report to <paramref name="output"/>, and why the input is unusable (<see cref="BadInput"/>) to <paramref name="error"/>.</summary>
+    public static int Run(FileInfo alertFile, string rulesPath, TimeProvider timeProvider, TextWriter output, TextWriter error)
     {
         ArgumentNullException.ThrowIfNull(alertFile);
         ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
         if (!alertFile.Exists)
         {
-            output.WriteLine($"{alertFile.FullName}: error: no such file");
+            error.WriteLine($"{alertFile.FullName}: error: no such file");
             return BadInput;
         }
 
         var parsed = AlertmanagerPayloadParser.Parse(File.ReadAllBytes(alertFile.FullName));
         if (!parsed.IsValid)
         {
-            output.WriteLine($"{alertFile.FullName}: error: {parsed.Error.Field} {parsed.Error.Message}");
+            error.WriteLine($"{alertFile.FullName}: error: {parsed.Error.Field} {parsed.Error.Message}");
             return BadInput;
         }
 
         var loaded = RuleLoader.Load([rulesPath]);
         if (!loaded.Succeeded)
         {
-            output.WriteLine($"The rules in {rulesPath} have errors:");
+            error.WriteLine($"The rules in {rulesPath} have errors:");
             foreach (var diagnostic in loaded.Diagnostics)
             {
-                output.WriteLine(diagnostic.ToString());
+                error.WriteLine(diagnostic.ToString());
             }
 
             return BadInput;
@@ -124,7 +126,7 @@ public static class RulesTestCommand
 
         var safety = plan.Safety;
         output.WriteLine(
-            $"    safety: cooldown {Duration(safety.Cooldown)}, at most {safety.MaxAttempts} attempts per {Duration(safety.AttemptWindow)}"
+            $"    safety: cooldown {Duration(safety.Cooldown)}, at most {safety.MaxAttempts} {RulesLintCommand.Plural(safety.MaxAttempts, "attempt")} per {Duration(safety.AttemptWindow)}"
             + $"{(safety.DryRun ? ", dry run" : string.Empty)}{(safety.RequireApproval ? ", needs approval" : string.Empty)}"
             + $", namespaces {(safety.AllowedNamespaces.Count == 0 ? "(any)" : string.Join(", ", safety.AllowedNamespaces))}");
         return blocked ? 0 : match.Targets.Count;

@@ -2,7 +2,10 @@ using Microsoft.Extensions.Options;
 using Remediator.Api;
 using Remediator.Engine;
 using Remediator.Engine.Rules;
+using Remediator.Guards;
+using Remediator.Guards.Api;
 using Remediator.Intake;
+using Remediator.Persistence;
 
 namespace Remediator.Hosting;
 
@@ -21,10 +24,16 @@ public static class RemediatorWebHost
         builder.AddRemediatorJson();
         builder.AddRemediatorIntake();
 
+        // Durable state (SQLite by default, PostgreSQL when configured): the schema is migrated
+        // while the host starts, before the bus consumes anything.
+        builder.AddRemediatorPersistence();
+        builder.AddRemediatorDurableDeduplication();
+
         // Rules before the bus: hosted services start in registration order, and no alert may be
         // consumed before the rules are in force.
         builder.AddRemediatorRules();
         builder.AddRemediatorBus();
+        builder.AddRemediatorGuards();
         builder.Services.AddHealthChecks().AddCheck<RulesHealthCheck>("rules");
 
         var app = builder.Build();
@@ -35,6 +44,7 @@ public static class RemediatorWebHost
         app.MapAlertsEndpoints();
         app.MapRemediationsEndpoints();
         app.MapRulesEndpoints();
+        app.MapPauseEndpoints();
         app.MapHealthChecks("/healthz");
         return app;
     }

@@ -50,9 +50,20 @@ public abstract class ServersTest(ServersFixture servers, ITestOutputHelper outp
             RabbitMqUrl = VirtualHost.AmqpUrl,
             RulesPath = rulesPath,
             BearerToken = BearerToken,
-            Configuration = configuration ?? new Dictionary<string, string>(),
+            Configuration = WithOwnDatabase(configuration),
         };
         return Track(await EngineProcess.StartAsync(settings, Output));
+    }
+
+    /// <summary>
+    /// Unless the test chose a database, its engines share a SQLite file in the work directory:
+    /// the engine's default (data/ beside the built assembly) would carry claims from test to test.
+    /// </summary>
+    private Dictionary<string, string> WithOwnDatabase(IReadOnlyDictionary<string, string>? configuration)
+    {
+        var settings = new Dictionary<string, string>(configuration ?? new Dictionary<string, string>());
+        settings.TryAdd("Remediator:Persistence:ConnectionString", $"Data Source={Path.Combine(WorkDirectory, "remediator.db")}");
+        return settings;
     }
 
     /// <summary>Starts an Alertmanager whose only receiver is <paramref name="engine"/>'s webhook.</summary>

@@ -1,0 +1,32 @@
+using Remediator.Contracts;
+
+namespace Remediator.Guards;
+
+/// <summary>
+/// The checks a remediation passes before it acts, and the bookkeeping they need. The saga calls
+/// <see cref="RecordFiringAsync"/> for every firing alert, <see cref="EvaluateAsync"/> before the
+/// first attempt and before each further attempt, <see cref="RecordStartedAsync"/> when an
+/// attempt starts acting and <see cref="RecordFinishedAsync"/> once when the remediation ends
+/// (also after an <see cref="GuardVerdict.Allow"/> it did not act on, to give its slot back).
+/// </summary>
+public interface IRemediationGuards
+{
+    /// <summary>
+    /// Checks, in this order, stopping at the first that does not pass: global pause, namespace
+    /// pause, denied namespaces, allowed namespaces (engine and rule), dry-run (engine or rule),
+    /// storm brake (destructive steps only), cooldown (first attempt only), max attempts in the
+    /// window, concurrency cap (first attempt only), minimum healthy (destructive scale and
+    /// isolate steps), approval. An <see cref="GuardVerdict.Allow"/> for a first attempt takes a
+    /// concurrency slot.
+    /// </summary>
+    Task<GuardDecision> EvaluateAsync(GuardRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>An attempt starts acting on its target: counts one attempt in the target's window.</summary>
+    Task RecordStartedAsync(Guid remediationId, RemediationTarget target, CancellationToken cancellationToken = default);
+
+    /// <summary>The remediation ended: its concurrency slot is freed and the target's cooldown starts (whatever the outcome).</summary>
+    Task RecordFinishedAsync(Guid remediationId, RemediationTarget target, RemediationOutcome outcome, CancellationToken cancellationToken = default);
+
+    /// <summary>An alert for this target fired: counted in the storm window.</summary>
+    Task RecordFiringAsync(RemediationTarget target, CancellationToken cancellationToken = default);
+}

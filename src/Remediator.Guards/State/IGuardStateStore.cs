@@ -1,0 +1,53 @@
+namespace Remediator.Guards.State;
+
+/// <summary>
+/// The guards' state. Every instant comes from the caller's <see cref="TimeProvider"/>, so an
+/// implementation never reads a clock. A durable implementation (SQLite/PostgreSQL) shared by
+/// several engine processes needs: a pause table keyed by scope (<c>""</c> for global); an
+/// attempts table (target, remediation, started at) of which only the newest
+/// <see cref="MaxAttemptsKept"/> per target matter; a finished table (target, last finished at);
+/// an active table (remediation id primary key, target, acted flag) where
+/// <see cref="TryAcquireSlotAsync"/> is one transaction that counts and inserts (serializable,
+/// or a row lock on a one-row counter); a firings table (target primary key, last fired at); and
+/// a one-row storm table whose <see cref="TryEngageStormAsync"/> is a conditional update
+/// (<c>UPDATE ... SET engaged_at = @at WHERE engaged_at IS NULL</c>, engaged when one row changed).
+/// </summary>
+public interface IGuardStateStore
+{
+    /// <summary>Rule <c>max-attempts</c> is at most 100, so no guard ever needs older attempts than these.</summary>
+    const int MaxAttemptsKept = 100;
+
+    Task<PauseSnapshot> GetPausesAsync(CancellationToken cancellationToken);
+
+    /// <summary>Sets (or replaces) the pause of a namespace, or the global one when <paramref name="ns"/> is null.</summary>
+    Task SetPauseAsync(string? ns, PauseEntry pause, CancellationToken cancellationToken);
+
+    /// <returns>False when there was no such pause.</returns>
+    Task<bool> RemovePauseAsync(string? ns, CancellationToken cancellationToken);
+
+    Task<TargetHistory> GetTargetHistoryAsync(string targetKey, DateTimeOffset attemptsSince, CancellationToken cancellationToken);
+
+    /// <summary>True when the remediation holds a concurrency slot.</summary>
+    Task<bool> IsActiveAsync(Guid remediationId, CancellationToken cancellationToken);
+
+    /// <summary>Atomically takes a slot when fewer than <paramref name="limit"/> are held; true when the remediation holds one (already or now).</summary>
+    Task<bool> TryAcquireSlotAsync(Guid remediationId, string targetKey, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Counts an attempt for the target; the remediation holds a slot from now on, even past the limit (it is acting).</summary>
+    Task RecordAttemptAsync(Guid remediationId, string targetKey, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>Frees the remediation's slot; if it made an attempt, the target's last-finished time becomes <paramref name="at"/>.</summary>
+    /// <returns>True when the remediation had made an attempt (its target's cooldown started).</returns>
+    Task<bool> ReleaseSlotAsync(Guid remediationId, string targetKey, DateTimeOffset at, CancellationToken cancellationToken);
+
+    Task RecordFiringAsync(string targetKey, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>The distinct targets that fired at or after <paramref name="since"/>, oldest first by their last firing.</summary>
+    Task<IReadOnlyList<string>> GetFiringTargetsAsync(DateTimeOffset since, CancellationToken cancellationToken);
+
+    /// <summary>Marks a storm engaged; true for exactly one caller until <see cref="ReleaseStormAsync"/>.</summary>
+    Task<bool> TryEngageStormAsync(DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <returns>True when a storm was engaged (and is now released).</returns>
+    Task<bool> ReleaseStormAsync(CancellationToken cancellationToken);
+}

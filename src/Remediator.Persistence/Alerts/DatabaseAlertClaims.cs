@@ -1,0 +1,63 @@
+using Remediator.Persistence.Migrations;
+
+namespace Remediator.Persistence.Alerts;
+
+/// <summary>
+/// Durable claims on alert occurrences (idempotency keys), shared by every engine process on the
+/// database: a claim is one atomic upsert, so of two replicas handed the same alert exactly one
+/// wins, and a restarted engine still remembers what it handled.
+/// </summary>
+public sealed class DatabaseAlertClaims(IDatabaseConnectionFactory database, TimeProvider timeProvider)
+{
+    public static readonly IDatabaseMigration Migration = new SqlMigration("persistence-0001-alert-claims", dialect =>
+    [
+        $"""
+        CREATE TABLE alert_claims (
+            idempotency_key text PRIMARY KEY,
+            claimed_at {dialect.TimestampType} NOT NULL,
+            expires_at {dialect.TimestampType} NOT NULL)
+        """,
+        "CREATE INDEX ix_alert_claims_expires_at ON alert_claims (expires_at)",
+    ]);
+
+    // A new key is inserted; an expired one is taken over (the row may not be purged yet); a live
+    // one is left alone, which affects no row.
+    private const string ClaimSql = """
+        INSERT INTO alert_claims (idempotency_key, claimed_at, expires_at) VALUES (@key, @now, @expires)
+        ON CONFLICT (idempotency_key) DO UPDATE SET claimed_at = excluded.claimed_at, expires_at = excluded.expires_at
+        WHERE alert_claims.expires_at <= @now
+        """;
+
+    /// <summary>True when this call claimed <paramref name="idempotencyKey"/> for <paramref name="window"/>; false while another claim is live.</summary>
+    public bool TryClaim(string idempotencyKey, TimeSpan window)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(idempotencyKey);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(window, TimeSpan.Zero);
+        var now = timeProvider.GetUtcNow();
+        using var connection = database.OpenConnection();
+        using var command = connection.CreateCommand(ClaimSql)
+            .AddParameter("@key", idempotencyKey)
+            .AddParameter("@now", database.Dialect.ToTimestamp(now))
+            .AddParameter("@expires", database.Dialect.ToTimestamp(now + window));
+        return command.ExecuteNonQuery() == 1;
+    }
+
+    /// <summary>Gives a claim back (its handling failed) so a redelivery may claim it again.</summary>
+    public void Release(string idempotencyKey)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(idempotencyKey);
+        using var connection = database.OpenConnection();
+        using var command = connection.CreateCommand("DELETE FROM alert_claims WHERE idempotency_key = @key")
+            .AddParameter("@key", idempotencyKey);
+        command.ExecuteNonQuery();
+    }
+
+    /// <returns>How many expired claims were deleted.</returns>
+    public async Task<int> PurgeExpiredAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand("DELETE FROM alert_claims WHERE expires_at <= @now")
+            .AddParameter("@now", database.Dialect.ToTimestamp(timeProvider.GetUtcNow()));
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

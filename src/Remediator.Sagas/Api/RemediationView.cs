@@ -1,0 +1,70 @@
+using Remediator.Contracts;
+
+namespace Remediator.Sagas.Api;
+
+/// <summary>One remediation run as the API shows it: its story, step results with before/after.</summary>
+public sealed record RemediationView
+{
+    /// <summary>The run's id (the first request's RequestId): what the API's <c>{id}</c> is.</summary>
+    public required Guid Id { get; init; }
+
+    /// <summary>The saga instance: the (rule, target) slot the run belongs to.</summary>
+    public required Guid CorrelationId { get; init; }
+
+    public required string RuleName { get; init; }
+
+    /// <summary>The target's key, e.g. <c>deployment/shop/cart</c>.</summary>
+    public required string TargetKey { get; init; }
+
+    public required RemediationTarget Target { get; init; }
+
+    public required string State { get; init; }
+
+    /// <summary>True until the run reached Succeeded, Escalated, Cancelled or Refused.</summary>
+    public required bool Active { get; init; }
+
+    public required int Attempt { get; init; }
+
+    public required bool DryRun { get; init; }
+
+    public required DateTimeOffset RequestedAt { get; init; }
+
+    public DateTimeOffset? FinishedAt { get; init; }
+
+    public string? Outcome { get; init; }
+
+    public string? Severity { get; init; }
+
+    public required IReadOnlyList<string> Fingerprints { get; init; }
+
+    public required IReadOnlyList<RemediationTimelineEntry> Timeline { get; init; }
+
+    public required IReadOnlyList<RemediationStepResult> Steps { get; init; }
+
+    /// <summary>States a run ends in.</summary>
+    public static readonly IReadOnlySet<string> FinalStates = new HashSet<string>(StringComparer.Ordinal) { "Succeeded", "Escalated", "Cancelled", "Refused" };
+
+    public static RemediationView From(Guid correlationId, RemediationRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return new RemediationView
+        {
+            Id = run.RemediationId,
+            CorrelationId = correlationId,
+            RuleName = run.RuleName,
+            TargetKey = run.Target?.ToString() ?? "",
+            Target = run.Target!,
+            State = run.State,
+            Active = !FinalStates.Contains(run.State),
+            Attempt = run.Attempt,
+            DryRun = run.DryRun,
+            RequestedAt = run.RequestedAt,
+            FinishedAt = run.FinishedAt,
+            Outcome = run.Outcome,
+            Severity = run.Plan?.Severity,
+            Fingerprints = run.Fingerprints,
+            Timeline = run.Timeline,
+            Steps = run.Steps,
+        };
+    }
+}

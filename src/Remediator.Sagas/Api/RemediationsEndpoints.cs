@@ -1,0 +1,129 @@
+using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Remediator.Contracts;
+
+namespace Remediator.Sagas.Api;
+
+/// <summary>
+/// <c>GET /api/v1/remediations</c> (filter and page), <c>GET /api/v1/remediations/{id}</c>, and
+/// <c>POST /api/v1/remediations/{id}/approve|reject|cancel</c>: 202 once the command is on the bus
+/// (the saga applies it), 404 for an unknown run, 409 when the run's state does not allow it.
+/// </summary>
+public static class RemediationsEndpoints
+{
+    public const string Route = "/api/v1/remediations";
+    public const string NotFoundType = "urn:remediator:problem:remediation-not-found";
+    public const string ConflictType = "urn:remediator:problem:remediation-state-conflict";
+    public const string BadQueryType = "urn:remediator:problem:bad-query";
+
+    private static readonly string[] _approvable = ["AwaitingApproval"];
+
+    // A running routing slip cannot be recalled mid-step: cancel is for runs that have not acted
+    // yet or are only verifying.
+    private static readonly string[] _cancellable = ["Pending", "AwaitingApproval", "Verifying"];
+
+    public static IEndpointRouteBuilder MapRemediationsEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet(Route, ListRemediations)
+            .WithName("ListRemediations")
+            .WithSummary("Remediation runs, newest first; filter by state, rule, target, since; paged.");
+        endpoints.MapGet($"{Route}/{{id:guid}}", GetRemediation)
+            .WithName("GetRemediation")
+            .WithSummary("One remediation run: timeline, step results, before/after.");
+        endpoints.MapPost($"{Route}/{{id:guid}}/approve", ApproveRemediation)
+            .WithName("ApproveRemediation")
+            .WithSummary("Approve a run that awaits approval.");
+        endpoints.MapPost($"{Route}/{{id:guid}}/reject", RejectRemediation)
+            .WithName("RejectRemediation")
+            .WithSummary("Reject a run that awaits approval.");
+        endpoints.MapPost($"{Route}/{{id:guid}}/cancel", CancelRemediation)
+            .WithName("CancelRemediation")
+            .WithSummary("Cancel a run that has not acted yet or is verifying.");
+        return endpoints;
+    }
+
+    public static async Task<Results<Ok<RemediationPage>, ProblemHttpResult>> ListRemediations(
+        IRemediationQuery query,
+        string? state,
+        string? rule,
+        string? target,
+        DateTimeOffset? since,
+        int? page,
+        int? pageSize,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var filter = new RemediationFilter
+        {
+            State = state,
+            Rule = rule,
+            Target = target,
+            Since = since,
+            Page = page ?? 1,
+            PageSize = pageSize ?? RemediationFilter.DefaultPageSize,
+        };
+        if (filter.Page < 1 || filter.PageSize < 1 || filter.PageSize > RemediationFilter.MaxPageSize)
+        {
+            return TypedResults.Problem(
+                detail: $"page must be at least 1 and pageSize between 1 and {RemediationFilter.MaxPageSize}.",
+                statusCode: StatusCodes.Status400BadRequest,
+                title: "Bad paging",
+                type: BadQueryType);
+        }
+
+        return TypedResults.Ok(await query.ListAsync(filter, cancellationToken));
+    }
+
+    public static async Task<Results<Ok<RemediationView>, ProblemHttpResult>> GetRemediation(Guid id, IRemediationQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return await query.FindAsync(id, cancellationToken) is { } view ? TypedResults.Ok(view) : NotFound(id);
+    }
+
+    public static Task<Results<Accepted<RemediationView>, ProblemHttpResult>> ApproveRemediation(Guid id, RemediationDecision? decision, IRemediationQuery query, IPublishEndpoint bus, CancellationToken cancellationToken) =>
+        DecideAsync(id, "approve", _approvable, query, view => bus.Publish(new ApproveRemediation { CorrelationId = view.CorrelationId, RemediationId = view.Id, By = decision?.By, Comment = decision?.Comment }, cancellationToken), cancellationToken);
+
+    public static Task<Results<Accepted<RemediationView>, ProblemHttpResult>> RejectRemediation(Guid id, RemediationDecision? decision, IRemediationQuery query, IPublishEndpoint bus, CancellationToken cancellationToken) =>
+        DecideAsync(id, "reject", _approvable, query, view => bus.Publish(new RejectRemediation { CorrelationId = view.CorrelationId, RemediationId = view.Id, By = decision?.By, Comment = decision?.Comment }, cancellationToken), cancellationToken);
+
+    public static Task<Results<Accepted<RemediationView>, ProblemHttpResult>> CancelRemediation(Guid id, RemediationDecision? decision, IRemediationQuery query, IPublishEndpoint bus, CancellationToken cancellationToken) =>
+        DecideAsync(id, "cancel", _cancellable, query, view => bus.Publish(new CancelRemediation { CorrelationId = view.CorrelationId, RemediationId = view.Id, By = decision?.By, Comment = decision?.Comment }, cancellationToken), cancellationToken);
+
+    private static async Task<Results<Accepted<RemediationView>, ProblemHttpResult>> DecideAsync(
+        Guid id,
+        string verb,
+        string[] allowedStates,
+        IRemediationQuery query,
+        Func<RemediationView, Task> send,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (await query.FindAsync(id, cancellationToken) is not { } view)
+        {
+            return NotFound(id);
+        }
+
+        if (!allowedStates.Contains(view.State, StringComparer.Ordinal))
+        {
+            return TypedResults.Problem(
+                detail: $"Remediation {id} is {view.State}; {verb} needs it to be {string.Join(" or ", allowedStates)}.",
+                statusCode: StatusCodes.Status409Conflict,
+                title: $"Cannot {verb} the remediation in its current state",
+                type: ConflictType,
+                extensions: new Dictionary<string, object?> { ["state"] = view.State });
+        }
+
+        await send(view);
+        return TypedResults.Accepted($"{Route}/{id}", view);
+    }
+
+    private static ProblemHttpResult NotFound(Guid id) =>
+        TypedResults.Problem(
+            detail: $"No remediation {id}.",
+            statusCode: StatusCodes.Status404NotFound,
+            title: "Remediation not found",
+            type: NotFoundType);
+}

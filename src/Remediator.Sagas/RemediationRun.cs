@@ -1,0 +1,81 @@
+using Remediator.Contracts;
+
+namespace Remediator.Sagas;
+
+/// <summary>
+/// One run of a target's remediation: from a request to its outcome. The API's remediation id is
+/// <see cref="RemediationId"/>; a new request after a run ended starts a new run on the same saga
+/// instance and the old one moves to <see cref="RemediationState.PreviousRuns"/>.
+/// Collections are replaced, never mutated, so readers see a consistent snapshot.
+/// </summary>
+public sealed class RemediationRun
+{
+    public Guid RemediationId { get; set; }
+
+    public string RuleName { get; set; } = "";
+
+    public RemediationTarget? Target { get; set; }
+
+    public RemediationPlan? Plan { get; set; }
+
+    public DateTimeOffset RequestedAt { get; set; }
+
+    public DateTimeOffset? FinishedAt { get; set; }
+
+    /// <summary>The saga state this run is in (or ended in).</summary>
+    public string State { get; set; } = "";
+
+    /// <summary>1 for the rule's steps, +1 per ladder rung.</summary>
+    public int Attempt { get; set; }
+
+    /// <summary>The steps of the current attempt: the rule's, or a ladder rung's.</summary>
+    public IReadOnlyList<PlannedStep> CurrentSteps { get; set; } = [];
+
+    public bool DryRun { get; set; }
+
+    /// <summary>A human approved the run; further attempts pass the approval gate.</summary>
+    public bool Approved { get; set; }
+
+    /// <summary>The guards allowed the run at least once: it holds a slot to give back when it ends.</summary>
+    public bool HoldsGuardSlot { get; set; }
+
+    /// <summary>Set when the run ends, for the guards.</summary>
+    public RemediationRunOutcome? FinalOutcome { get; set; }
+
+    /// <summary>The routing slip running the current attempt's steps.</summary>
+    public Guid? TrackingNumber { get; set; }
+
+    /// <summary>The routing slip running the current attempt's verification checks.</summary>
+    public Guid? VerificationTrackingNumber { get; set; }
+
+    public bool ChecksPassed { get; set; }
+
+    public DateTimeOffset? AlertResolvedAt { get; set; }
+
+    /// <summary>Every alert that joined this run; a resolved notification for any of them counts.</summary>
+    public IReadOnlyList<string> Fingerprints { get; set; } = [];
+
+    public IReadOnlyList<Guid> RequestIds { get; set; } = [];
+
+    public IReadOnlyList<RemediationTimelineEntry> Timeline { get; set; } = [];
+
+    public IReadOnlyList<RemediationStepResult> Steps { get; set; } = [];
+
+    public string? Outcome { get; set; }
+
+    /// <summary>What the guards said when the run started.</summary>
+    public GateDecision? Gate { get; set; }
+
+    public void Record(DateTimeOffset at, string state, string reason)
+    {
+        State = state;
+        Timeline = [.. Timeline, new RemediationTimelineEntry { At = at, State = state, Reason = reason }];
+    }
+
+    /// <summary>Step reports are messages of their own and may arrive out of order: kept in the order they happened.</summary>
+    public void AddStep(RemediationStepResult result) =>
+        Steps = [.. Steps.Append(result).OrderBy(step => step.At)];
+
+    public void Note(DateTimeOffset at, string reason) =>
+        Timeline = [.. Timeline, new RemediationTimelineEntry { At = at, State = State, Reason = reason }];
+}

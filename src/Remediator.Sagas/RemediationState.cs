@@ -1,0 +1,26 @@
+using MassTransit;
+
+namespace Remediator.Sagas;
+
+/// <summary>
+/// The saga instance: one per (rule, target), see <see cref="RemediationCorrelation"/>. It keeps
+/// its current run and the runs before it; <see cref="Version"/> is for optimistic concurrency in
+/// a durable repository.
+/// </summary>
+public sealed class RemediationState : SagaStateMachineInstance, ISagaVersion
+{
+    public Guid CorrelationId { get; set; }
+
+    public int Version { get; set; }
+
+    public string CurrentState { get; set; } = "";
+
+    public RemediationRun Run { get; set; } = new();
+
+    /// <summary>Finished runs, newest last, at most <see cref="RemediationStateMachine.MaxPreviousRuns"/>.</summary>
+    public IReadOnlyList<RemediationRun> PreviousRuns { get; set; } = [];
+
+    public Guid? ApprovalTimeoutTokenId { get; set; }
+
+    public Guid? VerificationTimeoutTokenId { get; set; }
+}

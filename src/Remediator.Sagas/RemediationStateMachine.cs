@@ -1,0 +1,642 @@
+using MassTransit;
+using MassTransit.Courier.Contracts;
+using Microsoft.Extensions.Options;
+using Remediator.Contracts;
+using Remediator.Sagas.Messages;
+using Remediator.Sagas.Steps;
+using Remediator.Sagas.Verification;
+
+namespace Remediator.Sagas;
+
+/// <summary>
+/// One remediation per (rule, target). A request starts a run: the guards decide (Pending), an
+/// approval may be awaited (AwaitingApproval, escalates on timeout), the steps run as a Courier
+/// routing slip (Executing; a failing step makes Courier compensate the completed reversible steps
+/// in reverse order: Compensating, then Failed and Escalated), then verification (Verifying: the
+/// resolved alert, rollout and health checks as a second, non-destructive slip, within the
+/// window). Failed verification climbs the rule's ladder while attempts remain, else Failed and
+/// Escalated. Requests for the target while a run is active join it; a request after the run ended
+/// starts a new run (a new RemediationId) on the same instance, the old run kept in its history.
+/// </summary>
+public sealed class RemediationStateMachine : MassTransitStateMachine<RemediationState>
+{
+    /// <summary>Finished runs an instance keeps for the API.</summary>
+    public const int MaxPreviousRuns = 20;
+
+    /// <summary>The routing slip variable that brings Courier's events back to the saga.</summary>
+    public const string CorrelationVariable = "RemediationCorrelationId";
+
+    private readonly TimeProvider _time;
+    private readonly RemediationSagaOptions _options;
+
+    public RemediationStateMachine(TimeProvider time, IOptions<RemediationSagaOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _time = time;
+        _options = options.Value;
+        InstanceState(x => x.CurrentState);
+
+        Event(() => Requested, x => x.CorrelateById(c => RemediationCorrelation.For(c.Message.RuleName, c.Message.Target)));
+        Event(() => AlertReceived, x =>
+        {
+            x.CorrelateBy((saga, c) => saga.Run.Fingerprints.Contains(c.Message.Fingerprint));
+            x.OnMissingInstance(m => m.Discard());
+        });
+        Event(() => StepFinished, x =>
+        {
+            x.CorrelateById(c => c.Message.CorrelationId);
+            x.OnMissingInstance(m => m.Discard());
+        });
+        Event(() => StepsCompleted, x =>
+        {
+            x.CorrelateById(c => SlipCorrelationId(c.Message.Variables));
+            x.OnMissingInstance(m => m.Discard());
+        });
+        Event(() => StepsFaulted, x =>
+        {
+            x.CorrelateById(c => SlipCorrelationId(c.Message.Variables));
+            x.OnMissingInstance(m => m.Discard());
+        });
+        Event(() => Approve, x =>
+        {
+            x.CorrelateById(c => c.Message.CorrelationId);
+            x.OnMissingInstance(m => m.Discard());
+        });
+        Event(() => Reject, x =>
+        {
+            x.CorrelateById(c => c.Message.CorrelationId);
+            x.OnMissingInstance(m => m.Discard());
+        });
+        Event(() => Cancel, x =>
+        {
+            x.CorrelateById(c => c.Message.CorrelationId);
+            x.OnMissingInstance(m => m.Discard());
+        });
+        Schedule(() => ApprovalTimeout, x => x.ApprovalTimeoutTokenId, s =>
+        {
+            s.Delay = _options.ApprovalTimeout;
+            s.Received = r => r.CorrelateById(c => c.Message.CorrelationId);
+        });
+        Schedule(() => VerificationTimeout, x => x.VerificationTimeoutTokenId, s =>
+        {
+            s.Delay = new VerificationPlan().Window;
+            s.Received = r => r.CorrelateById(c => c.Message.CorrelationId);
+        });
+
+        // A run the guards let act gives its slot back and starts the target's cooldown, however it ended.
+        WhenEnter(Succeeded, x => x.ThenAsync(RecordFinishedAsync));
+        WhenEnter(Escalated, x => x.ThenAsync(RecordFinishedAsync));
+        WhenEnter(Cancelled, x => x.ThenAsync(RecordFinishedAsync));
+
+        // Events a state has no use for (a firing alert, a late step report) are dropped, not faulted.
+        OnUnhandledEvent(x => x.Ignore());
+
+        Initially(StartRun(When(Requested)));
+
+        During(
+            [Pending, AwaitingApproval, Executing, Compensating, Verifying],
+            When(Requested, c => !c.Saga.Run.RequestIds.Contains(c.Message.RequestId))
+                .ThenAsync(RecordFiringAsync)
+                .Then(c =>
+                {
+                    var run = c.Saga.Run;
+                    run.RequestIds = [.. run.RequestIds, c.Message.RequestId];
+                    if (!run.Fingerprints.Contains(c.Message.Alert.Fingerprint))
+                    {
+                        run.Fingerprints = [.. run.Fingerprints, c.Message.Alert.Fingerprint];
+                    }
+
+                    run.Note(Now, $"joined by alert {Describe(c.Message.Alert)}");
+                }));
+
+        During(
+            [Succeeded, Escalated, Cancelled, Refused],
+            StartRun(When(Requested, c => !c.Saga.Run.RequestIds.Contains(c.Message.RequestId))));
+
+        During(
+            Pending,
+            AwaitingApproval,
+            When(AlertReceived, c => IsResolved(c.Message))
+                .Then(c => Cancelling(c.Saga, $"alert {c.Message.Fingerprint} resolved before any action: nothing left to fix"))
+                .Unschedule(ApprovalTimeout)
+                .Publish(c => CancelledEvent(c.Saga))
+                .TransitionTo(Cancelled));
+
+        During(
+            AwaitingApproval,
+            Decide(When(Approve, c => c.Message.RemediationId == c.Saga.Run.RemediationId)
+                .Unschedule(ApprovalTimeout)
+                .Then(c =>
+                {
+                    c.Saga.Run.Approved = true;
+                    c.Saga.Run.Note(Now, $"approved{By(c.Message.By, c.Message.Comment)}");
+                })
+                .ThenAsync(c => EvaluateAsync(c))
+                .Then(c => c.Saga.Run.Note(Now, $"guards: {c.Saga.Run.Gate!.Verdict}: {c.Saga.Run.Gate.Reason}"))),
+            When(Reject, c => c.Message.RemediationId == c.Saga.Run.RemediationId)
+                .Unschedule(ApprovalTimeout)
+                .Then(c => Cancelling(c.Saga, $"rejected{By(c.Message.By, c.Message.Comment)}"))
+                .Publish(c => CancelledEvent(c.Saga))
+                .TransitionTo(Cancelled),
+            When(ApprovalTimeout.Received, c => c.Message.RemediationId == c.Saga.Run.RemediationId)
+                .Then(c => Escalating(c.Saga, $"no approval within {_options.ApprovalTimeout}"))
+                .Publish(c => EscalatedEvent(c.Saga))
+                .TransitionTo(Escalated));
+
+        During(
+            AwaitingApproval,
+            Verifying,
+            When(Cancel, c => c.Message.RemediationId == c.Saga.Run.RemediationId)
+                .Unschedule(ApprovalTimeout)
+                .Unschedule(VerificationTimeout)
+                .Then(c => Cancelling(c.Saga, $"cancelled{By(c.Message.By, c.Message.Comment)}"))
+                .Publish(c => CancelledEvent(c.Saga))
+                .TransitionTo(Cancelled));
+
+        During(
+            Executing,
+            When(StepFinished, c => c.Message.RemediationId == c.Saga.Run.RemediationId)
+                .Then(c => c.Saga.Run.AddStep(c.Message.Result))
+                .If(
+                    c => c.Message.Result is { Phase: "execute", Status: "Failed", ContinueOnError: false },
+                    failed => failed
+                        .Then(c => c.Saga.Run.Record(Now, Compensating.Name, $"step '{c.Message.Result.Name}' failed: compensating the completed reversible steps"))
+                        .TransitionTo(Compensating)));
+
+        During(
+            [Compensating, Verifying, Succeeded, Escalated, Cancelled],
+            When(StepFinished, c => c.Message.RemediationId == c.Saga.Run.RemediationId)
+                .Then(c => c.Saga.Run.AddStep(c.Message.Result)));
+
+        During(
+            Executing,
+            Compensating,
+            When(StepsCompleted, c => c.Message.TrackingNumber == c.Saga.Run.TrackingNumber)
+                .Then(c => c.Saga.Run.Note(Now, $"steps of attempt {c.Saga.Run.Attempt} completed"))
+                .IfElse(
+                    c => c.Saga.Run.DryRun,
+                    dry => dry
+                        .Then(c => Succeeding(c.Saga, "dry-run: nothing was changed, so there is nothing to verify"))
+                        .Publish(c => SucceededEvent(c.Saga))
+                        .TransitionTo(Succeeded),
+                    verify => verify
+                        .ThenAsync(c => StartVerificationAsync(c))
+                        .Schedule(VerificationTimeout, c => new VerificationTimedOut { CorrelationId = c.Saga.CorrelationId, RemediationId = c.Saga.Run.RemediationId, Attempt = c.Saga.Run.Attempt }, c => VerificationDeadline(c.Saga.Run))
+                        .TransitionTo(Verifying)
+                        .If(c => IsVerified(c.Saga.Run), SucceedVerified)),
+            When(StepsFaulted, c => c.Message.TrackingNumber == c.Saga.Run.TrackingNumber)
+                .Then(c => Failing(c.Saga, $"attempt {c.Saga.Run.Attempt}: {FaultReason(c.Message)}; completed reversible steps were compensated"))
+                .Publish(c => FailedEvent(c.Saga))
+                .Publish(c => EscalatedEvent(c.Saga))
+                .TransitionTo(Escalated),
+            When(AlertReceived, c => IsResolved(c.Message))
+                .Then(c => AlertResolved(c.Saga.Run, c.Message)));
+
+        During(
+            Verifying,
+            When(StepsCompleted, c => c.Message.TrackingNumber == c.Saga.Run.VerificationTrackingNumber)
+                .Then(c =>
+                {
+                    c.Saga.Run.ChecksPassed = true;
+                    c.Saga.Run.Note(Now, "verification checks passed");
+                })
+                .If(c => IsVerified(c.Saga.Run), SucceedVerified),
+            When(StepsFaulted, c => c.Message.TrackingNumber == c.Saga.Run.VerificationTrackingNumber)
+                .Unschedule(VerificationTimeout)
+                .IfElse(c => CanClimb(c.Saga.Run), climb => Climb(climb, c => $"verification check failed: {FaultReason(c.Message)}"), c => GiveUp(c, x => $"verification check failed: {FaultReason(x.Message)}")),
+            When(AlertReceived, c => IsResolved(c.Message))
+                .Then(c => AlertResolved(c.Saga.Run, c.Message))
+                .If(c => IsVerified(c.Saga.Run), SucceedVerified),
+            When(VerificationTimeout.Received, c => c.Message.RemediationId == c.Saga.Run.RemediationId && c.Message.Attempt == c.Saga.Run.Attempt)
+                .IfElse(c => CanClimb(c.Saga.Run), climb => Climb(climb, c => MissingConditions(c.Saga.Run)), c => GiveUp(c, x => MissingConditions(x.Saga.Run))));
+    }
+
+    public State Pending { get; private set; } = null!;
+
+    public State AwaitingApproval { get; private set; } = null!;
+
+    public State Executing { get; private set; } = null!;
+
+    public State Compensating { get; private set; } = null!;
+
+    public State Verifying { get; private set; } = null!;
+
+    public State Succeeded { get; private set; } = null!;
+
+    /// <summary>Passed through on the way to <see cref="Escalated"/>: a failed run always escalates.</summary>
+    public State Failed { get; private set; } = null!;
+
+    public State Escalated { get; private set; } = null!;
+
+    public State Cancelled { get; private set; } = null!;
+
+    /// <summary>The guards refused the run.</summary>
+    public State Refused { get; private set; } = null!;
+
+    public Event<RemediationRequested> Requested { get; private set; } = null!;
+
+    public Event<AlertReceived> AlertReceived { get; private set; } = null!;
+
+    public Event<RemediationStepFinished> StepFinished { get; private set; } = null!;
+
+    public Event<RoutingSlipCompleted> StepsCompleted { get; private set; } = null!;
+
+    public Event<RoutingSlipFaulted> StepsFaulted { get; private set; } = null!;
+
+    public Event<ApproveRemediation> Approve { get; private set; } = null!;
+
+    public Event<RejectRemediation> Reject { get; private set; } = null!;
+
+    public Event<CancelRemediation> Cancel { get; private set; } = null!;
+
+    public Schedule<RemediationState, ApprovalTimedOut> ApprovalTimeout { get; private set; } = null!;
+
+    public Schedule<RemediationState, VerificationTimedOut> VerificationTimeout { get; private set; } = null!;
+
+    private DateTimeOffset Now => _time.GetUtcNow();
+
+    /// <summary>The checks verification runs through the executor: non-destructive steps.</summary>
+    internal static IReadOnlyList<PlannedStep> VerificationSteps(VerificationPlan? plan)
+    {
+        if (plan is null)
+        {
+            return [];
+        }
+
+        var steps = new List<PlannedStep>();
+        if (plan.RolloutComplete)
+        {
+            steps.Add(new PlannedStep { Name = "verify-rollout", Action = "wait-for-rollout", Timeout = plan.Window });
+        }
+
+        if (plan.HealthCheck is { } check)
+        {
+            var parameters = new Dictionary<string, string>
+            {
+                ["port"] = check.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["path"] = check.Path,
+            };
+            if (check.JsonField is not null && check.ExpectedValue is not null)
+            {
+                parameters["json-field"] = check.JsonField;
+                parameters["expect"] = check.ExpectedValue;
+            }
+
+            steps.Add(new PlannedStep { Name = "verify-health", Action = "health-check", Parameters = parameters });
+        }
+
+        if (plan.PromQl is { } promQl)
+        {
+            steps.Add(new PlannedStep { Name = "verify-promql", Action = PromQlCondition.Action, Parameters = new Dictionary<string, string> { [PromQlCondition.QueryParameter] = promQl }, Timeout = plan.Window });
+        }
+
+        return steps;
+    }
+
+    private EventActivityBinder<RemediationState, RemediationRequested> StartRun(EventActivityBinder<RemediationState, RemediationRequested> binder) =>
+        Decide(binder
+            .ThenAsync(RecordFiringAsync)
+            .ThenAsync(BeginRunAsync)
+            .TransitionTo(Pending));
+
+    /// <summary>Acts on the guards' last decision (<see cref="RemediationRun.Gate"/>) for the run's first attempt.</summary>
+    private EventActivityBinder<RemediationState, T> Decide<T>(EventActivityBinder<RemediationState, T> binder)
+        where T : class =>
+        binder.IfElse(
+            c => c.Saga.Run.Gate!.Verdict is GateVerdict.Allow or GateVerdict.DryRunOnly,
+            run => run
+                .ThenAsync(c => StartStepsAsync(c))
+                .TransitionTo(Executing),
+            other => other.IfElse(
+                c => c.Saga.Run.Gate!.Verdict == GateVerdict.RequireApproval,
+                approval => approval
+                    .Then(c => c.Saga.Run.Record(Now, AwaitingApproval.Name, $"approval required within {_options.ApprovalTimeout}: {c.Saga.Run.Gate!.Reason}"))
+                    .Schedule(ApprovalTimeout, c => new ApprovalTimedOut { CorrelationId = c.Saga.CorrelationId, RemediationId = c.Saga.Run.RemediationId })
+                    .TransitionTo(AwaitingApproval),
+                stop => stop.IfElse(
+                    c => c.Saga.Run.Gate!.Verdict == GateVerdict.Escalate,
+                    escalate => escalate
+                        .Then(c => Escalating(c.Saga, $"stopped by the guards: {c.Saga.Run.Gate!.Reason}"))
+                        .Publish(c => EscalatedEvent(c.Saga))
+                        .TransitionTo(Escalated),
+                    refuse => refuse
+                        .Then(c =>
+                        {
+                            c.Saga.Run.Outcome = $"refused by the guards: {c.Saga.Run.Gate!.Reason}";
+                            c.Saga.Run.FinishedAt = Now;
+                            c.Saga.Run.Record(Now, Refused.Name, c.Saga.Run.Outcome);
+                        })
+                        .TransitionTo(Refused))));
+
+    private static async Task RecordFiringAsync(BehaviorContext<RemediationState, RemediationRequested> context)
+    {
+        if (context.Message.Alert.Status == AlertStatus.Firing)
+        {
+            await context.GetServiceOrCreateInstance<IRemediationGate>().RecordFiringAsync(context.Message.Target, context.CancellationToken);
+        }
+    }
+
+    /// <summary>Asks the guards about the run's current attempt; the answer goes to <see cref="RemediationRun.Gate"/>.</summary>
+    private static async Task EvaluateAsync(BehaviorContext<RemediationState> context)
+    {
+        var run = context.Saga.Run;
+        var decision = await context.GetServiceOrCreateInstance<IRemediationGate>().EvaluateAsync(
+            new GateRequest
+            {
+                RemediationId = run.RemediationId,
+                RuleName = run.RuleName,
+                Target = run.Target!,
+                Safety = run.Plan!.Safety,
+                Steps = run.CurrentSteps,
+                Attempt = run.Attempt,
+                Approved = run.Approved,
+            },
+            context.CancellationToken);
+        Apply(run, decision);
+    }
+
+    private static void Apply(RemediationRun run, GateDecision decision)
+    {
+        run.Gate = decision;
+        run.HoldsGuardSlot |= decision.Verdict == GateVerdict.Allow;
+        run.DryRun |= decision.Verdict == GateVerdict.DryRunOnly;
+    }
+
+    private async Task RecordFinishedAsync(BehaviorContext<RemediationState> context)
+    {
+        var run = context.Saga.Run;
+        if (run.HoldsGuardSlot && run.FinalOutcome is { } outcome)
+        {
+            await context.GetServiceOrCreateInstance<IRemediationGate>().RecordFinishedAsync(run.RemediationId, run.Target!, outcome, context.CancellationToken);
+        }
+    }
+
+    private async Task BeginRunAsync(BehaviorContext<RemediationState, RemediationRequested> context)
+    {
+        var saga = context.Saga;
+        var request = context.Message;
+        if (saga.Run.RemediationId != Guid.Empty)
+        {
+            saga.PreviousRuns = [.. saga.PreviousRuns.TakeLast(MaxPreviousRuns - 1), saga.Run];
+        }
+
+        saga.Run = new RemediationRun
+        {
+            RemediationId = request.RequestId,
+            RuleName = request.RuleName,
+            Target = request.Target,
+            Plan = request.Plan,
+            RequestedAt = request.RequestedAt,
+            Attempt = 1,
+            CurrentSteps = request.Plan.Steps,
+            DryRun = request.Plan.Safety.DryRun,
+            Fingerprints = [request.Alert.Fingerprint],
+            RequestIds = [request.RequestId],
+        };
+
+        // The rules refuse such a rule at load time; this holds the line for any other publisher.
+        if (request.Alert.Status == AlertStatus.Resolved && request.Plan.Steps.Any(step => step.Destructive))
+        {
+            Apply(saga.Run, new GateDecision { Verdict = GateVerdict.Refuse, Reason = "a resolved alert never starts destructive actions" });
+        }
+        else
+        {
+            await EvaluateAsync(context);
+        }
+
+        saga.Run.Record(Now, Pending.Name, $"requested by rule '{request.RuleName}' for alert {Describe(request.Alert)}; guards: {saga.Run.Gate!.Verdict}: {saga.Run.Gate.Reason}");
+    }
+
+    private async Task StartStepsAsync(BehaviorContext<RemediationState> context)
+    {
+        var run = context.Saga.Run;
+        var rung = run.Attempt == 1 ? "the rule's steps" : $"ladder rung '{run.Plan!.Ladder[run.Attempt - 2].Name}'";
+        if (!run.DryRun)
+        {
+            await context.GetServiceOrCreateInstance<IRemediationGate>().RecordStartedAsync(run.RemediationId, run.Target!, context.CancellationToken);
+        }
+
+        run.TrackingNumber = await ExecuteSlipAsync(context, run.CurrentSteps, "execute");
+        run.Record(Now, Executing.Name, $"attempt {run.Attempt}: running {rung} ({run.CurrentSteps.Count} step(s){(run.DryRun ? ", dry-run" : "")})");
+    }
+
+    private async Task StartVerificationAsync(BehaviorContext<RemediationState> context)
+    {
+        var run = context.Saga.Run;
+        var checks = VerificationSteps(run.Plan!.Verification);
+        run.ChecksPassed = checks.Count == 0;
+        run.VerificationTrackingNumber = checks.Count == 0 ? null : await ExecuteSlipAsync(context, checks, "verify");
+        var conditions = new List<string>(checks.Select(step => step.Name));
+        if (run.Plan.Verification?.AlertResolvedWithin is { } within)
+        {
+            conditions.Add($"alert resolved within {within}");
+        }
+
+        run.Record(Now, Verifying.Name, conditions.Count == 0 ? "no verification configured" : $"verifying within {VerificationDeadline(run)}: {string.Join(", ", conditions)}");
+    }
+
+    private static async Task<Guid> ExecuteSlipAsync(BehaviorContext<RemediationState> context, IReadOnlyList<PlannedStep> steps, string phase)
+    {
+        var run = context.Saga.Run;
+        var trackingNumber = NewId.NextGuid();
+        var builder = new RoutingSlipBuilder(trackingNumber);
+        foreach (var step in steps)
+        {
+            builder.AddActivity(step.Name, ExecuteStepActivityDefinition.ExecuteAddress, new ExecuteStepArguments
+            {
+                CorrelationId = context.Saga.CorrelationId,
+                RemediationId = run.RemediationId,
+                Attempt = run.Attempt,
+                Phase = phase,
+                Step = step,
+                Target = run.Target!,
+                DryRun = run.DryRun,
+            });
+        }
+
+        builder.AddVariable(CorrelationVariable, context.Saga.CorrelationId);
+        await context.Execute(builder.Build());
+        return trackingNumber;
+    }
+
+    private EventActivityBinder<RemediationState, T> Climb<T>(EventActivityBinder<RemediationState, T> binder, Func<BehaviorContext<RemediationState, T>, string> reason)
+        where T : class =>
+        binder
+            .Then(c =>
+            {
+                var run = c.Saga.Run;
+                var rung = run.Plan!.Ladder[run.Attempt - 1];
+                run.Note(Now, $"attempt {run.Attempt} failed verification: {reason(c)}; climbing to ladder rung '{rung.Name}'");
+                run.Attempt++;
+                run.CurrentSteps = rung.Steps;
+                run.ChecksPassed = false;
+                run.VerificationTrackingNumber = null;
+            })
+            .ThenAsync(c => EvaluateAsync(c))
+            .IfElse(
+                c => c.Saga.Run.Gate!.Verdict is GateVerdict.Allow or GateVerdict.DryRunOnly,
+                next => next
+                    .ThenAsync(c => StartStepsAsync(c))
+                    .TransitionTo(Executing),
+                stop => stop
+                    .Then(c => Failing(c.Saga, $"the guards stopped attempt {c.Saga.Run.Attempt}: {c.Saga.Run.Gate!.Verdict}: {c.Saga.Run.Gate.Reason}"))
+                    .Publish(c => FailedEvent(c.Saga))
+                    .Publish(c => EscalatedEvent(c.Saga))
+                    .TransitionTo(Escalated));
+
+    private EventActivityBinder<RemediationState, T> GiveUp<T>(EventActivityBinder<RemediationState, T> binder, Func<BehaviorContext<RemediationState, T>, string> reason)
+        where T : class =>
+        binder
+            .Then(c => Failing(c.Saga, $"verification failed after {c.Saga.Run.Attempt} attempt(s) (max {c.Saga.Run.Plan!.Safety.MaxAttempts}, ladder of {c.Saga.Run.Plan.Ladder.Count}): {reason(c)}"))
+            .Publish(c => FailedEvent(c.Saga))
+            .Publish(c => EscalatedEvent(c.Saga))
+            .TransitionTo(Escalated);
+
+    private EventActivityBinder<RemediationState, T> SucceedVerified<T>(EventActivityBinder<RemediationState, T> binder)
+        where T : class =>
+        binder
+            .Unschedule(VerificationTimeout)
+            .Then(c => Succeeding(c.Saga, VerifiedReason(c.Saga.Run)))
+            .Publish(c => SucceededEvent(c.Saga))
+            .TransitionTo(Succeeded);
+
+    private static bool CanClimb(RemediationRun run) =>
+        run.Attempt < run.Plan!.Safety.MaxAttempts && run.Attempt - 1 < run.Plan.Ladder.Count;
+
+    private static bool IsVerified(RemediationRun run) =>
+        run.ChecksPassed && (run.Plan!.Verification?.AlertResolvedWithin is null || run.AlertResolvedAt is not null);
+
+    private static TimeSpan VerificationDeadline(RemediationRun run)
+    {
+        var plan = run.Plan!.Verification ?? new VerificationPlan();
+        return plan.AlertResolvedWithin is { } within && within < plan.Window ? within : plan.Window;
+    }
+
+    private static string VerifiedReason(RemediationRun run)
+    {
+        var verification = run.Plan!.Verification;
+        var checks = VerificationSteps(verification).Count;
+        if (checks == 0 && verification?.AlertResolvedWithin is null)
+        {
+            return $"attempt {run.Attempt} completed; no verification configured";
+        }
+
+        return $"attempt {run.Attempt} verified: {(checks > 0 ? "checks passed" : "")}{(checks > 0 && run.AlertResolvedAt is not null ? ", " : "")}{(run.AlertResolvedAt is { } at ? $"alert resolved at {at:O}" : "")}";
+    }
+
+    private static string MissingConditions(RemediationRun run)
+    {
+        var missing = new List<string>();
+        if (!run.ChecksPassed)
+        {
+            missing.Add("checks did not finish");
+        }
+
+        if (run.Plan!.Verification?.AlertResolvedWithin is { } within && run.AlertResolvedAt is null)
+        {
+            missing.Add($"the alert did not resolve within {within}");
+        }
+
+        return $"verification window of {VerificationDeadline(run)} passed: {string.Join("; ", missing)}";
+    }
+
+    private void AlertResolved(RemediationRun run, AlertReceived alert)
+    {
+        run.AlertResolvedAt ??= alert.EndsAt ?? alert.ReceivedAt;
+        run.Note(Now, $"alert {alert.Fingerprint} resolved");
+    }
+
+    private void Succeeding(RemediationState saga, string reason) => Finish(saga, Succeeded, reason, RemediationRunOutcome.Succeeded);
+
+    private void Cancelling(RemediationState saga, string reason) => Finish(saga, Cancelled, reason, RemediationRunOutcome.Cancelled);
+
+    private void Escalating(RemediationState saga, string reason) => Finish(saga, Escalated, reason, RemediationRunOutcome.Escalated);
+
+    private void Failing(RemediationState saga, string reason)
+    {
+        saga.Run.Record(Now, Failed.Name, reason);
+        Finish(saga, Escalated, $"escalated: {reason}", RemediationRunOutcome.Failed);
+    }
+
+    private void Finish(RemediationState saga, State state, string reason, RemediationRunOutcome outcome)
+    {
+        saga.Run.FinalOutcome = outcome;
+        saga.Run.Outcome = reason;
+        saga.Run.FinishedAt = Now;
+        saga.Run.Record(Now, state.Name, reason);
+    }
+
+    /// <summary>The saga id Courier's events carry back in the slip's variables (a Guid, or its string or JSON form once serialized).</summary>
+    private static Guid SlipCorrelationId(IDictionary<string, object> variables) =>
+        variables.TryGetValue(CorrelationVariable, out var value)
+            ? value switch
+            {
+                Guid id => id,
+                string text when Guid.TryParse(text, out var id) => id,
+                System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.String } json when json.TryGetGuid(out var id) => id,
+                _ => Guid.Empty,
+            }
+            : Guid.Empty;
+
+    private static bool IsResolved(AlertReceived alert) => alert.Status == AlertStatus.Resolved;
+
+    private static string Describe(AlertReceived alert) =>
+        $"{alert.Fingerprint}{(alert.Labels.TryGetValue("alertname", out var name) ? $" ({name})" : "")}";
+
+    private static string By(string? by, string? comment) =>
+        $"{(by is null ? "" : $" by {by}")}{(comment is null ? "" : $": {comment}")}";
+
+    private static string FaultReason(RoutingSlipFaulted faulted) =>
+        faulted.ActivityExceptions.Length == 0
+            ? "the routing slip faulted"
+            : string.Join("; ", faulted.ActivityExceptions.Select(e => e.ExceptionInfo.Message));
+
+    private static RemediationSucceeded SucceededEvent(RemediationState saga) => new()
+    {
+        CorrelationId = saga.CorrelationId,
+        RemediationId = saga.Run.RemediationId,
+        RuleName = saga.Run.RuleName,
+        Target = saga.Run.Target!,
+        Attempts = saga.Run.Attempt,
+        Reason = saga.Run.Outcome ?? "",
+        At = saga.Run.FinishedAt ?? saga.Run.RequestedAt,
+    };
+
+    private static RemediationFailed FailedEvent(RemediationState saga) => new()
+    {
+        CorrelationId = saga.CorrelationId,
+        RemediationId = saga.Run.RemediationId,
+        RuleName = saga.Run.RuleName,
+        Target = saga.Run.Target!,
+        Attempts = saga.Run.Attempt,
+        Reason = saga.Run.Outcome ?? "",
+        At = saga.Run.FinishedAt ?? saga.Run.RequestedAt,
+    };
+
+    private static RemediationCancelled CancelledEvent(RemediationState saga) => new()
+    {
+        CorrelationId = saga.CorrelationId,
+        RemediationId = saga.Run.RemediationId,
+        RuleName = saga.Run.RuleName,
+        Target = saga.Run.Target!,
+        Attempts = saga.Run.Attempt,
+        Reason = saga.Run.Outcome ?? "",
+        At = saga.Run.FinishedAt ?? saga.Run.RequestedAt,
+    };
+
+    private static RemediationEscalated EscalatedEvent(RemediationState saga) => new()
+    {
+        CorrelationId = saga.CorrelationId,
+        RemediationId = saga.Run.RemediationId,
+        RuleName = saga.Run.RuleName,
+        Target = saga.Run.Target!,
+        Severity = saga.Run.Plan!.Severity,
+        EscalationPolicy = saga.Run.Plan.EscalationPolicy,
+        Attempts = saga.Run.Attempt,
+        Reason = saga.Run.Outcome ?? "",
+        Fingerprints = saga.Run.Fingerprints,
+        Timeline = saga.Run.Timeline,
+        Steps = saga.Run.Steps,
+        At = saga.Run.FinishedAt ?? saga.Run.RequestedAt,
+    };
+}

@@ -1,0 +1,72 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Remediator.Sagas.Api;
+using Remediator.Sagas.Steps;
+using Remediator.Sagas.Verification;
+
+namespace Remediator.Sagas;
+
+public static class SagaRegistrationExtensions
+{
+    /// <summary>
+    /// The saga and its step activity. The repository is MassTransit's in-memory one unless
+    /// <paramref name="repository"/> configures another (the durable repository plugs in here).
+    /// The bus needs a message scheduler for the approval and verification timers.
+    /// </summary>
+    public static IBusRegistrationConfigurator AddRemediationSaga(this IBusRegistrationConfigurator bus, Action<ISagaRegistrationConfigurator<RemediationState>>? repository = null)
+    {
+        ArgumentNullException.ThrowIfNull(bus);
+        var saga = bus.AddSagaStateMachine<RemediationStateMachine, RemediationState, RemediationStateDefinition>();
+        if (repository is null)
+        {
+            saga.InMemoryRepository();
+        }
+        else
+        {
+            repository(saga);
+        }
+
+        bus.AddActivity<ExecuteStepActivity, ExecuteStepArguments, ExecuteStepLog, ExecuteStepActivityDefinition>();
+        return bus;
+    }
+
+    /// <summary>
+    /// <see cref="AddRemediationSagaServices"/> with its options bound to <c>Remediator:Sagas</c> and
+    /// <c>Remediator:Prometheus</c>. The bus side is <see cref="AddRemediationSaga"/>.
+    /// </summary>
+    public static IHostApplicationBuilder AddRemediationSagas(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddRemediationSagaServices();
+        builder.Services.AddOptions<RemediationSagaOptions>().BindConfiguration(RemediationSagaOptions.SectionName);
+        builder.Services.AddOptions<PrometheusOptions>().BindConfiguration(PrometheusOptions.SectionName);
+        return builder;
+    }
+
+    /// <summary>
+    /// What the saga needs besides the bus: options (<c>Remediator:Sagas</c> when bound), the
+    /// guard port (the rule's own policy until the guards are wired), the API's query port (over the saga repository
+    /// unless a durable store registers its own) and time. The Kubernetes executor comes
+    /// from <c>AddKubernetes</c>.
+    /// </summary>
+    public static IServiceCollection AddRemediationSagaServices(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<RemediationSagaOptions>()
+            .Validate(o => o.ApprovalTimeout > TimeSpan.Zero, $"{RemediationSagaOptions.SectionName}:ApprovalTimeout must be positive.")
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddScoped<IRemediationGate, PolicyOnlyGate>();
+        services.TryAddScoped<IRemediationQuery, SagaRepositoryRemediationQuery>();
+        services.AddOptions<PrometheusOptions>()
+            .Validate(o => o.Url is null || (o.Url.IsAbsoluteUri && o.Url.Scheme is "http" or "https"), $"{PrometheusOptions.SectionName}:Url must be an absolute http(s) URL.")
+            .Validate(o => o.PollInterval > TimeSpan.Zero && o.RequestTimeout > TimeSpan.Zero, $"{PrometheusOptions.SectionName}: every duration must be positive.")
+            .ValidateOnStart();
+        services.AddHttpClient<IPrometheusQuery, PrometheusQueryClient>();
+        services.TryAddTransient<PromQlCondition>();
+        return services;
+    }
+}

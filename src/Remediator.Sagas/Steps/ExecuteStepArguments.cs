@@ -1,0 +1,22 @@
+using Remediator.Contracts;
+
+namespace Remediator.Sagas.Steps;
+
+/// <summary>One planned step, as a routing slip activity's arguments.</summary>
+public sealed record ExecuteStepArguments
+{
+    public required Guid CorrelationId { get; init; }
+
+    public required Guid RemediationId { get; init; }
+
+    public required int Attempt { get; init; }
+
+    /// <summary><c>execute</c> for remediation steps, <c>verify</c> for verification checks.</summary>
+    public required string Phase { get; init; }
+
+    public required PlannedStep Step { get; init; }
+
+    public required RemediationTarget Target { get; init; }
+
+    public required bool DryRun { get; init; }
+}

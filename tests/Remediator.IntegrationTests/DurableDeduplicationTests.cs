@@ -1,0 +1,71 @@
+using System.Net;
+using Remediator.IntegrationTests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Remediator.IntegrationTests;
+
+/// <summary>
+/// Alert de-duplication kept in the database: it holds when the engine is killed and restarted
+/// (embedded SQLite), and across two engine processes sharing RabbitMQ and PostgreSQL.
+/// </summary>
+[Collection(RealServersDefinition.Name)]
+public sealed class DurableDeduplicationTests(ServersFixture servers, ITestOutputHelper output) : ServersTest(servers, output)
+{
+    [Fact]
+    public async Task An_alert_handled_before_the_engine_was_killed_is_not_handled_again_after_its_restart()
+    {
+        var duplicated = TestAlert.ServiceNotResponding("payment-service");
+        var first = await StartEngineAsync(TestRules.RestartUnresponsiveService);
+        await PostAsync(first, duplicated);
+        await Bus.RemediationsRequested.WaitForAsync(r => r.Alert.Fingerprint == duplicated.Fingerprint, "before the restart");
+        await VirtualHost.WaitUntilDrainedAsync();
+        await first.DisposeAsync();
+
+        var restarted = await StartEngineAsync(TestRules.RestartUnresponsiveService);
+        await PostAsync(restarted, duplicated);
+
+        await ObserveEverythingCausedByAsync(restarted);
+        Bus.RemediationsRequested.All.Count(r => r.Alert.Fingerprint == duplicated.Fingerprint).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Two_engines_on_one_broker_and_database_request_one_remediation_per_alert()
+    {
+        var database = await CreateDatabaseAsync();
+        var postgres = new Dictionary<string, string>
+        {
+            ["Remediator:Persistence:Provider"] = "Postgres",
+            ["Remediator:Persistence:ConnectionString"] = database.ConnectionString,
+        };
+        var engines = new[]
+        {
+            await StartEngineAsync(TestRules.RestartUnresponsiveService, postgres),
+            await StartEngineAsync(TestRules.RestartUnresponsiveService, postgres),
+        };
+        var duplicated = TestAlert.ServiceNotResponding("payment-service");
+
+        // As an Alertmanager HA pair does: each engine is sent the alert, several times; the
+        // AlertReceived copies are shared out between both engines' consumers.
+        await Task.WhenAll(engines.SelectMany(engine => Enumerable.Range(0, 3).Select(_ => PostAsync(engine, duplicated))));
+
+        await ObserveEverythingCausedByAsync(engines[0]);
+        Bus.AlertsReceived.All.Count(a => a.Fingerprint == duplicated.Fingerprint).ShouldBe(6);
+        Bus.RemediationsRequested.All.Count(r => r.Alert.Fingerprint == duplicated.Fingerprint).ShouldBe(1);
+    }
+
+    private static async Task PostAsync(EngineProcess engine, TestAlert alert)
+    {
+        using var response = await engine.PostWebhookAsync(TestAlert.ToWebhookJson([alert]));
+        response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+    }
+
+    // A different alert last: once its remediation is out and every queue has drained, whatever
+    // the earlier deliveries caused has been observed.
+    private async Task ObserveEverythingCausedByAsync(EngineProcess engine)
+    {
+        var later = TestAlert.ServiceNotResponding("auth-service");
+        await PostAsync(engine, later);
+        await Bus.RemediationsRequested.WaitForAsync(r => r.Alert.Fingerprint == later.Fingerprint, "for the later alert");
+        await VirtualHost.WaitUntilDrainedAsync();
+    }
+}

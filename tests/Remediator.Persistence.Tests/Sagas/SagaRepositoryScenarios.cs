@@ -1,0 +1,216 @@
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Remediator.Persistence.Migrations;
+using Remediator.Persistence.Sagas;
+
+namespace Remediator.Persistence.Tests.Sagas;
+
+/// <summary>
+/// The saga repository's behaviour, run against each database: the derived class says which
+/// (SQLite here, PostgreSQL in the integration tests).
+/// </summary>
+public abstract class SagaRepositoryScenarios : IAsyncLifetime
+{
+    public static readonly SagaTableMapping<ToySaga> Mapping = new()
+    {
+        TableName = "toy_sagas",
+        State = saga => saga.CurrentState,
+        Key = saga => saga.Name,
+        Group = saga => saga.Owner,
+    };
+
+    private readonly List<ServiceProvider> _engines = [];
+    private PersistenceOptions? _options;
+
+    protected abstract Task<PersistenceOptions> CreateDatabaseAsync();
+
+    protected abstract Task DropDatabaseAsync();
+
+    public async Task InitializeAsync() => _options = await CreateDatabaseAsync();
+
+    [Fact]
+    public async Task A_started_saga_is_stored_with_its_indexed_columns()
+    {
+        var engine = await StartEngineAsync();
+        var id = NewId.NextGuid();
+
+        await engine.Harness.Bus.Publish(new ToyStarted(id, "alpha", "team-a"));
+        await engine.CreatedAsync(id);
+        await engine.Harness.Bus.Publish(new ToyIncremented(id));
+
+        (await engine.Harness.Published.Any<ToyCounted>(sent => sent.Context.Message.ToyId == id)).ShouldBeTrue();
+        var stored = (await engine.Store.GetAsync(id)).ShouldNotBeNull();
+        stored.Instance.Count.ShouldBe(1);
+        stored.Instance.Name.ShouldBe("alpha");
+        stored.Version.ShouldBe(2);
+        stored.Instance.Version.ShouldBe(2);
+        stored.State.ShouldBe("Counting");
+        stored.Key.ShouldBe("alpha");
+        stored.Group.ShouldBe("team-a");
+        stored.UpdatedAt.ShouldBeGreaterThanOrEqualTo(stored.CreatedAt);
+    }
+
+    [Fact]
+    public async Task Racing_updates_conflict_and_the_loser_is_retried_against_the_fresh_instance()
+    {
+        var engine = await StartEngineAsync();
+        var id = NewId.NextGuid();
+        await engine.Harness.Bus.Publish(new ToyStarted(id, "race", "team-a"));
+        await engine.CreatedAsync(id);
+        (await engine.Store.GetAsync(id)).ShouldNotBeNull();
+
+        engine.Gate.Arm(2);
+        await Task.WhenAll(engine.Harness.Bus.Publish(new ToyIncremented(id)), engine.Harness.Bus.Publish(new ToyIncremented(id)));
+
+        (await engine.Harness.Published.Any<ToyCounted>(sent => sent.Context.Message.ToyId == id && sent.Context.Message.Count == 2)).ShouldBeTrue();
+        var stored = (await engine.Store.GetAsync(id)).ShouldNotBeNull();
+        stored.Instance.Count.ShouldBe(2);
+        stored.Version.ShouldBe(3);
+        stored.Instance.MaxRetryAttempt.ShouldBeGreaterThan(0);
+        (await engine.Harness.Published.SelectAsync<ToyCounted>(sent => sent.Context.Message.ToyId == id).Count()).ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task Many_concurrent_updates_lose_none()
+    {
+        var engine = await StartEngineAsync();
+        var id = NewId.NextGuid();
+        await engine.Harness.Bus.Publish(new ToyStarted(id, "busy", "team-a"));
+        await engine.CreatedAsync(id);
+
+        await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => engine.Harness.Bus.Publish(new ToyIncremented(id))));
+
+        (await engine.Harness.Published.Any<ToyCounted>(sent => sent.Context.Message.ToyId == id && sent.Context.Message.Count == 10)).ShouldBeTrue();
+        var stored = (await engine.Store.GetAsync(id)).ShouldNotBeNull();
+        stored.Instance.Count.ShouldBe(10);
+        stored.Version.ShouldBe(11);
+    }
+
+    [Fact]
+    public async Task A_message_correlated_by_a_query_finds_and_updates_the_instance()
+    {
+        var engine = await StartEngineAsync();
+        var id = NewId.NextGuid();
+        await engine.Harness.Bus.Publish(new ToyStarted(id, "old-name", "team-a"));
+        await engine.CreatedAsync(id);
+
+        await engine.Harness.Bus.Publish(new ToyRenamed("old-name", "new-name"));
+
+        (await engine.Harness.Published.Any<ToyUpdated>(sent => sent.Context.Message.ToyId == id)).ShouldBeTrue();
+        var stored = (await engine.Store.GetAsync(id)).ShouldNotBeNull();
+        stored.Instance.Name.ShouldBe("new-name");
+        stored.Key.ShouldBe("new-name");
+    }
+
+    [Fact]
+    public async Task A_finalized_saga_is_deleted()
+    {
+        var engine = await StartEngineAsync();
+        var id = NewId.NextGuid();
+        await engine.Harness.Bus.Publish(new ToyStarted(id, "short-lived", "team-a"));
+        await engine.CreatedAsync(id);
+
+        await engine.Harness.Bus.Publish(new ToyFinished(id));
+
+        (await engine.Harness.Published.Any<ToyClosed>(sent => sent.Context.Message.ToyId == id)).ShouldBeTrue();
+        (await engine.Store.GetAsync(id)).ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task Sagas_survive_a_restart_of_the_engine()
+    {
+        var id = NewId.NextGuid();
+        var first = await StartEngineAsync();
+        await first.Harness.Bus.Publish(new ToyStarted(id, "durable", "team-a"));
+        await first.CreatedAsync(id);
+        await first.Harness.Bus.Publish(new ToyIncremented(id));
+        (await first.Harness.Published.Any<ToyCounted>(sent => sent.Context.Message.ToyId == id)).ShouldBeTrue();
+        await StopEngineAsync(first);
+
+        var restarted = await StartEngineAsync();
+        await restarted.Harness.Bus.Publish(new ToyIncremented(id));
+
+        (await restarted.Harness.Published.Any<ToyCounted>(sent => sent.Context.Message.ToyId == id && sent.Context.Message.Count == 2)).ShouldBeTrue();
+        var stored = (await restarted.Store.GetAsync(id)).ShouldNotBeNull();
+        stored.Instance.Count.ShouldBe(2);
+        stored.Version.ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task Lists_filter_page_and_count_without_loading_everything()
+    {
+        var engine = await StartEngineAsync();
+        var ids = new List<Guid>();
+        foreach (var (name, owner) in new[] { ("a", "team-a"), ("b", "team-a"), ("c", "team-b"), ("d", "team-a") })
+        {
+            var id = NewId.NextGuid();
+            ids.Add(id);
+            await engine.Harness.Bus.Publish(new ToyStarted(id, name, owner));
+            await engine.CreatedAsync(id);
+        }
+
+        var teamA = await engine.Store.ListAsync(new SagaListQuery { Group = "team-a", Limit = 2 });
+        teamA.Total.ShouldBe(3);
+        teamA.Items.Count.ShouldBe(2);
+
+        var rest = await engine.Store.ListAsync(new SagaListQuery { Group = "team-a", Limit = 2, Offset = 2 });
+        rest.Items.Count.ShouldBe(1);
+        teamA.Items.Concat(rest.Items).Select(item => item.Instance.Name).Order(StringComparer.Ordinal).ShouldBe(["a", "b", "d"]);
+
+        (await engine.Store.ListAsync(new SagaListQuery { Key = "c" })).Items.Single().Instance.CorrelationId.ShouldBe(ids[2]);
+        (await engine.Store.ListAsync(new SagaListQuery { State = "Counting" })).Total.ShouldBe(4);
+        (await engine.Store.ListAsync(new SagaListQuery { State = "Final" })).Total.ShouldBe(0);
+
+        var newest = (await engine.Store.ListAsync(new SagaListQuery())).Items[0];
+        (await engine.Store.ListAsync(new SagaListQuery { CreatedSince = newest.CreatedAt })).Items.ShouldContain(item => item.Instance.CorrelationId == newest.Instance.CorrelationId);
+        (await engine.Store.ListAsync(new SagaListQuery { UpdatedSince = newest.UpdatedAt.AddDays(1) })).Total.ShouldBe(0);
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var engine in _engines)
+        {
+            await engine.DisposeAsync();
+        }
+
+        await DropDatabaseAsync();
+    }
+
+    /// <summary>An engine: a test-harness bus with the toy saga on this test's database, schema migrated.</summary>
+    private async Task<Engine> StartEngineAsync()
+    {
+        var options = _options ?? throw new InvalidOperationException("InitializeAsync has not run.");
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<ConflictGate>();
+        services.AddOptions<PersistenceOptions>().Configure(configured =>
+        {
+            configured.Provider = options.Provider;
+            configured.ConnectionString = options.ConnectionString;
+        });
+        services.AddMassTransitTestHarness(bus =>
+            bus.AddSagaStateMachine<ToyStateMachine, ToySaga, ToySagaDefinition>().DatabaseRepository(Mapping));
+        var provider = services.BuildServiceProvider(validateScopes: true);
+        _engines.Add(provider);
+
+        await provider.GetRequiredService<DatabaseMigrator>().MigrateAsync();
+        var harness = provider.GetRequiredService<ITestHarness>();
+        await harness.Start();
+        return new Engine(provider, harness, provider.GetRequiredService<DatabaseSagaStore<ToySaga>>(), provider.GetRequiredService<ConflictGate>());
+    }
+
+    // The container lives on until the test ends: MassTransit keeps the first bus's logger
+    // factory in its ambient log context, which the next bus in this test would find disposed.
+    private static Task StopEngineAsync(Engine engine) => engine.Harness.Stop();
+
+    private sealed record Engine(ServiceProvider Provider, ITestHarness Harness, DatabaseSagaStore<ToySaga> Store, ConflictGate Gate)
+    {
+        /// <summary>
+        /// Waits until the saga announced <paramref name="id"/>: the outbox publishes only after
+        /// the new instance is stored. (Consumed is observed earlier, before the repository writes.)
+        /// </summary>
+        public async Task CreatedAsync(Guid id) =>
+            (await Harness.Published.Any<ToyCreated>(sent => sent.Context.Message.ToyId == id)).ShouldBeTrue();
+    }
+}

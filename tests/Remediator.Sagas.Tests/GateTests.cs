@@ -1,0 +1,158 @@
+using MassTransit.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Remediator.Contracts;
+using static Remediator.Sagas.Tests.SagaFixture;
+
+namespace Remediator.Sagas.Tests;
+
+/// <summary>What the saga does with the guards' answer.</summary>
+public sealed class GateTests : IAsyncLifetime
+{
+    private readonly SagaFixture _fixture = new();
+
+    public Task InitializeAsync() => _fixture.InitializeAsync();
+
+    public Task DisposeAsync() => _fixture.DisposeAsync();
+
+    private Task<RecordingGate> StartWithGateAsync(GateDecision decision) => StartWithGateAsync(_ => decision);
+
+    private async Task<RecordingGate> StartWithGateAsync(Func<GateRequest, GateDecision> decide)
+    {
+        var gate = new RecordingGate(decide);
+        _fixture.CreateDeployment("auth-service");
+        _fixture.Services = services =>
+        {
+            services.RemoveAll<IRemediationGate>();
+            services.AddSingleton<IRemediationGate>(gate);
+        };
+        await _fixture.StartAsync();
+        return gate;
+    }
+
+    [Fact]
+    public async Task A_refusal_ends_the_run_without_acting()
+    {
+        var gate = await StartWithGateAsync(new GateDecision { Verdict = GateVerdict.Refuse, Reason = "cooldown: last run ended 2m ago" });
+        var request = Request("auth-service", [Step("restart")]);
+
+        await _fixture.Harness.Bus.Publish(request);
+        var saga = await _fixture.WaitForAsync(request, m => m.Refused);
+
+        saga.Run.Outcome.ShouldBe("refused by the guards: cooldown: last run ended 2m ago");
+        _fixture.Mutations().ShouldBeEmpty();
+        (await _fixture.Harness.Published.Any<RemediationEscalated>()).ShouldBeFalse();
+        gate.Calls.ShouldBe(["firing deployment/shop/auth-service", "evaluate 1 approved=False"]);
+    }
+
+    [Fact]
+    public async Task A_refusal_people_must_hear_about_escalates()
+    {
+        await StartWithGateAsync(new GateDecision { Verdict = GateVerdict.Escalate, Reason = "alert storm: 12 targets firing" });
+        var request = Request("auth-service", [Step("restart")]);
+
+        await _fixture.Harness.Bus.Publish(request);
+        await _fixture.WaitForAsync(request, m => m.Escalated);
+
+        _fixture.Mutations().ShouldBeEmpty();
+        (await _fixture.Harness.Published.Any<RemediationEscalated>(x => x.Context.Message.Reason.Contains("alert storm", StringComparison.Ordinal))).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task A_dry_run_decision_changes_nothing_even_when_the_rule_would()
+    {
+        await StartWithGateAsync(new GateDecision { Verdict = GateVerdict.DryRunOnly, Reason = "global dry-run" });
+        var request = Request("auth-service", [Step("restart")], safety: new SafetyPolicy { RequireApproval = true });
+
+        await _fixture.Harness.Bus.Publish(request);
+        var saga = await _fixture.WaitForAsync(request, m => m.Succeeded);
+
+        saga.Run.DryRun.ShouldBeTrue();
+        _fixture.Mutations().ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task The_guards_are_asked_before_each_rung_and_told_when_attempts_start_and_the_run_ends()
+    {
+        var gate = await StartWithGateAsync(request => request.Attempt == 1
+            ? GateDecision.Allow("ok")
+            : new GateDecision { Verdict = GateVerdict.Refuse, Reason = "max attempts: 3 in 1h" });
+        var request = Request(
+            "auth-service",
+            [Step("restart")],
+            verification: new VerificationPlan { AlertResolvedWithin = TimeSpan.FromMilliseconds(300) },
+            ladder: [new LadderRung { Name = "scale-up", Steps = [Step("scale", parameters: ("replicas", "4"))] }]);
+
+        await _fixture.Harness.Bus.Publish(request);
+        var saga = await _fixture.WaitForAsync(request, m => m.Escalated);
+
+        saga.Run.Outcome!.ShouldContain("the guards stopped attempt 2: Refuse: max attempts: 3 in 1h");
+        gate.Calls.ShouldBe([
+            "firing deployment/shop/auth-service",
+            "evaluate 1 approved=False",
+            $"started {request.RequestId}",
+            "evaluate 2 approved=False",
+            $"finished {request.RequestId} Failed",
+        ]);
+    }
+
+    [Fact]
+    public async Task An_approval_is_passed_to_the_guards()
+    {
+        var gate = await StartWithGateAsync(request => request.Approved
+            ? GateDecision.Allow("approved")
+            : new GateDecision { Verdict = GateVerdict.RequireApproval, Reason = "engine requires approval for P1" });
+        var request = Request("auth-service", [Step("restart")]);
+
+        await _fixture.Harness.Bus.Publish(request);
+        var waiting = await _fixture.WaitForAsync(request, m => m.AwaitingApproval);
+        await _fixture.Harness.Bus.Publish(new ApproveRemediation { CorrelationId = waiting.CorrelationId, RemediationId = request.RequestId });
+        await _fixture.WaitForAsync(request, m => m.Succeeded);
+
+        gate.Calls.ShouldBe([
+            "firing deployment/shop/auth-service",
+            "evaluate 1 approved=False",
+            "evaluate 1 approved=True",
+            $"started {request.RequestId}",
+            $"finished {request.RequestId} Succeeded",
+        ]);
+    }
+
+    private sealed class RecordingGate(Func<GateRequest, GateDecision> decide) : IRemediationGate
+    {
+        private readonly List<string> _calls = [];
+
+        public IReadOnlyList<string> Calls
+        {
+            get
+            {
+                lock (_calls)
+                {
+                    return [.. _calls];
+                }
+            }
+        }
+
+        public Task<GateDecision> EvaluateAsync(GateRequest request, CancellationToken cancellationToken)
+        {
+            Add($"evaluate {request.Attempt} approved={request.Approved}");
+            return Task.FromResult(decide(request));
+        }
+
+        public Task RecordFiringAsync(RemediationTarget target, CancellationToken cancellationToken) => Add($"firing {target}");
+
+        public Task RecordStartedAsync(Guid remediationId, RemediationTarget target, CancellationToken cancellationToken) => Add($"started {remediationId}");
+
+        public Task RecordFinishedAsync(Guid remediationId, RemediationTarget target, RemediationRunOutcome outcome, CancellationToken cancellationToken) => Add($"finished {remediationId} {outcome}");
+
+        private Task Add(string call)
+        {
+            lock (_calls)
+            {
+                _calls.Add(call);
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+}

@@ -1,0 +1,191 @@
+using MassTransit.Testing;
+using Remediator.Contracts;
+using static Remediator.Sagas.Tests.SagaFixture;
+
+namespace Remediator.Sagas.Tests;
+
+/// <summary>The runbook scenarios, on the in-memory harness against the Kubernetes simulator.</summary>
+public sealed class RemediationSagaTests : IAsyncLifetime
+{
+    private static readonly TimeSpan _short = TimeSpan.FromMilliseconds(300);
+    private readonly SagaFixture _fixture = new();
+
+    public Task InitializeAsync() => _fixture.InitializeAsync();
+
+    public Task DisposeAsync() => _fixture.DisposeAsync();
+
+    [Fact]
+    public async Task A_restart_is_verified_by_the_resolved_alert()
+    {
+        _fixture.CreateDeployment("auth-service");
+        await _fixture.StartAsync();
+        var request = Request("auth-service", [Step("restart")], verification: new VerificationPlan { RolloutComplete = true, AlertResolvedWithin = TimeSpan.FromMinutes(5) });
+
+        await _fixture.Harness.Bus.Publish(request);
+        await _fixture.WaitForAsync(request, m => m.Verifying);
+        await _fixture.Harness.Bus.Publish(Alert("fp-1", AlertStatus.Resolved));
+        var saga = await _fixture.WaitForAsync(request, m => m.Succeeded);
+
+        saga.Run.RemediationId.ShouldBe(request.RequestId);
+        saga.Run.Timeline.Select(e => e.State).Distinct().ShouldBe(["Pending", "Executing", "Verifying", "Succeeded"]);
+        _fixture.Mutations().ShouldContain(r => r.Method == "PATCH" && r.Path.EndsWith("/deployments/auth-service", StringComparison.Ordinal));
+        (await _fixture.Harness.Published.Any<RemediationSucceeded>(x => x.Context.Message.RemediationId == request.RequestId)).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task A_restart_that_fails_verification_climbs_to_scale_up_then_escalates()
+    {
+        _fixture.CreateDeployment("auth-service", replicas: 2);
+        await _fixture.StartAsync();
+        var request = Request(
+            "auth-service",
+            [Step("restart")],
+            verification: new VerificationPlan { AlertResolvedWithin = _short },
+            ladder: [new LadderRung { Name = "scale-up", Steps = [Step("scale", parameters: ("replicas", "4"))] }],
+            safety: new SafetyPolicy { MaxAttempts = 2 });
+
+        await _fixture.Harness.Bus.Publish(request);
+        var saga = await _fixture.WaitForAsync(request, m => m.Escalated);
+
+        saga.Run.Attempt.ShouldBe(2);
+        saga.Run.Timeline.ShouldContain(e => e.Reason.Contains("climbing to ladder rung 'scale-up'", StringComparison.Ordinal));
+        saga.Run.Timeline.Select(e => e.State).ShouldContain("Failed");
+        _fixture.Mutations().ShouldContain(r => r.Path.EndsWith("/deployments/auth-service/scale", StringComparison.Ordinal) || (r.Path.EndsWith("/deployments/auth-service", StringComparison.Ordinal) && r.Body!.Contains("\"replicas\":4", StringComparison.Ordinal)));
+        var escalated = _fixture.Harness.Published.Select<RemediationEscalated>().Single().Context.Message;
+        escalated.RemediationId.ShouldBe(request.RequestId);
+        escalated.Attempts.ShouldBe(2);
+        escalated.Fingerprints.ShouldBe(["fp-1"]);
+        escalated.Timeline.ShouldNotBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_resolved_alert_before_any_action_cancels()
+    {
+        _fixture.CreateDeployment("auth-service");
+        await _fixture.StartAsync();
+        var request = Request("auth-service", [Step("restart")], safety: new SafetyPolicy { RequireApproval = true });
+
+        await _fixture.Harness.Bus.Publish(request);
+        await _fixture.WaitForAsync(request, m => m.AwaitingApproval);
+        await _fixture.Harness.Bus.Publish(Alert("fp-1", AlertStatus.Resolved));
+        var saga = await _fixture.WaitForAsync(request, m => m.Cancelled);
+
+        saga.Run.Outcome!.ShouldContain("resolved before any action");
+        _fixture.Mutations().ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Requests_for_an_active_target_join_it()
+    {
+        _fixture.CreateDeployment("auth-service");
+        await _fixture.StartAsync();
+        var first = Request("auth-service", [Step("restart")], safety: new SafetyPolicy { RequireApproval = true });
+        var second = Request("auth-service", [Step("restart")], fingerprint: "fp-2", safety: new SafetyPolicy { RequireApproval = true });
+
+        await _fixture.Harness.Bus.Publish(first);
+        await _fixture.WaitForAsync(first, m => m.AwaitingApproval);
+        await _fixture.Harness.Bus.Publish(second);
+        await _fixture.Harness.Bus.Publish(second);
+        (await System.Linq.AsyncEnumerable.CountAsync(System.Linq.AsyncEnumerable.Take(_fixture.Saga.Consumed.SelectAsync<RemediationRequested>(), 3))).ShouldBe(3);
+
+        var saga = _fixture.Saga.Sagas.Contains(RemediationCorrelation.For(first.RuleName, first.Target))!;
+        saga.Run.RemediationId.ShouldBe(first.RequestId);
+        saga.Run.Fingerprints.ShouldBe(["fp-1", "fp-2"]);
+        saga.Run.RequestIds.ShouldBe([first.RequestId, second.RequestId]);
+        saga.Run.Timeline.Count(e => e.Reason.StartsWith("joined", StringComparison.Ordinal)).ShouldBe(1);
+        _fixture.Saga.Sagas.Select(_ => true).Count().ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task An_approved_remediation_executes()
+    {
+        _fixture.CreateDeployment("auth-service");
+        await _fixture.StartAsync();
+        var request = Request("auth-service", [Step("restart")], safety: new SafetyPolicy { RequireApproval = true });
+
+        await _fixture.Harness.Bus.Publish(request);
+        var waiting = await _fixture.WaitForAsync(request, m => m.AwaitingApproval);
+        _fixture.Mutations().ShouldBeEmpty();
+        await _fixture.Harness.Bus.Publish(new ApproveRemediation { CorrelationId = waiting.CorrelationId, RemediationId = request.RequestId, By = "oncall" });
+        var saga = await _fixture.WaitForAsync(request, m => m.Succeeded);
+
+        saga.Run.Timeline.ShouldContain(e => e.Reason == "approved by oncall");
+        _fixture.Mutations().ShouldContain(r => r.Method == "PATCH");
+    }
+
+    [Fact]
+    public async Task An_approval_that_never_comes_escalates()
+    {
+        _fixture.CreateDeployment("auth-service");
+        _fixture.ApprovalTimeout = _short;
+        await _fixture.StartAsync();
+        var request = Request("auth-service", [Step("restart")], safety: new SafetyPolicy { RequireApproval = true });
+
+        await _fixture.Harness.Bus.Publish(request);
+        var saga = await _fixture.WaitForAsync(request, m => m.Escalated);
+
+        saga.Run.Outcome!.ShouldContain("no approval within");
+        _fixture.Mutations().ShouldBeEmpty();
+        (await _fixture.Harness.Published.Any<RemediationEscalated>()).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task A_failing_step_compensates_the_earlier_reversible_ones_in_reverse_order()
+    {
+        _fixture.CreateDeployment("auth-service", replicas: 2);
+        await _fixture.StartAsync();
+        var request = Request(
+            "auth-service",
+            [
+                Step("scale", parameters: ("replicas", "3")),
+                Step("set-env", parameters: ("env.POOL", "20")),
+                Step("restart") with { Name = "restart-missing", Target = Deployment("no-such-service") },
+            ]);
+
+        await _fixture.Harness.Bus.Publish(request);
+        var saga = await _fixture.WaitForAsync(request, m => m.Escalated);
+        var compensated = await WaitForStepsAsync(saga, phase: "compensate", count: 2);
+
+        compensated.Select(s => s.Name).ShouldBe(["set-env", "scale"]);
+        compensated.ShouldAllBe(s => s.Status == "Succeeded");
+        saga.Run.Timeline.Select(e => e.State).ShouldContain("Failed");
+        saga.Run.Outcome!.ShouldContain("restart-missing");
+        var deployment = _fixture.Simulator.Cluster.Get(Remediator.Kubernetes.Simulator.ResourceType.Deployments, Namespace, "auth-service")!;
+        deployment["spec"]!["replicas"]!.GetValue<int>().ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task A_dry_run_sends_no_mutating_request()
+    {
+        _fixture.CreateDeployment("auth-service", replicas: 2);
+        await _fixture.StartAsync();
+        var request = Request(
+            "auth-service",
+            [Step("scale", parameters: ("replicas", "3")), Step("restart")],
+            verification: new VerificationPlan { AlertResolvedWithin = TimeSpan.FromMinutes(5) },
+            safety: new SafetyPolicy { DryRun = true });
+
+        await _fixture.Harness.Bus.Publish(request);
+        var saga = await _fixture.WaitForAsync(request, m => m.Succeeded);
+        var steps = await WaitForStepsAsync(saga, phase: "execute", count: 2);
+
+        steps.ShouldAllBe(s => s.Status == "DryRun");
+        saga.Run.Outcome!.ShouldStartWith("dry-run");
+        _fixture.Mutations().ShouldBeEmpty();
+    }
+
+    /// <summary>Step reports travel as their own messages: wait until the saga consumed them.</summary>
+    private async Task<IReadOnlyList<RemediationStepResult>> WaitForStepsAsync(RemediationState saga, string phase, int count)
+    {
+        var consumed = 0;
+        await foreach (var message in _fixture.Saga.Consumed.SelectAsync<Messages.RemediationStepFinished>())
+        {
+            if (message.Context.Message.Result.Phase == phase && ++consumed == count)
+            {
+                break;
+            }
+        }
+
+        return [.. saga.Run.Steps.Where(s => s.Phase == phase)];
+    }
+}
