@@ -5,15 +5,6 @@ public sealed class SchedulingOptions
 {
     public const string SectionName = "Remediator:Scheduling";
 
-    /// <summary>Where timers are kept. Default <see cref="ScheduledMessageStoreKind.InMemory"/> (lost on restart).</summary>
-    public ScheduledMessageStoreKind Store { get; set; } = ScheduledMessageStoreKind.InMemory;
-
-    /// <summary>
-    /// Connection string for <see cref="ScheduledMessageStoreKind.Sqlite"/> (e.g. <c>Data Source=remediator.db</c>)
-    /// or <see cref="ScheduledMessageStoreKind.PostgreSql"/> (an Npgsql connection string). No default.
-    /// </summary>
-    public string? ConnectionString { get; set; }
-
     /// <summary>How often the dispatcher looks for due timers. Default 1 s: the lateness a timer can have.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -10,15 +10,6 @@ public sealed class SchedulingOptionsValidator : IValidateOptions<SchedulingOpti
         ArgumentNullException.ThrowIfNull(options);
         const string Section = SchedulingOptions.SectionName;
         var failures = new List<string>();
-        if (!Enum.IsDefined(options.Store))
-        {
-            failures.Add($"{Section}:Store must be InMemory, Sqlite or PostgreSql (got '{options.Store}').");
-        }
-        else if (options.Store != ScheduledMessageStoreKind.InMemory && string.IsNullOrWhiteSpace(options.ConnectionString))
-        {
-            failures.Add($"{Section}:ConnectionString is required when {Section}:Store is {options.Store}.");
-        }
-
         if (options.PollInterval <= TimeSpan.Zero)
         {
             failures.Add($"{Section}:PollInterval must be positive (got {options.PollInterval}); the default is 00:00:01.");

@@ -68,9 +68,9 @@ public sealed class DurableSchedulerTests(ServersFixture servers, ITestOutputHel
     /// <summary>Stored timers; -1 until the scheduler has created its table.</summary>
     private static async Task<int> CountTimersAsync(PostgresDatabase database)
     {
-        var exists = await database.ExecuteAsync("select to_regclass('remediator_scheduled_messages') is not null");
+        var exists = await database.ExecuteAsync("select to_regclass('scheduled_messages') is not null");
         return exists == "t"
-            ? int.Parse(await database.ExecuteAsync("select count(*) from remediator_scheduled_messages"), CultureInfo.InvariantCulture)
+            ? int.Parse(await database.ExecuteAsync("select count(*) from scheduled_messages"), CultureInfo.InvariantCulture)
             : -1;
     }
 }

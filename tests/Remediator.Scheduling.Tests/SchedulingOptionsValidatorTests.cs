@@ -8,13 +8,6 @@ public sealed class SchedulingOptionsValidatorTests
     public void The_defaults_are_valid() =>
         _validator.Validate(null, new SchedulingOptions()).Succeeded.ShouldBeTrue();
 
-    [Theory]
-    [InlineData(ScheduledMessageStoreKind.Sqlite)]
-    [InlineData(ScheduledMessageStoreKind.PostgreSql)]
-    public void A_database_store_needs_a_connection_string(ScheduledMessageStoreKind store) =>
-        _validator.Validate(null, new SchedulingOptions { Store = store }).FailureMessage.ShouldNotBeNull()
-            .ShouldContain("Remediator:Scheduling:ConnectionString is required");
-
     [Fact]
     public void Every_invalid_setting_is_reported_by_its_key()
     {

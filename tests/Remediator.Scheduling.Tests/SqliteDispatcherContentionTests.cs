@@ -13,8 +13,11 @@ public sealed class SqliteDispatcherContentionTests : IDisposable
     {
         // Both run an hour ahead of the timers, so every timer is due once stored and both race for it.
         var clock = new OffsetTimeProvider(TimeSpan.FromHours(2));
-        var firstStore = new SqliteScheduledMessageStore($"Data Source={_path}");
-        var secondStore = new SqliteScheduledMessageStore($"Data Source={_path}");
+        await using var firstDatabase = SqliteStores.Connect(_path);
+        await using var secondDatabase = SqliteStores.Connect(_path);
+        await SqliteStores.MigrateAsync(firstDatabase);
+        var firstStore = new DatabaseScheduledMessageStore(firstDatabase);
+        var secondStore = new DatabaseScheduledMessageStore(secondDatabase);
         await using var first = await SchedulingHarness.StartAsync(firstStore, clock, TimeSpan.FromMilliseconds(20));
         await using var second = await SchedulingHarness.StartAsync(secondStore, clock, TimeSpan.FromMilliseconds(20));
         var probes = Enumerable.Range(0, 40).Select(_ => Guid.NewGuid()).ToList();

@@ -3,13 +3,15 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Remediator.IntegrationTests.Infrastructure;
+using Remediator.Persistence;
 using Remediator.Scheduling;
 
 namespace Remediator.IntegrationTests.Scheduling;
 
 /// <summary>
 /// The engine's scheduling side in-process: a RabbitMQ bus on the test's virtual host with the
-/// durable scheduler wired as the engine wires it, its timers in the test's PostgreSQL database.
+/// durable scheduler wired as the engine wires it, its timers in the test's PostgreSQL database
+/// (migrated at start, as the engine does).
 /// </summary>
 public sealed class SchedulerHost : IAsyncDisposable
 {
@@ -25,13 +27,14 @@ public sealed class SchedulerHost : IAsyncDisposable
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            [$"{SchedulingOptions.SectionName}:{nameof(SchedulingOptions.Store)}"] = nameof(ScheduledMessageStoreKind.PostgreSql),
-            [$"{SchedulingOptions.SectionName}:{nameof(SchedulingOptions.ConnectionString)}"] = database.ConnectionString,
+            [$"{PersistenceOptions.SectionName}:{nameof(PersistenceOptions.Provider)}"] = nameof(DatabaseProvider.Postgres),
+            [$"{PersistenceOptions.SectionName}:{nameof(PersistenceOptions.ConnectionString)}"] = database.ConnectionString,
 
             // Frequent polls make two dispatchers contend for the same timers.
             [$"{SchedulingOptions.SectionName}:{nameof(SchedulingOptions.PollInterval)}"] = "00:00:00.050",
         });
         builder.Services.AddSingleton(clock);
+        builder.AddRemediatorPersistence();
         var formatter = KebabCaseEndpointNameFormatter.Instance;
         builder.Services.AddMassTransit(bus =>
         {

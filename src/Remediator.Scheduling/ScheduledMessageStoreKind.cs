@@ -1,9 +1,0 @@
-namespace Remediator.Scheduling;
-
-/// <summary>Where <see cref="SchedulingOptions.Store"/> keeps timers.</summary>
-public enum ScheduledMessageStoreKind
-{
-    InMemory,
-    Sqlite,
-    PostgreSql,
-}
