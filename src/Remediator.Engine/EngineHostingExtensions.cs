@@ -9,6 +9,7 @@ using Remediator.Engine.Bus;
 using Remediator.Engine.Remediations;
 using Remediator.Engine.Rules;
 using Remediator.Intake;
+using Remediator.Scheduling;
 
 namespace Remediator.Engine;
 
@@ -31,10 +32,13 @@ public static class EngineHostingExtensions
         // The transport decides which registrations exist, so it is read now rather than from
         // the options at runtime.
         var transport = ReadTransport(section);
+        // One formatter names every queue, the scheduler's included (its address is derived from it).
+        var formatter = KebabCaseEndpointNameFormatter.Instance;
         builder.Services.AddMassTransit(bus =>
         {
-            bus.SetKebabCaseEndpointNameFormatter();
+            bus.SetEndpointNameFormatter(formatter);
             bus.AddRemediatorConsumers();
+            bus.AddRemediatorMessageScheduler(formatter);
             if (transport == BusTransport.RabbitMq)
             {
                 bus.UsingRabbitMq((context, rabbit) =>
@@ -45,14 +49,25 @@ public static class EngineHostingExtensions
                     // Queues and exchanges survive a broker restart; messages are published persistent.
                     rabbit.Durable = true;
                     rabbit.AutoDelete = false;
+
+                    // Timers go to the store-backed scheduler: the broker has no delayed-message plugin.
+                    rabbit.UseRemediatorMessageScheduler(formatter);
                     rabbit.ConfigureEndpoints(context);
                 });
             }
             else
             {
-                bus.UsingInMemory((context, memory) => memory.ConfigureEndpoints(context));
+                bus.UsingInMemory((context, memory) =>
+                {
+                    memory.UseRemediatorMessageScheduler(formatter);
+                    memory.ConfigureEndpoints(context);
+                });
             }
         });
+
+        // The scheduler endpoint's store and the dispatcher of due timers (Remediator:Scheduling),
+        // registered after the bus so the dispatcher starts once the bus can send.
+        builder.AddRemediatorScheduling();
         return builder;
     }
 

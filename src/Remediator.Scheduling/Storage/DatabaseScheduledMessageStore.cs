@@ -1,0 +1,158 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text.Json;
+using Remediator.Persistence;
+using Remediator.Persistence.Migrations;
+
+namespace Remediator.Scheduling.Storage;
+
+/// <summary>
+/// Timers in the engine's database (<c>Remediator:Persistence</c>: SQLite or PostgreSQL), shared by every
+/// engine process on it. A claim is one UPDATE: PostgreSQL picks the rows <c>FOR UPDATE SKIP LOCKED</c>, so
+/// concurrent dispatchers take disjoint rows; SQLite has a single writer, which makes the UPDATE atomic.
+/// </summary>
+public sealed class DatabaseScheduledMessageStore(IDatabaseConnectionFactory database) : IScheduledMessageStore
+{
+    /// <summary>The table; ids are text so one schema serves both databases.</summary>
+    public static readonly IDatabaseMigration Migration = new SqlMigration("scheduler-0001-scheduled-messages", dialect =>
+    [
+        $"""
+        CREATE TABLE scheduled_messages (
+            token_id text PRIMARY KEY,
+            destination text NOT NULL,
+            due_at {dialect.TimestampType} NOT NULL,
+            content_type text NOT NULL,
+            body text NOT NULL,
+            message_id text NULL,
+            correlation_id text NULL,
+            conversation_id text NULL,
+            initiator_id text NULL,
+            source_address text NULL,
+            headers text NOT NULL,
+            claim_id text NULL,
+            lease_until {dialect.TimestampType} NULL)
+        """,
+        "CREATE INDEX ix_scheduled_messages_due_at ON scheduled_messages (due_at)",
+    ]);
+
+    private const string Columns =
+        "token_id, destination, due_at, content_type, body, message_id, correlation_id, conversation_id, initiator_id, source_address, headers";
+
+    // Rescheduling under the same token replaces the timer and drops any claim on the old one.
+    private const string ScheduleSql = $"""
+        INSERT INTO scheduled_messages ({Columns}, claim_id, lease_until)
+        VALUES (@token_id, @destination, @due_at, @content_type, @body, @message_id, @correlation_id, @conversation_id, @initiator_id, @source_address, @headers, NULL, NULL)
+        ON CONFLICT (token_id) DO UPDATE SET
+            destination = excluded.destination, due_at = excluded.due_at, content_type = excluded.content_type,
+            body = excluded.body, message_id = excluded.message_id, correlation_id = excluded.correlation_id,
+            conversation_id = excluded.conversation_id, initiator_id = excluded.initiator_id,
+            source_address = excluded.source_address, headers = excluded.headers, claim_id = NULL, lease_until = NULL
+        """;
+
+    public async Task ScheduleAsync(ScheduledMessageRecord message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var identity = message.Identity;
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand(ScheduleSql)
+            .AddParameter("@token_id", Text(message.TokenId))
+            .AddParameter("@destination", message.Destination.ToString())
+            .AddParameter("@due_at", database.Dialect.ToTimestamp(message.DueAt))
+            .AddParameter("@content_type", message.ContentType)
+            .AddParameter("@body", message.Body)
+            .AddParameter("@message_id", Text(identity.MessageId))
+            .AddParameter("@correlation_id", Text(identity.CorrelationId))
+            .AddParameter("@conversation_id", Text(identity.ConversationId))
+            .AddParameter("@initiator_id", Text(identity.InitiatorId))
+            .AddParameter("@source_address", identity.SourceAddress?.ToString())
+            .AddParameter("@headers", JsonSerializer.Serialize(message.Headers));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<bool> CancelAsync(Guid tokenId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand("DELETE FROM scheduled_messages WHERE token_id = @token_id")
+            .AddParameter("@token_id", Text(tokenId));
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
+
+    public async Task<IReadOnlyList<ClaimedScheduledMessage>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int maxCount, CancellationToken cancellationToken)
+    {
+        var skipLocked = database.Dialect.Provider == DatabaseProvider.Postgres ? " FOR UPDATE SKIP LOCKED" : string.Empty;
+        var sql = $"""
+            UPDATE scheduled_messages SET claim_id = @claim_id, lease_until = @lease_until
+            WHERE token_id IN (
+                SELECT token_id FROM scheduled_messages
+                WHERE due_at <= @now AND (lease_until IS NULL OR lease_until <= @now)
+                ORDER BY due_at LIMIT @max_count{skipLocked})
+            RETURNING {Columns}
+            """;
+        var claimId = Guid.NewGuid();
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand(sql)
+            .AddParameter("@claim_id", Text(claimId))
+            .AddParameter("@now", database.Dialect.ToTimestamp(now))
+            .AddParameter("@lease_until", database.Dialect.ToTimestamp(now + lease))
+            .AddParameter("@max_count", maxCount);
+        var claimed = new List<ClaimedScheduledMessage>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                claimed.Add(new ClaimedScheduledMessage(Read(reader), claimId));
+            }
+        }
+
+        // RETURNING gives no order; due order is what the dispatcher promises.
+        return [.. claimed.OrderBy(message => message.Message.DueAt)];
+    }
+
+    public async Task CompleteAsync(ClaimedScheduledMessage claimed, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(claimed);
+        await ExecuteForClaimAsync("DELETE FROM scheduled_messages WHERE token_id = @token_id AND claim_id = @claim_id", claimed, cancellationToken);
+    }
+
+    public async Task ReleaseAsync(ClaimedScheduledMessage claimed, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(claimed);
+        await ExecuteForClaimAsync(
+            "UPDATE scheduled_messages SET claim_id = NULL, lease_until = NULL WHERE token_id = @token_id AND claim_id = @claim_id",
+            claimed,
+            cancellationToken);
+    }
+
+    private async Task ExecuteForClaimAsync(string sql, ClaimedScheduledMessage claimed, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand(sql)
+            .AddParameter("@token_id", Text(claimed.Message.TokenId))
+            .AddParameter("@claim_id", Text(claimed.ClaimId));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private ScheduledMessageRecord Read(DbDataReader reader)
+    {
+        Guid? OptionalId(int ordinal) => reader.IsDBNull(ordinal) ? null : Guid.Parse(reader.GetString(ordinal), CultureInfo.InvariantCulture);
+
+        var identity = new ScheduledMessageIdentity(
+            OptionalId(5),
+            OptionalId(6),
+            OptionalId(7),
+            OptionalId(8),
+            reader.IsDBNull(9) ? null : new Uri(reader.GetString(9)));
+        return new ScheduledMessageRecord(
+            Guid.Parse(reader.GetString(0), CultureInfo.InvariantCulture),
+            new Uri(reader.GetString(1)),
+            database.Dialect.ReadTimestamp(reader, 2),
+            reader.GetString(3),
+            reader.GetString(4),
+            identity,
+            JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(10)) ?? []);
+    }
+
+    private static string Text(Guid id) => id.ToString("D", CultureInfo.InvariantCulture);
+
+    private static string? Text(Guid? id) => id?.ToString("D", CultureInfo.InvariantCulture);
+}

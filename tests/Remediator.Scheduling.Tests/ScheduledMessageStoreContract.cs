@@ -1,0 +1,123 @@
+using Remediator.Scheduling.Storage;
+
+namespace Remediator.Scheduling.Tests;
+
+/// <summary>What every <see cref="IScheduledMessageStore"/> must do; one subclass per implementation.</summary>
+public abstract class ScheduledMessageStoreContract
+{
+    private static readonly DateTimeOffset _now = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan _lease = TimeSpan.FromSeconds(30);
+
+    protected abstract IScheduledMessageStore Store { get; }
+
+    public static ScheduledMessageRecord Record(DateTimeOffset dueAt, Guid? tokenId = null, string body = "{}") => new(
+        tokenId ?? Guid.NewGuid(),
+        new Uri("queue:probe"),
+        dueAt,
+        "application/vnd.masstransit+json",
+        body,
+        new ScheduledMessageIdentity(Guid.NewGuid(), Guid.NewGuid(), null, null, new Uri("queue:source")),
+        new Dictionary<string, string> { ["Remediator-Test"] = "kept" });
+
+    [Fact]
+    public async Task A_message_not_yet_due_is_not_claimed()
+    {
+        await Store.ScheduleAsync(Record(_now.AddSeconds(1)), default);
+
+        (await Store.ClaimDueAsync(_now, _lease, 10, default)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_due_message_is_claimed_with_everything_it_was_stored_with()
+    {
+        var record = Record(_now.AddSeconds(-5));
+        await Store.ScheduleAsync(record, default);
+
+        var claimed = (await Store.ClaimDueAsync(_now, _lease, 10, default)).ShouldHaveSingleItem().Message;
+
+        claimed.TokenId.ShouldBe(record.TokenId);
+        claimed.Destination.ShouldBe(record.Destination);
+        claimed.DueAt.ShouldBe(record.DueAt);
+        claimed.ContentType.ShouldBe(record.ContentType);
+        claimed.Body.ShouldBe(record.Body);
+        claimed.Identity.ShouldBe(record.Identity);
+        claimed.Headers.ShouldBe(record.Headers);
+    }
+
+    [Fact]
+    public async Task Due_messages_come_earliest_first_up_to_the_batch_size()
+    {
+        var late = Record(_now.AddSeconds(-1));
+        var early = Record(_now.AddSeconds(-3));
+        var middle = Record(_now.AddSeconds(-2));
+        foreach (var record in new[] { late, early, middle })
+        {
+            await Store.ScheduleAsync(record, default);
+        }
+
+        var first = await Store.ClaimDueAsync(_now, _lease, 2, default);
+        var second = await Store.ClaimDueAsync(_now, _lease, 2, default);
+
+        first.Select(claimed => claimed.Message.TokenId).ShouldBe([early.TokenId, middle.TokenId]);
+        second.Select(claimed => claimed.Message.TokenId).ShouldBe([late.TokenId]);
+    }
+
+    [Fact]
+    public async Task A_cancelled_message_is_never_claimed()
+    {
+        var record = Record(_now.AddSeconds(1));
+        await Store.ScheduleAsync(record, default);
+
+        (await Store.CancelAsync(record.TokenId, default)).ShouldBeTrue();
+
+        (await Store.ClaimDueAsync(_now.AddMinutes(1), _lease, 10, default)).ShouldBeEmpty();
+        (await Store.CancelAsync(record.TokenId, default)).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task A_claimed_message_is_not_claimed_again_until_its_lease_expires()
+    {
+        var record = Record(_now);
+        await Store.ScheduleAsync(record, default);
+        await Store.ClaimDueAsync(_now, _lease, 10, default);
+
+        (await Store.ClaimDueAsync(_now + _lease - TimeSpan.FromSeconds(1), _lease, 10, default)).ShouldBeEmpty();
+        (await Store.ClaimDueAsync(_now + _lease, _lease, 10, default)).ShouldHaveSingleItem().Message.TokenId.ShouldBe(record.TokenId);
+    }
+
+    [Fact]
+    public async Task A_completed_message_is_gone()
+    {
+        await Store.ScheduleAsync(Record(_now), default);
+        var claimed = (await Store.ClaimDueAsync(_now, _lease, 10, default)).ShouldHaveSingleItem();
+
+        await Store.CompleteAsync(claimed, default);
+
+        (await Store.ClaimDueAsync(_now.AddHours(1), _lease, 10, default)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_released_message_is_claimed_again_at_the_next_poll()
+    {
+        await Store.ScheduleAsync(Record(_now), default);
+        var claimed = (await Store.ClaimDueAsync(_now, _lease, 10, default)).ShouldHaveSingleItem();
+
+        await Store.ReleaseAsync(claimed, default);
+
+        (await Store.ClaimDueAsync(_now, _lease, 10, default)).ShouldHaveSingleItem();
+    }
+
+    [Fact]
+    public async Task Rescheduling_a_token_replaces_its_timer_and_survives_the_old_claim_completing()
+    {
+        var tokenId = Guid.NewGuid();
+        await Store.ScheduleAsync(Record(_now, tokenId, body: "{\"old\":true}"), default);
+        var old = (await Store.ClaimDueAsync(_now, _lease, 10, default)).ShouldHaveSingleItem();
+
+        await Store.ScheduleAsync(Record(_now.AddMinutes(5), tokenId, body: "{\"new\":true}"), default);
+        await Store.CompleteAsync(old, default);
+
+        (await Store.ClaimDueAsync(_now.AddMinutes(4), _lease, 10, default)).ShouldBeEmpty();
+        (await Store.ClaimDueAsync(_now.AddMinutes(5), _lease, 10, default)).ShouldHaveSingleItem().Message.Body.ShouldBe("{\"new\":true}");
+    }
+}
