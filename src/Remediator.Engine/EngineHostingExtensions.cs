@@ -6,7 +6,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Remediator.Engine.Alerts;
 using Remediator.Engine.Bus;
-using Remediator.Engine.Remediations;
 using Remediator.Engine.Rules;
 using Remediator.Intake;
 using Remediator.Scheduling;
@@ -19,8 +18,9 @@ public static class EngineHostingExtensions
     /// The MassTransit bus (in-memory or RabbitMQ per <c>Remediator:Bus:Transport</c>), the engine's
     /// consumers, and the intake's <see cref="IAlertPublisher"/>. Call after
     /// <see cref="AddRemediatorRules"/> so the rules are loaded before the bus starts consuming.
+    /// <paramref name="configure"/> registers what the host composes on the same bus (the sagas).
     /// </summary>
-    public static IHostApplicationBuilder AddRemediatorBus(this IHostApplicationBuilder builder)
+    public static IHostApplicationBuilder AddRemediatorBus(this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var section = builder.Configuration.GetSection(BusOptions.SectionName);
@@ -38,6 +38,7 @@ public static class EngineHostingExtensions
         {
             bus.SetEndpointNameFormatter(formatter);
             bus.AddRemediatorConsumers();
+            configure?.Invoke(bus);
             bus.AddRemediatorMessageScheduler(formatter);
             if (transport == BusTransport.RabbitMq)
             {
@@ -95,12 +96,11 @@ public static class EngineHostingExtensions
     {
         ArgumentNullException.ThrowIfNull(bus);
         bus.AddConsumer<AlertReceivedConsumer, AlertReceivedConsumerDefinition>();
-        bus.AddConsumer<RemediationRequestedConsumer, RemediationRequestedConsumerDefinition>();
         return bus;
     }
 
     /// <summary>
-    /// What the consumers need besides rules: de-duplication, the remediation log, metrics and
+    /// What the consumers need besides rules: de-duplication, metrics and
     /// time. Options keep their documented defaults unless bound elsewhere.
     /// </summary>
     public static IServiceCollection AddRemediatorEngineCore(this IServiceCollection services)
@@ -113,7 +113,6 @@ public static class EngineHostingExtensions
         services.AddMetrics();
         services.TryAddSingleton<RemediatorMetrics>();
         services.TryAddSingleton<IAlertDeduplicator, InMemoryAlertDeduplicator>();
-        services.TryAddSingleton<IRemediationLog, InMemoryRemediationLog>();
         return services;
     }
 

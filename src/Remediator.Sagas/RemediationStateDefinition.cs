@@ -8,7 +8,9 @@ public sealed class RemediationStateDefinition : SagaDefinition<RemediationState
     protected override void ConfigureSaga(IReceiveEndpointConfigurator endpointConfigurator, ISagaConfigurator<RemediationState> sagaConfigurator, IRegistrationContext context)
     {
         ArgumentNullException.ThrowIfNull(endpointConfigurator);
-        endpointConfigurator.UseMessageRetry(retry => retry.Intervals(50, 200, 500, 1000));
+        // A durable repository's optimistic writes lose races (each round lets one message win):
+        // about as many quick retries as messages may race for one instance.
+        endpointConfigurator.UseMessageRetry(retry => retry.Incremental(10, TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(50)));
         endpointConfigurator.UseInMemoryOutbox(context);
     }
 }

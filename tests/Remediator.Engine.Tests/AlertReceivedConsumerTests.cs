@@ -3,7 +3,6 @@ using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Remediator.Contracts;
 using Remediator.Engine.Alerts;
-using Remediator.Engine.Remediations;
 using Remediator.Engine.Rules;
 using Remediator.Rules;
 
@@ -116,25 +115,6 @@ public sealed class AlertReceivedConsumerTests : IAsyncDisposable
 
         await ConsumedAsync(harness, 1);
         harness.Published.Select<RemediationRequested>().ShouldBeEmpty();
-    }
-
-    [Fact]
-    public async Task Requests_are_recorded_for_the_api_newest_first()
-    {
-        var harness = await StartAsync(new FakeAlertMatcher(Fixtures.Match("restart-auth", destructive: true, Fixtures.Deployment("auth-service"))));
-
-        await harness.Bus.Publish(Fixtures.Alert(fingerprint: "first"));
-        await ConsumedAsync(harness, 1);
-        await harness.Bus.Publish(Fixtures.Alert(fingerprint: "second"));
-        await ConsumedAsync(harness, 2);
-
-        foreach (var fingerprint in new[] { "first", "second" })
-        {
-            (await harness.Consumed.Any<RemediationRequested>(message => message.Context.Message.Alert.Fingerprint == fingerprint)).ShouldBeTrue();
-        }
-
-        var recent = _provider!.GetRequiredService<IRemediationLog>().Recent();
-        recent.Select(request => request.Alert.Fingerprint).ShouldBe(["second", "first"]);
     }
 
     [Fact]

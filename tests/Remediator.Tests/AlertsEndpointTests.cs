@@ -55,13 +55,18 @@ public sealed class AlertsEndpointTests : IDisposable
         response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
         var harness = _factory.Services.GetRequiredService<ITestHarness>();
         (await harness.Consumed.Any<RemediationRequested>()).ShouldBeTrue();
-        var remediations = await client.GetFromJsonAsync<JsonElement>("/api/v1/remediations");
+        var remediations = (await client.GetFromJsonAsync<JsonElement>("/api/v1/remediations")).GetProperty("items");
         remediations.GetArrayLength().ShouldBe(1);
         remediations[0].GetProperty("ruleName").GetString().ShouldBe("restart-fintech-service");
         remediations[0].GetProperty("target").GetProperty("kind").GetString().ShouldBe("deployment");
         remediations[0].GetProperty("target").GetProperty("name").GetString().ShouldBe("auth-service");
-        remediations[0].GetProperty("plan").GetProperty("steps")[0].GetProperty("action").GetString().ShouldBe("restart");
-        remediations[0].GetProperty("alert").GetProperty("status").GetString().ShouldBe("firing");
+        remediations[0].GetProperty("fingerprints").EnumerateArray().Select(f => f.GetString()).ShouldContain(Payloads.Fingerprint);
+        remediations[0].GetProperty("timeline").GetArrayLength().ShouldBeGreaterThan(0);
+
+        // The run's detail, with the plan's restart among its steps once it ran.
+        var id = remediations[0].GetProperty("id").GetGuid();
+        var detail = await client.GetFromJsonAsync<JsonElement>($"/api/v1/remediations/{id}");
+        detail.GetProperty("targetKey").GetString().ShouldBe("deployment/fintech-services/auth-service");
     }
 
     [Theory]

@@ -19,7 +19,7 @@ public sealed class ApiEndpointsTests : IDisposable
         using var client = _factory.CreateClient();
 
         (await client.GetStringAsync("/healthz")).ShouldBe("Healthy");
-        (await client.GetFromJsonAsync<JsonElement>("/api/v1/remediations")).GetArrayLength().ShouldBe(0);
+        (await client.GetFromJsonAsync<JsonElement>("/api/v1/remediations")).GetProperty("items").GetArrayLength().ShouldBe(0);
         var rules = await client.GetFromJsonAsync<JsonElement>("/api/v1/rules");
         rules.GetProperty("path").GetString().ShouldBe(_factory.RulesPath);
         rules.GetProperty("lastReload").GetProperty("succeeded").GetBoolean().ShouldBeTrue();

@@ -6,6 +6,7 @@ using Remediator.Guards;
 using Remediator.Guards.Api;
 using Remediator.Intake;
 using Remediator.Persistence;
+using Remediator.Sagas.Api;
 
 namespace Remediator.Hosting;
 
@@ -32,8 +33,11 @@ public static class RemediatorWebHost
         // Rules before the bus: hosted services start in registration order, and no alert may be
         // consumed before the rules are in force.
         builder.AddRemediatorRules();
-        builder.AddRemediatorBus();
+        builder.AddRemediatorBus(bus => bus.AddRemediationSagaToBus());
         builder.AddRemediatorGuards();
+
+        // A RemediationRequested starts (or joins) the target's saga run, gated by the guards.
+        builder.AddRemediatorSagas();
         builder.Services.AddHealthChecks().AddCheck<RulesHealthCheck>("rules");
 
         var app = builder.Build();

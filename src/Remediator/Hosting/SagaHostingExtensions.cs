@@ -1,0 +1,40 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Remediator.Kubernetes;
+using Remediator.Persistence.Sagas;
+using Remediator.Sagas;
+
+namespace Remediator.Hosting;
+
+public static class SagaHostingExtensions
+{
+    /// <summary>Where the remediation sagas live: one row per (rule, target), listed by state, target and rule.</summary>
+    public static readonly SagaTableMapping<RemediationState> RemediationSagaTable = new()
+    {
+        TableName = "remediation_sagas",
+        State = saga => saga.CurrentState,
+        Key = saga => saga.Run.Target?.ToString(),
+        Group = saga => saga.Run.RuleName,
+    };
+
+    /// <summary>
+    /// What the remediation saga needs besides the bus: the Kubernetes actions, the saga's
+    /// services, and the guards as its gate (call after <c>AddRemediatorGuards</c>). The bus side
+    /// is <see cref="AddRemediationSagaToBus"/>.
+    /// </summary>
+    public static IHostApplicationBuilder AddRemediatorSagas(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddKubernetes();
+        builder.AddRemediationSagas();
+        builder.Services.Replace(ServiceDescriptor.Scoped<IRemediationGate, GuardsRemediationGate>());
+        return builder;
+    }
+
+    /// <summary>The saga on the engine's bus, stored in the Remediator database; its timers go to the bus's durable scheduler.</summary>
+    public static void AddRemediationSagaToBus(this IBusRegistrationConfigurator bus)
+    {
+        ArgumentNullException.ThrowIfNull(bus);
+        bus.AddRemediationSaga(saga => saga.DatabaseRepository(RemediationSagaTable));
+    }
+}
