@@ -30,17 +30,20 @@ public sealed class AlertmanagerWebhookTests(ServersFixture servers, ITestOutput
             requested.Plan.Steps.Select(s => s.Action).ShouldBe(["restart"]);
         }
 
-        // The on-call engineer's view: GET /api/v1/remediations lists both.
+        // The on-call engineer's view: GET /api/v1/remediations lists both, one run per service.
         await Eventually.TrueAsync(
             async () =>
             {
                 using var response = await engine.GetAsync("api/v1/remediations");
-                var listed = JsonSerializer.Deserialize<List<ListedRemediation>>(await response.Content.ReadAsStringAsync(), JsonSerializerOptions.Web) ?? [];
-                return listed.Count(r => r.RuleName == TestRules.RestartUnresponsiveServiceName) == 2;
+                var listed = JsonSerializer.Deserialize<ListedPage>(await response.Content.ReadAsStringAsync(), JsonSerializerOptions.Web)?.Items ?? [];
+                var runs = listed.Where(r => r.RuleName == TestRules.RestartUnresponsiveServiceName).Select(r => r.TargetKey).Order(StringComparer.Ordinal).ToList();
+                return runs.SequenceEqual(["deployment/fintech-services/auth-service", "deployment/fintech-services/payment-service"]);
             },
             "GET /api/v1/remediations to list both remediations",
             diagnostics: engine.Describe);
     }
 
-    private sealed record ListedRemediation(string RuleName);
+    private sealed record ListedPage(List<ListedRemediation> Items);
+
+    private sealed record ListedRemediation(string RuleName, string TargetKey);
 }

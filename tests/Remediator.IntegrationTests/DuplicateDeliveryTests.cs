@@ -32,5 +32,9 @@ public sealed class DuplicateDeliveryTests(ServersFixture servers, ITestOutputHe
         await Bus.RemediationsRequested.WaitForAsync(r => r.Alert.Fingerprint == later.Fingerprint, "for the later alert");
         await VirtualHost.WaitUntilDrainedAsync();
         Bus.RemediationsRequested.All.Count(r => r.Alert.Fingerprint == duplicated.Fingerprint).ShouldBe(1);
+
+        // And the API shows one run for the target, under the rule that matched.
+        var runs = await RemediationsApi.ListAsync(engine, "deployment/fintech-services/payment-service");
+        runs.Select(r => r.RuleName).ShouldBe([TestRules.RestartUnresponsiveServiceName]);
     }
 }

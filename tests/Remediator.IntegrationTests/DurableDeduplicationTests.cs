@@ -51,6 +51,13 @@ public sealed class DurableDeduplicationTests(ServersFixture servers, ITestOutpu
         await ObserveEverythingCausedByAsync(engines[0]);
         Bus.AlertsReceived.All.Count(a => a.Fingerprint == duplicated.Fingerprint).ShouldBe(6);
         Bus.RemediationsRequested.All.Count(r => r.Alert.Fingerprint == duplicated.Fingerprint).ShouldBe(1);
+
+        // Both engines read the one saga store: one run for the target, whichever engine is asked.
+        foreach (var engine in engines)
+        {
+            var runs = await RemediationsApi.ListAsync(engine, "deployment/fintech-services/payment-service");
+            runs.Select(r => r.RuleName).ShouldBe([TestRules.RestartUnresponsiveServiceName]);
+        }
     }
 
     private static async Task PostAsync(EngineProcess engine, TestAlert alert)

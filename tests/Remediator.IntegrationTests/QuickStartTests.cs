@@ -27,14 +27,20 @@ public sealed class QuickStartTests(ServersFixture servers, ITestOutputHelper ou
         requested.Target.ShouldBe(new RemediationTarget { Kind = TargetKind.Deployment, Namespace = "fintech-services", Name = "auth-service" });
         requested.Plan.Steps.Select(s => s.Action).ShouldContain("restart");
 
+        // The run as the API shows it: the saga's state and timeline, under the requested id.
         await Eventually.TrueAsync(
             async () =>
             {
-                using var response = await engine.GetAsync("api/v1/remediations");
+                using var response = await engine.GetAsync("api/v1/remediations?target=deployment/fintech-services/auth-service");
                 using var listed = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-                return listed.RootElement.EnumerateArray().Any(r => r.GetProperty("requestId").GetGuid() == requested.RequestId);
+                return listed.RootElement.GetProperty("items").EnumerateArray().Any(r =>
+                    r.GetProperty("id").GetGuid() == requested.RequestId
+                    && r.GetProperty("ruleName").GetString() == "fintech-service-not-responding"
+                    && r.GetProperty("targetKey").GetString() == "deployment/fintech-services/auth-service"
+                    && !string.IsNullOrEmpty(r.GetProperty("state").GetString())
+                    && r.GetProperty("timeline").GetArrayLength() > 0);
             },
-            "GET /api/v1/remediations to list the remediation",
+            "GET /api/v1/remediations to list the remediation with its state and timeline",
             diagnostics: engine.Describe);
     }
 }
