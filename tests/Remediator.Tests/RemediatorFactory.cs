@@ -6,7 +6,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Remediator.Contracts;
 using Remediator.Engine.Bus;
 using Remediator.Engine.Tests;
+using Remediator.Hosting;
 using Remediator.Intake;
+using Remediator.Persistence.Sagas;
 
 namespace Remediator.Tests;
 
@@ -58,6 +60,9 @@ public class RemediatorFactory : WebApplicationFactory<Program>
         builder.ConfigureTestServices(services =>
         {
             services.AddMassTransitTestHarness();
+
+            // The harness gives sagas its in-memory repository; the host's is the database.
+            services.AddDatabaseSagaRepository(SagaHostingExtensions.RemediationSagaTable);
             services.AddScoped<IAlertPublisher>(provider =>
                 new RecordingAlertPublisher(ActivatorUtilities.CreateInstance<BusAlertPublisher>(provider), Published));
             ConfigureServices(services);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Remediator.Kubernetes;
 using Remediator.Persistence.Sagas;
 using Remediator.Sagas;
+using Remediator.Sagas.Api;
 
 namespace Remediator.Hosting;
 
@@ -19,7 +20,8 @@ public static class SagaHostingExtensions
 
     /// <summary>
     /// What the remediation saga needs besides the bus: the Kubernetes actions, the saga's
-    /// services, and the guards as its gate (call after <c>AddRemediatorGuards</c>). The bus side
+    /// services, the guards as its gate (call after <c>AddRemediatorGuards</c>) and the API's
+    /// query over the saga table. The bus side
     /// is <see cref="AddRemediationSagaToBus"/>.
     /// </summary>
     public static IHostApplicationBuilder AddRemediatorSagas(this IHostApplicationBuilder builder)
@@ -28,6 +30,7 @@ public static class SagaHostingExtensions
         builder.AddKubernetes();
         builder.AddRemediationSagas();
         builder.Services.Replace(ServiceDescriptor.Scoped<IRemediationGate, GuardsRemediationGate>());
+        builder.Services.Replace(ServiceDescriptor.Scoped<IRemediationQuery, DatabaseRemediationQuery>());
         return builder;
     }
 
