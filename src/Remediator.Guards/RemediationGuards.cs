@@ -84,7 +84,7 @@ public sealed partial class RemediationGuards(
                 Verdict = GuardVerdict.DryRunOnly,
                 Reason = GuardReasons.DryRun,
                 Message = settings.DryRun
-                    ? $"{GuardOptions.SectionName}:DryRun is set: the steps run in dry-run"
+                    ? $"the engine runs in dry-run ({GuardOptions.SectionName}:DryRun, or no Kubernetes cluster to act on): the steps run in dry-run"
                     : $"rule '{request.RuleName}' sets dry-run: the steps run in dry-run",
             };
         }

@@ -1,6 +1,8 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Remediator.Guards;
 using Remediator.Kubernetes;
+using Remediator.Kubernetes.Connection;
 using Remediator.Persistence.Sagas;
 using Remediator.Sagas;
 using Remediator.Sagas.Api;
@@ -28,6 +30,11 @@ public static class SagaHostingExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddKubernetes();
+
+        // With no cluster to act on (Kubernetes mode auto outside a pod, or dryrun), every run is a
+        // dry run from the start: the guards say so before taking a slot or counting an attempt,
+        // and the saga skips verification instead of waiting for an alert no action will resolve.
+        builder.Services.AddOptions<GuardOptions>().PostConfigure<ResolvedConnection>((options, connection) => options.DryRun |= connection.DryRun);
         builder.AddRemediationSagas();
         builder.Services.Replace(ServiceDescriptor.Scoped<IRemediationGate, GuardsRemediationGate>());
         builder.Services.Replace(ServiceDescriptor.Scoped<IRemediationQuery, DatabaseRemediationQuery>());
