@@ -467,7 +467,7 @@
 
     $('active-empty').hidden = active.length > 0;
     $('active-table').hidden = active.length === 0;
-    keepingFocus(() => $('active-table').tBodies[0].replaceChildren(...active.map(run => h('tr', { dataset: { id: run.id, state: run.state } },
+    keepingFocus(() => $('active-table').tBodies[0].replaceChildren(...active.map(run => h('tr', { dataset: { id: run.id, state: run.state, target: run.targetKey } },
       h('td', null, badge(run.state), run.dryRun ? h('span', { class: 'tag', text: 'dry run' }) : null),
       h('td', { text: run.ruleName }),
       h('td', null, targetLink(run)),
@@ -478,7 +478,7 @@
     const shown = finished.slice(0, state.historyLimit);
     $('history-empty').hidden = finished.length > 0;
     $('history-table').hidden = finished.length === 0;
-    keepingFocus(() => $('history-table').tBodies[0].replaceChildren(...shown.map(run => h('tr', { dataset: { id: run.id, state: run.state } },
+    keepingFocus(() => $('history-table').tBodies[0].replaceChildren(...shown.map(run => h('tr', { dataset: { id: run.id, state: run.state, target: run.targetKey } },
       h('td', null, badge(run.state), run.dryRun ? h('span', { class: 'tag', text: 'dry run' }) : null, run.outcome ? h('div', { class: 'help', text: run.outcome }) : null),
       h('td', { text: run.ruleName }),
       h('td', null, targetLink(run)),
@@ -619,6 +619,9 @@
   // ---- start ----
 
   function start() {
+    // A bug in this script is reported on the page, not only in the browser's console.
+    window.addEventListener('error', event => showMessage('error', 'The dashboard hit an error', [event.message]));
+    window.addEventListener('unhandledrejection', event => showMessage('error', 'The dashboard hit an error', [String(event.reason)]));
     $('token').value = sessionStorage.getItem(TOKEN_KEY) || '';
     $('operator').value = sessionStorage.getItem(OPERATOR_KEY) || '';
     $('credentials').addEventListener('submit', saveCredentials);
