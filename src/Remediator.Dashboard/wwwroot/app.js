@@ -8,7 +8,9 @@
   const POLL_INTERVAL_MS = 3000;
   const SUCCESS_MESSAGE_MS = 8000;
   const MAX_MESSAGES = 6;
-  const HISTORY_PAGE = 25;
+  const HISTORY_PAGE_SIZE = 25;
+  // Runs still going are few; a page this size shows them all.
+  const ACTIVE_PAGE_SIZE = 500;
   const TOKEN_KEY = 'remediator.token';
   const OPERATOR_KEY = 'remediator.operator';
   const REMEDIATION_NOT_FOUND = 'urn:remediator:problem:remediation-not-found';
@@ -39,8 +41,7 @@
   const $ = id => document.getElementById(id);
   const state = {
     detailId: null,
-    runs: null,
-    historyLimit: HISTORY_PAGE,
+    historyPage: 1,
     // The last JSON rendered per view: an unchanged poll leaves the DOM (focus, open details) alone.
     seen: {},
     timer: null,
@@ -243,7 +244,8 @@
     } else {
       document.title = 'Remediator';
       // The overview was not polled while a run was shown.
-      delete state.seen.runs;
+      delete state.seen.active;
+      delete state.seen.history;
       delete state.seen.rules;
       refresh();
     }
@@ -288,7 +290,10 @@
     if (state.detailId !== null) {
       tasks.push(loadDetail(state.detailId));
     } else {
-      tasks.push(load('runs', `remediations?pageSize=500`, renderRuns), load('rules', 'rules', renderRules));
+      tasks.push(
+        load('active', `remediations?active=true&pageSize=${ACTIVE_PAGE_SIZE}`, renderActive),
+        load('history', `remediations?active=false&page=${state.historyPage}&pageSize=${HISTORY_PAGE_SIZE}`, renderHistory),
+        load('rules', 'rules', renderRules));
     }
 
     const failures = (await Promise.allSettled(tasks)).filter(result => result.status === 'rejected').map(result => result.reason);
@@ -459,27 +464,43 @@
     return link(`remediations/${run.id}`, run.targetKey, { 'aria-label': `Details of ${run.targetKey} (${run.ruleName}), ${run.state}`, dataset: { focusKey: `open:${run.id}` } });
   }
 
-  function renderRuns(page) {
-    state.runs = page;
-    const items = page.items || [];
-    const active = items.filter(run => run.active);
-    const finished = items.filter(run => !run.active);
+  function dryRunTag(run) {
+    return run.dryRun ? h('span', { class: 'tag', text: 'dry run' }) : null;
+  }
 
-    $('active-empty').hidden = active.length > 0;
-    $('active-table').hidden = active.length === 0;
-    keepingFocus(() => $('active-table').tBodies[0].replaceChildren(...active.map(run => h('tr', { dataset: { id: run.id, state: run.state, target: run.targetKey } },
-      h('td', null, badge(run.state), run.dryRun ? h('span', { class: 'tag', text: 'dry run' }) : null),
+  function renderActive(page) {
+    const runs = page.items || [];
+    $('active-empty').hidden = runs.length > 0;
+    $('active-table').hidden = runs.length === 0;
+    keepingFocus(() => $('active-table').tBodies[0].replaceChildren(...runs.map(run => h('tr', { dataset: { id: run.id, state: run.state, target: run.targetKey } },
+      h('td', null, badge(run.state), dryRunTag(run)),
       h('td', { text: run.ruleName }),
       h('td', null, targetLink(run)),
       h('td', { text: run.attempt }),
       h('td', null, time(run.requestedAt)),
       h('td', null, h('span', { class: 'buttons' }, actionButtons(run)))))));
+    if (page.total > runs.length) {
+      showMessage('warning', `Only the newest ${runs.length} of ${page.total} active remediations are shown`, ['Filter the API (state, rule, target) for the others.'], { key: 'active-truncated' });
+    } else {
+      clearMessage('active-truncated');
+    }
+  }
 
-    const shown = finished.slice(0, state.historyLimit);
-    $('history-empty').hidden = finished.length > 0;
-    $('history-table').hidden = finished.length === 0;
-    keepingFocus(() => $('history-table').tBodies[0].replaceChildren(...shown.map(run => h('tr', { dataset: { id: run.id, state: run.state, target: run.targetKey } },
-      h('td', null, badge(run.state), run.dryRun ? h('span', { class: 'tag', text: 'dry run' }) : null, run.outcome ? h('div', { class: 'help', text: run.outcome }) : null),
+  function renderHistory(page) {
+    const runs = page.items || [];
+    const pages = Math.max(1, Math.ceil(page.total / page.pageSize));
+    if (runs.length === 0 && state.historyPage > 1) {
+      // The page emptied (runs are only added at the front): show the last one there is.
+      state.historyPage = pages;
+      delete state.seen.history;
+      refresh();
+      return;
+    }
+
+    $('history-empty').hidden = page.total > 0;
+    $('history-table').hidden = runs.length === 0;
+    keepingFocus(() => $('history-table').tBodies[0].replaceChildren(...runs.map(run => h('tr', { dataset: { id: run.id, state: run.state, target: run.targetKey } },
+      h('td', null, badge(run.state), dryRunTag(run), run.outcome ? h('div', { class: 'help', text: run.outcome }) : null),
       h('td', { text: run.ruleName }),
       h('td', null, targetLink(run)),
       h('td', { text: run.attempt }),
@@ -487,16 +508,16 @@
       h('td', null, time(run.finishedAt)),
       h('td', null, h('span', { class: 'buttons' }, actionButtons(run)))))));
 
-    const loadedAll = page.total <= items.length;
-    $('history-more').hidden = finished.length <= shown.length && loadedAll;
-    $('history-more-button').hidden = finished.length <= shown.length;
-    $('history-count').textContent = `Showing ${shown.length} of ${finished.length} finished runs` +
-      (loadedAll ? '.' : ` (the newest ${items.length} of ${page.total} runs are loaded; filter the API for older ones).`);
+    $('history-pager').hidden = pages <= 1;
+    $('history-newer').disabled = state.historyPage <= 1;
+    $('history-older').disabled = state.historyPage >= pages;
+    $('history-position').textContent = `Page ${state.historyPage} of ${pages} (${page.total} finished runs)`;
   }
 
-  function showMoreHistory() {
-    state.historyLimit += HISTORY_PAGE;
-    if (state.runs) renderRuns(state.runs);
+  function turnHistoryPage(delta) {
+    state.historyPage = Math.max(1, state.historyPage + delta);
+    delete state.seen.history;
+    refresh();
   }
 
   function renderDetailProblem(problem) {
@@ -637,7 +658,8 @@
     // The comment field's Enter must not submit anywhere: the buttons act.
     $('detail-actions').addEventListener('submit', event => event.preventDefault());
     $('reload-rules').addEventListener('click', reloadRules);
-    $('history-more-button').addEventListener('click', showMoreHistory);
+    $('history-newer').addEventListener('click', () => turnHistoryPage(-1));
+    $('history-older').addEventListener('click', () => turnHistoryPage(1));
     $('home-link').addEventListener('click', followLink);
     $('back-link').addEventListener('click', followLink);
     window.addEventListener('popstate', route);
