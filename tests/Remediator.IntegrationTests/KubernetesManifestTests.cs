@@ -124,11 +124,14 @@ public sealed class KubernetesManifestTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Every_engine_setting_is_a_configuration_key_the_engine_reads_with_a_value_of_its_type()
+    public void Every_engine_setting_in_the_manifests_and_compose_is_a_configuration_key_the_engine_reads_with_a_value_of_its_type()
     {
         var settings = _objects.Where(o => o.Str("kind") == "Deployment")
             .SelectMany(d => EnvironmentOf(EngineContainer(d)))
             .Concat(EnvironmentOf(Yaml.Document($"{DryRunOverlay}/dry-run.yaml").Map("spec").Map("template").Map("spec").Maps("containers").Single()))
+            // docker-compose.yml's engine too: the same keys, another file to drift.
+            .Concat(Yaml.Document("docker-compose.yml").Map("services").Map("engine").Map("environment")
+                .Select(pair => KeyValuePair.Create((string)pair.Key, pair.Value as string)))
             .Where(variable => variable.Key.StartsWith("Remediator__", StringComparison.Ordinal))
             .ToList();
         settings.Count.ShouldBeGreaterThan(5);
