@@ -82,7 +82,7 @@ cleanup() {
     wait "${pids[@]}" 2>/dev/null || true
   fi
   if [[ -n "$work" && -d "$work" ]]; then
-    if $failed || $keep || ! $created_dir; then
+    if $failed || ((status != 0)) || $keep || ! $created_dir; then
       say "configurations and logs kept in $work"
     else
       rm -rf "$work"
@@ -263,7 +263,7 @@ say "ready"
 
 # ---- the alert's journey ----------------------------------------------------------------------
 step "Following the alert"
-# shellcheck disable=SC2016 # jq-free JSON checks: the patterns are literal.
+# Plain grep over the JSON answers: no jq needed.
 wait_for "Prometheus to fire ServiceNotResponding" "$work/prometheus.log" \
   bash -c "curl -fsS '$prometheus_url/api/v1/alerts' | grep -q '\"alertname\":\"ServiceNotResponding\".*\"state\":\"firing\"'"
 say "1. Prometheus fires ServiceNotResponding{namespace=\"fintech-services\", service=\"auth-service\"}"
