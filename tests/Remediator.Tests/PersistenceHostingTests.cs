@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Remediator.Engine.Alerts;
+using Remediator.Guards.State;
 using Remediator.Hosting;
 
 namespace Remediator.Tests;
@@ -27,6 +28,19 @@ public sealed class PersistenceHostingTests : IDisposable
         using var restarted = _factory.WithWebHostBuilder(_ => { });
 
         restarted.Services.GetRequiredService<IAlertDeduplicator>().TryClaim("fp/2026-11-21T10:00:00.0000000Z/firing").ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task The_guards_state_is_in_the_embedded_database_and_survives_a_restart_of_the_host()
+    {
+        var store = _factory.Services.GetRequiredService<IGuardStateStore>();
+        var pause = new PauseEntry { Reason = "node upgrades", PausedAt = new DateTimeOffset(2026, 11, 21, 10, 0, 0, TimeSpan.Zero) };
+        await store.SetPauseAsync("petclinic", pause, default);
+
+        using var restarted = _factory.WithWebHostBuilder(_ => { });
+
+        store.ShouldBeOfType<DatabaseGuardStateStore>();
+        (await restarted.Services.GetRequiredService<IGuardStateStore>().GetPausesAsync(default)).Namespaces["petclinic"].ShouldBe(pause);
     }
 
     public void Dispose() => _factory.Dispose();
