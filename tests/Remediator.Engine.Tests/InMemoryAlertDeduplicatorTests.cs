@@ -11,50 +11,50 @@ public class InMemoryAlertDeduplicatorTests
         new(Options.Create(new DeduplicationOptions { Capacity = capacity, Window = TimeSpan.FromMinutes(windowMinutes) }), _time);
 
     [Fact]
-    public void Only_the_first_claim_of_a_key_succeeds()
+    public async Task Only_the_first_claim_of_a_key_succeeds()
     {
         var deduplicator = Create();
 
-        deduplicator.TryClaim("k").ShouldBeTrue();
-        deduplicator.TryClaim("k").ShouldBeFalse();
-        deduplicator.TryClaim("other").ShouldBeTrue();
+        (await deduplicator.TryClaimAsync("k", default)).ShouldBeTrue();
+        (await deduplicator.TryClaimAsync("k", default)).ShouldBeFalse();
+        (await deduplicator.TryClaimAsync("other", default)).ShouldBeTrue();
     }
 
     [Fact]
-    public void A_released_claim_can_be_claimed_again()
+    public async Task A_released_claim_can_be_claimed_again()
     {
         var deduplicator = Create();
-        deduplicator.TryClaim("k");
+        await deduplicator.TryClaimAsync("k", default);
 
-        deduplicator.Release("k");
+        await deduplicator.ReleaseAsync("k", default);
 
-        deduplicator.TryClaim("k").ShouldBeTrue();
+        (await deduplicator.TryClaimAsync("k", default)).ShouldBeTrue();
     }
 
     [Fact]
-    public void Keys_are_forgotten_after_the_window()
+    public async Task Keys_are_forgotten_after_the_window()
     {
         var deduplicator = Create(windowMinutes: 60);
-        deduplicator.TryClaim("k");
+        await deduplicator.TryClaimAsync("k", default);
 
         _time.Advance(TimeSpan.FromMinutes(59));
-        deduplicator.TryClaim("k").ShouldBeFalse();
+        (await deduplicator.TryClaimAsync("k", default)).ShouldBeFalse();
 
         _time.Advance(TimeSpan.FromMinutes(1));
-        deduplicator.TryClaim("k").ShouldBeTrue();
+        (await deduplicator.TryClaimAsync("k", default)).ShouldBeTrue();
     }
 
     [Fact]
-    public void The_oldest_keys_make_room_when_full()
+    public async Task The_oldest_keys_make_room_when_full()
     {
         var deduplicator = Create(capacity: 2);
-        deduplicator.TryClaim("a");
-        deduplicator.TryClaim("b");
+        await deduplicator.TryClaimAsync("a", default);
+        await deduplicator.TryClaimAsync("b", default);
 
-        deduplicator.TryClaim("c").ShouldBeTrue();
+        (await deduplicator.TryClaimAsync("c", default)).ShouldBeTrue();
 
         deduplicator.Count.ShouldBe(2);
-        deduplicator.TryClaim("b").ShouldBeFalse();
-        deduplicator.TryClaim("a").ShouldBeTrue();
+        (await deduplicator.TryClaimAsync("b", default)).ShouldBeFalse();
+        (await deduplicator.TryClaimAsync("a", default)).ShouldBeTrue();
     }
 }

@@ -9,33 +9,6 @@ namespace Remediator.Guards.Tests;
 public sealed class GuardStateAndOptionsTests
 {
     [Fact]
-    public async Task Parallel_claims_never_exceed_the_concurrency_limit()
-    {
-        var store = new InMemoryGuardStateStore();
-
-        var claims = await Task.WhenAll(Enumerable.Range(0, 64).Select(i =>
-            Task.Run(() => store.TryAcquireSlotAsync(Guid.NewGuid(), $"deployment/ns/svc-{i}", 5, default))));
-
-        claims.Count(claimed => claimed).ShouldBe(5);
-    }
-
-    [Fact]
-    public async Task Only_the_newest_hundred_attempts_of_a_target_are_kept()
-    {
-        var store = new InMemoryGuardStateStore();
-        var start = new DateTimeOffset(2026, 11, 21, 10, 0, 0, TimeSpan.Zero);
-        for (var i = 0; i < 150; i++)
-        {
-            await store.RecordAttemptAsync(Guid.NewGuid(), "deployment/ns/svc", start.AddSeconds(i), default);
-        }
-
-        var history = await store.GetTargetHistoryAsync("deployment/ns/svc", DateTimeOffset.MinValue, default);
-
-        history.AttemptsSince.Count.ShouldBe(IGuardStateStore.MaxAttemptsKept);
-        history.AttemptsSince[0].ShouldBe(start.AddSeconds(50));
-    }
-
-    [Fact]
     public void Defaults_are_the_documented_ones()
     {
         var options = Bind([]);

@@ -42,15 +42,15 @@ public sealed class PostgresPersistenceTests(ServersFixture servers) : IAsyncLif
         await Migrator(replicas[0], DatabaseAlertClaims.Migration).MigrateAsync();
         using var start = new Barrier(replicas.Count);
 
-        var results = await Task.WhenAll(replicas.Select(replica => Task.Run(() =>
+        var results = await Task.WhenAll(replicas.Select(replica => Task.Run(async () =>
         {
             var claims = new DatabaseAlertClaims(replica, TimeProvider.System);
             start.SignalAndWait();
-            return claims.TryClaim("fp/2026-11-21T10:00:00.0000000Z/firing", _window);
+            return await claims.TryClaimAsync("fp/2026-11-21T10:00:00.0000000Z/firing", _window);
         })));
 
         results.Count(won => won).ShouldBe(1);
-        new DatabaseAlertClaims(Replica(), TimeProvider.System).TryClaim("fp/2026-11-21T10:00:00.0000000Z/firing", _window).ShouldBeFalse();
+        (await new DatabaseAlertClaims(Replica(), TimeProvider.System).TryClaimAsync("fp/2026-11-21T10:00:00.0000000Z/firing", _window)).ShouldBeFalse();
     }
 
     [Fact]
@@ -60,13 +60,13 @@ public sealed class PostgresPersistenceTests(ServersFixture servers) : IAsyncLif
         await Migrator(replica, DatabaseAlertClaims.Migration).MigrateAsync();
         var past = new FixedTimeProvider(new DateTimeOffset(2026, 11, 20, 10, 0, 0, TimeSpan.Zero));
         var old = new DatabaseAlertClaims(replica, past);
-        old.TryClaim("expired", TimeSpan.FromHours(1)).ShouldBeTrue();
-        old.TryClaim("expired-too", TimeSpan.FromHours(1)).ShouldBeTrue();
+        (await old.TryClaimAsync("expired", TimeSpan.FromHours(1))).ShouldBeTrue();
+        (await old.TryClaimAsync("expired-too", TimeSpan.FromHours(1))).ShouldBeTrue();
 
         var now = new DatabaseAlertClaims(replica, TimeProvider.System);
-        now.TryClaim("expired", _window).ShouldBeTrue();
+        (await now.TryClaimAsync("expired", _window)).ShouldBeTrue();
         (await now.PurgeExpiredAsync()).ShouldBe(1);
-        now.TryClaim("expired", _window).ShouldBeFalse();
+        (await now.TryClaimAsync("expired", _window)).ShouldBeFalse();
     }
 
     public async Task DisposeAsync()

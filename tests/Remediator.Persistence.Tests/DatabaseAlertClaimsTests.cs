@@ -20,47 +20,47 @@ public sealed class DatabaseAlertClaimsTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public void A_key_is_claimed_once_while_remembered()
+    public async Task A_key_is_claimed_once_while_remembered()
     {
         var claims = new DatabaseAlertClaims(Factory, _clock);
 
-        claims.TryClaim("fp/2026-11-21T10:00:00.0000000Z/firing", _window).ShouldBeTrue();
-        claims.TryClaim("fp/2026-11-21T10:00:00.0000000Z/firing", _window).ShouldBeFalse();
-        claims.TryClaim("fp/2026-11-21T10:00:00.0000000Z/resolved", _window).ShouldBeTrue();
+        (await claims.TryClaimAsync("fp/2026-11-21T10:00:00.0000000Z/firing", _window)).ShouldBeTrue();
+        (await claims.TryClaimAsync("fp/2026-11-21T10:00:00.0000000Z/firing", _window)).ShouldBeFalse();
+        (await claims.TryClaimAsync("fp/2026-11-21T10:00:00.0000000Z/resolved", _window)).ShouldBeTrue();
     }
 
     [Fact]
-    public void A_released_key_can_be_claimed_again()
+    public async Task A_released_key_can_be_claimed_again()
     {
         var claims = new DatabaseAlertClaims(Factory, _clock);
-        claims.TryClaim("key", _window).ShouldBeTrue();
+        (await claims.TryClaimAsync("key", _window)).ShouldBeTrue();
 
-        claims.Release("key");
+        await claims.ReleaseAsync("key");
 
-        claims.TryClaim("key", _window).ShouldBeTrue();
+        (await claims.TryClaimAsync("key", _window)).ShouldBeTrue();
     }
 
     [Fact]
-    public void An_expired_claim_is_taken_over_before_it_is_purged()
+    public async Task An_expired_claim_is_taken_over_before_it_is_purged()
     {
         var claims = new DatabaseAlertClaims(Factory, _clock);
-        claims.TryClaim("key", _window).ShouldBeTrue();
+        (await claims.TryClaimAsync("key", _window)).ShouldBeTrue();
 
         _clock.Advance(_window - TimeSpan.FromSeconds(1));
-        claims.TryClaim("key", _window).ShouldBeFalse();
+        (await claims.TryClaimAsync("key", _window)).ShouldBeFalse();
         _clock.Advance(TimeSpan.FromSeconds(1));
-        claims.TryClaim("key", _window).ShouldBeTrue();
-        claims.TryClaim("key", _window).ShouldBeFalse();
+        (await claims.TryClaimAsync("key", _window)).ShouldBeTrue();
+        (await claims.TryClaimAsync("key", _window)).ShouldBeFalse();
     }
 
     [Fact]
     public async Task Claims_survive_a_restart()
     {
-        new DatabaseAlertClaims(Factory, _clock).TryClaim("key", _window).ShouldBeTrue();
+        (await new DatabaseAlertClaims(Factory, _clock).TryClaimAsync("key", _window)).ShouldBeTrue();
 
         await using var restarted = _database.CreateFactory();
 
-        new DatabaseAlertClaims(restarted, _clock).TryClaim("key", _window).ShouldBeFalse();
+        (await new DatabaseAlertClaims(restarted, _clock).TryClaimAsync("key", _window)).ShouldBeFalse();
     }
 
     [Fact]
@@ -70,11 +70,11 @@ public sealed class DatabaseAlertClaimsTests : IAsyncLifetime, IDisposable
         try
         {
             using var start = new Barrier(replicas.Count);
-            var results = await Task.WhenAll(replicas.Select(replica => Task.Run(() =>
+            var results = await Task.WhenAll(replicas.Select(replica => Task.Run(async () =>
             {
                 var claims = new DatabaseAlertClaims(replica, _clock);
                 start.SignalAndWait();
-                return claims.TryClaim("contended", _window);
+                return await claims.TryClaimAsync("contended", _window);
             })));
 
             results.Count(won => won).ShouldBe(1);
@@ -92,13 +92,13 @@ public sealed class DatabaseAlertClaimsTests : IAsyncLifetime, IDisposable
     public async Task Purge_deletes_only_expired_claims()
     {
         var claims = new DatabaseAlertClaims(Factory, _clock);
-        claims.TryClaim("old", TimeSpan.FromHours(1)).ShouldBeTrue();
-        claims.TryClaim("young", _window).ShouldBeTrue();
+        (await claims.TryClaimAsync("old", TimeSpan.FromHours(1))).ShouldBeTrue();
+        (await claims.TryClaimAsync("young", _window)).ShouldBeTrue();
         _clock.Advance(TimeSpan.FromHours(2));
 
         (await claims.PurgeExpiredAsync()).ShouldBe(1);
 
-        claims.TryClaim("young", _window).ShouldBeFalse();
+        (await claims.TryClaimAsync("young", _window)).ShouldBeFalse();
         (await claims.PurgeExpiredAsync()).ShouldBe(0);
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Remediator.Engine.Alerts;
+using Remediator.Guards.State;
 using Remediator.Hosting;
 
 namespace Remediator.Tests;
@@ -9,24 +10,37 @@ public sealed class PersistenceHostingTests : IDisposable
     private readonly RemediatorFactory _factory = new();
 
     [Fact]
-    public void The_host_migrates_its_embedded_database_at_startup_and_deduplicates_through_it()
+    public async Task The_host_migrates_its_embedded_database_at_startup_and_deduplicates_through_it()
     {
         var deduplicator = _factory.Services.GetRequiredService<IAlertDeduplicator>();
 
         deduplicator.ShouldBeOfType<DatabaseAlertDeduplicator>();
         File.Exists(_factory.DatabasePath).ShouldBeTrue();
-        deduplicator.TryClaim("fp/2026-11-21T10:00:00.0000000Z/firing").ShouldBeTrue();
-        deduplicator.TryClaim("fp/2026-11-21T10:00:00.0000000Z/firing").ShouldBeFalse();
+        (await deduplicator.TryClaimAsync("fp/2026-11-21T10:00:00.0000000Z/firing", default)).ShouldBeTrue();
+        (await deduplicator.TryClaimAsync("fp/2026-11-21T10:00:00.0000000Z/firing", default)).ShouldBeFalse();
     }
 
     [Fact]
-    public void Claims_survive_a_restart_of_the_host()
+    public async Task Claims_survive_a_restart_of_the_host()
     {
-        _factory.Services.GetRequiredService<IAlertDeduplicator>().TryClaim("fp/2026-11-21T10:00:00.0000000Z/firing").ShouldBeTrue();
+        (await _factory.Services.GetRequiredService<IAlertDeduplicator>().TryClaimAsync("fp/2026-11-21T10:00:00.0000000Z/firing", default)).ShouldBeTrue();
 
         using var restarted = _factory.WithWebHostBuilder(_ => { });
 
-        restarted.Services.GetRequiredService<IAlertDeduplicator>().TryClaim("fp/2026-11-21T10:00:00.0000000Z/firing").ShouldBeFalse();
+        (await restarted.Services.GetRequiredService<IAlertDeduplicator>().TryClaimAsync("fp/2026-11-21T10:00:00.0000000Z/firing", default)).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task The_guards_state_is_in_the_embedded_database_and_survives_a_restart_of_the_host()
+    {
+        var store = _factory.Services.GetRequiredService<IGuardStateStore>();
+        var pause = new PauseEntry { Reason = "node upgrades", PausedAt = new DateTimeOffset(2026, 11, 21, 10, 0, 0, TimeSpan.Zero) };
+        await store.SetPauseAsync("petclinic", pause, default);
+
+        using var restarted = _factory.WithWebHostBuilder(_ => { });
+
+        store.ShouldBeOfType<DatabaseGuardStateStore>();
+        (await restarted.Services.GetRequiredService<IGuardStateStore>().GetPausesAsync(default)).Namespaces["petclinic"].ShouldBe(pause);
     }
 
     public void Dispose() => _factory.Dispose();

@@ -26,7 +26,15 @@ public sealed class InMemoryAlertDeduplicator(IOptions<DeduplicationOptions> opt
         }
     }
 
-    public bool TryClaim(string idempotencyKey)
+    public ValueTask<bool> TryClaimAsync(string idempotencyKey, CancellationToken cancellationToken) => ValueTask.FromResult(TryClaim(idempotencyKey));
+
+    public ValueTask ReleaseAsync(string idempotencyKey, CancellationToken cancellationToken)
+    {
+        Release(idempotencyKey);
+        return ValueTask.CompletedTask;
+    }
+
+    private bool TryClaim(string idempotencyKey)
     {
         ArgumentException.ThrowIfNullOrEmpty(idempotencyKey);
         var settings = options.Value;
@@ -49,7 +57,7 @@ public sealed class InMemoryAlertDeduplicator(IOptions<DeduplicationOptions> opt
         }
     }
 
-    public void Release(string idempotencyKey)
+    private void Release(string idempotencyKey)
     {
         ArgumentException.ThrowIfNullOrEmpty(idempotencyKey);
         lock (_gate)

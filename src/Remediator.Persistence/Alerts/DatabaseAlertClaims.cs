@@ -29,27 +29,27 @@ public sealed class DatabaseAlertClaims(IDatabaseConnectionFactory database, Tim
         """;
 
     /// <summary>True when this call claimed <paramref name="idempotencyKey"/> for <paramref name="window"/>; false while another claim is live.</summary>
-    public bool TryClaim(string idempotencyKey, TimeSpan window)
+    public async Task<bool> TryClaimAsync(string idempotencyKey, TimeSpan window, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(idempotencyKey);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(window, TimeSpan.Zero);
         var now = timeProvider.GetUtcNow();
-        using var connection = database.OpenConnection();
-        using var command = connection.CreateCommand(ClaimSql)
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand(ClaimSql)
             .AddParameter("@key", idempotencyKey)
             .AddParameter("@now", database.Dialect.ToTimestamp(now))
             .AddParameter("@expires", database.Dialect.ToTimestamp(now + window));
-        return command.ExecuteNonQuery() == 1;
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
     /// <summary>Gives a claim back (its handling failed) so a redelivery may claim it again.</summary>
-    public void Release(string idempotencyKey)
+    public async Task ReleaseAsync(string idempotencyKey, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(idempotencyKey);
-        using var connection = database.OpenConnection();
-        using var command = connection.CreateCommand("DELETE FROM alert_claims WHERE idempotency_key = @key")
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand("DELETE FROM alert_claims WHERE idempotency_key = @key")
             .AddParameter("@key", idempotencyKey);
-        command.ExecuteNonQuery();
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <returns>How many expired claims were deleted.</returns>

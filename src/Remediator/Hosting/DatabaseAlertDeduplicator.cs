@@ -11,7 +11,9 @@ namespace Remediator.Hosting;
 /// </summary>
 public sealed class DatabaseAlertDeduplicator(DatabaseAlertClaims claims, IOptions<DeduplicationOptions> options) : IAlertDeduplicator
 {
-    public bool TryClaim(string idempotencyKey) => claims.TryClaim(idempotencyKey, options.Value.Window);
+    public ValueTask<bool> TryClaimAsync(string idempotencyKey, CancellationToken cancellationToken) =>
+        new(claims.TryClaimAsync(idempotencyKey, options.Value.Window, cancellationToken));
 
-    public void Release(string idempotencyKey) => claims.Release(idempotencyKey);
+    public ValueTask ReleaseAsync(string idempotencyKey, CancellationToken cancellationToken) =>
+        new(claims.ReleaseAsync(idempotencyKey, cancellationToken));
 }

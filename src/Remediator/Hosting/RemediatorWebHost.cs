@@ -27,9 +27,11 @@ public static class RemediatorWebHost
         builder.AddRemediatorIntake();
 
         // Durable state (SQLite by default, PostgreSQL when configured): the schema is migrated
-        // while the host starts, before the bus consumes anything.
+        // while the host starts, before the bus consumes anything. Alert claims and the guards'
+        // state live there, shared by every engine replica on the database.
         builder.AddRemediatorPersistence();
         builder.AddRemediatorDurableDeduplication();
+        builder.AddRemediatorDurableGuardState();
 
         // Rules before the bus: hosted services start in registration order, and no alert may be
         // consumed before the rules are in force.

@@ -107,6 +107,9 @@ public sealed class EngineProcess : IAsyncDisposable
 
     public Task<HttpResponseMessage> GetAsync(string path) => _http.GetAsync(path);
 
+    /// <summary>A POST without a body (the API's commands, e.g. a pause).</summary>
+    public Task<HttpResponseMessage> PostAsync(string path) => _http.PostAsync(path, content: null);
+
     public string Describe() => _process.Describe();
 
     public async ValueTask DisposeAsync()

@@ -1,0 +1,337 @@
+using System.Data.Common;
+using System.Globalization;
+using Remediator.Guards.State;
+using Remediator.Persistence;
+using Remediator.Persistence.Migrations;
+
+namespace Remediator.Hosting;
+
+/// <summary>
+/// The guards' state in the engine's database (SQLite or PostgreSQL), shared by every engine
+/// process on it and kept across restarts: a cooldown, an attempt count, a pause or an engaged
+/// storm brake outlives the process that recorded it. The two check-and-set operations are
+/// atomic across processes: a slot is counted and taken while holding the row lock of
+/// <c>guard_slot_lock</c> (SQLite: the database write lock every transaction here takes), and
+/// the storm brake engages with one conditional UPDATE. (Lives in the host because the
+/// persistence library does not depend on the guards.)
+/// </summary>
+public sealed class DatabaseGuardStateStore(IDatabaseConnectionFactory database) : IGuardStateStore
+{
+    /// <summary>The guards' tables; the two one-row tables are created with their row.</summary>
+    public static readonly IDatabaseMigration Migration = new SqlMigration("guards-0001-state", dialect =>
+    [
+        // Scope "" is the global pause, any other scope a namespace's.
+        $"""
+        CREATE TABLE guard_pauses (
+            scope text PRIMARY KEY,
+            reason text NULL,
+            paused_at {dialect.TimestampType} NOT NULL,
+            until_at {dialect.TimestampType} NULL)
+        """,
+        """
+        CREATE TABLE guard_active (
+            remediation_id text PRIMARY KEY,
+            target_key text NOT NULL,
+            acted boolean NOT NULL)
+        """,
+        // A surrogate key orders attempts recorded at the same instant, so exactly the newest
+        // MaxAttemptsKept stay.
+        $"""
+        CREATE TABLE guard_attempts (
+            attempt_id {(dialect.Provider == DatabaseProvider.Postgres ? "bigint GENERATED ALWAYS AS IDENTITY" : "INTEGER")} PRIMARY KEY,
+            target_key text NOT NULL,
+            remediation_id text NOT NULL,
+            started_at {dialect.TimestampType} NOT NULL)
+        """,
+        "CREATE INDEX ix_guard_attempts_target_started ON guard_attempts (target_key, started_at)",
+        $"CREATE TABLE guard_finished (target_key text PRIMARY KEY, finished_at {dialect.TimestampType} NOT NULL)",
+        $"CREATE TABLE guard_firings (target_key text PRIMARY KEY, fired_at {dialect.TimestampType} NOT NULL)",
+        "CREATE INDEX ix_guard_firings_fired_at ON guard_firings (fired_at)",
+        "CREATE TABLE guard_slot_lock (id integer PRIMARY KEY)",
+        "INSERT INTO guard_slot_lock (id) VALUES (1)",
+        $"CREATE TABLE guard_storm (id integer PRIMARY KEY, engaged_at {dialect.TimestampType} NULL)",
+        "INSERT INTO guard_storm (id, engaged_at) VALUES (1, NULL)",
+    ]);
+
+    private const string GlobalScope = "";
+
+    private const string SetPauseSql = """
+        INSERT INTO guard_pauses (scope, reason, paused_at, until_at) VALUES (@scope, @reason, @paused_at, @until_at)
+        ON CONFLICT (scope) DO UPDATE SET reason = excluded.reason, paused_at = excluded.paused_at, until_at = excluded.until_at
+        """;
+
+    private const string SlotsSql = """
+        SELECT count(*), count(CASE WHEN remediation_id = @remediation_id THEN 1 END) FROM guard_active
+        """;
+
+    // An attempt makes the remediation an acting one, holding a slot whether or not it took one.
+    private const string MarkActedSql = """
+        INSERT INTO guard_active (remediation_id, target_key, acted) VALUES (@remediation_id, @target_key, @acted)
+        ON CONFLICT (remediation_id) DO UPDATE SET acted = excluded.acted
+        """;
+
+    private const string TrimAttemptsSql = """
+        DELETE FROM guard_attempts WHERE target_key = @target_key AND attempt_id NOT IN (
+            SELECT attempt_id FROM guard_attempts WHERE target_key = @target_key
+            ORDER BY started_at DESC, attempt_id DESC LIMIT @kept)
+        """;
+
+    private const string FinishedSql = """
+        INSERT INTO guard_finished (target_key, finished_at) VALUES (@target_key, @finished_at)
+        ON CONFLICT (target_key) DO UPDATE SET finished_at = excluded.finished_at
+        """;
+
+    // Replicas may record one target's firings out of order: the latest one is kept.
+    private const string FiringSql = """
+        INSERT INTO guard_firings (target_key, fired_at) VALUES (@target_key, @fired_at)
+        ON CONFLICT (target_key) DO UPDATE SET fired_at = excluded.fired_at WHERE guard_firings.fired_at < excluded.fired_at
+        """;
+
+    private SqlDialect Dialect => database.Dialect;
+
+    public async Task<PauseSnapshot> GetPausesAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand("SELECT scope, reason, paused_at, until_at FROM guard_pauses");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        PauseEntry? global = null;
+        var namespaces = new Dictionary<string, PauseEntry>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var pause = new PauseEntry
+            {
+                Reason = reader.IsDBNull(1) ? null : reader.GetString(1),
+                PausedAt = Dialect.ReadTimestamp(reader, 2),
+                Until = reader.IsDBNull(3) ? null : Dialect.ReadTimestamp(reader, 3),
+            };
+            var scope = reader.GetString(0);
+            if (scope == GlobalScope)
+            {
+                global = pause;
+            }
+            else
+            {
+                namespaces[scope] = pause;
+            }
+        }
+
+        return new PauseSnapshot(global, namespaces);
+    }
+
+    public async Task SetPauseAsync(string? ns, PauseEntry pause, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(pause);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand(SetPauseSql)
+            .AddParameter("@scope", ns ?? GlobalScope)
+            .AddParameter("@reason", pause.Reason)
+            .AddParameter("@paused_at", Dialect.ToTimestamp(pause.PausedAt))
+            .AddParameter("@until_at", pause.Until is { } until ? Dialect.ToTimestamp(until) : null);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<bool> RemovePauseAsync(string? ns, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand("DELETE FROM guard_pauses WHERE scope = @scope")
+            .AddParameter("@scope", ns ?? GlobalScope);
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
+
+    public async Task<TargetHistory> GetTargetHistoryAsync(string targetKey, DateTimeOffset attemptsSince, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(targetKey);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        DateTimeOffset? finished = null;
+        await using (var command = connection.CreateCommand("SELECT finished_at FROM guard_finished WHERE target_key = @target_key")
+            .AddParameter("@target_key", targetKey))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                finished = Dialect.ReadTimestamp(reader, 0);
+            }
+        }
+
+        var attempts = new List<DateTimeOffset>();
+        await using (var command = connection.CreateCommand(
+            "SELECT started_at FROM guard_attempts WHERE target_key = @target_key AND started_at > @since ORDER BY started_at, attempt_id")
+            .AddParameter("@target_key", targetKey)
+            .AddParameter("@since", Dialect.ToTimestamp(Clamp(attemptsSince))))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                attempts.Add(Dialect.ReadTimestamp(reader, 0));
+            }
+        }
+
+        return new TargetHistory(finished, attempts);
+    }
+
+    public async Task<bool> IsActiveAsync(Guid remediationId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand("SELECT count(*) FROM guard_active WHERE remediation_id = @remediation_id")
+            .AddParameter("@remediation_id", Text(remediationId));
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) > 0;
+    }
+
+    public async Task<bool> TryAcquireSlotAsync(Guid remediationId, string targetKey, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(targetKey);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        // Every acquirer queues on this one row, so each counts the slots after the previous one
+        // committed its insert (read committed takes a new snapshot per statement).
+        await using (var gate = connection.CreateCommand($"SELECT id FROM guard_slot_lock WHERE id = 1{Dialect.ForUpdate}", transaction))
+        {
+            await gate.ExecuteScalarAsync(cancellationToken);
+        }
+
+        long held;
+        long mine;
+        await using (var count = connection.CreateCommand(SlotsSql, transaction).AddParameter("@remediation_id", Text(remediationId)))
+        await using (var reader = await count.ExecuteReaderAsync(cancellationToken))
+        {
+            await reader.ReadAsync(cancellationToken);
+            held = reader.GetInt64(0);
+            mine = reader.GetInt64(1);
+        }
+
+        if (mine == 0 && held >= limit)
+        {
+            return false;
+        }
+
+        if (mine == 0)
+        {
+            await using var insert = connection.CreateCommand(
+                "INSERT INTO guard_active (remediation_id, target_key, acted) VALUES (@remediation_id, @target_key, @acted)",
+                transaction)
+                .AddParameter("@remediation_id", Text(remediationId))
+                .AddParameter("@target_key", targetKey)
+                .AddParameter("@acted", false);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    public async Task RecordAttemptAsync(Guid remediationId, string targetKey, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(targetKey);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var acted = connection.CreateCommand(MarkActedSql, transaction)
+            .AddParameter("@remediation_id", Text(remediationId))
+            .AddParameter("@target_key", targetKey)
+            .AddParameter("@acted", true))
+        {
+            await acted.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using (var attempt = connection.CreateCommand(
+            "INSERT INTO guard_attempts (target_key, remediation_id, started_at) VALUES (@target_key, @remediation_id, @started_at)",
+            transaction)
+            .AddParameter("@target_key", targetKey)
+            .AddParameter("@remediation_id", Text(remediationId))
+            .AddParameter("@started_at", Dialect.ToTimestamp(at)))
+        {
+            await attempt.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using (var trim = connection.CreateCommand(TrimAttemptsSql, transaction)
+            .AddParameter("@target_key", targetKey)
+            .AddParameter("@kept", IGuardStateStore.MaxAttemptsKept))
+        {
+            await trim.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<bool> ReleaseSlotAsync(Guid remediationId, string targetKey, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(targetKey);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var acted = false;
+        await using (var release = connection.CreateCommand("DELETE FROM guard_active WHERE remediation_id = @remediation_id RETURNING acted", transaction)
+            .AddParameter("@remediation_id", Text(remediationId)))
+        await using (var reader = await release.ExecuteReaderAsync(cancellationToken))
+        {
+            acted = await reader.ReadAsync(cancellationToken) && reader.GetBoolean(0);
+        }
+
+        if (acted)
+        {
+            await using var finished = connection.CreateCommand(FinishedSql, transaction)
+                .AddParameter("@target_key", targetKey)
+                .AddParameter("@finished_at", Dialect.ToTimestamp(at));
+            await finished.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return acted;
+    }
+
+    public async Task RecordFiringAsync(string targetKey, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(targetKey);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand(FiringSql)
+            .AddParameter("@target_key", targetKey)
+            .AddParameter("@fired_at", Dialect.ToTimestamp(at));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<string>> GetFiringTargetsAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var threshold = Dialect.ToTimestamp(Clamp(since));
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+
+        // Firings before the window can never count again: dropping them keeps the table small.
+        await using (var purge = connection.CreateCommand("DELETE FROM guard_firings WHERE fired_at < @since").AddParameter("@since", threshold))
+        {
+            await purge.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var firings = new List<(string Target, DateTimeOffset FiredAt)>();
+        await using (var select = connection.CreateCommand("SELECT target_key, fired_at FROM guard_firings WHERE fired_at >= @since").AddParameter("@since", threshold))
+        await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                firings.Add((reader.GetString(0), Dialect.ReadTimestamp(reader, 1)));
+            }
+        }
+
+        // Ordered here: PostgreSQL's text order follows the database's collation, not ordinal.
+        return [.. firings.OrderBy(firing => firing.FiredAt).ThenBy(firing => firing.Target, StringComparer.Ordinal).Select(firing => firing.Target)];
+    }
+
+    public async Task<bool> TryEngageStormAsync(DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand("UPDATE guard_storm SET engaged_at = @at WHERE id = 1 AND engaged_at IS NULL")
+            .AddParameter("@at", Dialect.ToTimestamp(at));
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async Task<bool> ReleaseStormAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand("UPDATE guard_storm SET engaged_at = NULL WHERE id = 1 AND engaged_at IS NOT NULL");
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    // The guards subtract windows from now; a window longer than the epoch's distance would fall
+    // outside the range PostgreSQL (and Unix milliseconds) can hold, and means "since ever".
+    private static DateTimeOffset Clamp(DateTimeOffset since) =>
+        since < DateTimeOffset.UnixEpoch ? DateTimeOffset.UnixEpoch : since;
+
+    private static string Text(Guid id) => id.ToString("D", CultureInfo.InvariantCulture);
+}
