@@ -52,6 +52,9 @@ public sealed class RemediationRun
 
     public DateTimeOffset? AlertResolvedAt { get; set; }
 
+    /// <summary>The alert had resolved before the request reached the saga: the run is cancelled without asking the guards.</summary>
+    public bool ResolvedBeforeStart { get; set; }
+
     /// <summary>Every alert that joined this run; a resolved notification for any of them counts.</summary>
     public IReadOnlyList<string> Fingerprints { get; set; } = [];
 

@@ -37,11 +37,10 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
         InstanceState(x => x.CurrentState);
 
         Event(() => Requested, x => x.CorrelateById(c => RemediationCorrelation.For(c.Message.RuleName, c.Message.Target)));
-        Event(() => AlertReceived, x =>
-        {
-            x.CorrelateBy((saga, c) => saga.Run.Fingerprints.Contains(c.Message.Fingerprint));
-            x.OnMissingInstance(m => m.Discard());
-        });
+        // Addressed like a request (rule + target), so the instance is found by id. It may come
+        // first (the resolution overtook the firing alert's request): the instance is then created
+        // Idle, remembering the resolution, and the request that follows is cancelled at once.
+        Event(() => AlertResolved, x => x.CorrelateById(c => RemediationCorrelation.For(c.Message.RuleName, c.Message.Target)));
         Event(() => StepFinished, x =>
         {
             x.CorrelateById(c => c.Message.CorrelationId);
@@ -91,7 +90,13 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
         // Events a state has no use for (a firing alert, a late step report) are dropped, not faulted.
         OnUnhandledEvent(x => x.Ignore());
 
-        Initially(StartRun(When(Requested)));
+        Initially(
+            StartRun(When(Requested)),
+            When(AlertResolved)
+                .Then(c => RememberResolved(c.Saga, c.Message.Alert))
+                .TransitionTo(Idle));
+
+        DuringAny(When(AlertResolved).Then(c => RememberResolved(c.Saga, c.Message.Alert)));
 
         During(
             [Pending, AwaitingApproval, Executing, Compensating, Verifying],
@@ -110,14 +115,14 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
                 }));
 
         During(
-            [Succeeded, Escalated, Cancelled, Refused],
+            [Idle, Succeeded, Escalated, Cancelled, Refused],
             StartRun(When(Requested, c => !c.Saga.Run.RequestIds.Contains(c.Message.RequestId))));
 
         During(
             Pending,
             AwaitingApproval,
-            When(AlertReceived, c => IsResolved(c.Message))
-                .Then(c => Cancelling(c.Saga, $"alert {c.Message.Fingerprint} resolved before any action: nothing left to fix"))
+            When(AlertResolved, c => IsForRun(c.Saga, c.Message))
+                .Then(c => Cancelling(c.Saga, $"alert {c.Message.Alert.Fingerprint} resolved before any action: nothing left to fix"))
                 .Unschedule(ApprovalTimeout)
                 .Publish(c => CancelledEvent(c.Saga))
                 .TransitionTo(Cancelled));
@@ -189,8 +194,8 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
                 .Publish(c => FailedEvent(c.Saga))
                 .Publish(c => EscalatedEvent(c.Saga))
                 .TransitionTo(Escalated),
-            When(AlertReceived, c => IsResolved(c.Message))
-                .Then(c => AlertResolved(c.Saga.Run, c.Message)));
+            When(AlertResolved, c => IsForRun(c.Saga, c.Message))
+                .Then(c => NoteResolved(c.Saga.Run, c.Message.Alert)));
 
         During(
             Verifying,
@@ -204,12 +209,15 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
             When(StepsFaulted, c => c.Message.TrackingNumber == c.Saga.Run.VerificationTrackingNumber)
                 .Unschedule(VerificationTimeout)
                 .IfElse(c => CanClimb(c.Saga.Run), climb => Climb(climb, c => $"verification check failed: {FaultReason(c.Message)}"), c => GiveUp(c, x => $"verification check failed: {FaultReason(x.Message)}")),
-            When(AlertReceived, c => IsResolved(c.Message))
-                .Then(c => AlertResolved(c.Saga.Run, c.Message))
+            When(AlertResolved, c => IsForRun(c.Saga, c.Message))
+                .Then(c => NoteResolved(c.Saga.Run, c.Message.Alert))
                 .If(c => IsVerified(c.Saga.Run), SucceedVerified),
             When(VerificationTimeout.Received, c => c.Message.RemediationId == c.Saga.Run.RemediationId && c.Message.Attempt == c.Saga.Run.Attempt)
                 .IfElse(c => CanClimb(c.Saga.Run), climb => Climb(climb, c => MissingConditions(c.Saga.Run)), c => GiveUp(c, x => MissingConditions(x.Saga.Run))));
     }
+
+    /// <summary>No run yet: the instance only remembers resolutions that arrived before any request.</summary>
+    public State Idle { get; private set; } = null!;
 
     public State Pending { get; private set; } = null!;
 
@@ -235,7 +243,7 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
 
     public Event<RemediationRequested> Requested { get; private set; } = null!;
 
-    public Event<AlertReceived> AlertReceived { get; private set; } = null!;
+    public Event<TargetAlertResolved> AlertResolved { get; private set; } = null!;
 
     public Event<RemediationStepFinished> StepFinished { get; private set; } = null!;
 
@@ -297,10 +305,18 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
         Decide(binder
             .ThenAsync(RecordFiringAsync)
             .ThenAsync(BeginRunAsync)
-            .TransitionTo(Pending));
+            .TransitionTo(Pending)
+            .If(c => c.Saga.Run.ResolvedBeforeStart, resolved => resolved
+                .Then(c => Cancelling(c.Saga, $"alert {c.Message.Alert.Fingerprint} resolved before the remediation started: nothing left to fix"))
+                .Publish(c => CancelledEvent(c.Saga))
+                .TransitionTo(Cancelled)));
 
     /// <summary>Acts on the guards' last decision (<see cref="RemediationRun.Gate"/>) for the run's first attempt.</summary>
     private EventActivityBinder<RemediationState, T> Decide<T>(EventActivityBinder<RemediationState, T> binder)
+        where T : class =>
+        binder.If(c => !c.Saga.Run.ResolvedBeforeStart, decide => Act(decide));
+
+    private EventActivityBinder<RemediationState, T> Act<T>(EventActivityBinder<RemediationState, T> binder)
         where T : class =>
         binder.IfElse(
             c => c.Saga.Run.Gate!.Verdict is GateVerdict.Allow or GateVerdict.DryRunOnly,
@@ -393,6 +409,16 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
             Fingerprints = [request.Alert.Fingerprint],
             RequestIds = [request.RequestId],
         };
+
+        if (request.Alert.Status == AlertStatus.Firing && WasResolved(saga, request.Alert))
+        {
+            // The resolution overtook this request: there is nothing left to fix, and the guards
+            // are not asked, so no slot is taken for a run that will not act.
+            saga.Run.ResolvedBeforeStart = true;
+            saga.Run.AlertResolvedAt = request.Alert.ReceivedAt;
+            saga.Run.Record(Now, Pending.Name, $"requested by rule '{request.RuleName}' for alert {Describe(request.Alert)}, which had already resolved");
+            return;
+        }
 
         // The rules refuse such a rule at load time; this holds the line for any other publisher.
         if (request.Alert.Status == AlertStatus.Resolved && request.Plan.Steps.Any(step => step.Destructive))
@@ -540,7 +566,25 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
         return $"verification window of {VerificationDeadline(run)} passed: {string.Join("; ", missing)}";
     }
 
-    private void AlertResolved(RemediationRun run, AlertReceived alert)
+    /// <summary>Resolutions the instance keeps, so a request for an alert that already resolved never acts.</summary>
+    public const int MaxResolvedAlerts = 50;
+
+    private static void RememberResolved(RemediationState saga, AlertReceived alert)
+    {
+        var key = AlertIdempotencyKey.For(alert.Fingerprint, alert.StartsAt, AlertStatus.Resolved);
+        if (!saga.ResolvedAlerts.Contains(key))
+        {
+            saga.ResolvedAlerts = [.. saga.ResolvedAlerts.TakeLast(MaxResolvedAlerts - 1), key];
+        }
+    }
+
+    private static bool WasResolved(RemediationState saga, AlertReceived alert) =>
+        saga.ResolvedAlerts.Contains(AlertIdempotencyKey.For(alert.Fingerprint, alert.StartsAt, AlertStatus.Resolved));
+
+    private static bool IsForRun(RemediationState saga, TargetAlertResolved resolved) =>
+        saga.Run.Fingerprints.Contains(resolved.Alert.Fingerprint);
+
+    private void NoteResolved(RemediationRun run, AlertReceived alert)
     {
         run.AlertResolvedAt ??= alert.EndsAt ?? alert.ReceivedAt;
         run.Note(Now, $"alert {alert.Fingerprint} resolved");
@@ -577,8 +621,6 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
                 _ => Guid.Empty,
             }
             : Guid.Empty;
-
-    private static bool IsResolved(AlertReceived alert) => alert.Status == AlertStatus.Resolved;
 
     private static string Describe(AlertReceived alert) =>
         $"{alert.Fingerprint}{(alert.Labels.TryGetValue("alertname", out var name) ? $" ({name})" : "")}";

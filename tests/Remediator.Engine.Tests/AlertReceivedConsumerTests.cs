@@ -96,6 +96,31 @@ public sealed class AlertReceivedConsumerTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_resolved_alert_tells_each_matched_targets_remediation()
+    {
+        var harness = await StartAsync(new FakeAlertMatcher(Fixtures.Match("restart-callers", destructive: true, Fixtures.Deployment("auth-service"), Fixtures.Deployment("account-service"))));
+        var alert = Fixtures.Alert(AlertStatus.Resolved);
+
+        await harness.Bus.Publish(alert);
+
+        await ConsumedAsync(harness, 1);
+        var resolved = harness.Published.Select<TargetAlertResolved>().Select(message => message.Context.Message).ToList();
+        resolved.Select(message => $"{message.RuleName} {message.Target.Name}").Order().ShouldBe(["restart-callers account-service", "restart-callers auth-service"]);
+        resolved.ShouldAllBe(message => message.Alert.Fingerprint == alert.Fingerprint);
+    }
+
+    [Fact]
+    public async Task A_firing_alert_tells_no_remediation_it_resolved()
+    {
+        var harness = await StartAsync(new FakeAlertMatcher(Fixtures.Match("restart-auth", destructive: true, Fixtures.Deployment("auth-service"))));
+
+        await harness.Bus.Publish(Fixtures.Alert(AlertStatus.Firing));
+
+        await ConsumedAsync(harness, 1);
+        harness.Published.Select<TargetAlertResolved>().ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task A_resolved_alert_with_no_matching_rule_is_consumed_without_requests()
     {
         var harness = await StartAsync(new FakeAlertMatcher());

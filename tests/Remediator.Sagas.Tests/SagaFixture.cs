@@ -184,6 +184,14 @@ public sealed class SagaFixture : IAsyncLifetime
         };
     }
 
+    /// <summary>What the engine publishes when the request's alert (or another one, by <paramref name="fingerprint"/>) resolves.</summary>
+    public static TargetAlertResolved Resolved(RemediationRequested request, string? fingerprint = null) => new()
+    {
+        RuleName = request.RuleName,
+        Target = request.Target,
+        Alert = Alert(fingerprint ?? request.Alert.Fingerprint, AlertStatus.Resolved),
+    };
+
     public static PlannedStep Step(string action, bool destructive = true, bool continueOnError = false, params (string Key, string Value)[] parameters) => new()
     {
         Name = action,
