@@ -52,6 +52,9 @@ public sealed class RemediationRun
 
     public DateTimeOffset? AlertResolvedAt { get; set; }
 
+    /// <summary>A step of this run was interrupted (its outcome unknown) or its steps never reported back: verification decides, and a failed verification escalates rather than climbing.</summary>
+    public bool Uncertain { get; set; }
+
     /// <summary>The alert had resolved before the request reached the saga: the run is cancelled without asking the guards.</summary>
     public bool ResolvedBeforeStart { get; set; }
 

@@ -29,5 +29,7 @@ public sealed class RemediationState : SagaStateMachineInstance, ISagaVersion
 
     public Guid? ApprovalTimeoutTokenId { get; set; }
 
+    public Guid? ExecutionTimeoutTokenId { get; set; }
+
     public Guid? VerificationTimeoutTokenId { get; set; }
 }

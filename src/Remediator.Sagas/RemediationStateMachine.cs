@@ -2,6 +2,7 @@ using MassTransit;
 using MassTransit.Courier.Contracts;
 using Microsoft.Extensions.Options;
 using Remediator.Contracts;
+using Remediator.Kubernetes.Actions;
 using Remediator.Sagas.Messages;
 using Remediator.Sagas.Steps;
 using Remediator.Sagas.Verification;
@@ -28,12 +29,15 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
 
     private readonly TimeProvider _time;
     private readonly RemediationSagaOptions _options;
+    private readonly KubernetesActionOptions _actions;
 
-    public RemediationStateMachine(TimeProvider time, IOptions<RemediationSagaOptions> options)
+    public RemediationStateMachine(TimeProvider time, IOptions<RemediationSagaOptions> options, IOptions<KubernetesActionOptions> actions)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(actions);
         _time = time;
         _options = options.Value;
+        _actions = actions.Value;
         InstanceState(x => x.CurrentState);
 
         Event(() => Requested, x => x.CorrelateById(c => RemediationCorrelation.For(c.Message.RuleName, c.Message.Target)));
@@ -74,6 +78,11 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
         Schedule(() => ApprovalTimeout, x => x.ApprovalTimeoutTokenId, s =>
         {
             s.Delay = _options.ApprovalTimeout;
+            s.Received = r => r.CorrelateById(c => c.Message.CorrelationId);
+        });
+        Schedule(() => ExecutionTimeout, x => x.ExecutionTimeoutTokenId, s =>
+        {
+            s.Delay = _options.ExecutionGrace;
             s.Received = r => r.CorrelateById(c => c.Message.CorrelationId);
         });
         Schedule(() => VerificationTimeout, x => x.VerificationTimeoutTokenId, s =>
@@ -162,8 +171,13 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
             Executing,
             When(StepFinished, c => c.Message.RemediationId == c.Saga.Run.RemediationId)
                 .Then(c => c.Saga.Run.AddStep(c.Message.Result))
+                .If(c => c.Message.Result.Status == ExecuteStepActivity.UnknownStatus, unknown => unknown.Then(c =>
+                {
+                    c.Saga.Run.Uncertain = true;
+                    c.Saga.Run.Note(Now, $"step '{c.Message.Result.Name}' was interrupted by an engine stop; its outcome is unknown, so it is not repeated and verification decides");
+                }))
                 .If(
-                    c => c.Message.Result is { Phase: "execute", Status: "Failed", ContinueOnError: false },
+                    c => c.Message.Result is { Phase: ExecuteStepActivity.ExecutePhase, Status: "Failed", ContinueOnError: false },
                     failed => failed
                         .Then(c => c.Saga.Run.Record(Now, Compensating.Name, $"step '{c.Message.Result.Name}' failed: compensating the completed reversible steps"))
                         .TransitionTo(Compensating)));
@@ -177,6 +191,7 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
             Executing,
             Compensating,
             When(StepsCompleted, c => c.Message.TrackingNumber == c.Saga.Run.TrackingNumber)
+                .Unschedule(ExecutionTimeout)
                 .Then(c => c.Saga.Run.Note(Now, $"steps of attempt {c.Saga.Run.Attempt} completed"))
                 .IfElse(
                     c => c.Saga.Run.DryRun,
@@ -184,18 +199,44 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
                         .Then(c => Succeeding(c.Saga, "dry-run: nothing was changed, so there is nothing to verify"))
                         .Publish(c => SucceededEvent(c.Saga))
                         .TransitionTo(Succeeded),
-                    verify => verify
-                        .ThenAsync(c => StartVerificationAsync(c))
-                        .Schedule(VerificationTimeout, c => new VerificationTimedOut { CorrelationId = c.Saga.CorrelationId, RemediationId = c.Saga.Run.RemediationId, Attempt = c.Saga.Run.Attempt }, c => VerificationDeadline(c.Saga.Run))
-                        .TransitionTo(Verifying)
-                        .If(c => IsVerified(c.Saga.Run), SucceedVerified)),
+                    Verify),
             When(StepsFaulted, c => c.Message.TrackingNumber == c.Saga.Run.TrackingNumber)
+                .Unschedule(ExecutionTimeout)
                 .Then(c => Failing(c.Saga, $"attempt {c.Saga.Run.Attempt}: {FaultReason(c.Message)}; completed reversible steps were compensated"))
                 .Publish(c => FailedEvent(c.Saga))
                 .Publish(c => EscalatedEvent(c.Saga))
                 .TransitionTo(Escalated),
             When(AlertResolved, c => IsForRun(c.Saga, c.Message))
                 .Then(c => NoteResolved(c.Saga.Run, c.Message.Alert)));
+
+        // The attempt's steps should long have finished: they were lost with an engine that died
+        // mid-step (in-memory bus) or they hang. The attempt is closed, so none of its steps that
+        // had not begun ever will, and verification decides; never a silent Executing forever.
+        During(
+            Executing,
+            When(ExecutionTimeout.Received, c => c.Message.RemediationId == c.Saga.Run.RemediationId && c.Message.Attempt == c.Saga.Run.Attempt)
+                .ThenAsync(c => c.GetServiceOrCreateInstance<IStepJournal>().SealAsync(c.Saga.Run.RemediationId, c.Saga.Run.Attempt, c.CancellationToken))
+                .Then(c =>
+                {
+                    c.Saga.Run.Uncertain = true;
+                    c.Saga.Run.Note(Now, $"the steps of attempt {c.Saga.Run.Attempt} did not finish within {ExecutionDeadline(c.Saga.Run)} (the engine may have stopped mid-step): the attempt is closed and verification decides");
+                })
+                .IfElse(
+                    c => c.Saga.Run.DryRun,
+                    dry => dry
+                        .Then(c => Escalating(c.Saga, "the dry run's steps did not finish"))
+                        .Publish(c => EscalatedEvent(c.Saga))
+                        .TransitionTo(Escalated),
+                    Verify));
+
+        During(
+            Compensating,
+            When(ExecutionTimeout.Received, c => c.Message.RemediationId == c.Saga.Run.RemediationId && c.Message.Attempt == c.Saga.Run.Attempt)
+                .ThenAsync(c => c.GetServiceOrCreateInstance<IStepJournal>().SealAsync(c.Saga.Run.RemediationId, c.Saga.Run.Attempt, c.CancellationToken))
+                .Then(c => Failing(c.Saga, $"attempt {c.Saga.Run.Attempt}: a step failed and the compensation did not finish within {ExecutionDeadline(c.Saga.Run)}; what it restored is unknown"))
+                .Publish(c => FailedEvent(c.Saga))
+                .Publish(c => EscalatedEvent(c.Saga))
+                .TransitionTo(Escalated));
 
         During(
             Verifying,
@@ -259,6 +300,8 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
 
     public Schedule<RemediationState, ApprovalTimedOut> ApprovalTimeout { get; private set; } = null!;
 
+    public Schedule<RemediationState, ExecutionTimedOut> ExecutionTimeout { get; private set; } = null!;
+
     public Schedule<RemediationState, VerificationTimedOut> VerificationTimeout { get; private set; } = null!;
 
     private DateTimeOffset Now => _time.GetUtcNow();
@@ -320,9 +363,7 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
         where T : class =>
         binder.IfElse(
             c => c.Saga.Run.Gate!.Verdict is GateVerdict.Allow or GateVerdict.DryRunOnly,
-            run => run
-                .ThenAsync(c => StartStepsAsync(c))
-                .TransitionTo(Executing),
+            StartAttempt,
             other => other.IfElse(
                 c => c.Saga.Run.Gate!.Verdict == GateVerdict.RequireApproval,
                 approval => approval
@@ -433,6 +474,27 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
         saga.Run.Record(Now, Pending.Name, $"requested by rule '{request.RuleName}' for alert {Describe(request.Alert)}; guards: {saga.Run.Gate!.Verdict}: {saga.Run.Gate.Reason}");
     }
 
+    private EventActivityBinder<RemediationState, T> StartAttempt<T>(EventActivityBinder<RemediationState, T> binder)
+        where T : class =>
+        binder
+            .ThenAsync(c => StartStepsAsync(c))
+            .Schedule(ExecutionTimeout, c => new ExecutionTimedOut { CorrelationId = c.Saga.CorrelationId, RemediationId = c.Saga.Run.RemediationId, Attempt = c.Saga.Run.Attempt }, c => ExecutionDeadline(c.Saga.Run))
+            .TransitionTo(Executing);
+
+    private EventActivityBinder<RemediationState, T> Verify<T>(EventActivityBinder<RemediationState, T> binder)
+        where T : class =>
+        binder
+            .ThenAsync(c => StartVerificationAsync(c))
+            .Schedule(VerificationTimeout, c => new VerificationTimedOut { CorrelationId = c.Saga.CorrelationId, RemediationId = c.Saga.Run.RemediationId, Attempt = c.Saga.Run.Attempt }, c => VerificationDeadline(c.Saga.Run))
+            .TransitionTo(Verifying)
+            .If(c => IsVerified(c.Saga.Run), SucceedVerified);
+
+    /// <summary>How long the attempt's steps may take: each step's timeout (or the executor's default), plus <see cref="RemediationSagaOptions.ExecutionGrace"/>.</summary>
+    private TimeSpan ExecutionDeadline(RemediationRun run) =>
+        run.CurrentSteps.Aggregate(
+            _options.ExecutionGrace,
+            (total, step) => total + (step.Timeout ?? (step.Action == "wait-for-rollout" ? _actions.DefaultRolloutTimeout : _actions.DefaultStepTimeout)));
+
     private async Task StartStepsAsync(BehaviorContext<RemediationState> context)
     {
         var run = context.Saga.Run;
@@ -442,7 +504,7 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
             await context.GetServiceOrCreateInstance<IRemediationGate>().RecordStartedAsync(run.RemediationId, run.Target!, context.CancellationToken);
         }
 
-        run.TrackingNumber = await ExecuteSlipAsync(context, run.CurrentSteps, "execute");
+        run.TrackingNumber = await ExecuteSlipAsync(context, run.CurrentSteps, ExecuteStepActivity.ExecutePhase);
         run.Record(Now, Executing.Name, $"attempt {run.Attempt}: running {rung} ({run.CurrentSteps.Count} step(s){(run.DryRun ? ", dry-run" : "")})");
     }
 
@@ -466,10 +528,11 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
         var run = context.Saga.Run;
         var trackingNumber = NewId.NextGuid();
         var builder = new RoutingSlipBuilder(trackingNumber);
-        foreach (var step in steps)
+        foreach (var (index, step) in steps.Index())
         {
             builder.AddActivity(step.Name, ExecuteStepActivityDefinition.ExecuteAddress, new ExecuteStepArguments
             {
+                Index = index,
                 CorrelationId = context.Saga.CorrelationId,
                 RemediationId = run.RemediationId,
                 Attempt = run.Attempt,
@@ -501,9 +564,7 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
             .ThenAsync(c => EvaluateAsync(c))
             .IfElse(
                 c => c.Saga.Run.Gate!.Verdict is GateVerdict.Allow or GateVerdict.DryRunOnly,
-                next => next
-                    .ThenAsync(c => StartStepsAsync(c))
-                    .TransitionTo(Executing),
+                StartAttempt,
                 stop => stop
                     .Then(c => Failing(c.Saga, $"the guards stopped attempt {c.Saga.Run.Attempt}: {c.Saga.Run.Gate!.Verdict}: {c.Saga.Run.Gate.Reason}"))
                     .Publish(c => FailedEvent(c.Saga))
@@ -513,7 +574,7 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
     private EventActivityBinder<RemediationState, T> GiveUp<T>(EventActivityBinder<RemediationState, T> binder, Func<BehaviorContext<RemediationState, T>, string> reason)
         where T : class =>
         binder
-            .Then(c => Failing(c.Saga, $"verification failed after {c.Saga.Run.Attempt} attempt(s) (max {c.Saga.Run.Plan!.Safety.MaxAttempts}, ladder of {c.Saga.Run.Plan.Ladder.Count}): {reason(c)}"))
+            .Then(c => Failing(c.Saga, $"verification failed after {c.Saga.Run.Attempt} attempt(s) (max {c.Saga.Run.Plan!.Safety.MaxAttempts}, ladder of {c.Saga.Run.Plan.Ladder.Count}{(c.Saga.Run.Uncertain ? "; a step's outcome is unknown after an engine stop, so the ladder is not climbed" : "")}): {reason(c)}"))
             .Publish(c => FailedEvent(c.Saga))
             .Publish(c => EscalatedEvent(c.Saga))
             .TransitionTo(Escalated);
@@ -526,8 +587,9 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
             .Publish(c => SucceededEvent(c.Saga))
             .TransitionTo(Succeeded);
 
+    /// <summary>A next rung exists and is allowed; never after a step whose outcome is unknown, since the next rung would act blind.</summary>
     private static bool CanClimb(RemediationRun run) =>
-        run.Attempt < run.Plan!.Safety.MaxAttempts && run.Attempt - 1 < run.Plan.Ladder.Count;
+        !run.Uncertain && run.Attempt < run.Plan!.Safety.MaxAttempts && run.Attempt - 1 < run.Plan.Ladder.Count;
 
     private static bool IsVerified(RemediationRun run) =>
         run.ChecksPassed && (run.Plan!.Verification?.AlertResolvedWithin is null || run.AlertResolvedAt is not null);

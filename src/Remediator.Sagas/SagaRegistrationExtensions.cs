@@ -57,9 +57,11 @@ public static class SagaRegistrationExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.AddOptions<RemediationSagaOptions>()
             .Validate(o => o.ApprovalTimeout > TimeSpan.Zero, $"{RemediationSagaOptions.SectionName}:ApprovalTimeout must be positive.")
+            .Validate(o => o.ExecutionGrace > TimeSpan.Zero, $"{RemediationSagaOptions.SectionName}:ExecutionGrace must be positive.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddScoped<IRemediationGate, PolicyOnlyGate>();
+        services.TryAddSingleton<IStepJournal, InMemoryStepJournal>();
         services.TryAddScoped<IRemediationQuery, SagaRepositoryRemediationQuery>();
         services.AddOptions<PrometheusOptions>()
             .Validate(o => o.Url is null || (o.Url.IsAbsoluteUri && o.Url.Scheme is "http" or "https"), $"{PrometheusOptions.SectionName}:Url must be an absolute http(s) URL.")

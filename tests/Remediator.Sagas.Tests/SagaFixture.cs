@@ -49,6 +49,9 @@ public sealed class SagaFixture : IAsyncLifetime
     /// <summary>How long an approval may wait; tests that exercise the timeout keep it short.</summary>
     public TimeSpan ApprovalTimeout { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>Added to the steps' timeouts before lost steps are given up on; tests of that keep it short.</summary>
+    public TimeSpan ExecutionGrace { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Applied after the defaults: replaces services (e.g. Prometheus) for one test.</summary>
     public Action<IServiceCollection>? Services { get; set; }
 
@@ -120,7 +123,11 @@ public sealed class SagaFixture : IAsyncLifetime
             .AddSingleton(Options.Create(new KubernetesActionOptions { PollInterval = TimeSpan.FromMilliseconds(10), EvictionRetryInterval = TimeSpan.FromMilliseconds(10) }))
             .AddSingleton<KubernetesActionExecutor>()
             .AddRemediationSagaServices()
-            .Configure<RemediationSagaOptions>(o => o.ApprovalTimeout = ApprovalTimeout)
+            .Configure<RemediationSagaOptions>(o =>
+            {
+                o.ApprovalTimeout = ApprovalTimeout;
+                o.ExecutionGrace = ExecutionGrace;
+            })
             .AddMassTransitTestHarness(bus =>
             {
                 bus.AddDelayedMessageScheduler();
