@@ -74,19 +74,45 @@ public sealed class RuleSet
 
         List<RuleMatch>? matches = null;
         List<UnresolvedMatch>? unresolved = null;
+        List<ConcernedTarget>? resolving = null;
+        var isResolved = alert.Status == AlertStatus.Resolved;
         int p = 0, f = 0;
         while (p < pinned.Length || f < _fallback.Length)
         {
             // Merge the two ordinal-sorted lists so results keep file order.
             var rule = f >= _fallback.Length || (p < pinned.Length && pinned[p].Ordinal < _fallback[f].Ordinal) ? pinned[p++] : _fallback[f++];
-            bool selected;
+            bool matchesLabels;
             try
             {
-                selected = rule.Selects(alert);
+                matchesLabels = rule.MatchesLabels(alert.Labels);
             }
             catch (RegexMatchTimeoutException ex)
             {
                 (unresolved ??= []).Add(new UnresolvedMatch(rule.Name, rule.Location.File, $"matcher regex '{ex.Pattern}' took longer than {ex.MatchTimeout.TotalMilliseconds:0} ms on label value '{ex.Input}'"));
+                continue;
+            }
+
+            if (!matchesLabels)
+            {
+                continue;
+            }
+
+            var selected = rule.AcceptsStatus(alert.Status);
+            if (isResolved && (!selected || rule.HasDestructiveSteps))
+            {
+                // Not a match (a resolved alert never starts destructive steps; the loader rejects
+                // such rules and this keeps the guarantee), but the rule's remediation of these
+                // targets must still learn that its alert resolved.
+                if (PlanRenderer.TryResolve(rule, alert, _topologies, out var concerned, out _))
+                {
+                    (resolving ??= []).AddRange(concerned.Targets.Select(target => new ConcernedTarget(rule.Name, target)));
+                }
+
+                if (selected)
+                {
+                    (unresolved ??= []).Add(new UnresolvedMatch(rule.Name, rule.Location.File, "a resolved alert never starts destructive steps"));
+                }
+
                 continue;
             }
 
@@ -95,16 +121,13 @@ public sealed class RuleSet
                 continue;
             }
 
-            if (alert.Status == AlertStatus.Resolved && rule.HasDestructiveSteps)
-            {
-                // The loader rejects such rules; this keeps the guarantee even if that check is ever loosened.
-                (unresolved ??= []).Add(new UnresolvedMatch(rule.Name, rule.Location.File, "a resolved alert never starts destructive steps"));
-                continue;
-            }
-
             if (PlanRenderer.TryResolve(rule, alert, _topologies, out var match, out var reason))
             {
                 (matches ??= []).Add(match);
+                if (isResolved)
+                {
+                    (resolving ??= []).AddRange(match.Targets.Select(target => new ConcernedTarget(rule.Name, target)));
+                }
             }
             else
             {
@@ -112,9 +135,9 @@ public sealed class RuleSet
             }
         }
 
-        return matches is null && unresolved is null
+        return matches is null && unresolved is null && resolving is null
             ? RuleEvaluation.None
-            : new RuleEvaluation(matches ?? (IReadOnlyList<RuleMatch>)[], unresolved ?? (IReadOnlyList<UnresolvedMatch>)[]);
+            : new RuleEvaluation(matches ?? (IReadOnlyList<RuleMatch>)[], unresolved ?? (IReadOnlyList<UnresolvedMatch>)[]) { Resolving = resolving ?? (IReadOnlyList<ConcernedTarget>)[] };
     }
 
     private static RuleSummary Summarize(CompiledRule rule) => new(

@@ -98,7 +98,10 @@ public sealed class AlertReceivedConsumerTests : IAsyncDisposable
     [Fact]
     public async Task A_resolved_alert_tells_each_matched_targets_remediation()
     {
-        var harness = await StartAsync(new FakeAlertMatcher(Fixtures.Match("restart-callers", destructive: true, Fixtures.Deployment("auth-service"), Fixtures.Deployment("account-service"))));
+        var harness = await StartAsync(new FakeAlertMatcher
+        {
+            Resolving = [new ConcernedTarget("restart-callers", Fixtures.Deployment("auth-service")), new ConcernedTarget("restart-callers", Fixtures.Deployment("account-service"))],
+        });
         var alert = Fixtures.Alert(AlertStatus.Resolved);
 
         await harness.Bus.Publish(alert);

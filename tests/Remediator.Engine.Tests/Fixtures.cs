@@ -48,5 +48,8 @@ public sealed class FakeAlertMatcher(params RuleMatch[] matches) : IAlertMatcher
 {
     public IReadOnlyList<UnresolvedMatch> Unresolved { get; init; } = [];
 
-    public RuleEvaluation Evaluate(AlertReceived alert) => new(matches, Unresolved);
+    /// <summary>What a resolved alert concerns (see <see cref="RuleEvaluation.Resolving"/>).</summary>
+    public IReadOnlyList<ConcernedTarget> Resolving { get; init; } = [];
+
+    public RuleEvaluation Evaluate(AlertReceived alert) => new(matches, Unresolved) { Resolving = Resolving };
 }

@@ -72,13 +72,9 @@ public sealed class AlertReceivedConsumer(
                 unresolved.Reason);
         }
 
+        resolutions.AddRange(evaluation.Resolving.Select(concerned => new TargetAlertResolved { RuleName = concerned.RuleName, Target = concerned.Target, Alert = alert }));
         foreach (var match in evaluation.Matches)
         {
-            if (alert.Status == AlertStatus.Resolved)
-            {
-                resolutions.AddRange(match.Targets.Select(target => new TargetAlertResolved { RuleName = match.RuleName, Target = target, Alert = alert }));
-            }
-
             if (alert.Status == AlertStatus.Resolved && IsDestructive(match.Plan))
             {
                 // The rule set already refuses such rules; this is the engine's own guard.
