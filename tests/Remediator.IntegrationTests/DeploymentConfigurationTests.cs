@@ -17,12 +17,14 @@ public sealed partial class DeploymentConfigurationTests
     private readonly Dictionary<object, object> _services = Mapping(LoadYaml("docker-compose.yml"), "services");
 
     [Fact]
-    public void Compose_runs_RabbitMQ_PostgreSQL_Alertmanager_and_the_engine_built_from_deploy_Dockerfile()
+    public void Compose_runs_RabbitMQ_PostgreSQL_Prometheus_Alertmanager_and_the_engine_built_from_deploy_Dockerfile()
     {
-        _services.Keys.Cast<string>().Order().ShouldBe(["alertmanager", EngineService, "postgres", "rabbitmq"]);
+        _services.Keys.Cast<string>().Order().ShouldBe(["alertmanager", EngineService, "postgres", "prometheus", "rabbitmq"]);
         Text(Service("rabbitmq"), "image").ShouldBe("rabbitmq:3-management");
         Text(Service("postgres"), "image").ShouldBe("postgres:15");
         Text(Service("alertmanager"), "image").ShouldStartWith("prom/alertmanager:v0.25");
+        // The version promtool here checks the rules with (Debian's prometheus 2.42).
+        Text(Service("prometheus"), "image").ShouldStartWith("prom/prometheus:v2.42");
 
         var build = Mapping(Service(EngineService), "build");
         File.Exists(RepositoryLayout.PathOf(Text(build, "context"), Text(build, "dockerfile"))).ShouldBeTrue();

@@ -6,7 +6,7 @@ using YamlDotNet.RepresentationModel;
 namespace Remediator.Kubernetes.Tests;
 
 /// <summary>
-/// Every action, run against a simulator that authorizes exactly what deploy/rbac grants the
+/// Every action, run against a simulator that authorizes exactly what deploy/kubernetes/base/rbac grants the
 /// engine's service account: a missing permission is a 403 and fails the action.
 /// </summary>
 public sealed class RbacTests : ClusterFixture
@@ -82,14 +82,14 @@ public sealed class RbacTests : ClusterFixture
         Name = Simulator.Cluster.List(ResourceType.Pods, Namespace, $"app={app}").Items[0]["metadata"]!["name"]!.GetValue<string>(),
     };
 
-    /// <summary>The ClusterRoles and bindings in deploy/rbac, evaluated as RBAC does for the engine's service account.</summary>
+    /// <summary>The ClusterRoles and bindings in deploy/kubernetes/base/rbac, evaluated as RBAC does for the engine's service account.</summary>
     private sealed class ShippedRoles
     {
         private readonly List<(string? Namespace, List<(string[] Groups, string[] Resources, string[] Verbs)> Rules)> _grants = [];
 
         public static ShippedRoles Load(string boundNamespace)
         {
-            var dir = Path.Combine(RepositoryRoot(), "deploy", "rbac");
+            var dir = Path.Combine(RepositoryRoot(), "deploy", "kubernetes", "base", "rbac");
             var documents = new List<YamlMappingNode>();
             foreach (var file in Directory.GetFiles(dir, "*.yaml"))
             {

@@ -37,6 +37,8 @@ public sealed class RemediationsEndpointsTests : IAsyncLifetime
         (await Http.GetFromJsonAsync<RemediationPage>($"{RemediationsEndpoints.Route}?state=awaitingapproval", _json))!.Items.Single().Id.ShouldBe(waiting.RequestId);
         (await Http.GetFromJsonAsync<RemediationPage>($"{RemediationsEndpoints.Route}?target=auth", _json))!.Items.Single().Id.ShouldBe(done.RequestId);
         (await Http.GetFromJsonAsync<RemediationPage>($"{RemediationsEndpoints.Route}?rule=other", _json))!.Total.ShouldBe(0);
+        (await Http.GetFromJsonAsync<RemediationPage>($"{RemediationsEndpoints.Route}?active=true", _json))!.Items.Single().Id.ShouldBe(waiting.RequestId);
+        (await Http.GetFromJsonAsync<RemediationPage>($"{RemediationsEndpoints.Route}?active=false", _json))!.Items.Single().Id.ShouldBe(done.RequestId);
         (await Http.GetFromJsonAsync<RemediationPage>($"{RemediationsEndpoints.Route}?since={Uri.EscapeDataString(waiting.RequestedAt.ToString("O"))}", _json))!.Items.Single().Id.ShouldBe(waiting.RequestId);
         var second = await Http.GetFromJsonAsync<RemediationPage>($"{RemediationsEndpoints.Route}?page=2&pageSize=1", _json);
         second!.Total.ShouldBe(2);

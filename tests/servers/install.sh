@@ -4,7 +4,8 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-packages=(rabbitmq-server postgresql prometheus-alertmanager prometheus)
+# chromium + chromium-driver: the dashboard's browser tests (Selenium, headless).
+packages=(rabbitmq-server postgresql prometheus-alertmanager prometheus chromium chromium-driver)
 missing=()
 for package in "${packages[@]}"; do
   is_installed "$package" || missing+=("$package")

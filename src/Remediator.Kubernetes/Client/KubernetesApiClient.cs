@@ -407,7 +407,7 @@ public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
         var message = statusCode switch
         {
             HttpStatusCode.Forbidden =>
-                $"forbidden: the engine's identity may not {traits.Verb} {traits.RbacResource}{(traits.Namespace is null ? "" : $" in namespace \"{traits.Namespace}\"")} (grant it in deploy/rbac): {serverMessage}",
+                $"forbidden: the engine's identity may not {traits.Verb} {traits.RbacResource}{(traits.Namespace is null ? "" : $" in namespace \"{traits.Namespace}\"")} (grant it in deploy/kubernetes/base/rbac): {serverMessage}",
             HttpStatusCode.Unauthorized => $"{traits}: unauthorized (401): the credentials were rejected even after refreshing them: {serverMessage}",
             _ => $"{traits}: {code} {reason ?? reasonPhrase}: {serverMessage}",
         };

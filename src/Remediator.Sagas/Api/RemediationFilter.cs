@@ -18,6 +18,9 @@ public sealed record RemediationFilter
     /// <summary>Runs requested at or after this time.</summary>
     public DateTimeOffset? Since { get; init; }
 
+    /// <summary>True: only runs still going (not yet in a final state); false: only finished ones.</summary>
+    public bool? Active { get; init; }
+
     /// <summary>1-based.</summary>
     public int Page { get; init; } = 1;
 
@@ -29,6 +32,7 @@ public sealed record RemediationFilter
         return (State is null || string.Equals(view.State, State, StringComparison.OrdinalIgnoreCase))
             && (Rule is null || string.Equals(view.RuleName, Rule, StringComparison.Ordinal))
             && (Target is null || view.TargetKey.Contains(Target, StringComparison.OrdinalIgnoreCase))
-            && (Since is null || view.RequestedAt >= Since);
+            && (Since is null || view.RequestedAt >= Since)
+            && (Active is null || view.Active == Active);
     }
 }

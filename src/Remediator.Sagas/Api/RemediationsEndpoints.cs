@@ -8,7 +8,7 @@ using Remediator.Contracts;
 namespace Remediator.Sagas.Api;
 
 /// <summary>
-/// <c>GET /api/v1/remediations</c> (filter and page), <c>GET /api/v1/remediations/{id}</c>, and
+/// <c>GET /api/v1/remediations</c> (filter and page; <c>?active=true</c> for the runs still going), <c>GET /api/v1/remediations/{id}</c>, and
 /// <c>POST /api/v1/remediations/{id}/approve|reject|cancel</c>: 202 once the command is on the bus
 /// (the saga applies it), 404 for an unknown run, 409 when the run's state does not allow it.
 /// </summary>
@@ -29,7 +29,7 @@ public static class RemediationsEndpoints
     {
         endpoints.MapGet(Route, ListRemediations)
             .WithName("ListRemediations")
-            .WithSummary("Remediation runs, newest first; filter by state, rule, target, since; paged.");
+            .WithSummary("Remediation runs, newest first; filter by state, rule, target, since, active; paged.");
         endpoints.MapGet($"{Route}/{{id:guid}}", GetRemediation)
             .WithName("GetRemediation")
             .WithSummary("One remediation run: timeline, step results, before/after.");
@@ -51,6 +51,7 @@ public static class RemediationsEndpoints
         string? rule,
         string? target,
         DateTimeOffset? since,
+        bool? active,
         int? page,
         int? pageSize,
         CancellationToken cancellationToken)
@@ -62,6 +63,7 @@ public static class RemediationsEndpoints
             Rule = rule,
             Target = target,
             Since = since,
+            Active = active,
             Page = page ?? 1,
             PageSize = pageSize ?? RemediationFilter.DefaultPageSize,
         };

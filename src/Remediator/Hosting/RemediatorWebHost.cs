@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Remediator.Api;
+using Remediator.Dashboard;
 using Remediator.Engine;
 using Remediator.Engine.Rules;
 using Remediator.Guards;
@@ -50,6 +51,7 @@ public static class RemediatorWebHost
         app.MapRulesEndpoints();
         app.MapPauseEndpoints();
         app.MapHealthChecks("/healthz");
+        app.MapRemediatorDashboard();
         return app;
     }
 

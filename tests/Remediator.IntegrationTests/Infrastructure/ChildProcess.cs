@@ -21,6 +21,9 @@ public sealed class ChildProcess : IAsyncDisposable
 
     public string Name { get; }
 
+    /// <summary>The process id, for signals a test sends itself (<c>kill -INT</c>, as Ctrl-C would).</summary>
+    public int Id => _process.Id;
+
     public bool HasExited => _endState is not null || _process.HasExited;
 
     /// <summary>Every line the process wrote so far, stdout and stderr interleaved as they arrived.</summary>

@@ -1,0 +1,190 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using Remediator.IntegrationTests.Infrastructure;
+using Remediator.Kubernetes.Simulator;
+using Xunit.Abstractions;
+
+namespace Remediator.IntegrationTests.Dashboard;
+
+/// <summary>
+/// The dashboard in real headless Chromium, over the real engine process on RabbitMQ: what an
+/// on-call engineer does with it, clicked through.
+/// </summary>
+[Collection(RealServersDefinition.Name)]
+public sealed class DashboardTests(ServersFixture servers, ITestOutputHelper output) : ServersTest(servers, output)
+{
+    private const string Operator = "on-call engineer";
+
+    /// <summary>A restart that waits for a human: the run the approval buttons are for.</summary>
+    private const string RestartAfterApproval = """
+        rules:
+          - name: restart-after-approval
+            description: Restart a fintech service once someone approved it (dashboard tests).
+            match:
+              - alertname = ServiceNotResponding
+              - namespace = fintech-services
+            target:
+              kind: Deployment
+              namespace: "{{ $labels.namespace }}"
+              name: "{{ $labels.service }}"
+            require-approval: true
+            steps:
+              - action: restart
+        """;
+
+    [Fact]
+    public async Task A_run_awaiting_approval_is_approved_from_the_page_and_its_timeline_and_step_results_are_shown()
+    {
+        // A cluster to act on: without one the engine runs every remediation in dry-run, which
+        // needs no approval.
+        await using var cluster = await KubernetesSimulator.StartAsync();
+        cluster.Cluster.Create(ResourceType.Deployments, "fintech-services", Manifests.Deployment("cart"));
+        var engine = await StartEngineAsync(RestartAfterApproval, await OnClusterAsync(cluster));
+        using var browser = SignedIn(engine);
+        const string target = "deployment/fintech-services/cart";
+
+        using (var response = await engine.PostWebhookAsync(TestAlert.ToWebhookJson([TestAlert.ServiceNotResponding("cart")])))
+        {
+            response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        }
+
+        var row = browser.Visible($"#active-table tr[data-target='{target}'][data-state='AwaitingApproval']");
+        var id = row.GetDomAttribute("data-id");
+
+        // Acknowledging is answered on the page whether or not this engine has the endpoint yet.
+        browser.Click($"#active-table tr[data-id='{id}'] button[data-action='ack']");
+        browser.TextOf(".message .message-title", title => title.StartsWith("Acknowledg", StringComparison.Ordinal), "an answer to acknowledging");
+
+        browser.Click($"#active-table tr[data-id='{id}'] button[data-action='approve']");
+        browser.Visible($"#history-table tr[data-id='{id}'][data-state='Succeeded']");
+        browser.Click($"#history-table tr[data-id='{id}'] a");
+
+        browser.TextOf("#detail-heading", heading => heading == $"Remediation of {target}", "the run's details");
+        browser.Url.AbsolutePath.ShouldBe($"/remediations/{id}");
+        foreach (var state in new[] { "Pending", "AwaitingApproval", "Executing", "Succeeded" })
+        {
+            browser.Visible($"#timeline li [data-state='{state}']");
+        }
+
+        browser.TextOf("#timeline", timeline => timeline.Contains($"approved by {Operator}", StringComparison.Ordinal), "the approval on the timeline");
+        browser.Visible("#steps-table tr[data-step='restart'][data-phase='execute'] [data-state='Succeeded']");
+        browser.Click("#steps-table tr[data-step='restart'][data-phase='execute'] details summary");
+        browser.TextOf("#steps-table tr[data-step='restart'][data-phase='execute'] pre.after", after => after.Contains("\"cart\"", StringComparison.Ordinal), "the restart's after state");
+
+        // The address escalation messages link to, loaded afresh, and its #/ form.
+        browser.Open($"remediations/{id}");
+        browser.Visible("#detail-summary [data-state='Succeeded']");
+        browser.Open($"#/remediations/{id}");
+        browser.Visible("#detail-summary [data-state='Succeeded']");
+        browser.Url.AbsolutePath.ShouldBe($"/remediations/{id}");
+    }
+
+    [Fact]
+    public async Task Pausing_all_remediation_and_a_namespace_from_the_page_shows_the_pause_and_refuses_new_runs()
+    {
+        var engine = await StartEngineAsync(TestRules.RestartUnresponsiveService);
+        using var browser = SignedIn(engine);
+        browser.Visible("#pause-status[data-paused='false']");
+
+        browser.Type("#pause-reason", "database failover drill");
+        browser.Click("#pause-all");
+
+        browser.TextOf("#pause-status[data-paused='true']", text => text.Contains("database failover drill", StringComparison.Ordinal), "the global pause and its reason");
+        (await PausedAsync(engine)).ShouldBeTrue();
+        using (var response = await engine.PostWebhookAsync(TestAlert.ToWebhookJson([TestAlert.ServiceNotResponding("ledger")])))
+        {
+            response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        }
+
+        browser.TextOf("#history-table tr[data-target='deployment/fintech-services/ledger'][data-state='Refused']", text => text.Contains("paused", StringComparison.Ordinal), "the run refused by the pause");
+
+        browser.Type("#pause-namespace", "fintech-services");
+        browser.Click("#pause-namespace-button");
+        browser.Visible("#namespace-pauses tr[data-namespace='fintech-services']");
+        browser.Click("#namespace-pauses tr[data-namespace='fintech-services'] button");
+        browser.Gone("#namespace-pauses tr[data-namespace='fintech-services']");
+
+        browser.Click("#resume-all");
+        browser.Visible("#pause-status[data-paused='false']");
+        (await PausedAsync(engine)).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task A_rule_file_error_found_by_a_reload_is_shown_while_the_rules_in_force_stay()
+    {
+        var engine = await StartEngineAsync(TestRules.RestartUnresponsiveService);
+        using var browser = SignedIn(engine);
+        browser.Visible($"#rules-table tr[data-rule='{TestRules.RestartUnresponsiveServiceName}']");
+        await File.WriteAllTextAsync(Path.Combine(WorkDirectory, "rules", "broken.yaml"), """
+            rules:
+              - name: broken
+                matchh: [alertname = Anything]
+            """);
+
+        browser.Click("#reload-rules");
+
+        var problem = browser.TextOf(".message.error", text => text.Contains("The rules are invalid", StringComparison.Ordinal), "the reload's problem");
+        problem.ShouldContain("HTTP 422");
+        problem.ShouldContain("broken.yaml:3:");
+        browser.TextOf("#rules-errors", text => text.Contains("broken.yaml:3:", StringComparison.Ordinal), "the last reload's errors");
+        browser.Visible($"#rules-table tr[data-rule='{TestRules.RestartUnresponsiveServiceName}']");
+
+        // A link to a run the engine does not know says so.
+        browser.Open($"remediations/{Guid.NewGuid()}");
+        browser.TextOf("#detail-heading", heading => heading == "Remediation not found", "the unknown run explained");
+    }
+
+    /// <summary>The page open, with the API token and the operator's name saved.</summary>
+    private DashboardBrowser SignedIn(EngineProcess engine)
+    {
+        var browser = DashboardBrowser.Start(engine.BaseUrl, Output);
+        try
+        {
+            browser.Open("/");
+            browser.Type("#token", BearerToken);
+            browser.Type("#operator", Operator);
+            browser.Click("#save-credentials");
+            browser.Visible("#pause-status[data-paused]:not([data-paused='unknown'])");
+            return browser;
+        }
+        catch
+        {
+            browser.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The engine's configuration to act on <paramref name="cluster"/> through a kubeconfig.</summary>
+    private async Task<Dictionary<string, string>> OnClusterAsync(KubernetesSimulator cluster)
+    {
+        var kubeconfig = Path.Combine(WorkDirectory, "kubeconfig");
+        await File.WriteAllTextAsync(kubeconfig, string.Create(CultureInfo.InvariantCulture, $"""
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: simulator
+              cluster: {"{"} server: "{cluster.BaseAddress}" {"}"}
+            users:
+            - name: engine
+              user: {"{"} token: "{KubernetesSimulator.DefaultToken}" {"}"}
+            contexts:
+            - name: simulator
+              context: {"{"} cluster: simulator, user: engine {"}"}
+            current-context: simulator
+            """));
+        return new Dictionary<string, string>
+        {
+            ["Remediator:Kubernetes:Mode"] = "Kubeconfig",
+            ["Remediator:Kubernetes:Kubeconfig"] = kubeconfig,
+        };
+    }
+
+    private static async Task<bool> PausedAsync(EngineProcess engine)
+    {
+        using var response = await engine.GetAsync("api/v1/pause");
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        using var status = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return status.RootElement.GetProperty("paused").GetBoolean();
+    }
+}
