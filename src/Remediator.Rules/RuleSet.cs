@@ -58,6 +58,27 @@ public sealed class RuleSet
     /// <summary>The loaded rules in file order, for the API and the CLI.</summary>
     public IReadOnlyList<RuleSummary> Rules { get; }
 
+    /// <summary>
+    /// The workloads <paramref name="target"/> depends on, directly or transitively, by every
+    /// declared topology of its namespace: when one of them is being remediated, it is the root
+    /// of a cascade and the target's own remediation waits for it. Same kind and namespace as the
+    /// target; empty for a target no topology lists.
+    /// </summary>
+    public IReadOnlyList<RemediationTarget> UpstreamOf(RemediationTarget target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        if (target.Name is null)
+        {
+            return [];
+        }
+
+        return [.. _topologies
+            .Where(t => t.Contains(target.Name) && (t.Namespace is null || t.Namespace == target.Namespace))
+            .SelectMany(t => t.DependenciesOf(target.Name))
+            .Distinct(StringComparer.Ordinal)
+            .Select(service => target with { Name = service })];
+    }
+
     /// <summary>The rules whose matchers select <paramref name="alert"/>, with resolved targets and plans.</summary>
     /// <remarks>Rules that select the alert but cannot resolve a target are left out: use <see cref="Evaluate"/> to see them.</remarks>
     public IReadOnlyList<RuleMatch> Match(AlertReceived alert) => Evaluate(alert).Matches;

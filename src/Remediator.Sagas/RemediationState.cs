@@ -27,6 +27,8 @@ public sealed class RemediationState : SagaStateMachineInstance, ISagaVersion
     /// </summary>
     public IReadOnlyList<string> ResolvedAlerts { get; set; } = [];
 
+    public Guid? RootWaitTimeoutTokenId { get; set; }
+
     public Guid? ApprovalTimeoutTokenId { get; set; }
 
     public Guid? ExecutionTimeoutTokenId { get; set; }

@@ -3,6 +3,7 @@ using MassTransit.Courier.Contracts;
 using Microsoft.Extensions.Options;
 using Remediator.Contracts;
 using Remediator.Kubernetes.Actions;
+using Remediator.Sagas.Api;
 using Remediator.Sagas.Messages;
 using Remediator.Sagas.Steps;
 using Remediator.Sagas.Verification;
@@ -75,6 +76,21 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
             x.CorrelateById(c => c.Message.CorrelationId);
             x.OnMissingInstance(m => m.Discard());
         });
+        Event(() => DependentWaits, x =>
+        {
+            x.CorrelateById(c => c.Message.CorrelationId);
+            x.OnMissingInstance(m => m.Discard());
+        });
+        Event(() => RootFinished, x =>
+        {
+            x.CorrelateById(c => c.Message.CorrelationId);
+            x.OnMissingInstance(m => m.Discard());
+        });
+        Schedule(() => RootWaitTimeout, x => x.RootWaitTimeoutTokenId, s =>
+        {
+            s.Delay = _options.RootWaitTimeout;
+            s.Received = r => r.CorrelateById(c => c.Message.CorrelationId);
+        });
         Schedule(() => ApprovalTimeout, x => x.ApprovalTimeoutTokenId, s =>
         {
             s.Delay = _options.ApprovalTimeout;
@@ -92,9 +108,11 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
         });
 
         // A run the guards let act gives its slot back and starts the target's cooldown, however it ended.
-        WhenEnter(Succeeded, x => x.ThenAsync(RecordFinishedAsync));
-        WhenEnter(Escalated, x => x.ThenAsync(RecordFinishedAsync));
-        WhenEnter(Cancelled, x => x.ThenAsync(RecordFinishedAsync));
+        // Runs waiting for this one (a cascade's dependents) hear how it ended.
+        WhenEnter(Succeeded, x => x.ThenAsync(RecordFinishedAsync).ThenAsync(TellDependentsAsync));
+        WhenEnter(Escalated, x => x.ThenAsync(RecordFinishedAsync).ThenAsync(TellDependentsAsync));
+        WhenEnter(Cancelled, x => x.ThenAsync(RecordFinishedAsync).ThenAsync(TellDependentsAsync));
+        WhenEnter(Refused, x => x.ThenAsync(TellDependentsAsync));
 
         // Events a state has no use for (a firing alert, a late step report) are dropped, not faulted.
         OnUnhandledEvent(x => x.Ignore());
@@ -107,8 +125,42 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
 
         DuringAny(When(AlertResolved).Then(c => RememberResolved(c.Saga, c.Message.Alert)));
 
+        // A dependent found this target's run active and waits for it: it is told when the run
+        // ends, or at once when it already has (or when a newer run replaced it).
+        DuringAny(
+            When(DependentWaits)
+                .IfElse(
+                    c => c.Message.RootRemediationId == c.Saga.Run.RemediationId && IsActive(c.Saga),
+                    waiting => waiting.Then(c =>
+                    {
+                        c.Saga.Run.Dependents = [.. c.Saga.Run.Dependents, new CascadeDependent(c.Message.DependentCorrelationId, c.Message.DependentRemediationId)];
+                        c.Saga.Run.Note(Now, $"remediation {c.Message.DependentRemediationId} of a dependent waits for this run's outcome");
+                    }),
+                    ended => ended.PublishAsync(c => c.Init<RootRemediationFinished>(RootFinishedFor(c.Saga, c.Message.RootRemediationId, new CascadeDependent(c.Message.DependentCorrelationId, c.Message.DependentRemediationId))))));
+
         During(
-            [Pending, AwaitingApproval, Executing, Compensating, Verifying],
+            WaitingForRoot,
+            When(RootFinished, c => c.Message.DependentRemediationId == c.Saga.Run.RemediationId)
+                .Unschedule(RootWaitTimeout)
+                .IfElse(
+                    c => c.Message.State == Succeeded.Name,
+                    succeeded => succeeded
+                        .Then(c =>
+                        {
+                            c.Saga.Run.WaitingFor = c.Saga.Run.WaitingFor! with { Succeeded = true };
+                            c.Saga.Run.Note(Now, $"the root's remediation succeeded ({c.Message.Outcome}): giving this alert {_options.CascadeSettle} to resolve before acting");
+                        })
+                        .Schedule(RootWaitTimeout, c => new RootWaitTimedOut { CorrelationId = c.Saga.CorrelationId, RemediationId = c.Saga.Run.RemediationId }, c => _options.CascadeSettle),
+                    other => Proceed(other.Then(c => c.Saga.Run.Note(Now, $"the root's remediation ended {c.Message.State} ({c.Message.Outcome}): remediating {c.Saga.Run.Target} on its own")))),
+            Proceed(When(RootWaitTimeout.Received, c => c.Message.RemediationId == c.Saga.Run.RemediationId)
+                .Then(c => c.Saga.Run.Note(
+                    Now,
+                    c.Saga.Run.WaitingFor!.Succeeded
+                        ? $"still firing {_options.CascadeSettle} after the root's remediation succeeded: remediating {c.Saga.Run.Target} itself"
+                        : $"the root's remediation did not end within {_options.RootWaitTimeout}: remediating {c.Saga.Run.Target} without it"))));
+
+        During(
+            [Pending, WaitingForRoot, AwaitingApproval, Executing, Compensating, Verifying],
             When(Requested, c => !c.Saga.Run.RequestIds.Contains(c.Message.RequestId))
                 .ThenAsync(RecordFiringAsync)
                 .Then(c =>
@@ -129,10 +181,14 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
 
         During(
             Pending,
+            WaitingForRoot,
             AwaitingApproval,
             When(AlertResolved, c => IsForRun(c.Saga, c.Message))
-                .Then(c => Cancelling(c.Saga, $"alert {c.Message.Alert.Fingerprint} resolved before any action: nothing left to fix"))
+                .Then(c => Cancelling(c.Saga, c.Saga.Run.WaitingFor is { } root
+                    ? $"alert {c.Message.Alert.Fingerprint} resolved while waiting for the remediation of {root.TargetKey}: fixing the root was enough"
+                    : $"alert {c.Message.Alert.Fingerprint} resolved before any action: nothing left to fix"))
                 .Unschedule(ApprovalTimeout)
+                .Unschedule(RootWaitTimeout)
                 .Publish(c => CancelledEvent(c.Saga))
                 .TransitionTo(Cancelled));
 
@@ -158,9 +214,11 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
                 .TransitionTo(Escalated));
 
         During(
+            WaitingForRoot,
             AwaitingApproval,
             Verifying,
             When(Cancel, c => c.Message.RemediationId == c.Saga.Run.RemediationId)
+                .Unschedule(RootWaitTimeout)
                 .Unschedule(ApprovalTimeout)
                 .Unschedule(VerificationTimeout)
                 .Then(c => Cancelling(c.Saga, $"cancelled{By(c.Message.By, c.Message.Comment)}"))
@@ -262,6 +320,9 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
 
     public State Pending { get; private set; } = null!;
 
+    /// <summary>A cascade's dependent: the target depends on a workload under remediation, whose outcome comes first.</summary>
+    public State WaitingForRoot { get; private set; } = null!;
+
     public State AwaitingApproval { get; private set; } = null!;
 
     public State Executing { get; private set; } = null!;
@@ -293,6 +354,12 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
     public Event<RoutingSlipFaulted> StepsFaulted { get; private set; } = null!;
 
     public Event<ApproveRemediation> Approve { get; private set; } = null!;
+
+    public Event<DependentWaiting> DependentWaits { get; private set; } = null!;
+
+    public Event<RootRemediationFinished> RootFinished { get; private set; } = null!;
+
+    public Schedule<RemediationState, RootWaitTimedOut> RootWaitTimeout { get; private set; } = null!;
 
     public Event<RejectRemediation> Reject { get; private set; } = null!;
 
@@ -357,7 +424,31 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
     /// <summary>Acts on the guards' last decision (<see cref="RemediationRun.Gate"/>) for the run's first attempt.</summary>
     private EventActivityBinder<RemediationState, T> Decide<T>(EventActivityBinder<RemediationState, T> binder)
         where T : class =>
-        binder.If(c => !c.Saga.Run.ResolvedBeforeStart, decide => Act(decide));
+        binder
+            .If(c => !c.Saga.Run.ResolvedBeforeStart && c.Saga.Run.WaitingFor is not null, Wait)
+            .If(c => !c.Saga.Run.ResolvedBeforeStart && c.Saga.Run.WaitingFor is null, Act);
+
+    private EventActivityBinder<RemediationState, T> Wait<T>(EventActivityBinder<RemediationState, T> binder)
+        where T : class =>
+        binder
+            .Then(c => c.Saga.Run.Record(Now, WaitingForRoot.Name, $"{c.Saga.Run.Target} depends on {c.Saga.Run.WaitingFor!.TargetKey}, whose remediation {c.Saga.Run.WaitingFor.RemediationId} (rule '{c.Saga.Run.WaitingFor.RuleName}') is active: waiting up to {_options.RootWaitTimeout} for its outcome before acting"))
+            .PublishAsync(c => c.Init<DependentWaiting>(new DependentWaiting
+            {
+                CorrelationId = c.Saga.Run.WaitingFor!.CorrelationId,
+                RootRemediationId = c.Saga.Run.WaitingFor.RemediationId,
+                DependentCorrelationId = c.Saga.CorrelationId,
+                DependentRemediationId = c.Saga.Run.RemediationId,
+            }))
+            .Schedule(RootWaitTimeout, c => new RootWaitTimedOut { CorrelationId = c.Saga.CorrelationId, RemediationId = c.Saga.Run.RemediationId }, c => _options.RootWaitTimeout)
+            .TransitionTo(WaitingForRoot);
+
+    /// <summary>The wait for the root is over: the guards decide about the run's own steps.</summary>
+    private EventActivityBinder<RemediationState, T> Proceed<T>(EventActivityBinder<RemediationState, T> binder)
+        where T : class =>
+        Decide(binder
+            .Then(c => c.Saga.Run.WaitingFor = null)
+            .ThenAsync(c => EvaluateAsync(c))
+            .Then(c => c.Saga.Run.Note(Now, $"guards: {c.Saga.Run.Gate!.Verdict}: {c.Saga.Run.Gate.Reason}")));
 
     private EventActivityBinder<RemediationState, T> Act<T>(EventActivityBinder<RemediationState, T> binder)
         where T : class =>
@@ -461,6 +552,15 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
             return;
         }
 
+        if (request.Alert.Status == AlertStatus.Firing && await FindRootAsync(context, request.Upstream) is { } root)
+        {
+            // A cascade: what the target depends on is being remediated. The guards are asked
+            // when the wait ends, so a waiting run holds no slot.
+            saga.Run.WaitingFor = root;
+            saga.Run.Record(Now, Pending.Name, $"requested by rule '{request.RuleName}' for alert {Describe(request.Alert)}");
+            return;
+        }
+
         // The rules refuse such a rule at load time; this holds the line for any other publisher.
         if (request.Alert.Status == AlertStatus.Resolved && request.Plan.Steps.Any(step => step.Destructive))
         {
@@ -494,6 +594,58 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
         run.CurrentSteps.Aggregate(
             _options.ExecutionGrace,
             (total, step) => total + (step.Timeout ?? (step.Action == "wait-for-rollout" ? _actions.DefaultRolloutTimeout : _actions.DefaultStepTimeout)));
+
+    /// <summary>The first active remediation of a workload the target depends on, nearest the root first.</summary>
+    private static async Task<CascadeRoot?> FindRootAsync(BehaviorContext<RemediationState> context, IReadOnlyList<RemediationTarget> upstream)
+    {
+        if (upstream.Count == 0)
+        {
+            return null;
+        }
+
+        var query = context.GetServiceOrCreateInstance<IRemediationQuery>();
+        foreach (var target in upstream)
+        {
+            var key = target.ToString();
+            var page = await query.ListAsync(new RemediationFilter { Target = key, Active = true }, context.CancellationToken);
+            if (page.Items.FirstOrDefault(view => view.TargetKey == key) is { } active)
+            {
+                return new CascadeRoot { CorrelationId = active.CorrelationId, RemediationId = active.Id, TargetKey = key, RuleName = active.RuleName };
+            }
+        }
+
+        return null;
+    }
+
+    private static async Task TellDependentsAsync(BehaviorContext<RemediationState> context)
+    {
+        foreach (var dependent in context.Saga.Run.Dependents)
+        {
+            await context.Publish(RootFinishedFor(context.Saga, context.Saga.Run.RemediationId, dependent));
+        }
+    }
+
+    private static RootRemediationFinished RootFinishedFor(RemediationState saga, Guid rootRemediationId, CascadeDependent dependent) =>
+        rootRemediationId == saga.Run.RemediationId
+            ? new RootRemediationFinished
+            {
+                CorrelationId = dependent.CorrelationId,
+                DependentRemediationId = dependent.RemediationId,
+                RootRemediationId = rootRemediationId,
+                State = saga.Run.State,
+                Outcome = saga.Run.Outcome ?? "",
+            }
+            : new RootRemediationFinished
+            {
+                CorrelationId = dependent.CorrelationId,
+                DependentRemediationId = dependent.RemediationId,
+                RootRemediationId = rootRemediationId,
+                State = "Ended",
+                Outcome = "a newer run has replaced it",
+            };
+
+    private static bool IsActive(RemediationState saga) =>
+        saga.Run.RemediationId != Guid.Empty && !RemediationView.FinalStates.Contains(saga.Run.State);
 
     private async Task StartStepsAsync(BehaviorContext<RemediationState> context)
     {

@@ -58,6 +58,7 @@ public static class SagaRegistrationExtensions
         services.AddOptions<RemediationSagaOptions>()
             .Validate(o => o.ApprovalTimeout > TimeSpan.Zero, $"{RemediationSagaOptions.SectionName}:ApprovalTimeout must be positive.")
             .Validate(o => o.ExecutionGrace > TimeSpan.Zero, $"{RemediationSagaOptions.SectionName}:ExecutionGrace must be positive.")
+            .Validate(o => o.RootWaitTimeout > TimeSpan.Zero && o.CascadeSettle > TimeSpan.Zero, $"{RemediationSagaOptions.SectionName}:RootWaitTimeout and CascadeSettle must be positive.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddScoped<IRemediationGate, PolicyOnlyGate>();

@@ -113,6 +113,21 @@ public sealed class AlertReceivedConsumerTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_request_carries_what_its_target_depends_on()
+    {
+        var account = Fixtures.Deployment("account-service");
+        var harness = await StartAsync(new FakeAlertMatcher(Fixtures.Match("restart-auth", destructive: true, Fixtures.Deployment("auth-service")))
+        {
+            Upstream = new Dictionary<string, IReadOnlyList<RemediationTarget>> { [Fixtures.Deployment("auth-service").ToString()] = [account] },
+        });
+
+        await harness.Bus.Publish(Fixtures.Alert());
+
+        await ConsumedAsync(harness, 1);
+        harness.Published.Select<RemediationRequested>().Single().Context.Message.Upstream.ShouldBe([account]);
+    }
+
+    [Fact]
     public async Task A_firing_alert_tells_no_remediation_it_resolved()
     {
         var harness = await StartAsync(new FakeAlertMatcher(Fixtures.Match("restart-auth", destructive: true, Fixtures.Deployment("auth-service"))));
@@ -179,6 +194,8 @@ public sealed class AlertReceivedConsumerTests : IAsyncDisposable
         private int _calls;
 
         public int Calls => _calls;
+
+        public IReadOnlyList<RemediationTarget> UpstreamOf(RemediationTarget target) => [];
 
         public RuleEvaluation Evaluate(AlertReceived alert) =>
             Interlocked.Increment(ref _calls) == 1

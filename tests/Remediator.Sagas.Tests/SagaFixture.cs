@@ -52,6 +52,9 @@ public sealed class SagaFixture : IAsyncLifetime
     /// <summary>Added to the steps' timeouts before lost steps are given up on; tests of that keep it short.</summary>
     public TimeSpan ExecutionGrace { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>Further saga options for one test (cascade waits, ...).</summary>
+    public Action<RemediationSagaOptions>? SagaOptions { get; set; }
+
     /// <summary>Applied after the defaults: replaces services (e.g. Prometheus) for one test.</summary>
     public Action<IServiceCollection>? Services { get; set; }
 
@@ -127,6 +130,7 @@ public sealed class SagaFixture : IAsyncLifetime
             {
                 o.ApprovalTimeout = ApprovalTimeout;
                 o.ExecutionGrace = ExecutionGrace;
+                SagaOptions?.Invoke(o);
             })
             .AddMassTransitTestHarness(bus =>
             {

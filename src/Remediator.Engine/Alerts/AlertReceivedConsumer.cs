@@ -111,6 +111,7 @@ public sealed class AlertReceivedConsumer(
                     Plan = match.Plan,
                     Alert = alert,
                     RequestedAt = now,
+                    Upstream = matcher.UpstreamOf(target),
                 });
             }
         }
