@@ -14,4 +14,11 @@ public sealed record RemediationRequested
     public required AlertReceived Alert { get; init; }
 
     public required DateTimeOffset RequestedAt { get; init; }
+
+    /// <summary>
+    /// The workloads the target depends on by the declared topology. While one of them is being
+    /// remediated it is the root of a cascade: this remediation waits for the root's outcome
+    /// instead of acting on a symptom.
+    /// </summary>
+    public IReadOnlyList<RemediationTarget> Upstream { get; init; } = [];
 }

@@ -53,6 +53,15 @@ public static class PersistenceServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>The durable step journal (its tables); needs <see cref="AddRemediatorDatabase"/>.</summary>
+    public static IServiceCollection AddDatabaseStepJournal(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddDatabaseMigration(Steps.DatabaseStepJournal.Migration);
+        services.TryAddSingleton<Steps.DatabaseStepJournal>();
+        return services;
+    }
+
     /// <summary>
     /// Adds a schema change that <see cref="DatabaseMigrator"/> applies at startup (once per
     /// database; see <see cref="IDatabaseMigration.Id"/> for naming and order).

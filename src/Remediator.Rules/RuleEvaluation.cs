@@ -5,5 +5,12 @@ namespace Remediator.Rules;
 /// <param name="Unresolved">Rules that selected the alert but could not resolve a target or plan for it.</param>
 public sealed record RuleEvaluation(IReadOnlyList<RuleMatch> Matches, IReadOnlyList<UnresolvedMatch> Unresolved)
 {
+    /// <summary>
+    /// For a resolved alert: every (rule, target) whose remediation it concerns, i.e. each rule
+    /// whose matchers select its labels whatever the rule's <c>status</c>. A firing-only rule does
+    /// not match a resolved alert, yet its remediation of that target must learn it resolved.
+    /// </summary>
+    public IReadOnlyList<ConcernedTarget> Resolving { get; init; } = [];
+
     public static RuleEvaluation None { get; } = new([], []);
 }

@@ -58,6 +58,27 @@ public sealed class RuleSet
     /// <summary>The loaded rules in file order, for the API and the CLI.</summary>
     public IReadOnlyList<RuleSummary> Rules { get; }
 
+    /// <summary>
+    /// The workloads <paramref name="target"/> depends on, directly or transitively, by every
+    /// declared topology of its namespace: when one of them is being remediated, it is the root
+    /// of a cascade and the target's own remediation waits for it. Same kind and namespace as the
+    /// target; empty for a target no topology lists.
+    /// </summary>
+    public IReadOnlyList<RemediationTarget> UpstreamOf(RemediationTarget target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        if (target.Name is null)
+        {
+            return [];
+        }
+
+        return [.. _topologies
+            .Where(t => t.Contains(target.Name) && (t.Namespace is null || t.Namespace == target.Namespace))
+            .SelectMany(t => t.DependenciesOf(target.Name))
+            .Distinct(StringComparer.Ordinal)
+            .Select(service => target with { Name = service })];
+    }
+
     /// <summary>The rules whose matchers select <paramref name="alert"/>, with resolved targets and plans.</summary>
     /// <remarks>Rules that select the alert but cannot resolve a target are left out: use <see cref="Evaluate"/> to see them.</remarks>
     public IReadOnlyList<RuleMatch> Match(AlertReceived alert) => Evaluate(alert).Matches;
@@ -74,19 +95,45 @@ public sealed class RuleSet
 
         List<RuleMatch>? matches = null;
         List<UnresolvedMatch>? unresolved = null;
+        List<ConcernedTarget>? resolving = null;
+        var isResolved = alert.Status == AlertStatus.Resolved;
         int p = 0, f = 0;
         while (p < pinned.Length || f < _fallback.Length)
         {
             // Merge the two ordinal-sorted lists so results keep file order.
             var rule = f >= _fallback.Length || (p < pinned.Length && pinned[p].Ordinal < _fallback[f].Ordinal) ? pinned[p++] : _fallback[f++];
-            bool selected;
+            bool matchesLabels;
             try
             {
-                selected = rule.Selects(alert);
+                matchesLabels = rule.MatchesLabels(alert.Labels);
             }
             catch (RegexMatchTimeoutException ex)
             {
                 (unresolved ??= []).Add(new UnresolvedMatch(rule.Name, rule.Location.File, $"matcher regex '{ex.Pattern}' took longer than {ex.MatchTimeout.TotalMilliseconds:0} ms on label value '{ex.Input}'"));
+                continue;
+            }
+
+            if (!matchesLabels)
+            {
+                continue;
+            }
+
+            var selected = rule.AcceptsStatus(alert.Status);
+            if (isResolved && (!selected || rule.HasDestructiveSteps))
+            {
+                // Not a match (a resolved alert never starts destructive steps; the loader rejects
+                // such rules and this keeps the guarantee), but the rule's remediation of these
+                // targets must still learn that its alert resolved.
+                if (PlanRenderer.TryResolve(rule, alert, _topologies, out var concerned, out _))
+                {
+                    (resolving ??= []).AddRange(concerned.Targets.Select(target => new ConcernedTarget(rule.Name, target)));
+                }
+
+                if (selected)
+                {
+                    (unresolved ??= []).Add(new UnresolvedMatch(rule.Name, rule.Location.File, "a resolved alert never starts destructive steps"));
+                }
+
                 continue;
             }
 
@@ -95,16 +142,13 @@ public sealed class RuleSet
                 continue;
             }
 
-            if (alert.Status == AlertStatus.Resolved && rule.HasDestructiveSteps)
-            {
-                // The loader rejects such rules; this keeps the guarantee even if that check is ever loosened.
-                (unresolved ??= []).Add(new UnresolvedMatch(rule.Name, rule.Location.File, "a resolved alert never starts destructive steps"));
-                continue;
-            }
-
             if (PlanRenderer.TryResolve(rule, alert, _topologies, out var match, out var reason))
             {
                 (matches ??= []).Add(match);
+                if (isResolved)
+                {
+                    (resolving ??= []).AddRange(match.Targets.Select(target => new ConcernedTarget(rule.Name, target)));
+                }
             }
             else
             {
@@ -112,9 +156,9 @@ public sealed class RuleSet
             }
         }
 
-        return matches is null && unresolved is null
+        return matches is null && unresolved is null && resolving is null
             ? RuleEvaluation.None
-            : new RuleEvaluation(matches ?? (IReadOnlyList<RuleMatch>)[], unresolved ?? (IReadOnlyList<UnresolvedMatch>)[]);
+            : new RuleEvaluation(matches ?? (IReadOnlyList<RuleMatch>)[], unresolved ?? (IReadOnlyList<UnresolvedMatch>)[]) { Resolving = resolving ?? (IReadOnlyList<ConcernedTarget>)[] };
     }
 
     private static RuleSummary Summarize(CompiledRule rule) => new(

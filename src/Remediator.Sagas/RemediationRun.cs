@@ -52,6 +52,18 @@ public sealed class RemediationRun
 
     public DateTimeOffset? AlertResolvedAt { get; set; }
 
+    /// <summary>While set, the run waits for this remediation of a workload its target depends on (a cascade's root).</summary>
+    public CascadeRoot? WaitingFor { get; set; }
+
+    /// <summary>Runs waiting for this one's outcome (this run is their cascade root).</summary>
+    public IReadOnlyList<CascadeDependent> Dependents { get; set; } = [];
+
+    /// <summary>A step of this run was interrupted (its outcome unknown) or its steps never reported back: verification decides, and a failed verification escalates rather than climbing.</summary>
+    public bool Uncertain { get; set; }
+
+    /// <summary>The alert had resolved before the request reached the saga: the run is cancelled without asking the guards.</summary>
+    public bool ResolvedBeforeStart { get; set; }
+
     /// <summary>Every alert that joined this run; a resolved notification for any of them counts.</summary>
     public IReadOnlyList<string> Fingerprints { get; set; } = [];
 

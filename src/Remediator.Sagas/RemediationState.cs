@@ -20,7 +20,18 @@ public sealed class RemediationState : SagaStateMachineInstance, ISagaVersion
     /// <summary>Finished runs, newest last, at most <see cref="RemediationStateMachine.MaxPreviousRuns"/>.</summary>
     public IReadOnlyList<RemediationRun> PreviousRuns { get; set; } = [];
 
+    /// <summary>
+    /// Resolved alert occurrences (idempotency keys) seen for this target, newest last, at most
+    /// <see cref="RemediationStateMachine.MaxResolvedAlerts"/>: a request that arrives after its
+    /// alert's resolution is cancelled instead of acting.
+    /// </summary>
+    public IReadOnlyList<string> ResolvedAlerts { get; set; } = [];
+
+    public Guid? RootWaitTimeoutTokenId { get; set; }
+
     public Guid? ApprovalTimeoutTokenId { get; set; }
+
+    public Guid? ExecutionTimeoutTokenId { get; set; }
 
     public Guid? VerificationTimeoutTokenId { get; set; }
 }

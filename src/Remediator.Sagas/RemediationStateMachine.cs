@@ -2,6 +2,8 @@ using MassTransit;
 using MassTransit.Courier.Contracts;
 using Microsoft.Extensions.Options;
 using Remediator.Contracts;
+using Remediator.Kubernetes.Actions;
+using Remediator.Sagas.Api;
 using Remediator.Sagas.Messages;
 using Remediator.Sagas.Steps;
 using Remediator.Sagas.Verification;
@@ -28,20 +30,22 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
 
     private readonly TimeProvider _time;
     private readonly RemediationSagaOptions _options;
+    private readonly KubernetesActionOptions _actions;
 
-    public RemediationStateMachine(TimeProvider time, IOptions<RemediationSagaOptions> options)
+    public RemediationStateMachine(TimeProvider time, IOptions<RemediationSagaOptions> options, IOptions<KubernetesActionOptions> actions)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(actions);
         _time = time;
         _options = options.Value;
+        _actions = actions.Value;
         InstanceState(x => x.CurrentState);
 
         Event(() => Requested, x => x.CorrelateById(c => RemediationCorrelation.For(c.Message.RuleName, c.Message.Target)));
-        Event(() => AlertReceived, x =>
-        {
-            x.CorrelateBy((saga, c) => saga.Run.Fingerprints.Contains(c.Message.Fingerprint));
-            x.OnMissingInstance(m => m.Discard());
-        });
+        // Addressed like a request (rule + target), so the instance is found by id. It may come
+        // first (the resolution overtook the firing alert's request): the instance is then created
+        // Idle, remembering the resolution, and the request that follows is cancelled at once.
+        Event(() => AlertResolved, x => x.CorrelateById(c => RemediationCorrelation.For(c.Message.RuleName, c.Message.Target)));
         Event(() => StepFinished, x =>
         {
             x.CorrelateById(c => c.Message.CorrelationId);
@@ -72,9 +76,29 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
             x.CorrelateById(c => c.Message.CorrelationId);
             x.OnMissingInstance(m => m.Discard());
         });
+        Event(() => DependentWaits, x =>
+        {
+            x.CorrelateById(c => c.Message.CorrelationId);
+            x.OnMissingInstance(m => m.Discard());
+        });
+        Event(() => RootFinished, x =>
+        {
+            x.CorrelateById(c => c.Message.CorrelationId);
+            x.OnMissingInstance(m => m.Discard());
+        });
+        Schedule(() => RootWaitTimeout, x => x.RootWaitTimeoutTokenId, s =>
+        {
+            s.Delay = _options.RootWaitTimeout;
+            s.Received = r => r.CorrelateById(c => c.Message.CorrelationId);
+        });
         Schedule(() => ApprovalTimeout, x => x.ApprovalTimeoutTokenId, s =>
         {
             s.Delay = _options.ApprovalTimeout;
+            s.Received = r => r.CorrelateById(c => c.Message.CorrelationId);
+        });
+        Schedule(() => ExecutionTimeout, x => x.ExecutionTimeoutTokenId, s =>
+        {
+            s.Delay = _options.ExecutionGrace;
             s.Received = r => r.CorrelateById(c => c.Message.CorrelationId);
         });
         Schedule(() => VerificationTimeout, x => x.VerificationTimeoutTokenId, s =>
@@ -84,17 +108,59 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
         });
 
         // A run the guards let act gives its slot back and starts the target's cooldown, however it ended.
-        WhenEnter(Succeeded, x => x.ThenAsync(RecordFinishedAsync));
-        WhenEnter(Escalated, x => x.ThenAsync(RecordFinishedAsync));
-        WhenEnter(Cancelled, x => x.ThenAsync(RecordFinishedAsync));
+        // Runs waiting for this one (a cascade's dependents) hear how it ended.
+        WhenEnter(Succeeded, x => x.ThenAsync(RecordFinishedAsync).ThenAsync(TellDependentsAsync));
+        WhenEnter(Escalated, x => x.ThenAsync(RecordFinishedAsync).ThenAsync(TellDependentsAsync));
+        WhenEnter(Cancelled, x => x.ThenAsync(RecordFinishedAsync).ThenAsync(TellDependentsAsync));
+        WhenEnter(Refused, x => x.ThenAsync(TellDependentsAsync));
 
         // Events a state has no use for (a firing alert, a late step report) are dropped, not faulted.
         OnUnhandledEvent(x => x.Ignore());
 
-        Initially(StartRun(When(Requested)));
+        Initially(
+            StartRun(When(Requested)),
+            When(AlertResolved)
+                .Then(c => RememberResolved(c.Saga, c.Message.Alert))
+                .TransitionTo(Idle));
+
+        DuringAny(When(AlertResolved).Then(c => RememberResolved(c.Saga, c.Message.Alert)));
+
+        // A dependent found this target's run active and waits for it: it is told when the run
+        // ends, or at once when it already has (or when a newer run replaced it).
+        DuringAny(
+            When(DependentWaits)
+                .IfElse(
+                    c => c.Message.RootRemediationId == c.Saga.Run.RemediationId && IsActive(c.Saga),
+                    waiting => waiting.Then(c =>
+                    {
+                        c.Saga.Run.Dependents = [.. c.Saga.Run.Dependents, new CascadeDependent(c.Message.DependentCorrelationId, c.Message.DependentRemediationId)];
+                        c.Saga.Run.Note(Now, $"remediation {c.Message.DependentRemediationId} of a dependent waits for this run's outcome");
+                    }),
+                    ended => ended.PublishAsync(c => c.Init<RootRemediationFinished>(RootFinishedFor(c.Saga, c.Message.RootRemediationId, new CascadeDependent(c.Message.DependentCorrelationId, c.Message.DependentRemediationId))))));
 
         During(
-            [Pending, AwaitingApproval, Executing, Compensating, Verifying],
+            WaitingForRoot,
+            When(RootFinished, c => c.Message.DependentRemediationId == c.Saga.Run.RemediationId)
+                .Unschedule(RootWaitTimeout)
+                .IfElse(
+                    c => c.Message.State == Succeeded.Name,
+                    succeeded => succeeded
+                        .Then(c =>
+                        {
+                            c.Saga.Run.WaitingFor = c.Saga.Run.WaitingFor! with { Succeeded = true };
+                            c.Saga.Run.Note(Now, $"the root's remediation succeeded ({c.Message.Outcome}): giving this alert {_options.CascadeSettle} to resolve before acting");
+                        })
+                        .Schedule(RootWaitTimeout, c => new RootWaitTimedOut { CorrelationId = c.Saga.CorrelationId, RemediationId = c.Saga.Run.RemediationId }, c => _options.CascadeSettle),
+                    other => Proceed(other.Then(c => c.Saga.Run.Note(Now, $"the root's remediation ended {c.Message.State} ({c.Message.Outcome}): remediating {c.Saga.Run.Target} on its own")))),
+            Proceed(When(RootWaitTimeout.Received, c => c.Message.RemediationId == c.Saga.Run.RemediationId)
+                .Then(c => c.Saga.Run.Note(
+                    Now,
+                    c.Saga.Run.WaitingFor!.Succeeded
+                        ? $"still firing {_options.CascadeSettle} after the root's remediation succeeded: remediating {c.Saga.Run.Target} itself"
+                        : $"the root's remediation did not end within {_options.RootWaitTimeout}: remediating {c.Saga.Run.Target} without it"))));
+
+        During(
+            [Pending, WaitingForRoot, AwaitingApproval, Executing, Compensating, Verifying],
             When(Requested, c => !c.Saga.Run.RequestIds.Contains(c.Message.RequestId))
                 .ThenAsync(RecordFiringAsync)
                 .Then(c =>
@@ -110,15 +176,19 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
                 }));
 
         During(
-            [Succeeded, Escalated, Cancelled, Refused],
+            [Idle, Succeeded, Escalated, Cancelled, Refused],
             StartRun(When(Requested, c => !c.Saga.Run.RequestIds.Contains(c.Message.RequestId))));
 
         During(
             Pending,
+            WaitingForRoot,
             AwaitingApproval,
-            When(AlertReceived, c => IsResolved(c.Message))
-                .Then(c => Cancelling(c.Saga, $"alert {c.Message.Fingerprint} resolved before any action: nothing left to fix"))
+            When(AlertResolved, c => IsForRun(c.Saga, c.Message))
+                .Then(c => Cancelling(c.Saga, c.Saga.Run.WaitingFor is { } root
+                    ? $"alert {c.Message.Alert.Fingerprint} resolved while waiting for the remediation of {root.TargetKey}: fixing the root was enough"
+                    : $"alert {c.Message.Alert.Fingerprint} resolved before any action: nothing left to fix"))
                 .Unschedule(ApprovalTimeout)
+                .Unschedule(RootWaitTimeout)
                 .Publish(c => CancelledEvent(c.Saga))
                 .TransitionTo(Cancelled));
 
@@ -144,9 +214,11 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
                 .TransitionTo(Escalated));
 
         During(
+            WaitingForRoot,
             AwaitingApproval,
             Verifying,
             When(Cancel, c => c.Message.RemediationId == c.Saga.Run.RemediationId)
+                .Unschedule(RootWaitTimeout)
                 .Unschedule(ApprovalTimeout)
                 .Unschedule(VerificationTimeout)
                 .Then(c => Cancelling(c.Saga, $"cancelled{By(c.Message.By, c.Message.Comment)}"))
@@ -157,8 +229,13 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
             Executing,
             When(StepFinished, c => c.Message.RemediationId == c.Saga.Run.RemediationId)
                 .Then(c => c.Saga.Run.AddStep(c.Message.Result))
+                .If(c => c.Message.Result.Status == ExecuteStepActivity.UnknownStatus, unknown => unknown.Then(c =>
+                {
+                    c.Saga.Run.Uncertain = true;
+                    c.Saga.Run.Note(Now, $"step '{c.Message.Result.Name}' was interrupted by an engine stop; its outcome is unknown, so it is not repeated and verification decides");
+                }))
                 .If(
-                    c => c.Message.Result is { Phase: "execute", Status: "Failed", ContinueOnError: false },
+                    c => c.Message.Result is { Phase: ExecuteStepActivity.ExecutePhase, Status: "Failed", ContinueOnError: false },
                     failed => failed
                         .Then(c => c.Saga.Run.Record(Now, Compensating.Name, $"step '{c.Message.Result.Name}' failed: compensating the completed reversible steps"))
                         .TransitionTo(Compensating)));
@@ -172,6 +249,7 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
             Executing,
             Compensating,
             When(StepsCompleted, c => c.Message.TrackingNumber == c.Saga.Run.TrackingNumber)
+                .Unschedule(ExecutionTimeout)
                 .Then(c => c.Saga.Run.Note(Now, $"steps of attempt {c.Saga.Run.Attempt} completed"))
                 .IfElse(
                     c => c.Saga.Run.DryRun,
@@ -179,18 +257,44 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
                         .Then(c => Succeeding(c.Saga, "dry-run: nothing was changed, so there is nothing to verify"))
                         .Publish(c => SucceededEvent(c.Saga))
                         .TransitionTo(Succeeded),
-                    verify => verify
-                        .ThenAsync(c => StartVerificationAsync(c))
-                        .Schedule(VerificationTimeout, c => new VerificationTimedOut { CorrelationId = c.Saga.CorrelationId, RemediationId = c.Saga.Run.RemediationId, Attempt = c.Saga.Run.Attempt }, c => VerificationDeadline(c.Saga.Run))
-                        .TransitionTo(Verifying)
-                        .If(c => IsVerified(c.Saga.Run), SucceedVerified)),
+                    Verify),
             When(StepsFaulted, c => c.Message.TrackingNumber == c.Saga.Run.TrackingNumber)
+                .Unschedule(ExecutionTimeout)
                 .Then(c => Failing(c.Saga, $"attempt {c.Saga.Run.Attempt}: {FaultReason(c.Message)}; completed reversible steps were compensated"))
                 .Publish(c => FailedEvent(c.Saga))
                 .Publish(c => EscalatedEvent(c.Saga))
                 .TransitionTo(Escalated),
-            When(AlertReceived, c => IsResolved(c.Message))
-                .Then(c => AlertResolved(c.Saga.Run, c.Message)));
+            When(AlertResolved, c => IsForRun(c.Saga, c.Message))
+                .Then(c => NoteResolved(c.Saga.Run, c.Message.Alert)));
+
+        // The attempt's steps should long have finished: they were lost with an engine that died
+        // mid-step (in-memory bus) or they hang. The attempt is closed, so none of its steps that
+        // had not begun ever will, and verification decides; never a silent Executing forever.
+        During(
+            Executing,
+            When(ExecutionTimeout.Received, c => c.Message.RemediationId == c.Saga.Run.RemediationId && c.Message.Attempt == c.Saga.Run.Attempt)
+                .ThenAsync(c => c.GetServiceOrCreateInstance<IStepJournal>().SealAsync(c.Saga.Run.RemediationId, c.Saga.Run.Attempt, c.CancellationToken))
+                .Then(c =>
+                {
+                    c.Saga.Run.Uncertain = true;
+                    c.Saga.Run.Note(Now, $"the steps of attempt {c.Saga.Run.Attempt} did not finish within {ExecutionDeadline(c.Saga.Run)} (the engine may have stopped mid-step): the attempt is closed and verification decides");
+                })
+                .IfElse(
+                    c => c.Saga.Run.DryRun,
+                    dry => dry
+                        .Then(c => Escalating(c.Saga, "the dry run's steps did not finish"))
+                        .Publish(c => EscalatedEvent(c.Saga))
+                        .TransitionTo(Escalated),
+                    Verify));
+
+        During(
+            Compensating,
+            When(ExecutionTimeout.Received, c => c.Message.RemediationId == c.Saga.Run.RemediationId && c.Message.Attempt == c.Saga.Run.Attempt)
+                .ThenAsync(c => c.GetServiceOrCreateInstance<IStepJournal>().SealAsync(c.Saga.Run.RemediationId, c.Saga.Run.Attempt, c.CancellationToken))
+                .Then(c => Failing(c.Saga, $"attempt {c.Saga.Run.Attempt}: a step failed and the compensation did not finish within {ExecutionDeadline(c.Saga.Run)}; what it restored is unknown"))
+                .Publish(c => FailedEvent(c.Saga))
+                .Publish(c => EscalatedEvent(c.Saga))
+                .TransitionTo(Escalated));
 
         During(
             Verifying,
@@ -204,14 +308,20 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
             When(StepsFaulted, c => c.Message.TrackingNumber == c.Saga.Run.VerificationTrackingNumber)
                 .Unschedule(VerificationTimeout)
                 .IfElse(c => CanClimb(c.Saga.Run), climb => Climb(climb, c => $"verification check failed: {FaultReason(c.Message)}"), c => GiveUp(c, x => $"verification check failed: {FaultReason(x.Message)}")),
-            When(AlertReceived, c => IsResolved(c.Message))
-                .Then(c => AlertResolved(c.Saga.Run, c.Message))
+            When(AlertResolved, c => IsForRun(c.Saga, c.Message))
+                .Then(c => NoteResolved(c.Saga.Run, c.Message.Alert))
                 .If(c => IsVerified(c.Saga.Run), SucceedVerified),
             When(VerificationTimeout.Received, c => c.Message.RemediationId == c.Saga.Run.RemediationId && c.Message.Attempt == c.Saga.Run.Attempt)
                 .IfElse(c => CanClimb(c.Saga.Run), climb => Climb(climb, c => MissingConditions(c.Saga.Run)), c => GiveUp(c, x => MissingConditions(x.Saga.Run))));
     }
 
+    /// <summary>No run yet: the instance only remembers resolutions that arrived before any request.</summary>
+    public State Idle { get; private set; } = null!;
+
     public State Pending { get; private set; } = null!;
+
+    /// <summary>A cascade's dependent: the target depends on a workload under remediation, whose outcome comes first.</summary>
+    public State WaitingForRoot { get; private set; } = null!;
 
     public State AwaitingApproval { get; private set; } = null!;
 
@@ -235,7 +345,7 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
 
     public Event<RemediationRequested> Requested { get; private set; } = null!;
 
-    public Event<AlertReceived> AlertReceived { get; private set; } = null!;
+    public Event<TargetAlertResolved> AlertResolved { get; private set; } = null!;
 
     public Event<RemediationStepFinished> StepFinished { get; private set; } = null!;
 
@@ -245,11 +355,19 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
 
     public Event<ApproveRemediation> Approve { get; private set; } = null!;
 
+    public Event<DependentWaiting> DependentWaits { get; private set; } = null!;
+
+    public Event<RootRemediationFinished> RootFinished { get; private set; } = null!;
+
+    public Schedule<RemediationState, RootWaitTimedOut> RootWaitTimeout { get; private set; } = null!;
+
     public Event<RejectRemediation> Reject { get; private set; } = null!;
 
     public Event<CancelRemediation> Cancel { get; private set; } = null!;
 
     public Schedule<RemediationState, ApprovalTimedOut> ApprovalTimeout { get; private set; } = null!;
+
+    public Schedule<RemediationState, ExecutionTimedOut> ExecutionTimeout { get; private set; } = null!;
 
     public Schedule<RemediationState, VerificationTimedOut> VerificationTimeout { get; private set; } = null!;
 
@@ -297,16 +415,46 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
         Decide(binder
             .ThenAsync(RecordFiringAsync)
             .ThenAsync(BeginRunAsync)
-            .TransitionTo(Pending));
+            .TransitionTo(Pending)
+            .If(c => c.Saga.Run.ResolvedBeforeStart, resolved => resolved
+                .Then(c => Cancelling(c.Saga, $"alert {c.Message.Alert.Fingerprint} resolved before the remediation started: nothing left to fix"))
+                .Publish(c => CancelledEvent(c.Saga))
+                .TransitionTo(Cancelled)));
 
     /// <summary>Acts on the guards' last decision (<see cref="RemediationRun.Gate"/>) for the run's first attempt.</summary>
     private EventActivityBinder<RemediationState, T> Decide<T>(EventActivityBinder<RemediationState, T> binder)
         where T : class =>
+        binder
+            .If(c => !c.Saga.Run.ResolvedBeforeStart && c.Saga.Run.WaitingFor is not null, Wait)
+            .If(c => !c.Saga.Run.ResolvedBeforeStart && c.Saga.Run.WaitingFor is null, Act);
+
+    private EventActivityBinder<RemediationState, T> Wait<T>(EventActivityBinder<RemediationState, T> binder)
+        where T : class =>
+        binder
+            .Then(c => c.Saga.Run.Record(Now, WaitingForRoot.Name, $"{c.Saga.Run.Target} depends on {c.Saga.Run.WaitingFor!.TargetKey}, whose remediation {c.Saga.Run.WaitingFor.RemediationId} (rule '{c.Saga.Run.WaitingFor.RuleName}') is active: waiting up to {_options.RootWaitTimeout} for its outcome before acting"))
+            .PublishAsync(c => c.Init<DependentWaiting>(new DependentWaiting
+            {
+                CorrelationId = c.Saga.Run.WaitingFor!.CorrelationId,
+                RootRemediationId = c.Saga.Run.WaitingFor.RemediationId,
+                DependentCorrelationId = c.Saga.CorrelationId,
+                DependentRemediationId = c.Saga.Run.RemediationId,
+            }))
+            .Schedule(RootWaitTimeout, c => new RootWaitTimedOut { CorrelationId = c.Saga.CorrelationId, RemediationId = c.Saga.Run.RemediationId }, c => _options.RootWaitTimeout)
+            .TransitionTo(WaitingForRoot);
+
+    /// <summary>The wait for the root is over: the guards decide about the run's own steps.</summary>
+    private EventActivityBinder<RemediationState, T> Proceed<T>(EventActivityBinder<RemediationState, T> binder)
+        where T : class =>
+        Decide(binder
+            .Then(c => c.Saga.Run.WaitingFor = null)
+            .ThenAsync(c => EvaluateAsync(c))
+            .Then(c => c.Saga.Run.Note(Now, $"guards: {c.Saga.Run.Gate!.Verdict}: {c.Saga.Run.Gate.Reason}")));
+
+    private EventActivityBinder<RemediationState, T> Act<T>(EventActivityBinder<RemediationState, T> binder)
+        where T : class =>
         binder.IfElse(
             c => c.Saga.Run.Gate!.Verdict is GateVerdict.Allow or GateVerdict.DryRunOnly,
-            run => run
-                .ThenAsync(c => StartStepsAsync(c))
-                .TransitionTo(Executing),
+            StartAttempt,
             other => other.IfElse(
                 c => c.Saga.Run.Gate!.Verdict == GateVerdict.RequireApproval,
                 approval => approval
@@ -394,6 +542,25 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
             RequestIds = [request.RequestId],
         };
 
+        if (request.Alert.Status == AlertStatus.Firing && WasResolved(saga, request.Alert))
+        {
+            // The resolution overtook this request: there is nothing left to fix, and the guards
+            // are not asked, so no slot is taken for a run that will not act.
+            saga.Run.ResolvedBeforeStart = true;
+            saga.Run.AlertResolvedAt = request.Alert.ReceivedAt;
+            saga.Run.Record(Now, Pending.Name, $"requested by rule '{request.RuleName}' for alert {Describe(request.Alert)}, which had already resolved");
+            return;
+        }
+
+        if (request.Alert.Status == AlertStatus.Firing && await FindRootAsync(context, request.Upstream) is { } root)
+        {
+            // A cascade: what the target depends on is being remediated. The guards are asked
+            // when the wait ends, so a waiting run holds no slot.
+            saga.Run.WaitingFor = root;
+            saga.Run.Record(Now, Pending.Name, $"requested by rule '{request.RuleName}' for alert {Describe(request.Alert)}");
+            return;
+        }
+
         // The rules refuse such a rule at load time; this holds the line for any other publisher.
         if (request.Alert.Status == AlertStatus.Resolved && request.Plan.Steps.Any(step => step.Destructive))
         {
@@ -407,6 +574,79 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
         saga.Run.Record(Now, Pending.Name, $"requested by rule '{request.RuleName}' for alert {Describe(request.Alert)}; guards: {saga.Run.Gate!.Verdict}: {saga.Run.Gate.Reason}");
     }
 
+    private EventActivityBinder<RemediationState, T> StartAttempt<T>(EventActivityBinder<RemediationState, T> binder)
+        where T : class =>
+        binder
+            .ThenAsync(c => StartStepsAsync(c))
+            .Schedule(ExecutionTimeout, c => new ExecutionTimedOut { CorrelationId = c.Saga.CorrelationId, RemediationId = c.Saga.Run.RemediationId, Attempt = c.Saga.Run.Attempt }, c => ExecutionDeadline(c.Saga.Run))
+            .TransitionTo(Executing);
+
+    private EventActivityBinder<RemediationState, T> Verify<T>(EventActivityBinder<RemediationState, T> binder)
+        where T : class =>
+        binder
+            .ThenAsync(c => StartVerificationAsync(c))
+            .Schedule(VerificationTimeout, c => new VerificationTimedOut { CorrelationId = c.Saga.CorrelationId, RemediationId = c.Saga.Run.RemediationId, Attempt = c.Saga.Run.Attempt }, c => VerificationDeadline(c.Saga.Run))
+            .TransitionTo(Verifying)
+            .If(c => IsVerified(c.Saga.Run), SucceedVerified);
+
+    /// <summary>How long the attempt's steps may take: each step's timeout (or the executor's default), plus <see cref="RemediationSagaOptions.ExecutionGrace"/>.</summary>
+    private TimeSpan ExecutionDeadline(RemediationRun run) =>
+        run.CurrentSteps.Aggregate(
+            _options.ExecutionGrace,
+            (total, step) => total + (step.Timeout ?? (step.Action == "wait-for-rollout" ? _actions.DefaultRolloutTimeout : _actions.DefaultStepTimeout)));
+
+    /// <summary>The first active remediation of a workload the target depends on, nearest the root first.</summary>
+    private static async Task<CascadeRoot?> FindRootAsync(BehaviorContext<RemediationState> context, IReadOnlyList<RemediationTarget> upstream)
+    {
+        if (upstream.Count == 0)
+        {
+            return null;
+        }
+
+        var query = context.GetServiceOrCreateInstance<IRemediationQuery>();
+        foreach (var target in upstream)
+        {
+            var key = target.ToString();
+            var page = await query.ListAsync(new RemediationFilter { Target = key, Active = true }, context.CancellationToken);
+            if (page.Items.FirstOrDefault(view => view.TargetKey == key) is { } active)
+            {
+                return new CascadeRoot { CorrelationId = active.CorrelationId, RemediationId = active.Id, TargetKey = key, RuleName = active.RuleName };
+            }
+        }
+
+        return null;
+    }
+
+    private static async Task TellDependentsAsync(BehaviorContext<RemediationState> context)
+    {
+        foreach (var dependent in context.Saga.Run.Dependents)
+        {
+            await context.Publish(RootFinishedFor(context.Saga, context.Saga.Run.RemediationId, dependent));
+        }
+    }
+
+    private static RootRemediationFinished RootFinishedFor(RemediationState saga, Guid rootRemediationId, CascadeDependent dependent) =>
+        rootRemediationId == saga.Run.RemediationId
+            ? new RootRemediationFinished
+            {
+                CorrelationId = dependent.CorrelationId,
+                DependentRemediationId = dependent.RemediationId,
+                RootRemediationId = rootRemediationId,
+                State = saga.Run.State,
+                Outcome = saga.Run.Outcome ?? "",
+            }
+            : new RootRemediationFinished
+            {
+                CorrelationId = dependent.CorrelationId,
+                DependentRemediationId = dependent.RemediationId,
+                RootRemediationId = rootRemediationId,
+                State = "Ended",
+                Outcome = "a newer run has replaced it",
+            };
+
+    private static bool IsActive(RemediationState saga) =>
+        saga.Run.RemediationId != Guid.Empty && !RemediationView.FinalStates.Contains(saga.Run.State);
+
     private async Task StartStepsAsync(BehaviorContext<RemediationState> context)
     {
         var run = context.Saga.Run;
@@ -416,7 +656,7 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
             await context.GetServiceOrCreateInstance<IRemediationGate>().RecordStartedAsync(run.RemediationId, run.Target!, context.CancellationToken);
         }
 
-        run.TrackingNumber = await ExecuteSlipAsync(context, run.CurrentSteps, "execute");
+        run.TrackingNumber = await ExecuteSlipAsync(context, run.CurrentSteps, ExecuteStepActivity.ExecutePhase);
         run.Record(Now, Executing.Name, $"attempt {run.Attempt}: running {rung} ({run.CurrentSteps.Count} step(s){(run.DryRun ? ", dry-run" : "")})");
     }
 
@@ -440,10 +680,11 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
         var run = context.Saga.Run;
         var trackingNumber = NewId.NextGuid();
         var builder = new RoutingSlipBuilder(trackingNumber);
-        foreach (var step in steps)
+        foreach (var (index, step) in steps.Index())
         {
             builder.AddActivity(step.Name, ExecuteStepActivityDefinition.ExecuteAddress, new ExecuteStepArguments
             {
+                Index = index,
                 CorrelationId = context.Saga.CorrelationId,
                 RemediationId = run.RemediationId,
                 Attempt = run.Attempt,
@@ -475,9 +716,7 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
             .ThenAsync(c => EvaluateAsync(c))
             .IfElse(
                 c => c.Saga.Run.Gate!.Verdict is GateVerdict.Allow or GateVerdict.DryRunOnly,
-                next => next
-                    .ThenAsync(c => StartStepsAsync(c))
-                    .TransitionTo(Executing),
+                StartAttempt,
                 stop => stop
                     .Then(c => Failing(c.Saga, $"the guards stopped attempt {c.Saga.Run.Attempt}: {c.Saga.Run.Gate!.Verdict}: {c.Saga.Run.Gate.Reason}"))
                     .Publish(c => FailedEvent(c.Saga))
@@ -487,7 +726,7 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
     private EventActivityBinder<RemediationState, T> GiveUp<T>(EventActivityBinder<RemediationState, T> binder, Func<BehaviorContext<RemediationState, T>, string> reason)
         where T : class =>
         binder
-            .Then(c => Failing(c.Saga, $"verification failed after {c.Saga.Run.Attempt} attempt(s) (max {c.Saga.Run.Plan!.Safety.MaxAttempts}, ladder of {c.Saga.Run.Plan.Ladder.Count}): {reason(c)}"))
+            .Then(c => Failing(c.Saga, $"verification failed after {c.Saga.Run.Attempt} attempt(s) (max {c.Saga.Run.Plan!.Safety.MaxAttempts}, ladder of {c.Saga.Run.Plan.Ladder.Count}{(c.Saga.Run.Uncertain ? "; a step's outcome is unknown after an engine stop, so the ladder is not climbed" : "")}): {reason(c)}"))
             .Publish(c => FailedEvent(c.Saga))
             .Publish(c => EscalatedEvent(c.Saga))
             .TransitionTo(Escalated);
@@ -500,8 +739,9 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
             .Publish(c => SucceededEvent(c.Saga))
             .TransitionTo(Succeeded);
 
+    /// <summary>A next rung exists and is allowed; never after a step whose outcome is unknown, since the next rung would act blind.</summary>
     private static bool CanClimb(RemediationRun run) =>
-        run.Attempt < run.Plan!.Safety.MaxAttempts && run.Attempt - 1 < run.Plan.Ladder.Count;
+        !run.Uncertain && run.Attempt < run.Plan!.Safety.MaxAttempts && run.Attempt - 1 < run.Plan.Ladder.Count;
 
     private static bool IsVerified(RemediationRun run) =>
         run.ChecksPassed && (run.Plan!.Verification?.AlertResolvedWithin is null || run.AlertResolvedAt is not null);
@@ -540,7 +780,25 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
         return $"verification window of {VerificationDeadline(run)} passed: {string.Join("; ", missing)}";
     }
 
-    private void AlertResolved(RemediationRun run, AlertReceived alert)
+    /// <summary>Resolutions the instance keeps, so a request for an alert that already resolved never acts.</summary>
+    public const int MaxResolvedAlerts = 50;
+
+    private static void RememberResolved(RemediationState saga, AlertReceived alert)
+    {
+        var key = AlertIdempotencyKey.For(alert.Fingerprint, alert.StartsAt, AlertStatus.Resolved);
+        if (!saga.ResolvedAlerts.Contains(key))
+        {
+            saga.ResolvedAlerts = [.. saga.ResolvedAlerts.TakeLast(MaxResolvedAlerts - 1), key];
+        }
+    }
+
+    private static bool WasResolved(RemediationState saga, AlertReceived alert) =>
+        saga.ResolvedAlerts.Contains(AlertIdempotencyKey.For(alert.Fingerprint, alert.StartsAt, AlertStatus.Resolved));
+
+    private static bool IsForRun(RemediationState saga, TargetAlertResolved resolved) =>
+        saga.Run.Fingerprints.Contains(resolved.Alert.Fingerprint);
+
+    private void NoteResolved(RemediationRun run, AlertReceived alert)
     {
         run.AlertResolvedAt ??= alert.EndsAt ?? alert.ReceivedAt;
         run.Note(Now, $"alert {alert.Fingerprint} resolved");
@@ -577,8 +835,6 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
                 _ => Guid.Empty,
             }
             : Guid.Empty;
-
-    private static bool IsResolved(AlertReceived alert) => alert.Status == AlertStatus.Resolved;
 
     private static string Describe(AlertReceived alert) =>
         $"{alert.Fingerprint}{(alert.Labels.TryGetValue("alertname", out var name) ? $" ({name})" : "")}";

@@ -57,9 +57,12 @@ public static class SagaRegistrationExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.AddOptions<RemediationSagaOptions>()
             .Validate(o => o.ApprovalTimeout > TimeSpan.Zero, $"{RemediationSagaOptions.SectionName}:ApprovalTimeout must be positive.")
+            .Validate(o => o.ExecutionGrace > TimeSpan.Zero, $"{RemediationSagaOptions.SectionName}:ExecutionGrace must be positive.")
+            .Validate(o => o.RootWaitTimeout > TimeSpan.Zero && o.CascadeSettle > TimeSpan.Zero, $"{RemediationSagaOptions.SectionName}:RootWaitTimeout and CascadeSettle must be positive.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddScoped<IRemediationGate, PolicyOnlyGate>();
+        services.TryAddSingleton<IStepJournal, InMemoryStepJournal>();
         services.TryAddScoped<IRemediationQuery, SagaRepositoryRemediationQuery>();
         services.AddOptions<PrometheusOptions>()
             .Validate(o => o.Url is null || (o.Url.IsAbsoluteUri && o.Url.Scheme is "http" or "https"), $"{PrometheusOptions.SectionName}:Url must be an absolute http(s) URL.")

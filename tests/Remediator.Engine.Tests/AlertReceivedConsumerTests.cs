@@ -96,6 +96,49 @@ public sealed class AlertReceivedConsumerTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_resolved_alert_tells_each_matched_targets_remediation()
+    {
+        var harness = await StartAsync(new FakeAlertMatcher
+        {
+            Resolving = [new ConcernedTarget("restart-callers", Fixtures.Deployment("auth-service")), new ConcernedTarget("restart-callers", Fixtures.Deployment("account-service"))],
+        });
+        var alert = Fixtures.Alert(AlertStatus.Resolved);
+
+        await harness.Bus.Publish(alert);
+
+        await ConsumedAsync(harness, 1);
+        var resolved = harness.Published.Select<TargetAlertResolved>().Select(message => message.Context.Message).ToList();
+        resolved.Select(message => $"{message.RuleName} {message.Target.Name}").Order().ShouldBe(["restart-callers account-service", "restart-callers auth-service"]);
+        resolved.ShouldAllBe(message => message.Alert.Fingerprint == alert.Fingerprint);
+    }
+
+    [Fact]
+    public async Task A_request_carries_what_its_target_depends_on()
+    {
+        var account = Fixtures.Deployment("account-service");
+        var harness = await StartAsync(new FakeAlertMatcher(Fixtures.Match("restart-auth", destructive: true, Fixtures.Deployment("auth-service")))
+        {
+            Upstream = new Dictionary<string, IReadOnlyList<RemediationTarget>> { [Fixtures.Deployment("auth-service").ToString()] = [account] },
+        });
+
+        await harness.Bus.Publish(Fixtures.Alert());
+
+        await ConsumedAsync(harness, 1);
+        harness.Published.Select<RemediationRequested>().Single().Context.Message.Upstream.ShouldBe([account]);
+    }
+
+    [Fact]
+    public async Task A_firing_alert_tells_no_remediation_it_resolved()
+    {
+        var harness = await StartAsync(new FakeAlertMatcher(Fixtures.Match("restart-auth", destructive: true, Fixtures.Deployment("auth-service"))));
+
+        await harness.Bus.Publish(Fixtures.Alert(AlertStatus.Firing));
+
+        await ConsumedAsync(harness, 1);
+        harness.Published.Select<TargetAlertResolved>().ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task A_resolved_alert_with_no_matching_rule_is_consumed_without_requests()
     {
         var harness = await StartAsync(new FakeAlertMatcher());
@@ -151,6 +194,8 @@ public sealed class AlertReceivedConsumerTests : IAsyncDisposable
         private int _calls;
 
         public int Calls => _calls;
+
+        public IReadOnlyList<RemediationTarget> UpstreamOf(RemediationTarget target) => [];
 
         public RuleEvaluation Evaluate(AlertReceived alert) =>
             Interlocked.Increment(ref _calls) == 1

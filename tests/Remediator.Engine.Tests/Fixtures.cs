@@ -48,5 +48,13 @@ public sealed class FakeAlertMatcher(params RuleMatch[] matches) : IAlertMatcher
 {
     public IReadOnlyList<UnresolvedMatch> Unresolved { get; init; } = [];
 
-    public RuleEvaluation Evaluate(AlertReceived alert) => new(matches, Unresolved);
+    /// <summary>What a resolved alert concerns (see <see cref="RuleEvaluation.Resolving"/>).</summary>
+    public IReadOnlyList<ConcernedTarget> Resolving { get; init; } = [];
+
+    /// <summary>What each target depends on, by target key.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<RemediationTarget>> Upstream { get; init; } = new Dictionary<string, IReadOnlyList<RemediationTarget>>();
+
+    public RuleEvaluation Evaluate(AlertReceived alert) => new(matches, Unresolved) { Resolving = Resolving };
+
+    public IReadOnlyList<RemediationTarget> UpstreamOf(RemediationTarget target) => Upstream.GetValueOrDefault(target.ToString()) ?? [];
 }

@@ -29,6 +29,22 @@ public class StatusTests
     }
 
     [Fact]
+    public void A_resolved_alert_concerns_every_rule_its_labels_select_whatever_their_status()
+    {
+        var evaluation = _set.Evaluate(TestAlerts.Resolved(("alertname", "A")));
+
+        evaluation.Resolving.Select(c => $"{c.RuleName} {c.Target}").ShouldBe(
+            ["on-firing deployment/prod/api", "on-resolved deployment/prod/api", "on-any deployment/prod/api"]);
+        evaluation.Unresolved.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void A_firing_alert_concerns_no_remediation_as_resolved()
+    {
+        _set.Evaluate(TestAlerts.Firing(("alertname", "A"))).Resolving.ShouldBeEmpty();
+    }
+
+    [Fact]
     public void Resolved_alerts_match_resolved_and_any_rules_and_never_get_destructive_steps()
     {
         var matches = _set.Match(TestAlerts.Resolved(("alertname", "A")));

@@ -87,6 +87,7 @@ public sealed class GateTests : IAsyncLifetime
         var saga = await _fixture.WaitForAsync(request, m => m.Escalated);
 
         saga.Run.Outcome!.ShouldContain("the guards stopped attempt 2: Refuse: max attempts: 3 in 1h");
+        await gate.Finished;
         gate.Calls.ShouldBe([
             "firing deployment/shop/auth-service",
             "evaluate 1 approved=False",
@@ -108,6 +109,7 @@ public sealed class GateTests : IAsyncLifetime
         var waiting = await _fixture.WaitForAsync(request, m => m.AwaitingApproval);
         await _fixture.Harness.Bus.Publish(new ApproveRemediation { CorrelationId = waiting.CorrelationId, RemediationId = request.RequestId });
         await _fixture.WaitForAsync(request, m => m.Succeeded);
+        await gate.Finished;
 
         gate.Calls.ShouldBe([
             "firing deployment/shop/auth-service",
@@ -121,6 +123,10 @@ public sealed class GateTests : IAsyncLifetime
     private sealed class RecordingGate(Func<GateRequest, GateDecision> decide) : IRemediationGate
     {
         private readonly List<string> _calls = [];
+        private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Completes once the run's end was recorded: the saga may show its final state a moment before.</summary>
+        public Task Finished => _finished.Task.WaitAsync(TimeSpan.FromMinutes(1));
 
         public IReadOnlyList<string> Calls
         {
@@ -143,7 +149,11 @@ public sealed class GateTests : IAsyncLifetime
 
         public Task RecordStartedAsync(Guid remediationId, RemediationTarget target, CancellationToken cancellationToken) => Add($"started {remediationId}");
 
-        public Task RecordFinishedAsync(Guid remediationId, RemediationTarget target, RemediationRunOutcome outcome, CancellationToken cancellationToken) => Add($"finished {remediationId} {outcome}");
+        public async Task RecordFinishedAsync(Guid remediationId, RemediationTarget target, RemediationRunOutcome outcome, CancellationToken cancellationToken)
+        {
+            await Add($"finished {remediationId} {outcome}");
+            _finished.TrySetResult();
+        }
 
         private Task Add(string call)
         {

@@ -23,7 +23,7 @@ public sealed class RemediationSagaTests : IAsyncLifetime
 
         await _fixture.Harness.Bus.Publish(request);
         await _fixture.WaitForAsync(request, m => m.Verifying);
-        await _fixture.Harness.Bus.Publish(Alert("fp-1", AlertStatus.Resolved));
+        await _fixture.Harness.Bus.Publish(Resolved(request));
         var saga = await _fixture.WaitForAsync(request, m => m.Succeeded);
 
         saga.Run.RemediationId.ShouldBe(request.RequestId);
@@ -67,11 +67,44 @@ public sealed class RemediationSagaTests : IAsyncLifetime
 
         await _fixture.Harness.Bus.Publish(request);
         await _fixture.WaitForAsync(request, m => m.AwaitingApproval);
-        await _fixture.Harness.Bus.Publish(Alert("fp-1", AlertStatus.Resolved));
+        await _fixture.Harness.Bus.Publish(Resolved(request));
         var saga = await _fixture.WaitForAsync(request, m => m.Cancelled);
 
         saga.Run.Outcome!.ShouldContain("resolved before any action");
         _fixture.Mutations().ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_request_whose_alert_already_resolved_is_cancelled_without_acting()
+    {
+        _fixture.CreateDeployment("auth-service");
+        await _fixture.StartAsync();
+        var request = Request("auth-service", [Step("restart")]);
+
+        // The resolution overtook the firing alert's request.
+        await _fixture.Harness.Bus.Publish(Resolved(request));
+        await _fixture.WaitForAsync(request, m => m.Idle);
+        await _fixture.Harness.Bus.Publish(request);
+        var saga = await _fixture.WaitForAsync(request, m => m.Cancelled);
+
+        saga.Run.Outcome!.ShouldContain("resolved before the remediation started");
+        _fixture.Mutations().ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_resolution_of_another_alert_leaves_the_run_alone()
+    {
+        _fixture.CreateDeployment("auth-service");
+        await _fixture.StartAsync();
+        var request = Request("auth-service", [Step("restart")], safety: new SafetyPolicy { RequireApproval = true });
+
+        await _fixture.Harness.Bus.Publish(request);
+        await _fixture.WaitForAsync(request, m => m.AwaitingApproval);
+        await _fixture.Harness.Bus.Publish(Resolved(request, fingerprint: "another"));
+        await _fixture.Harness.Bus.Publish(new ApproveRemediation { CorrelationId = RemediationCorrelation.For(request.RuleName, request.Target), RemediationId = request.RequestId });
+        var saga = await _fixture.WaitForAsync(request, m => m.Succeeded);
+
+        saga.Run.Fingerprints.ShouldBe(["fp-1"]);
     }
 
     [Fact]

@@ -49,6 +49,12 @@ public sealed class SagaFixture : IAsyncLifetime
     /// <summary>How long an approval may wait; tests that exercise the timeout keep it short.</summary>
     public TimeSpan ApprovalTimeout { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>Added to the steps' timeouts before lost steps are given up on; tests of that keep it short.</summary>
+    public TimeSpan ExecutionGrace { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Further saga options for one test (cascade waits, ...).</summary>
+    public Action<RemediationSagaOptions>? SagaOptions { get; set; }
+
     /// <summary>Applied after the defaults: replaces services (e.g. Prometheus) for one test.</summary>
     public Action<IServiceCollection>? Services { get; set; }
 
@@ -120,7 +126,12 @@ public sealed class SagaFixture : IAsyncLifetime
             .AddSingleton(Options.Create(new KubernetesActionOptions { PollInterval = TimeSpan.FromMilliseconds(10), EvictionRetryInterval = TimeSpan.FromMilliseconds(10) }))
             .AddSingleton<KubernetesActionExecutor>()
             .AddRemediationSagaServices()
-            .Configure<RemediationSagaOptions>(o => o.ApprovalTimeout = ApprovalTimeout)
+            .Configure<RemediationSagaOptions>(o =>
+            {
+                o.ApprovalTimeout = ApprovalTimeout;
+                o.ExecutionGrace = ExecutionGrace;
+                SagaOptions?.Invoke(o);
+            })
             .AddMassTransitTestHarness(bus =>
             {
                 bus.AddDelayedMessageScheduler();
@@ -183,6 +194,14 @@ public sealed class SagaFixture : IAsyncLifetime
             ReceivedAt = startsAt,
         };
     }
+
+    /// <summary>What the engine publishes when the request's alert (or another one, by <paramref name="fingerprint"/>) resolves.</summary>
+    public static TargetAlertResolved Resolved(RemediationRequested request, string? fingerprint = null) => new()
+    {
+        RuleName = request.RuleName,
+        Target = request.Target,
+        Alert = Alert(fingerprint ?? request.Alert.Fingerprint, AlertStatus.Resolved),
+    };
 
     public static PlannedStep Step(string action, bool destructive = true, bool continueOnError = false, params (string Key, string Value)[] parameters) => new()
     {

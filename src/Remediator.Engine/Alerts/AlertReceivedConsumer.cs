@@ -8,7 +8,9 @@ namespace Remediator.Engine.Alerts;
 
 /// <summary>
 /// Turns an alert into remediation requests: once per alert occurrence (idempotency key), one
-/// request per matching rule and resolved target.
+/// request per matching rule and resolved target. A resolved alert also tells each matched
+/// target's remediation (<see cref="TargetAlertResolved"/>, addressed by rule and target, so the
+/// saga finds its instance by id, never by scanning for the fingerprint).
 /// </summary>
 public sealed class AlertReceivedConsumer(
     IAlertMatcher matcher,
@@ -30,7 +32,13 @@ public sealed class AlertReceivedConsumer(
 
         try
         {
-            foreach (var request in Plan(alert))
+            var (requests, resolutions) = Plan(alert);
+            foreach (var resolved in resolutions)
+            {
+                await context.Publish(resolved, context.CancellationToken);
+            }
+
+            foreach (var request in requests)
             {
                 await context.Publish(request, context.CancellationToken);
                 metrics.RemediationRequested(request.RuleName);
@@ -46,9 +54,10 @@ public sealed class AlertReceivedConsumer(
         }
     }
 
-    private List<RemediationRequested> Plan(AlertReceived alert)
+    private (List<RemediationRequested> Requests, List<TargetAlertResolved> Resolutions) Plan(AlertReceived alert)
     {
         var requests = new List<RemediationRequested>();
+        var resolutions = new List<TargetAlertResolved>();
         var alertName = alert.Labels.GetValueOrDefault("alertname");
         var evaluation = matcher.Evaluate(alert);
         foreach (var unresolved in evaluation.Unresolved)
@@ -63,6 +72,7 @@ public sealed class AlertReceivedConsumer(
                 unresolved.Reason);
         }
 
+        resolutions.AddRange(evaluation.Resolving.Select(concerned => new TargetAlertResolved { RuleName = concerned.RuleName, Target = concerned.Target, Alert = alert }));
         foreach (var match in evaluation.Matches)
         {
             if (alert.Status == AlertStatus.Resolved && IsDestructive(match.Plan))
@@ -101,16 +111,17 @@ public sealed class AlertReceivedConsumer(
                     Plan = match.Plan,
                     Alert = alert,
                     RequestedAt = now,
+                    Upstream = matcher.UpstreamOf(target),
                 });
             }
         }
 
-        if (requests.Count == 0)
+        if (requests.Count == 0 && resolutions.Count == 0)
         {
             logger.LogInformation("Alert {AlertName} ({Status}, {Fingerprint}) needs no remediation", alertName, alert.Status, alert.Fingerprint);
         }
 
-        return requests;
+        return (requests, resolutions);
     }
 
     private static bool IsDestructive(RemediationPlan plan) =>

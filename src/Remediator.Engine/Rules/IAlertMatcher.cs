@@ -7,4 +7,7 @@ namespace Remediator.Engine.Rules;
 public interface IAlertMatcher
 {
     RuleEvaluation Evaluate(AlertReceived alert);
+
+    /// <summary>What the target depends on by the declared topologies (see <see cref="RuleSet.UpstreamOf"/>).</summary>
+    IReadOnlyList<RemediationTarget> UpstreamOf(RemediationTarget target);
 }

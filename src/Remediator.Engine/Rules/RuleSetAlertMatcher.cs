@@ -7,4 +7,6 @@ namespace Remediator.Engine.Rules;
 public sealed class RuleSetAlertMatcher(IRuleSetProvider provider) : IAlertMatcher
 {
     public RuleEvaluation Evaluate(AlertReceived alert) => provider.Current.Evaluate(alert);
+
+    public IReadOnlyList<RemediationTarget> UpstreamOf(RemediationTarget target) => provider.Current.UpstreamOf(target);
 }

@@ -42,14 +42,14 @@ internal sealed class CompiledRule
 
     public bool HasDestructiveSteps => Steps.Any(s => s.Destructive) || Ladder.Any(r => r.Steps.Any(s => s.Destructive));
 
-    public bool Selects(AlertReceived alert)
-    {
-        if (alert.Status == AlertStatus.Firing ? Status == RuleStatus.Resolved : Status == RuleStatus.Firing)
-        {
-            return false;
-        }
+    public bool Selects(AlertReceived alert) => AcceptsStatus(alert.Status) && MatchesLabels(alert.Labels);
 
-        var labels = alert.Labels;
+    /// <summary>The rule's <c>status</c> filter: firing (the default), resolved or any.</summary>
+    public bool AcceptsStatus(AlertStatus status) =>
+        status == AlertStatus.Firing ? Status != RuleStatus.Resolved : Status != RuleStatus.Firing;
+
+    public bool MatchesLabels(IReadOnlyDictionary<string, string> labels)
+    {
         foreach (var matcher in Matchers)
         {
             if (!matcher.Matches(labels))

@@ -19,6 +19,10 @@ internal sealed class TopologySpec(string name, string? @namespace, SourceLocati
     /// <summary>Every service that depends on <paramref name="service"/>, directly or transitively, nearest first then in declaration order.</summary>
     public IReadOnlyList<string> DependentsOf(string service) => _dependents.GetValueOrDefault(service) ?? [];
 
+    /// <summary>Every service <paramref name="service"/> depends on, directly or transitively (the inverse of <see cref="DependentsOf"/>), in declaration order.</summary>
+    public IReadOnlyList<string> DependenciesOf(string service) =>
+        [.. Services.Where(s => _dependents.GetValueOrDefault(s.Name)?.Contains(service, StringComparer.Ordinal) == true).Select(s => s.Name)];
+
     /// <summary>Precomputes <see cref="DependentsOf"/>; called once the graph is known to be acyclic.</summary>
     public void Seal()
     {

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using MassTransit;
 using Remediator.Contracts;
 using Remediator.Kubernetes.Actions;
@@ -14,11 +15,29 @@ namespace Remediator.Sagas.Steps;
 /// reversible step completes with its <see cref="Compensation"/> as the Courier log, so a later
 /// failing step makes Courier undo it (reverse order); a step that may not be continued past
 /// faults the slip.
+/// <para>
+/// Remediation steps that act go through the <see cref="IStepJournal"/>: a redelivered step (the
+/// engine died mid-step) that had begun a destructive action reports its outcome
+/// <see cref="UnknownStatus"/> instead of acting twice; a non-destructive one runs again; one that
+/// had completed returns what it recorded; and a step of an attempt the saga closed is
+/// <see cref="SkippedStatus"/>.
+/// </para>
 /// </summary>
-public sealed class ExecuteStepActivity(KubernetesActionExecutor executor, PromQlCondition promQl, TimeProvider time) : IActivity<ExecuteStepArguments, ExecuteStepLog>
+public sealed class ExecuteStepActivity(KubernetesActionExecutor executor, PromQlCondition promQl, IStepJournal journal, TimeProvider time) : IActivity<ExecuteStepArguments, ExecuteStepLog>
 {
     /// <summary>The action that only asks the escalation channels to tell people.</summary>
     public const string NotifyAction = "notify";
+
+    /// <summary>The step result status of a destructive step interrupted by an engine stop.</summary>
+    public const string UnknownStatus = "Unknown";
+
+    /// <summary>The step result status of a step whose attempt was closed before it began.</summary>
+    public const string SkippedStatus = "Skipped";
+
+    /// <summary>The phase of a remediation attempt's steps (as opposed to <c>verify</c>).</summary>
+    public const string ExecutePhase = "execute";
+
+    private static readonly JsonSerializerOptions _json = new(JsonSerializerDefaults.Web);
 
     public async Task<ExecutionResult> Execute(ExecuteContext<ExecuteStepArguments> context)
     {
@@ -36,30 +55,56 @@ public sealed class ExecuteStepActivity(KubernetesActionExecutor executor, PromQ
                 Parameters = step.Parameters,
                 At = time.GetUtcNow(),
             });
-            await ReportAsync(context, arguments, new ActionOutcome { Action = step.Action, Status = ActionStatus.Succeeded, Summary = "notification requested" });
+            await ReportAsync(context, arguments, nameof(ActionStatus.Succeeded), "notification requested");
             return context.Completed();
+        }
+
+        // Verification checks only read, and a dry run changes nothing: neither needs the journal.
+        var key = arguments.Phase == ExecutePhase && !arguments.DryRun
+            ? new StepJournalKey(arguments.RemediationId, arguments.Attempt, arguments.Phase, arguments.Index)
+            : null;
+        if (key is not null)
+        {
+            var entry = await journal.BeginAsync(key, context.CancellationToken);
+            switch (entry.State)
+            {
+                case StepJournalState.Sealed:
+                    await ReportAsync(context, arguments, SkippedStatus, $"not started: attempt {arguments.Attempt} was closed before this step began");
+                    return context.Completed();
+                case StepJournalState.Completed:
+                    return Replay(context, JsonSerializer.Deserialize<StepJournalRecord>(entry.Record!, _json)!);
+                case StepJournalState.Interrupted when step.Destructive:
+                    await ReportAsync(context, arguments, UnknownStatus, "the engine stopped while this step was acting; whether it took effect is unknown, so it is not repeated and verification decides");
+                    return context.Completed();
+            }
         }
 
         var outcome = step.Action == PromQlCondition.Action
             ? await promQl.CheckAsync(step.Parameters[PromQlCondition.QueryParameter], step.Timeout ?? TimeSpan.Zero, context.CancellationToken)
             : await executor.ExecuteAsync(step, arguments.Target, arguments.DryRun, context.CancellationToken);
         await ReportAsync(context, arguments, outcome);
-        if (!outcome.Succeeded && !step.ContinueOnError)
+        var record = new StepJournalRecord
         {
-            return context.Faulted(new RemediationStepFailedException($"step '{step.Name}': {outcome.Summary}"));
+            Failed = !outcome.Succeeded && !step.ContinueOnError,
+            Summary = outcome.Summary,
+            Log = outcome is { Status: ActionStatus.Succeeded, Compensation: { } compensation }
+                ? new ExecuteStepLog
+                {
+                    CorrelationId = arguments.CorrelationId,
+                    RemediationId = arguments.RemediationId,
+                    Attempt = arguments.Attempt,
+                    StepName = step.Name,
+                    Action = step.Action,
+                    Compensation = compensation,
+                }
+                : null,
+        };
+        if (key is not null)
+        {
+            await journal.CompleteAsync(key, JsonSerializer.Serialize(record, _json), context.CancellationToken);
         }
 
-        return outcome is { Status: ActionStatus.Succeeded, Compensation: { } compensation }
-            ? context.Completed(new ExecuteStepLog
-            {
-                CorrelationId = arguments.CorrelationId,
-                RemediationId = arguments.RemediationId,
-                Attempt = arguments.Attempt,
-                StepName = step.Name,
-                Action = step.Action,
-                Compensation = compensation,
-            })
-            : context.Completed();
+        return Replay(context, record);
     }
 
     public async Task<CompensationResult> Compensate(CompensateContext<ExecuteStepLog> context)
@@ -71,32 +116,38 @@ public sealed class ExecuteStepActivity(KubernetesActionExecutor executor, PromQ
         {
             CorrelationId = log.CorrelationId,
             RemediationId = log.RemediationId,
-            Result = Result(log.Attempt, log.StepName, log.Action, "compensate", continueOnError: false, outcome),
+            Result = Result(log.Attempt, log.StepName, log.Action, "compensate", continueOnError: false, outcome.Status.ToString(), outcome.Summary, outcome),
         });
         return outcome.Succeeded
             ? context.Compensated()
             : context.Failed(new RemediationStepFailedException($"compensating step '{log.StepName}': {outcome.Summary}"));
     }
 
-    private Task ReportAsync(ExecuteContext context, ExecuteStepArguments arguments, ActionOutcome outcome) =>
-        context.Publish(new RemediationStepFinished
-        {
-            CorrelationId = arguments.CorrelationId,
-            RemediationId = arguments.RemediationId,
-            Result = Result(arguments.Attempt, arguments.Step.Name, arguments.Step.Action, arguments.Phase, arguments.Step.ContinueOnError, outcome),
-        });
+    private static ExecutionResult Replay(ExecuteContext<ExecuteStepArguments> context, StepJournalRecord record) =>
+        record.Failed
+            ? context.Faulted(new RemediationStepFailedException($"step '{context.Arguments.Step.Name}': {record.Summary}"))
+            : record.Log is { } log ? context.Completed(log) : context.Completed();
 
-    private RemediationStepResult Result(int attempt, string name, string action, string phase, bool continueOnError, ActionOutcome outcome) => new()
+    private Task ReportAsync(ExecuteContext context, ExecuteStepArguments arguments, ActionOutcome outcome) =>
+        Publish(context, arguments, Result(arguments.Attempt, arguments.Step.Name, arguments.Step.Action, arguments.Phase, arguments.Step.ContinueOnError, outcome.Status.ToString(), outcome.Summary, outcome));
+
+    private Task ReportAsync(ExecuteContext context, ExecuteStepArguments arguments, string status, string summary) =>
+        Publish(context, arguments, Result(arguments.Attempt, arguments.Step.Name, arguments.Step.Action, arguments.Phase, arguments.Step.ContinueOnError, status, summary, outcome: null));
+
+    private static Task Publish(ExecuteContext context, ExecuteStepArguments arguments, RemediationStepResult result) =>
+        context.Publish(new RemediationStepFinished { CorrelationId = arguments.CorrelationId, RemediationId = arguments.RemediationId, Result = result });
+
+    private RemediationStepResult Result(int attempt, string name, string action, string phase, bool continueOnError, string status, string summary, ActionOutcome? outcome) => new()
     {
         Attempt = attempt,
         Name = name,
         Action = action,
         Phase = phase,
-        Status = outcome.Status.ToString(),
-        Summary = outcome.Summary,
-        Before = outcome.Before,
-        After = outcome.After,
-        Requests = outcome.PlannedRequests,
+        Status = status,
+        Summary = summary,
+        Before = outcome?.Before,
+        After = outcome?.After,
+        Requests = outcome?.PlannedRequests ?? [],
         ContinueOnError = continueOnError,
         At = time.GetUtcNow(),
     };

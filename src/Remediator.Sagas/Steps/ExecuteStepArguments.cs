@@ -14,6 +14,9 @@ public sealed record ExecuteStepArguments
     /// <summary><c>execute</c> for remediation steps, <c>verify</c> for verification checks.</summary>
     public required string Phase { get; init; }
 
+    /// <summary>The step's position in its attempt (names need not be unique): part of its journal key.</summary>
+    public required int Index { get; init; }
+
     public required PlannedStep Step { get; init; }
 
     public required RemediationTarget Target { get; init; }

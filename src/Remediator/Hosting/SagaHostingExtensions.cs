@@ -3,9 +3,11 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Remediator.Guards;
 using Remediator.Kubernetes;
 using Remediator.Kubernetes.Connection;
+using Remediator.Persistence;
 using Remediator.Persistence.Sagas;
 using Remediator.Sagas;
 using Remediator.Sagas.Api;
+using Remediator.Sagas.Steps;
 
 namespace Remediator.Hosting;
 
@@ -22,8 +24,8 @@ public static class SagaHostingExtensions
 
     /// <summary>
     /// What the remediation saga needs besides the bus: the Kubernetes actions, the saga's
-    /// services, the guards as its gate (call after <c>AddRemediatorGuards</c>) and the API's
-    /// query over the saga table. The bus side
+    /// services, the guards as its gate (call after <c>AddRemediatorGuards</c>), the API's
+    /// query over the saga table and the durable step journal. The bus side
     /// is <see cref="AddRemediationSagaToBus"/>.
     /// </summary>
     public static IHostApplicationBuilder AddRemediatorSagas(this IHostApplicationBuilder builder)
@@ -38,6 +40,10 @@ public static class SagaHostingExtensions
         builder.AddRemediationSagas();
         builder.Services.Replace(ServiceDescriptor.Scoped<IRemediationGate, GuardsRemediationGate>());
         builder.Services.Replace(ServiceDescriptor.Scoped<IRemediationQuery, DatabaseRemediationQuery>());
+
+        // Steps write ahead to the database, so one redelivered after an engine died never acts twice.
+        builder.Services.AddDatabaseStepJournal();
+        builder.Services.Replace(ServiceDescriptor.Singleton<IStepJournal, DurableStepJournal>());
         return builder;
     }
 

@@ -1,0 +1,95 @@
+using Remediator.Persistence.Migrations;
+
+namespace Remediator.Persistence.Steps;
+
+/// <summary>What <see cref="DatabaseStepJournal.BeginAsync"/> found for a step.</summary>
+/// <param name="Claimed">This call inserted the step's row: the caller may act.</param>
+/// <param name="Sealed">The step's attempt was closed; nothing was inserted.</param>
+/// <param name="Record">What the step recorded when it completed; null while it never did.</param>
+public readonly record struct StepJournalRow(bool Claimed, bool Sealed, string? Record);
+
+/// <summary>
+/// A write-ahead journal of remediation steps in the engine's database, shared by every engine
+/// replica: a step's row is inserted before it acts and completed after, so a step redelivered
+/// after its engine died finds its own unfinished row instead of acting again. Keys are opaque
+/// to this class (the saga's step journal builds them).
+/// </summary>
+public sealed class DatabaseStepJournal(IDatabaseConnectionFactory database, TimeProvider timeProvider)
+{
+    public static readonly IDatabaseMigration Migration = new SqlMigration("persistence-0002-step-journal", dialect =>
+    [
+        $"""
+        CREATE TABLE step_journal (
+            step_key text PRIMARY KEY,
+            attempt_key text NOT NULL,
+            began_at {dialect.TimestampType} NOT NULL,
+            completed_at {dialect.TimestampType} NULL,
+            record text NULL)
+        """,
+        "CREATE INDEX ix_step_journal_attempt_key ON step_journal (attempt_key)",
+        $"""
+        CREATE TABLE step_journal_seals (
+            attempt_key text PRIMARY KEY,
+            sealed_at {dialect.TimestampType} NOT NULL)
+        """,
+    ]);
+
+    /// <summary>
+    /// Claims a step: inserts its row unless the attempt is sealed or the row exists. The seal is
+    /// read before the insert, so a step that begins at the very instant its attempt is sealed
+    /// still runs once; the saga's seal only stops steps that had not yet begun.
+    /// </summary>
+    public async Task<StepJournalRow> BeginAsync(string attemptKey, string stepKey, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(attemptKey);
+        ArgumentException.ThrowIfNullOrEmpty(stepKey);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using (var seal = connection.CreateCommand("SELECT 1 FROM step_journal_seals WHERE attempt_key = @attempt").AddParameter("@attempt", attemptKey))
+        {
+            if (await seal.ExecuteScalarAsync(cancellationToken) is not null)
+            {
+                return new StepJournalRow(Claimed: false, Sealed: true, Record: null);
+            }
+        }
+
+        await using (var insert = connection.CreateCommand("""
+            INSERT INTO step_journal (step_key, attempt_key, began_at) VALUES (@step, @attempt, @now)
+            ON CONFLICT (step_key) DO NOTHING
+            """)
+            .AddParameter("@step", stepKey)
+            .AddParameter("@attempt", attemptKey)
+            .AddParameter("@now", database.Dialect.ToTimestamp(timeProvider.GetUtcNow())))
+        {
+            if (await insert.ExecuteNonQueryAsync(cancellationToken) == 1)
+            {
+                return new StepJournalRow(Claimed: true, Sealed: false, Record: null);
+            }
+        }
+
+        await using var select = connection.CreateCommand("SELECT record FROM step_journal WHERE step_key = @step").AddParameter("@step", stepKey);
+        var record = await select.ExecuteScalarAsync(cancellationToken);
+        return new StepJournalRow(Claimed: false, Sealed: false, Record: record as string);
+    }
+
+    public async Task CompleteAsync(string stepKey, string record, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(stepKey);
+        ArgumentNullException.ThrowIfNull(record);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand("UPDATE step_journal SET record = @record, completed_at = @now WHERE step_key = @step")
+            .AddParameter("@record", record)
+            .AddParameter("@now", database.Dialect.ToTimestamp(timeProvider.GetUtcNow()))
+            .AddParameter("@step", stepKey);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task SealAsync(string attemptKey, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(attemptKey);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand("INSERT INTO step_journal_seals (attempt_key, sealed_at) VALUES (@attempt, @now) ON CONFLICT (attempt_key) DO NOTHING")
+            .AddParameter("@attempt", attemptKey)
+            .AddParameter("@now", database.Dialect.ToTimestamp(timeProvider.GetUtcNow()));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,34 @@
+using Remediator.Persistence.Steps;
+using Remediator.Sagas.Steps;
+
+namespace Remediator.Hosting;
+
+/// <summary>
+/// The saga's step journal on the engine's database: it survives the engine and is shared by its
+/// replicas, which is what makes a step redelivered after a crash safe. (In the host because the
+/// persistence library does not depend on the sagas.)
+/// </summary>
+public sealed class DurableStepJournal(DatabaseStepJournal journal) : IStepJournal
+{
+    public async Task<StepJournalEntry> BeginAsync(StepJournalKey key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var row = await journal.BeginAsync(StepJournalKey.AttemptKey(key.RemediationId, key.Attempt), key.ToString(), cancellationToken);
+        return row switch
+        {
+            { Sealed: true } => new StepJournalEntry(StepJournalState.Sealed),
+            { Claimed: true } => new StepJournalEntry(StepJournalState.Begun),
+            { Record: { } record } => new StepJournalEntry(StepJournalState.Completed, record),
+            _ => new StepJournalEntry(StepJournalState.Interrupted),
+        };
+    }
+
+    public Task CompleteAsync(StepJournalKey key, string record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return journal.CompleteAsync(key.ToString(), record, cancellationToken);
+    }
+
+    public Task SealAsync(Guid remediationId, int attempt, CancellationToken cancellationToken) =>
+        journal.SealAsync(StepJournalKey.AttemptKey(remediationId, attempt), cancellationToken);
+}

@@ -1,0 +1,53 @@
+using Remediator.Persistence.Steps;
+
+namespace Remediator.Persistence.Tests;
+
+public sealed class DatabaseStepJournalTests : IAsyncLifetime, IDisposable
+{
+    private readonly SqliteDatabase _database = new();
+    private DatabaseConnectionFactory? _factory;
+
+    private DatabaseConnectionFactory Factory => _factory ?? throw new InvalidOperationException("InitializeAsync has not run.");
+
+    public async Task InitializeAsync()
+    {
+        _factory = _database.CreateFactory();
+        await SqliteDatabase.Migrator(Factory, DatabaseStepJournal.Migration).MigrateAsync();
+    }
+
+    [Fact]
+    public async Task A_step_is_claimed_once_and_a_second_begin_finds_it_unfinished()
+    {
+        var journal = new DatabaseStepJournal(Factory, TimeProvider.System);
+
+        (await journal.BeginAsync("run/1", "run/1/execute/0", default)).ShouldBe(new StepJournalRow(Claimed: true, Sealed: false, Record: null));
+        (await journal.BeginAsync("run/1", "run/1/execute/0", default)).ShouldBe(new StepJournalRow(Claimed: false, Sealed: false, Record: null));
+    }
+
+    [Fact]
+    public async Task A_completed_step_returns_its_record_to_a_new_engine()
+    {
+        await new DatabaseStepJournal(Factory, TimeProvider.System).BeginAsync("run/1", "run/1/execute/0", default);
+        await new DatabaseStepJournal(Factory, TimeProvider.System).CompleteAsync("run/1/execute/0", """{"failed":false}""", default);
+
+        // A restarted engine: a new factory on the same file.
+        var restarted = new DatabaseStepJournal(_database.CreateFactory(), TimeProvider.System);
+
+        (await restarted.BeginAsync("run/1", "run/1/execute/0", default)).Record.ShouldBe("""{"failed":false}""");
+    }
+
+    [Fact]
+    public async Task A_sealed_attempt_begins_no_step_but_leaves_other_attempts_alone()
+    {
+        var journal = new DatabaseStepJournal(Factory, TimeProvider.System);
+        await journal.SealAsync("run/1", default);
+        await journal.SealAsync("run/1", default);
+
+        (await journal.BeginAsync("run/1", "run/1/execute/1", default)).Sealed.ShouldBeTrue();
+        (await journal.BeginAsync("run/2", "run/2/execute/0", default)).Claimed.ShouldBeTrue();
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    public void Dispose() => _database.Dispose();
+}
