@@ -52,6 +52,12 @@ public sealed class RemediationRun
 
     public DateTimeOffset? AlertResolvedAt { get; set; }
 
+    /// <summary>Isolations this run left in place (a cascade's root), undone by a <c>RestoreRemediation</c>.</summary>
+    public IReadOnlyList<IsolationRecord> Isolations { get; set; } = [];
+
+    /// <summary>The routing slip undoing <see cref="Isolations"/>, while it runs.</summary>
+    public Guid? RestoreTrackingNumber { get; set; }
+
     /// <summary>While set, the run waits for this remediation of a workload its target depends on (a cascade's root).</summary>
     public CascadeRoot? WaitingFor { get; set; }
 

@@ -76,6 +76,11 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
             x.CorrelateById(c => c.Message.CorrelationId);
             x.OnMissingInstance(m => m.Discard());
         });
+        Event(() => Restore, x =>
+        {
+            x.CorrelateById(c => c.Message.CorrelationId);
+            x.OnMissingInstance(m => m.Discard());
+        });
         Event(() => DependentWaits, x =>
         {
             x.CorrelateById(c => c.Message.CorrelationId);
@@ -229,6 +234,7 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
             Executing,
             When(StepFinished, c => c.Message.RemediationId == c.Saga.Run.RemediationId)
                 .Then(c => c.Saga.Run.AddStep(c.Message.Result))
+                .Then(c => TrackIsolation(c.Saga.Run, c.Message))
                 .If(c => c.Message.Result.Status == ExecuteStepActivity.UnknownStatus, unknown => unknown.Then(c =>
                 {
                     c.Saga.Run.Uncertain = true;
@@ -243,7 +249,35 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
         During(
             [Compensating, Verifying, Succeeded, Escalated, Cancelled],
             When(StepFinished, c => c.Message.RemediationId == c.Saga.Run.RemediationId)
-                .Then(c => c.Saga.Run.AddStep(c.Message.Result)));
+                .Then(c => c.Saga.Run.AddStep(c.Message.Result))
+                .Then(c => TrackIsolation(c.Saga.Run, c.Message)));
+
+        // The recovery: once people fixed the root, undo what the run's isolation changed (in
+        // reverse order). People ask for it, so it is not gated by the guards; it runs through the
+        // step journal like any step that acts.
+        During(
+            Succeeded,
+            Escalated,
+            When(Restore, c => c.Message.RemediationId == c.Saga.Run.RemediationId && c.Saga.Run.Isolations.Count > 0 && c.Saga.Run.RestoreTrackingNumber is null)
+                .ThenAsync(async c =>
+                {
+                    var run = c.Saga.Run;
+                    run.Note(Now, $"recovery{By(c.Message.By, c.Message.Comment)}: undoing {string.Join(", ", run.Isolations.Select(i => $"'{i.StepName}'"))}");
+                    run.RestoreTrackingNumber = await ExecuteRestoreAsync(c);
+                }),
+            When(StepsCompleted, c => c.Message.TrackingNumber == c.Saga.Run.RestoreTrackingNumber)
+                .Then(c =>
+                {
+                    c.Saga.Run.Note(Now, "recovery done: what the isolation changed is restored");
+                    c.Saga.Run.Isolations = [];
+                    c.Saga.Run.RestoreTrackingNumber = null;
+                }),
+            When(StepsFaulted, c => c.Message.TrackingNumber == c.Saga.Run.RestoreTrackingNumber)
+                .Then(c =>
+                {
+                    c.Saga.Run.Note(Now, $"recovery failed: {FaultReason(c.Message)}; the isolation is still in place");
+                    c.Saga.Run.RestoreTrackingNumber = null;
+                }));
 
         During(
             Executing,
@@ -354,6 +388,8 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
     public Event<RoutingSlipFaulted> StepsFaulted { get; private set; } = null!;
 
     public Event<ApproveRemediation> Approve { get; private set; } = null!;
+
+    public Event<RestoreRemediation> Restore { get; private set; } = null!;
 
     public Event<DependentWaiting> DependentWaits { get; private set; } = null!;
 
@@ -665,7 +701,7 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
         var run = context.Saga.Run;
         var checks = VerificationSteps(run.Plan!.Verification);
         run.ChecksPassed = checks.Count == 0;
-        run.VerificationTrackingNumber = checks.Count == 0 ? null : await ExecuteSlipAsync(context, checks, "verify");
+        run.VerificationTrackingNumber = checks.Count == 0 ? null : await ExecuteSlipAsync(context, checks, ExecuteStepActivity.VerifyPhase);
         var conditions = new List<string>(checks.Select(step => step.Name));
         if (run.Plan.Verification?.AlertResolvedWithin is { } within)
         {
@@ -673,6 +709,57 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
         }
 
         run.Record(Now, Verifying.Name, conditions.Count == 0 ? "no verification configured" : $"verifying within {VerificationDeadline(run)}: {string.Join(", ", conditions)}");
+    }
+
+    /// <summary>
+    /// Keeps the inverse of each isolation that took effect, and forgets one that Courier undid
+    /// (a later step failed): what is left is what the recovery restores.
+    /// </summary>
+    private static void TrackIsolation(RemediationRun run, RemediationStepFinished finished)
+    {
+        var result = finished.Result;
+        if (result.Action != IsolateAction || result.Status != nameof(ActionStatus.Succeeded))
+        {
+            return;
+        }
+
+        if (result.Phase == ExecuteStepActivity.ExecutePhase && finished.Compensation is { } compensation)
+        {
+            run.Isolations = [.. run.Isolations, new IsolationRecord(result.Name, compensation)];
+        }
+        else if (result.Phase == "compensate")
+        {
+            run.Isolations = [.. run.Isolations.Where(isolation => isolation.StepName != result.Name)];
+        }
+    }
+
+    private const string IsolateAction = "isolate";
+
+    private static async Task<Guid> ExecuteRestoreAsync(BehaviorContext<RemediationState> context)
+    {
+        var run = context.Saga.Run;
+        var trackingNumber = NewId.NextGuid();
+        var builder = new RoutingSlipBuilder(trackingNumber);
+        foreach (var (index, isolation) in run.Isolations.Reverse().Index())
+        {
+            var name = $"restore-{isolation.StepName}";
+            builder.AddActivity(name, ExecuteStepActivityDefinition.ExecuteAddress, new ExecuteStepArguments
+            {
+                CorrelationId = context.Saga.CorrelationId,
+                RemediationId = run.RemediationId,
+                Attempt = run.Attempt,
+                Phase = ExecuteStepActivity.RestorePhase,
+                Index = index,
+                Step = new PlannedStep { Name = name, Action = "restore", Destructive = true },
+                Restore = isolation.Compensation,
+                Target = run.Target!,
+                DryRun = run.DryRun,
+            });
+        }
+
+        builder.AddVariable(CorrelationVariable, context.Saga.CorrelationId);
+        await context.Execute(builder.Build());
+        return trackingNumber;
     }
 
     private static async Task<Guid> ExecuteSlipAsync(BehaviorContext<RemediationState> context, IReadOnlyList<PlannedStep> steps, string phase)

@@ -15,6 +15,19 @@ public sealed class CascadeTests : IAsyncLifetime
 
     public Task DisposeAsync() => _fixture.DisposeAsync();
 
+    private int Replicas(string name) =>
+        (int)_fixture.Simulator.Cluster.Get(Remediator.Kubernetes.Simulator.ResourceType.Deployments, Namespace, name)["spec"]!["replicas"]!;
+
+    /// <summary>Polls the in-memory saga instance, which the harness updates in place.</summary>
+    private async Task UntilAsync(Func<bool> condition)
+    {
+        using var deadline = new CancellationTokenSource(_fixture.Harness.TestTimeout);
+        while (!condition())
+        {
+            await Task.Delay(20, deadline.Token);
+        }
+    }
+
     private static RemediationRequested Root() =>
         Request("account-service", [Step("restart")], fingerprint: "fp-account", safety: new SafetyPolicy { RequireApproval = true }) with { RuleName = "fintech-cascading-failure" };
 
@@ -86,6 +99,27 @@ public sealed class CascadeTests : IAsyncLifetime
 
         saga.Run.Timeline.ShouldContain(e => e.Reason.Contains("the root's remediation ended Cancelled", StringComparison.Ordinal));
         _fixture.Mutations().ShouldAllBe(r => r.Path.EndsWith("/auth-service", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_recovery_restores_what_the_roots_isolation_changed()
+    {
+        _fixture.CreateDeployment("account-service", replicas: 3);
+        await _fixture.StartAsync();
+        var root = Request("account-service", [Step("isolate", parameters: ("mode", "scale-to-zero"))]) with { RuleName = "fintech-cascading-failure" };
+        await _fixture.Harness.Bus.Publish(root);
+        var saga = await _fixture.WaitForAsync(root, m => m.Succeeded);
+        Replicas("account-service").ShouldBe(0);
+        saga.Run.Isolations.Select(i => i.StepName).ShouldBe(["isolate"]);
+
+        await _fixture.Harness.Bus.Publish(new RestoreRemediation { CorrelationId = saga.CorrelationId, RemediationId = root.RequestId, By = "oncall", Comment = "payments fixed" });
+
+        (await _fixture.Harness.Published.Any<Messages.RemediationStepFinished>(m => m.Context.Message.Result.Phase == "restore")).ShouldBeTrue();
+        await UntilAsync(() => saga.Run.Isolations.Count == 0);
+        Replicas("account-service").ShouldBe(3);
+        saga.Run.Timeline.ShouldContain(e => e.Reason.Contains("recovery by oncall: payments fixed", StringComparison.Ordinal));
+        saga.Run.Timeline.ShouldContain(e => e.Reason.Contains("recovery done", StringComparison.Ordinal));
+        saga.CurrentState.ShouldBe("Succeeded");
     }
 
     [Fact]

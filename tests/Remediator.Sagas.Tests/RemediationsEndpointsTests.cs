@@ -76,6 +76,24 @@ public sealed class RemediationsEndpointsTests : IAsyncLifetime
         saga.Run.Timeline.ShouldContain(e => e.Reason == "approved by oncall: go");
 
         await ShouldBeProblemAsync(await Http.PostAsync($"{RemediationsEndpoints.Route}/{request.RequestId}/approve", null), HttpStatusCode.Conflict);
+        await ShouldBeProblemAsync(await Http.PostAsync($"{RemediationsEndpoints.Route}/{request.RequestId}/restore", null), HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task Restore_undoes_a_finished_runs_isolation()
+    {
+        _fixture.CreateDeployment("account-service", replicas: 2);
+        await _fixture.StartAsync(withApi: true);
+        var request = Request("account-service", [Step("isolate", parameters: ("mode", "scale-to-zero"))]);
+        await _fixture.Harness.Bus.Publish(request);
+        await _fixture.WaitForAsync(request, m => m.Succeeded);
+        var view = await Http.GetFromJsonAsync<RemediationView>($"{RemediationsEndpoints.Route}/{request.RequestId}");
+        view!.Isolations.ShouldBe(["isolate"]);
+
+        var restored = await Http.PostAsJsonAsync($"{RemediationsEndpoints.Route}/{request.RequestId}/restore", new RemediationDecision("oncall", "fixed"));
+
+        restored.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        (await _fixture.Harness.Consumed.Any<RestoreRemediation>()).ShouldBeTrue();
     }
 
     [Fact]

@@ -41,6 +41,12 @@ public sealed record RemediationView
 
     public required IReadOnlyList<RemediationStepResult> Steps { get; init; }
 
+    /// <summary>The isolation steps whose changes are still in place: what <c>POST .../restore</c> undoes.</summary>
+    public IReadOnlyList<string> Isolations { get; init; } = [];
+
+    /// <summary>The remediation this run waits for (a cascade's root), while it does.</summary>
+    public Guid? WaitingFor { get; init; }
+
     /// <summary>States a run ends in.</summary>
     public static readonly IReadOnlySet<string> FinalStates = new HashSet<string>(StringComparer.Ordinal) { "Succeeded", "Escalated", "Cancelled", "Refused" };
 
@@ -65,6 +71,8 @@ public sealed record RemediationView
             Fingerprints = run.Fingerprints,
             Timeline = run.Timeline,
             Steps = run.Steps,
+            Isolations = [.. run.Isolations.Select(isolation => isolation.StepName)],
+            WaitingFor = run.WaitingFor?.RemediationId,
         };
     }
 }

@@ -9,7 +9,7 @@ namespace Remediator.Sagas.Api;
 
 /// <summary>
 /// <c>GET /api/v1/remediations</c> (filter and page; <c>?active=true</c> for the runs still going), <c>GET /api/v1/remediations/{id}</c>, and
-/// <c>POST /api/v1/remediations/{id}/approve|reject|cancel</c>: 202 once the command is on the bus
+/// <c>POST /api/v1/remediations/{id}/approve|reject|cancel|restore</c>: 202 once the command is on the bus
 /// (the saga applies it), 404 for an unknown run, 409 when the run's state does not allow it.
 /// </summary>
 public static class RemediationsEndpoints
@@ -23,7 +23,10 @@ public static class RemediationsEndpoints
 
     // A running routing slip cannot be recalled mid-step: cancel is for runs that have not acted
     // yet or are only verifying.
-    private static readonly string[] _cancellable = ["Pending", "AwaitingApproval", "Verifying"];
+    private static readonly string[] _cancellable = ["Pending", "WaitingForRoot", "AwaitingApproval", "Verifying"];
+
+    // The recovery of a finished run that left an isolation in place (a cascade's root).
+    private static readonly string[] _restorable = ["Succeeded", "Escalated"];
 
     public static IEndpointRouteBuilder MapRemediationsEndpoints(this IEndpointRouteBuilder endpoints)
     {
@@ -42,6 +45,9 @@ public static class RemediationsEndpoints
         endpoints.MapPost($"{Route}/{{id:guid}}/cancel", CancelRemediation)
             .WithName("CancelRemediation")
             .WithSummary("Cancel a run that has not acted yet or is verifying.");
+        endpoints.MapPost($"{Route}/{{id:guid}}/restore", RestoreRemediation)
+            .WithName("RestoreRemediation")
+            .WithSummary("Undo what a finished run's isolation steps changed, once the root cause is fixed.");
         return endpoints;
     }
 
@@ -93,6 +99,22 @@ public static class RemediationsEndpoints
 
     public static Task<Results<Accepted<RemediationView>, ProblemHttpResult>> CancelRemediation(Guid id, RemediationDecision? decision, IRemediationQuery query, IPublishEndpoint bus, CancellationToken cancellationToken) =>
         DecideAsync(id, "cancel", _cancellable, query, view => bus.Publish(new CancelRemediation { CorrelationId = view.CorrelationId, RemediationId = view.Id, By = decision?.By, Comment = decision?.Comment }, cancellationToken), cancellationToken);
+
+    public static async Task<Results<Accepted<RemediationView>, ProblemHttpResult>> RestoreRemediation(Guid id, RemediationDecision? decision, IRemediationQuery query, IPublishEndpoint bus, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (await query.FindAsync(id, cancellationToken) is { Isolations.Count: 0 } view && _restorable.Contains(view.State, StringComparer.Ordinal))
+        {
+            return TypedResults.Problem(
+                detail: $"Remediation {id} has no isolation in place: nothing to restore.",
+                statusCode: StatusCodes.Status409Conflict,
+                title: "Nothing to restore",
+                type: ConflictType,
+                extensions: new Dictionary<string, object?> { ["state"] = view.State });
+        }
+
+        return await DecideAsync(id, "restore", _restorable, query, view => bus.Publish(new RestoreRemediation { CorrelationId = view.CorrelationId, RemediationId = view.Id, By = decision?.By, Comment = decision?.Comment }, cancellationToken), cancellationToken);
+    }
 
     private static async Task<Results<Accepted<RemediationView>, ProblemHttpResult>> DecideAsync(
         Guid id,

@@ -1,4 +1,5 @@
 using Remediator.Contracts;
+using Remediator.Kubernetes.Actions;
 
 namespace Remediator.Sagas.Messages;
 
@@ -10,4 +11,7 @@ public sealed record RemediationStepFinished
     public required Guid RemediationId { get; init; }
 
     public required RemediationStepResult Result { get; init; }
+
+    /// <summary>How to undo the step, when it succeeded and is reversible: an isolation's is kept for the recovery.</summary>
+    public Compensation? Compensation { get; init; }
 }

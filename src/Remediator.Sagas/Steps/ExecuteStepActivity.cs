@@ -34,8 +34,14 @@ public sealed class ExecuteStepActivity(KubernetesActionExecutor executor, PromQ
     /// <summary>The step result status of a step whose attempt was closed before it began.</summary>
     public const string SkippedStatus = "Skipped";
 
-    /// <summary>The phase of a remediation attempt's steps (as opposed to <c>verify</c>).</summary>
+    /// <summary>The phase of a remediation attempt's steps.</summary>
     public const string ExecutePhase = "execute";
+
+    /// <summary>The phase of verification checks: they only read.</summary>
+    public const string VerifyPhase = "verify";
+
+    /// <summary>The phase of a recovery: undoing the run's isolations.</summary>
+    public const string RestorePhase = "restore";
 
     private static readonly JsonSerializerOptions _json = new(JsonSerializerDefaults.Web);
 
@@ -60,7 +66,7 @@ public sealed class ExecuteStepActivity(KubernetesActionExecutor executor, PromQ
         }
 
         // Verification checks only read, and a dry run changes nothing: neither needs the journal.
-        var key = arguments.Phase == ExecutePhase && !arguments.DryRun
+        var key = arguments.Phase != VerifyPhase && !arguments.DryRun
             ? new StepJournalKey(arguments.RemediationId, arguments.Attempt, arguments.Phase, arguments.Index)
             : null;
         if (key is not null)
@@ -79,9 +85,11 @@ public sealed class ExecuteStepActivity(KubernetesActionExecutor executor, PromQ
             }
         }
 
-        var outcome = step.Action == PromQlCondition.Action
-            ? await promQl.CheckAsync(step.Parameters[PromQlCondition.QueryParameter], step.Timeout ?? TimeSpan.Zero, context.CancellationToken)
-            : await executor.ExecuteAsync(step, arguments.Target, arguments.DryRun, context.CancellationToken);
+        var outcome = arguments.Restore is { } restore
+            ? await executor.CompensateAsync(restore, arguments.DryRun, context.CancellationToken)
+            : step.Action == PromQlCondition.Action
+                ? await promQl.CheckAsync(step.Parameters[PromQlCondition.QueryParameter], step.Timeout ?? TimeSpan.Zero, context.CancellationToken)
+                : await executor.ExecuteAsync(step, arguments.Target, arguments.DryRun, context.CancellationToken);
         await ReportAsync(context, arguments, outcome);
         var record = new StepJournalRecord
         {
@@ -129,13 +137,13 @@ public sealed class ExecuteStepActivity(KubernetesActionExecutor executor, PromQ
             : record.Log is { } log ? context.Completed(log) : context.Completed();
 
     private Task ReportAsync(ExecuteContext context, ExecuteStepArguments arguments, ActionOutcome outcome) =>
-        Publish(context, arguments, Result(arguments.Attempt, arguments.Step.Name, arguments.Step.Action, arguments.Phase, arguments.Step.ContinueOnError, outcome.Status.ToString(), outcome.Summary, outcome));
+        Publish(context, arguments, Result(arguments.Attempt, arguments.Step.Name, arguments.Step.Action, arguments.Phase, arguments.Step.ContinueOnError, outcome.Status.ToString(), outcome.Summary, outcome), outcome.Status == ActionStatus.Succeeded ? outcome.Compensation : null);
 
     private Task ReportAsync(ExecuteContext context, ExecuteStepArguments arguments, string status, string summary) =>
         Publish(context, arguments, Result(arguments.Attempt, arguments.Step.Name, arguments.Step.Action, arguments.Phase, arguments.Step.ContinueOnError, status, summary, outcome: null));
 
-    private static Task Publish(ExecuteContext context, ExecuteStepArguments arguments, RemediationStepResult result) =>
-        context.Publish(new RemediationStepFinished { CorrelationId = arguments.CorrelationId, RemediationId = arguments.RemediationId, Result = result });
+    private static Task Publish(ExecuteContext context, ExecuteStepArguments arguments, RemediationStepResult result, Compensation? compensation = null) =>
+        context.Publish(new RemediationStepFinished { CorrelationId = arguments.CorrelationId, RemediationId = arguments.RemediationId, Result = result, Compensation = compensation });
 
     private RemediationStepResult Result(int attempt, string name, string action, string phase, bool continueOnError, string status, string summary, ActionOutcome? outcome) => new()
     {

@@ -1,4 +1,5 @@
 using Remediator.Contracts;
+using Remediator.Kubernetes.Actions;
 
 namespace Remediator.Sagas.Steps;
 
@@ -18,6 +19,9 @@ public sealed record ExecuteStepArguments
     public required int Index { get; init; }
 
     public required PlannedStep Step { get; init; }
+
+    /// <summary>Set for a recovery step (<c>restore</c> phase): the recorded inverse to apply instead of the step's action.</summary>
+    public Compensation? Restore { get; init; }
 
     public required RemediationTarget Target { get; init; }
 
