@@ -21,8 +21,8 @@ public interface IRemediationGuards
     /// </summary>
     Task<GuardDecision> EvaluateAsync(GuardRequest request, CancellationToken cancellationToken = default);
 
-    /// <summary>An attempt starts acting on its target: counts one attempt in the target's window.</summary>
-    Task RecordStartedAsync(Guid remediationId, RemediationTarget target, CancellationToken cancellationToken = default);
+    /// <summary>Attempt <paramref name="attempt"/> starts acting on its target: counts one attempt in the target's window (once per attempt, however often called).</summary>
+    Task RecordStartedAsync(Guid remediationId, int attempt, RemediationTarget target, CancellationToken cancellationToken = default);
 
     /// <summary>The remediation ended: its concurrency slot is freed and the target's cooldown starts (whatever the outcome).</summary>
     Task RecordFinishedAsync(Guid remediationId, RemediationTarget target, RemediationOutcome outcome, CancellationToken cancellationToken = default);

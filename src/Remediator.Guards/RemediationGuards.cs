@@ -38,10 +38,10 @@ public sealed partial class RemediationGuards(
         return decision;
     }
 
-    public Task RecordStartedAsync(Guid remediationId, RemediationTarget target, CancellationToken cancellationToken = default)
+    public Task RecordStartedAsync(Guid remediationId, int attempt, RemediationTarget target, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(target);
-        return store.RecordAttemptAsync(remediationId, target.ToString(), time.GetUtcNow(), cancellationToken);
+        return store.RecordAttemptAsync(remediationId, attempt, target.ToString(), time.GetUtcNow(), cancellationToken);
     }
 
     public async Task RecordFinishedAsync(Guid remediationId, RemediationTarget target, RemediationOutcome outcome, CancellationToken cancellationToken = default)

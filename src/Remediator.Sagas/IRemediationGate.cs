@@ -15,7 +15,8 @@ public interface IRemediationGate
 
     Task RecordFiringAsync(RemediationTarget target, CancellationToken cancellationToken);
 
-    Task RecordStartedAsync(Guid remediationId, RemediationTarget target, CancellationToken cancellationToken);
+    /// <summary>Attempt <paramref name="attempt"/> acts; idempotent per (remediation, attempt), since a saga retries its message after a concurrency conflict.</summary>
+    Task RecordStartedAsync(Guid remediationId, int attempt, RemediationTarget target, CancellationToken cancellationToken);
 
     Task RecordFinishedAsync(Guid remediationId, RemediationTarget target, RemediationRunOutcome outcome, CancellationToken cancellationToken);
 }

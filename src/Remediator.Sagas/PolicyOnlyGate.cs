@@ -19,7 +19,7 @@ public sealed class PolicyOnlyGate : IRemediationGate
 
     public Task RecordFiringAsync(RemediationTarget target, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task RecordStartedAsync(Guid remediationId, RemediationTarget target, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task RecordStartedAsync(Guid remediationId, int attempt, RemediationTarget target, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task RecordFinishedAsync(Guid remediationId, RemediationTarget target, RemediationRunOutcome outcome, CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -689,7 +689,7 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
         var rung = run.Attempt == 1 ? "the rule's steps" : $"ladder rung '{run.Plan!.Ladder[run.Attempt - 2].Name}'";
         if (!run.DryRun)
         {
-            await context.GetServiceOrCreateInstance<IRemediationGate>().RecordStartedAsync(run.RemediationId, run.Target!, context.CancellationToken);
+            await context.GetServiceOrCreateInstance<IRemediationGate>().RecordStartedAsync(run.RemediationId, run.Attempt, run.Target!, context.CancellationToken);
         }
 
         run.TrackingNumber = await ExecuteSlipAsync(context, run.CurrentSteps, ExecuteStepActivity.ExecutePhase);

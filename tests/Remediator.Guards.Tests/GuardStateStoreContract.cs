@@ -58,13 +58,24 @@ public abstract class GuardStateStoreContract
     }
 
     [Fact]
+    public async Task An_attempt_recorded_again_counts_once()
+    {
+        // A saga retrying its message after a concurrency conflict records the same attempt again.
+        var remediation = Guid.NewGuid();
+        await Store.RecordAttemptAsync(remediation, 1, Target, Start, default);
+        await Store.RecordAttemptAsync(remediation, 1, Target, Start.AddSeconds(1), default);
+
+        (await Store.GetTargetHistoryAsync(Target, Start.AddMinutes(-1), default)).AttemptsSince.ShouldBe([Start]);
+    }
+
+    [Fact]
     public async Task A_target_history_holds_its_own_attempts_after_the_instant_oldest_first()
     {
         var remediation = Guid.NewGuid();
-        await Store.RecordAttemptAsync(remediation, Target, Start, default);
-        await Store.RecordAttemptAsync(remediation, Target, Start.AddMinutes(10), default);
-        await Store.RecordAttemptAsync(Guid.NewGuid(), Target, Start.AddMinutes(20), default);
-        await Store.RecordAttemptAsync(Guid.NewGuid(), OtherTarget, Start.AddMinutes(15), default);
+        await Store.RecordAttemptAsync(remediation, 1, Target, Start, default);
+        await Store.RecordAttemptAsync(remediation, 2, Target, Start.AddMinutes(10), default);
+        await Store.RecordAttemptAsync(Guid.NewGuid(), 1, Target, Start.AddMinutes(20), default);
+        await Store.RecordAttemptAsync(Guid.NewGuid(), 1, OtherTarget, Start.AddMinutes(15), default);
 
         var all = await Store.GetTargetHistoryAsync(Target, Start.AddMinutes(-1), default);
         var sinceTen = await Store.GetTargetHistoryAsync(Target, Start.AddMinutes(10), default);
@@ -83,10 +94,10 @@ public abstract class GuardStateStoreContract
     {
         for (var i = 0; i < IGuardStateStore.MaxAttemptsKept + 20; i++)
         {
-            await Store.RecordAttemptAsync(Guid.NewGuid(), Target, Start.AddSeconds(i), default);
+            await Store.RecordAttemptAsync(Guid.NewGuid(), 1, Target, Start.AddSeconds(i), default);
         }
 
-        await Store.RecordAttemptAsync(Guid.NewGuid(), OtherTarget, Start, default);
+        await Store.RecordAttemptAsync(Guid.NewGuid(), 1, OtherTarget, Start, default);
 
         var history = await Store.GetTargetHistoryAsync(Target, DateTimeOffset.MinValue, default);
         var other = await Store.GetTargetHistoryAsync(OtherTarget, DateTimeOffset.MinValue, default);
@@ -124,7 +135,7 @@ public abstract class GuardStateStoreContract
         var acting = Guid.NewGuid();
         await Store.TryAcquireSlotAsync(idle, Target, 2, default);
         await Store.TryAcquireSlotAsync(acting, OtherTarget, 2, default);
-        await Store.RecordAttemptAsync(acting, OtherTarget, Start, default);
+        await Store.RecordAttemptAsync(acting, 1, OtherTarget, Start, default);
 
         var idleCooled = await Store.ReleaseSlotAsync(idle, Target, Start.AddMinutes(1), default);
         var actingCooled = await Store.ReleaseSlotAsync(acting, OtherTarget, Start.AddMinutes(2), default);
@@ -149,7 +160,7 @@ public abstract class GuardStateStoreContract
         var acting = Guid.NewGuid();
         await Store.TryAcquireSlotAsync(holder, Target, 1, default);
 
-        await Store.RecordAttemptAsync(acting, OtherTarget, Start, default);
+        await Store.RecordAttemptAsync(acting, 1, OtherTarget, Start, default);
 
         (await Store.IsActiveAsync(acting, default)).ShouldBeTrue();
         (await Store.TryAcquireSlotAsync(acting, OtherTarget, 1, default)).ShouldBeTrue();
@@ -226,7 +237,7 @@ public abstract class GuardStateStoreContract
         var holder = Guid.NewGuid();
         var pause = new PauseEntry { Reason = "maintenance", PausedAt = Start };
         await Store.TryAcquireSlotAsync(remediation, Target, 5, default);
-        await Store.RecordAttemptAsync(remediation, Target, Start, default);
+        await Store.RecordAttemptAsync(remediation, 1, Target, Start, default);
         await Store.ReleaseSlotAsync(remediation, Target, Start.AddMinutes(5), default);
         await Store.TryAcquireSlotAsync(holder, OtherTarget, 5, default);
         await Store.SetPauseAsync("petclinic", pause, default);

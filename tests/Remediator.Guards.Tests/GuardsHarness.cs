@@ -74,7 +74,7 @@ public sealed class GuardsHarness : IDisposable
     public async Task RemediateAsync(GuardRequest request, RemediationOutcome outcome = RemediationOutcome.Succeeded)
     {
         (await Guards.EvaluateAsync(request)).Verdict.ShouldBe(GuardVerdict.Allow);
-        await Guards.RecordStartedAsync(request.RemediationId, request.Target);
+        await Guards.RecordStartedAsync(request.RemediationId, 1, request.Target);
         await Guards.RecordFinishedAsync(request.RemediationId, request.Target, outcome);
     }
 

@@ -107,7 +107,7 @@ public sealed class RemediationGuardsTests : IDisposable
         // Every guard would stop this one; the first in the order speaks.
         _h.Options.DryRun = true;
         var request = Request(Deployment("coredns", "kube-system"), new SafetyPolicy { RequireApproval = true, MaxAttempts = 1 });
-        await _h.Store.RecordAttemptAsync(Guid.NewGuid(), request.Target.ToString(), _h.Clock.GetUtcNow(), default);
+        await _h.Store.RecordAttemptAsync(Guid.NewGuid(), 1, request.Target.ToString(), _h.Clock.GetUtcNow(), default);
         await _h.Store.SetPauseAsync("kube-system", new PauseEntry { PausedAt = _h.Clock.GetUtcNow() }, default);
         await _h.Store.SetPauseAsync(null, new PauseEntry { PausedAt = _h.Clock.GetUtcNow() }, default);
 
@@ -183,10 +183,10 @@ public sealed class RemediationGuardsTests : IDisposable
         var request = Request(safety: safety);
         _h.Workloads.Statuses[request.Target.ToString()] = new WorkloadStatus(1, 2, 2, 3, 0);
         (await _h.Guards.EvaluateAsync(request)).Verdict.ShouldBe(GuardVerdict.Allow);
-        await _h.Guards.RecordStartedAsync(request.RemediationId, request.Target);
+        await _h.Guards.RecordStartedAsync(request.RemediationId, 1, request.Target);
 
         var rung = await _h.Guards.EvaluateAsync(request with { Steps = [Step("scale", parameters: ("by", "+2"))] });
-        await _h.Guards.RecordStartedAsync(request.RemediationId, request.Target);
+        await _h.Guards.RecordStartedAsync(request.RemediationId, 2, request.Target);
         var third = await _h.Guards.EvaluateAsync(request);
 
         rung.Verdict.ShouldBe(GuardVerdict.Allow);
@@ -204,7 +204,7 @@ public sealed class RemediationGuardsTests : IDisposable
 
         var capped = await _h.Guards.EvaluateAsync(Request(Deployment("c")));
         var again = await _h.Guards.EvaluateAsync(a);
-        await _h.Guards.RecordStartedAsync(b.RemediationId, b.Target);
+        await _h.Guards.RecordStartedAsync(b.RemediationId, 1, b.Target);
         await _h.Guards.RecordFinishedAsync(b.RemediationId, b.Target, RemediationOutcome.Succeeded);
         var released = await _h.Guards.EvaluateAsync(Request(Deployment("c")));
 

@@ -147,7 +147,7 @@ public sealed class GateTests : IAsyncLifetime
 
         public Task RecordFiringAsync(RemediationTarget target, CancellationToken cancellationToken) => Add($"firing {target}");
 
-        public Task RecordStartedAsync(Guid remediationId, RemediationTarget target, CancellationToken cancellationToken) => Add($"started {remediationId}");
+        public Task RecordStartedAsync(Guid remediationId, int attempt, RemediationTarget target, CancellationToken cancellationToken) => Add($"started {remediationId}");
 
         public async Task RecordFinishedAsync(Guid remediationId, RemediationTarget target, RemediationRunOutcome outcome, CancellationToken cancellationToken)
         {

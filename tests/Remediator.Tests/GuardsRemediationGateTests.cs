@@ -71,7 +71,7 @@ public sealed class GuardsRemediationGateTests
             return Task.FromResult(decision);
         }
 
-        public Task RecordStartedAsync(Guid remediationId, RemediationTarget target, CancellationToken cancellationToken = default) => Task.CompletedTask;
+        public Task RecordStartedAsync(Guid remediationId, int attempt, RemediationTarget target, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
         public Task RecordFinishedAsync(Guid remediationId, RemediationTarget target, RemediationOutcome outcome, CancellationToken cancellationToken = default)
         {

@@ -33,8 +33,13 @@ public interface IGuardStateStore
     /// <summary>Atomically takes a slot when fewer than <paramref name="limit"/> are held; true when the remediation holds one (already or now).</summary>
     Task<bool> TryAcquireSlotAsync(Guid remediationId, string targetKey, int limit, CancellationToken cancellationToken);
 
-    /// <summary>Counts an attempt for the target; the remediation holds a slot from now on, even past the limit (it is acting).</summary>
-    Task RecordAttemptAsync(Guid remediationId, string targetKey, DateTimeOffset at, CancellationToken cancellationToken);
+    /// <summary>
+    /// Counts attempt <paramref name="attempt"/> of the remediation for the target, once: a repeated
+    /// call for the same (remediation, attempt) counts nothing more (a saga retrying its message
+    /// after a concurrency conflict calls again). The remediation holds a slot from now on, even
+    /// past the limit (it is acting).
+    /// </summary>
+    Task RecordAttemptAsync(Guid remediationId, int attempt, string targetKey, DateTimeOffset at, CancellationToken cancellationToken);
 
     /// <summary>Frees the remediation's slot; if it made an attempt, the target's last-finished time becomes <paramref name="at"/>.</summary>
     /// <returns>True when the remediation had made an attempt (its target's cooldown started).</returns>

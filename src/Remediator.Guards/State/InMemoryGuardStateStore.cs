@@ -6,6 +6,8 @@ namespace Remediator.Guards.State;
 /// </summary>
 public sealed class InMemoryGuardStateStore : IGuardStateStore
 {
+    // (remediation, attempt) pairs already counted: a repeated call counts nothing more.
+    private readonly HashSet<(Guid, int)> _recorded = [];
     private readonly Lock _gate = new();
     private readonly Dictionary<string, PauseEntry> _namespacePauses = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _lastFinished = new(StringComparer.Ordinal);
@@ -94,11 +96,16 @@ public sealed class InMemoryGuardStateStore : IGuardStateStore
         }
     }
 
-    public Task RecordAttemptAsync(Guid remediationId, string targetKey, DateTimeOffset at, CancellationToken cancellationToken)
+    public Task RecordAttemptAsync(Guid remediationId, int attempt, string targetKey, DateTimeOffset at, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
             _active[remediationId] = true;
+            if (!_recorded.Add((remediationId, attempt)))
+            {
+                return Task.CompletedTask;
+            }
+
             if (!_attempts.TryGetValue(targetKey, out var attempts))
             {
                 attempts = [];

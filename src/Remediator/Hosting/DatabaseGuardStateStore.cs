@@ -41,7 +41,9 @@ public sealed class DatabaseGuardStateStore(IDatabaseConnectionFactory database)
             attempt_id {(dialect.Provider == DatabaseProvider.Postgres ? "bigint GENERATED ALWAYS AS IDENTITY" : "INTEGER")} PRIMARY KEY,
             target_key text NOT NULL,
             remediation_id text NOT NULL,
-            started_at {dialect.TimestampType} NOT NULL)
+            attempt integer NOT NULL,
+            started_at {dialect.TimestampType} NOT NULL,
+            UNIQUE (remediation_id, attempt))
         """,
         "CREATE INDEX ix_guard_attempts_target_started ON guard_attempts (target_key, started_at)",
         $"CREATE TABLE guard_finished (target_key text PRIMARY KEY, finished_at {dialect.TimestampType} NOT NULL)",
@@ -220,7 +222,7 @@ public sealed class DatabaseGuardStateStore(IDatabaseConnectionFactory database)
         return true;
     }
 
-    public async Task RecordAttemptAsync(Guid remediationId, string targetKey, DateTimeOffset at, CancellationToken cancellationToken)
+    public async Task RecordAttemptAsync(Guid remediationId, int attempt, string targetKey, DateTimeOffset at, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(targetKey);
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
@@ -233,14 +235,16 @@ public sealed class DatabaseGuardStateStore(IDatabaseConnectionFactory database)
             await acted.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await using (var attempt = connection.CreateCommand(
-            "INSERT INTO guard_attempts (target_key, remediation_id, started_at) VALUES (@target_key, @remediation_id, @started_at)",
+        // Once per (remediation, attempt): a saga retrying its message calls again.
+        await using (var insert = connection.CreateCommand(
+            "INSERT INTO guard_attempts (target_key, remediation_id, attempt, started_at) VALUES (@target_key, @remediation_id, @attempt, @started_at) ON CONFLICT (remediation_id, attempt) DO NOTHING",
             transaction)
             .AddParameter("@target_key", targetKey)
             .AddParameter("@remediation_id", Text(remediationId))
+            .AddParameter("@attempt", attempt)
             .AddParameter("@started_at", Dialect.ToTimestamp(at)))
         {
-            await attempt.ExecuteNonQueryAsync(cancellationToken);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
         }
 
         await using (var trim = connection.CreateCommand(TrimAttemptsSql, transaction)

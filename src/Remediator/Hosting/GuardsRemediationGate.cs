@@ -40,8 +40,8 @@ public sealed class GuardsRemediationGate(IRemediationGuards guards) : IRemediat
     public Task RecordFiringAsync(RemediationTarget target, CancellationToken cancellationToken) =>
         guards.RecordFiringAsync(target, cancellationToken);
 
-    public Task RecordStartedAsync(Guid remediationId, RemediationTarget target, CancellationToken cancellationToken) =>
-        guards.RecordStartedAsync(remediationId, target, cancellationToken);
+    public Task RecordStartedAsync(Guid remediationId, int attempt, RemediationTarget target, CancellationToken cancellationToken) =>
+        guards.RecordStartedAsync(remediationId, attempt, target, cancellationToken);
 
     public Task RecordFinishedAsync(Guid remediationId, RemediationTarget target, RemediationRunOutcome outcome, CancellationToken cancellationToken) =>
         guards.RecordFinishedAsync(
