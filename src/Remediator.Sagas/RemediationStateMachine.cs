@@ -643,8 +643,8 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
         foreach (var target in upstream)
         {
             var key = target.ToString();
-            var page = await query.ListAsync(new RemediationFilter { Target = key, Active = true }, context.CancellationToken);
-            if (page.Items.FirstOrDefault(view => view.TargetKey == key) is { } active)
+            var page = await query.ListAsync(new RemediationFilter { TargetKey = key, Active = true }, context.CancellationToken);
+            if (page.Items.Count > 0 && page.Items[0] is var active)
             {
                 return new CascadeRoot { CorrelationId = active.CorrelationId, RemediationId = active.Id, TargetKey = key, RuleName = active.RuleName };
             }

@@ -15,6 +15,9 @@ public sealed record RemediationFilter
     /// <summary>A substring of the target key (<c>deployment/shop/cart</c>), case-insensitive.</summary>
     public string? Target { get; init; }
 
+    /// <summary>Exactly this target key (the engine's own lookups; a durable store can use its index).</summary>
+    public string? TargetKey { get; init; }
+
     /// <summary>Runs requested at or after this time.</summary>
     public DateTimeOffset? Since { get; init; }
 
@@ -32,6 +35,7 @@ public sealed record RemediationFilter
         return (State is null || string.Equals(view.State, State, StringComparison.OrdinalIgnoreCase))
             && (Rule is null || string.Equals(view.RuleName, Rule, StringComparison.Ordinal))
             && (Target is null || view.TargetKey.Contains(Target, StringComparison.OrdinalIgnoreCase))
+            && (TargetKey is null || string.Equals(view.TargetKey, TargetKey, StringComparison.Ordinal))
             && (Since is null || view.RequestedAt >= Since)
             && (Active is null || view.Active == Active);
     }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Remediator.Persistence.Sagas;
 using Remediator.Sagas;
@@ -16,32 +17,57 @@ public sealed class DatabaseRemediationQuery(DatabaseSagaStore<RemediationState>
     public async Task<RemediationPage> ListAsync(RemediationFilter filter, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        var matching = new List<RemediationView>();
-        await foreach (var view in RunsAsync(new SagaListQuery { Group = filter.Rule, UpdatedSince = filter.Since }, cancellationToken))
+        // An instance is one (rule, target): its key is the target of every run it holds.
+        var query = new SagaListQuery { Group = filter.Rule, Key = filter.TargetKey, UpdatedSince = filter.Since };
+        var matching = await RetryOnceIfTransientAsync(async () =>
         {
-            if (filter.Matches(view))
+            var found = new List<RemediationView>();
+            await foreach (var view in RunsAsync(query, cancellationToken))
             {
-                matching.Add(view);
+                if (filter.Matches(view))
+                {
+                    found.Add(view);
+                }
             }
-        }
+
+            return found;
+        });
 
         var ordered = matching.OrderByDescending(view => view.RequestedAt).ThenByDescending(view => view.Id).ToList();
         var items = ordered.Skip((filter.Page - 1) * filter.PageSize).Take(filter.PageSize).ToList();
         return new RemediationPage(items, ordered.Count, filter.Page, filter.PageSize);
     }
 
-    public async Task<RemediationView?> FindAsync(Guid remediationId, CancellationToken cancellationToken)
-    {
-        // A run's id is its first request's, not the instance's: the run is found among the runs.
-        await foreach (var view in RunsAsync(new SagaListQuery(), cancellationToken))
+    public Task<RemediationView?> FindAsync(Guid remediationId, CancellationToken cancellationToken) =>
+        RetryOnceIfTransientAsync(async () =>
         {
-            if (view.Id == remediationId)
+            // A run's id is its first request's, not the instance's: the run is found among the runs.
+            await foreach (var view in RunsAsync(new SagaListQuery(), cancellationToken))
             {
-                return view;
+                if (view.Id == remediationId)
+                {
+                    return view;
+                }
             }
-        }
 
-        return null;
+            return null;
+        });
+
+    /// <summary>
+    /// A pooled connection the server dropped (a PostgreSQL restart: 57P01) fails the first
+    /// command that uses it (admin shutdown and its kin, class 57P, are not flagged transient);
+    /// the pool then opens a fresh one, so one retry is enough for a read.
+    /// </summary>
+    private static async Task<T> RetryOnceIfTransientAsync<T>(Func<Task<T>> read)
+    {
+        try
+        {
+            return await read();
+        }
+        catch (DbException ex) when (ex.IsTransient || ex.SqlState is "57P01" or "57P02" or "57P03")
+        {
+            return await read();
+        }
     }
 
     private async IAsyncEnumerable<RemediationView> RunsAsync(SagaListQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
