@@ -16,7 +16,24 @@ public static class RemediationsApi
         return page?.Items ?? [];
     }
 
-    public sealed record ListedRemediation(Guid Id, string RuleName, string TargetKey, string State);
+    public sealed record ListedRemediation(Guid Id, string RuleName, string TargetKey, string State)
+    {
+        public string? Outcome { get; init; }
+
+        public IReadOnlyList<TimelineEntry> Timeline { get; init; } = [];
+
+        public IReadOnlyList<StepResult> Steps { get; init; } = [];
+
+        /// <summary>The run as one line per timeline entry and step, for failure messages.</summary>
+        public string Describe() =>
+            $"{RuleName} {TargetKey} {State}: {Outcome}{Environment.NewLine}" +
+            string.Join(Environment.NewLine, Timeline.Select(e => $"  {e.At:HH:mm:ss.fff} {e.State}: {e.Reason}")) + Environment.NewLine +
+            string.Join(Environment.NewLine, Steps.Select(s => $"  step {s.Attempt}/{s.Phase} {s.Name} ({s.Action}): {s.Status}: {s.Summary}"));
+    }
+
+    public sealed record TimelineEntry(DateTimeOffset At, string State, string Reason);
+
+    public sealed record StepResult(int Attempt, string Name, string Action, string Phase, string Status, string Summary);
 
     private sealed record ListedPage(List<ListedRemediation> Items);
 }
