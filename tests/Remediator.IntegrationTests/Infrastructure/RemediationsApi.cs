@@ -10,8 +10,32 @@ public static class RemediationsApi
     public static async Task<IReadOnlyList<ListedRemediation>> ListAsync(EngineProcess engine, string target)
     {
         ArgumentNullException.ThrowIfNull(engine);
-        using var response = await engine.GetAsync($"api/v1/remediations?target={Uri.EscapeDataString(target)}&pageSize=500");
+        using var response = await engine.GetAsync(ListPath(target));
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        return await ReadAsync(response);
+    }
+
+    /// <summary>
+    /// As <see cref="ListAsync"/>, but null when the engine answers with a server error, for a
+    /// test that polls through an outage it caused (the error is then the last thing it saw).
+    /// </summary>
+    public static async Task<(IReadOnlyList<ListedRemediation>? Runs, string? Error)> TryListAsync(EngineProcess engine, string target)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        using var response = await engine.GetAsync(ListPath(target));
+        if ((int)response.StatusCode >= 500)
+        {
+            return (null, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        return (await ReadAsync(response), null);
+    }
+
+    private static string ListPath(string target) => $"api/v1/remediations?target={Uri.EscapeDataString(target)}&pageSize=500";
+
+    private static async Task<IReadOnlyList<ListedRemediation>> ReadAsync(HttpResponseMessage response)
+    {
         var page = JsonSerializer.Deserialize<ListedPage>(await response.Content.ReadAsStringAsync(), JsonSerializerOptions.Web);
         return page?.Items ?? [];
     }

@@ -26,10 +26,14 @@ public abstract class ScenarioTest(ServersFixture servers, ITestOutputHelper out
     protected static readonly TimeSpan OutcomeTimeout = TimeSpan.FromMinutes(3);
 
     private SimulatedCluster? _cluster;
+    private PostgresDatabase? _database;
     private string? _rulesYaml;
     private Dictionary<string, string>? _configuration;
 
     protected SimulatedCluster Cluster => _cluster ?? throw new InvalidOperationException("StartScenarioAsync has not run.");
+
+    /// <summary>The scenario's PostgreSQL database (<see cref="EngineStore.Postgres"/> only).</summary>
+    protected PostgresDatabase Database => _database ?? throw new InvalidOperationException("The scenario runs on SQLite.");
 
     /// <summary>The runbook's rules as shipped (rules/), rather than a test's own.</summary>
     protected const string? ShippedRules = null;
@@ -49,9 +53,9 @@ public abstract class ScenarioTest(ServersFixture servers, ITestOutputHelper out
         var configuration = new Dictionary<string, string>(_cluster.EngineConfiguration);
         if (store == EngineStore.Postgres)
         {
-            var database = await CreateDatabaseAsync();
+            _database = await CreateDatabaseAsync();
             configuration["Remediator:Persistence:Provider"] = "Postgres";
-            configuration["Remediator:Persistence:ConnectionString"] = database.ConnectionString;
+            configuration["Remediator:Persistence:ConnectionString"] = _database.ConnectionString;
         }
 
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
@@ -90,25 +94,51 @@ public abstract class ScenarioTest(ServersFixture servers, ITestOutputHelper out
         response.StatusCode.ShouldBe(HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
     }
 
+    /// <summary>
+    /// Posts the alerts until the engine accepts them: right after an outage the webhook answers
+    /// 503 until the engine has reconnected, and Alertmanager would retry the same way.
+    /// </summary>
+    protected static Task PostUntilAcceptedAsync(EngineProcess engine, params TestAlert[] alerts)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        return Eventually.TrueAsync(
+            async () =>
+            {
+                using var response = await engine.PostWebhookAsync(TestAlert.ToWebhookJson(alerts));
+                return response.StatusCode == HttpStatusCode.Accepted;
+            },
+            "the engine to accept the notification",
+            OutcomeTimeout,
+            engine.Describe);
+    }
+
     /// <summary>Every run the API lists for <paramref name="service"/>'s Deployment, newest first.</summary>
     protected static Task<IReadOnlyList<RemediationsApi.ListedRemediation>> RunsAsync(EngineProcess engine, string service) =>
         RemediationsApi.ListAsync(engine, TargetKey(service));
 
-    /// <summary>Waits until the API lists a run of <paramref name="service"/> that satisfies <paramref name="condition"/>, and returns it.</summary>
+    /// <summary>
+    /// Waits until the API lists a run of <paramref name="service"/> that satisfies <paramref name="condition"/>,
+    /// and returns it. A server error from the API counts as "not yet" (the fault tests poll
+    /// through outages they cause); if it persists, the failure message shows it.
+    /// </summary>
     protected Task<RemediationsApi.ListedRemediation> WaitForRunAsync(
         EngineProcess engine, string service, Func<RemediationsApi.ListedRemediation, bool> condition, string waitingFor, TimeSpan? timeout = null)
     {
         ArgumentNullException.ThrowIfNull(engine);
         IReadOnlyList<RemediationsApi.ListedRemediation> last = [];
+        string? error = null;
         return Eventually.ValueAsync(
             async () =>
             {
-                last = await RunsAsync(engine, service);
-                return last.FirstOrDefault(condition);
+                (var runs, error) = await RemediationsApi.TryListAsync(engine, TargetKey(service));
+                last = runs ?? last;
+                return runs?.FirstOrDefault(condition);
             },
             $"{service}: {waitingFor}",
             timeout ?? OutcomeTimeout,
-            () => $"Runs listed for {service}:{Environment.NewLine}{string.Join(Environment.NewLine, last.Select(r => r.Describe()))}{Environment.NewLine}{Cluster.Describe()}{Environment.NewLine}{engine.Describe()}");
+            () => $"Runs listed for {service}:{Environment.NewLine}{string.Join(Environment.NewLine, last.Select(r => r.Describe()))}" +
+                $"{(error is null ? "" : $"{Environment.NewLine}The API's last answer was an error: {error}")}" +
+                $"{Environment.NewLine}{Cluster.Describe()}{Environment.NewLine}{engine.Describe()}");
     }
 
     /// <summary>Waits for <paramref name="service"/>'s run with <paramref name="id"/> to end (Succeeded, Escalated, Cancelled or Refused).</summary>
