@@ -61,6 +61,25 @@ public sealed class FaultScenarioTests(ServersFixture servers, ITestOutputHelper
         await FinishAsync(engine);
     }
 
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task An_engine_killed_while_verifying_climbs_the_ladder_on_its_successor_when_the_window_has_passed(EngineStore store)
+    {
+        var engine = await StartScenarioAsync(store, ScenarioRules.RestartThenScaleOut(verifyWithin: "5s"));
+        await PostAsync(engine, _alert);
+        await WaitForRunAsync(engine, Service, run => run.State == "Verifying", "the restart to be verified");
+
+        // The verification timer falls due while no engine runs (a restart takes longer than the window).
+        engine = await KillAndRestartAsync(engine);
+
+        var run = await WaitForOutcomeAsync(engine, Service);
+        var story = run.Describe() + Environment.NewLine + Cluster.Describe();
+        run.State.ShouldBe("Escalated", story);
+        run.Timeline.ShouldContain(e => e.Reason.Contains("climbing to ladder rung 'scale-out'", StringComparison.Ordinal), story);
+        Cluster.Restarts(Service).Count.ShouldBe(1, story);
+        Cluster.Scales(Service).ShouldHaveSingleItem(story);
+    }
+
     /// <summary>
     /// Killed inside a destructive step: the restart of the backend tier has patched its first
     /// Deployment and is reading the second when the engine dies. The successor may not patch the
