@@ -7,7 +7,7 @@ namespace Remediator.IntegrationTests.Infrastructure;
 /// A MassTransit bus of the test's own on the test's virtual host. Its receive endpoint subscribes
 /// to the engine's events (MassTransit binds one exchange per message type to the endpoint's
 /// queue), so it gets a copy of every <see cref="AlertReceived"/> and
-/// <see cref="RemediationRequested"/> the engine publishes, one at a time and in queue order.
+/// <see cref="RemediationRequested"/> and <see cref="RemediationEscalated"/> the engine publishes, one at a time and in queue order.
 /// </summary>
 public sealed class BusObserver : IAsyncDisposable
 {
@@ -20,6 +20,8 @@ public sealed class BusObserver : IAsyncDisposable
     public ObservedMessages<AlertReceived> AlertsReceived { get; } = new();
 
     public ObservedMessages<RemediationRequested> RemediationsRequested { get; } = new();
+
+    public ObservedMessages<RemediationEscalated> RemediationsEscalated { get; } = new();
 
     /// <summary>Starts the bus; once this returns the queue is bound and nothing published later is missed.</summary>
     public static async Task<BusObserver> StartAsync(RabbitMqVirtualHost virtualHost)
@@ -46,6 +48,11 @@ public sealed class BusObserver : IAsyncDisposable
                 endpoint.Handler<RemediationRequested>(context =>
                 {
                     observer!.RemediationsRequested.Add(context.Message);
+                    return Task.CompletedTask;
+                });
+                endpoint.Handler<RemediationEscalated>(context =>
+                {
+                    observer!.RemediationsEscalated.Add(context.Message);
                     return Task.CompletedTask;
                 });
             });

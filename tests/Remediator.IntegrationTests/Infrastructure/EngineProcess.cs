@@ -110,7 +110,17 @@ public sealed class EngineProcess : IAsyncDisposable
     /// <summary>A POST without a body (the API's commands, e.g. a pause).</summary>
     public Task<HttpResponseMessage> PostAsync(string path) => _http.PostAsync(path, content: null);
 
+    /// <summary>Posts a JSON body to the engine's API (e.g. <c>api/v1/remediations/{id}/approve</c>).</summary>
+    public async Task<HttpResponseMessage> PostJsonAsync(string path, string json)
+    {
+        using var content = new StringContent(json, Encoding.UTF8, "application/json");
+        return await _http.PostAsync(path, content);
+    }
+
     public string Describe() => _process.Describe();
+
+    /// <summary>Kills the process with SIGKILL (no graceful shutdown, as a crashed or OOM-killed engine); its output stays readable.</summary>
+    public async Task KillAsync() => await _process.DisposeAsync();
 
     public async ValueTask DisposeAsync()
     {

@@ -100,7 +100,7 @@ public abstract class ServersTest(ServersFixture servers, ITestOutputHelper outp
         }
     }
 
-    private T Track<T>(T resource)
+    protected T Track<T>(T resource)
         where T : IAsyncDisposable
     {
         _cleanup.Push(resource);

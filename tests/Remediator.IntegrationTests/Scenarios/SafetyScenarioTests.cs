@@ -1,0 +1,79 @@
+using Remediator.IntegrationTests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Remediator.IntegrationTests.Scenarios;
+
+/// <summary>The guards and the durable state keeping automation from making an incident worse.</summary>
+[Collection(RealServersDefinition.Name)]
+public sealed class SafetyScenarioTests(ServersFixture servers, ITestOutputHelper output) : ScenarioTest(servers, output)
+{
+    [Fact]
+    public async Task An_alert_storm_stops_destructive_actions_beyond_the_threshold_and_escalates_once_with_the_list()
+    {
+        const int threshold = 3;
+        var engine = await StartScenarioAsync(EngineStore.Postgres, ScenarioRules.RestartOnly, new Dictionary<string, string>
+        {
+            ["Remediator:Guards:Storm:Threshold"] = $"{threshold}",
+            ["Remediator:Guards:Storm:Window"] = "00:10:00",
+        });
+        var services = SimulatedCluster.FintechServices.Take(6).ToList();
+
+        // Six services down at once: more than the threshold of distinct targets.
+        await PostAsync(engine, [.. services.Select(TestAlert.ServiceNotResponding)]);
+
+        var runs = new List<RemediationsApi.ListedRemediation>();
+        foreach (var service in services)
+        {
+            runs.Add(await WaitForOutcomeAsync(engine, service));
+        }
+
+        var story = string.Join(Environment.NewLine, runs.Select(r => r.Describe())) + Environment.NewLine + Cluster.Describe();
+        var restarted = services.Where(s => Cluster.Restarts(s).Count > 0).ToList();
+        restarted.Count.ShouldBeLessThanOrEqualTo(threshold, story);
+        services.ShouldAllBe(s => Cluster.Restarts(s).Count <= 1, story);
+
+        // Exactly one run carries the storm to a human, with the firing targets; the others braked were refused.
+        var escalated = runs.Where(r => r.State == "Escalated").ShouldHaveSingleItem(story);
+        escalated.Outcome.ShouldNotBeNull().ShouldContain("(storm)", Case.Sensitive, story);
+        var listed = services.Where(s => escalated.Outcome.Contains($"deployment/{SimulatedCluster.Namespace}/{s}", StringComparison.Ordinal)).ToList();
+        listed.Count.ShouldBeGreaterThan(threshold, story);
+        var braked = runs.Where(r => !restarted.Contains(r.TargetKey.Split('/')[^1]) && r != escalated).ToList();
+        braked.ShouldAllBe(r => r.State == "Refused" && r.Outcome!.Contains("(storm)"), story);
+        runs.Where(r => restarted.Contains(r.TargetKey.Split('/')[^1])).ShouldAllBe(r => r.State == "Succeeded", story);
+
+        await VirtualHost.WaitUntilDrainedAsync();
+        Bus.RemediationsEscalated.All.ShouldHaveSingleItem(story).RemediationId.ShouldBe(escalated.Id);
+    }
+
+    [Fact]
+    public async Task Two_engines_on_one_broker_and_database_fed_the_same_alerts_remediate_each_target_once()
+    {
+        var first = await StartScenarioAsync(EngineStore.Postgres, ScenarioRules.RestartOnly);
+        var second = await StartEngineAsync();
+        var services = SimulatedCluster.FintechServices.Take(4).ToList();
+        var alerts = services.Select(TestAlert.ServiceNotResponding).ToArray();
+
+        // An Alertmanager HA pair: every notification reaches both replicas, at the same time, twice.
+        await Task.WhenAll(
+            PostAsync(first, alerts),
+            PostAsync(second, alerts),
+            PostAsync(first, alerts),
+            PostAsync(second, alerts));
+
+        foreach (var service in services)
+        {
+            (await WaitForOutcomeAsync(first, service)).State.ShouldBe("Succeeded");
+        }
+
+        await VirtualHost.WaitUntilDrainedAsync();
+        foreach (var service in services)
+        {
+            (await RunsAsync(first, service)).ShouldHaveSingleItem(Cluster.Describe());
+            (await RunsAsync(second, service)).ShouldHaveSingleItem(Cluster.Describe());
+            Cluster.Restarts(service).Count.ShouldBe(1, Cluster.Describe());
+        }
+
+        Bus.RemediationsRequested.All.Count.ShouldBe(services.Count);
+        Cluster.Mutations().Count.ShouldBe(services.Count, Cluster.Describe());
+    }
+}

@@ -1,0 +1,71 @@
+namespace Remediator.IntegrationTests.Scenarios;
+
+/// <summary>
+/// Rules for scenarios whose shipped counterpart waits too long for a test (the shipped
+/// verification windows are 10-20 minutes): the same steps as rules/fintech-services.yaml's
+/// <c>fintech-service-not-responding</c>, with short windows.
+/// </summary>
+public static class ScenarioRules
+{
+    public const string RuleName = "restart-unresponsive-service";
+
+    /// <summary>
+    /// Restart (then wait for the rollout); verified by the resolved alert within
+    /// <paramref name="verifyWithin"/>; when that fails, add two replicas (the shipped ladder rung),
+    /// then escalate. <paramref name="maxAttempts"/> per hour, no cooldown, so a test can re-fire.
+    /// </summary>
+    public static string RestartThenScaleOut(string verifyWithin = "5s", int maxAttempts = 2) => $$$"""
+        rules:
+          - name: {{{RuleName}}}
+            description: Restart an unresponsive fintech service; if the alert stays, add two replicas; then page.
+            match:
+              - alertname = ServiceNotResponding
+              - namespace = fintech-services
+            target:
+              kind: Deployment
+              namespace: "{{ $labels.namespace }}"
+              name: "{{ $labels.service }}"
+            steps:
+              - action: restart
+                timeout: 1m
+              - action: wait-for-rollout
+            verify:
+              rollout: true
+              alert-resolved-within: {{{verifyWithin}}}
+              window: {{{verifyWithin}}}
+            on-failure:
+              - name: scale-out
+                steps:
+                  - action: scale
+                    by: +2
+                    max: 10
+                    timeout: 1m
+                  - action: wait-for-rollout
+            severity: P1
+            escalation: fintech-p1
+            cooldown: 0
+            max-attempts: {{{maxAttempts}}}
+            attempt-window: 1h
+            allowed-namespaces: [fintech-services]
+        """;
+
+    /// <summary>A restart with no verification: the run succeeds once the restart is done.</summary>
+    public const string RestartOnly = """
+        rules:
+          - name: restart-unresponsive-service
+            description: Restart an unresponsive fintech service.
+            match:
+              - alertname = ServiceNotResponding
+              - namespace = fintech-services
+            target:
+              kind: Deployment
+              namespace: "{{ $labels.namespace }}"
+              name: "{{ $labels.service }}"
+            steps:
+              - action: restart
+                timeout: 1m
+            severity: P1
+            cooldown: 0
+            allowed-namespaces: [fintech-services]
+        """;
+}
