@@ -1,0 +1,31 @@
+using MassTransit;
+using Microsoft.Extensions.Logging;
+
+namespace Remediator.Observability.Logging;
+
+/// <summary>
+/// Opens a logging scope with the consumed message's remediation id, rule, target and alert
+/// fingerprint (see <see cref="RemediationLogScope"/>), so every line logged while a consumer,
+/// saga or activity handles it carries them (Serilog's JSON has them as properties).
+/// </summary>
+public sealed class RemediationLogScopeFilter<T>(ILogger<RemediationLogScopeFilter<T>> logger) : IFilter<ConsumeContext<T>>
+    where T : class
+{
+    public async Task Send(ConsumeContext<T> context, IPipe<ConsumeContext<T>> next)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(next);
+        if (RemediationLogScope.For(context.Message) is not { } properties)
+        {
+            await next.Send(context);
+            return;
+        }
+
+        using (logger.BeginScope(properties))
+        {
+            await next.Send(context);
+        }
+    }
+
+    public void Probe(ProbeContext context) => context.CreateFilterScope("remediationLogScope");
+}
