@@ -92,6 +92,16 @@ public sealed class PrometheusExporterTests : IDisposable
     }
 
     [Fact]
+    public void Counters_of_things_in_flight_are_gauges()
+    {
+        var active = _meter.CreateCounter<long>("messaging.masstransit.consume.active", unit: "ea");
+        active.Add(2);
+        active.Add(-1);
+
+        _exporter.Scrape().ShouldContain("# TYPE messaging_masstransit_consume_active gauge\nmessaging_masstransit_consume_active 1\n");
+    }
+
+    [Fact]
     public void Observable_counters_report_their_running_total()
     {
         long total = 7;

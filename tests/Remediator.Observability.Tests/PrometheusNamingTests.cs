@@ -13,6 +13,7 @@ public sealed class PrometheusNamingTests
     [InlineData("messaging.masstransit.receive.active", "{message}", 1, "messaging_masstransit_receive_active")]
     [InlineData("io.throughput", "By/s", 1, "io_throughput_bytes_per_second")]
     [InlineData("utilization", "1", 1, "utilization")]
+    [InlineData("messaging.masstransit.consume", "ea", 0, "messaging_masstransit_consume")]
     [InlineData("http-server..active/requests", null, 1, "http_server_active_requests")]
     [InlineData("5xx", null, 1, "_5xx")]
     public void Instrument_names_and_units_become_prometheus_names(string instrument, string? unit, int type, string expected) =>

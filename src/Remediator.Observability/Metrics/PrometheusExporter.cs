@@ -168,7 +168,11 @@ public sealed class PrometheusExporter : IDisposable
         var definition = type.GetGenericTypeDefinition();
         if (definition == typeof(Counter<>))
         {
-            return (MetricType.Counter, RecordMode.Add, false);
+            // MassTransit counts what is in flight (receive.active, consume.active) with a Counter
+            // it adds -1 to when done; a Prometheus counter never goes down, so those are gauges.
+            return instrument.Name.EndsWith(".active", StringComparison.Ordinal)
+                ? (MetricType.Gauge, RecordMode.Add, false)
+                : (MetricType.Counter, RecordMode.Add, false);
         }
 
         if (definition == typeof(ObservableCounter<>))

@@ -26,6 +26,9 @@ internal static class PrometheusNaming
         ["MiBy"] = "mebibytes",
         ["%"] = "percent",
         ["1"] = string.Empty,
+
+        // "each", MassTransit's unit for counts: a plain number, like "1".
+        ["ea"] = string.Empty,
     };
 
     /// <summary>The family name: sanitized, with its unit suffix, and for counters without <c>_total</c> (added per sample).</summary>
