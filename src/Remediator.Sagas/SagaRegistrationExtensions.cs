@@ -59,6 +59,8 @@ public static class SagaRegistrationExtensions
             .Validate(o => o.ApprovalTimeout > TimeSpan.Zero, $"{RemediationSagaOptions.SectionName}:ApprovalTimeout must be positive.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<RemediationStepMetrics>();
         services.TryAddScoped<IRemediationGate, PolicyOnlyGate>();
         services.TryAddScoped<IRemediationQuery, SagaRepositoryRemediationQuery>();
         services.AddOptions<PrometheusOptions>()
