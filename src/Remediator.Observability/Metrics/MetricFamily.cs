@@ -9,6 +9,15 @@ internal sealed class MetricFamily(string name, MetricType type, string help, do
 
     public string Name { get; } = name;
 
+    /// <summary>The name of counter and gauge samples: counters end in <c>_total</c>.</summary>
+    public string SampleName { get; } = type == MetricType.Counter ? name + PrometheusNaming.TotalSuffix : name;
+
+    public string BucketName { get; } = name + "_bucket";
+
+    public string SumName { get; } = name + "_sum";
+
+    public string CountName { get; } = name + "_count";
+
     public MetricType Type { get; } = type;
 
     public string Help { get; } = help;

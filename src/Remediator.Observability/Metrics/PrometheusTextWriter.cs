@@ -8,7 +8,7 @@ internal static class PrometheusTextWriter
 {
     public static void WriteFamily(TextWriter writer, MetricFamily family, Span<long> bucketBuffer)
     {
-        var sampleName = family.Type == MetricType.Counter ? family.Name + PrometheusNaming.TotalSuffix : family.Name;
+        var sampleName = family.SampleName;
         if (family.Help.Length > 0)
         {
             writer.Write("# HELP ");
@@ -96,7 +96,7 @@ internal static class PrometheusTextWriter
         var bounds = family.Bounds!;
         var buckets = bounds.Length + 1 <= bucketBuffer.Length ? bucketBuffer[..(bounds.Length + 1)] : new long[bounds.Length + 1];
         var (sum, count) = series.CopyHistogram(buckets);
-        var bucketName = family.Name + "_bucket";
+        var bucketName = family.BucketName;
         long cumulative = 0;
         for (var i = 0; i < bounds.Length; i++)
         {
@@ -105,8 +105,8 @@ internal static class PrometheusTextWriter
         }
 
         WriteSample(writer, bucketName, series.Labels, "+Inf", count);
-        WriteSample(writer, family.Name + "_sum", series.Labels, null, sum);
-        WriteSample(writer, family.Name + "_count", series.Labels, null, count);
+        WriteSample(writer, family.SumName, series.Labels, null, sum);
+        WriteSample(writer, family.CountName, series.Labels, null, count);
     }
 
     private static void WriteSample(TextWriter writer, string name, string labels, string? le, double value)
