@@ -179,6 +179,7 @@ public sealed class OperationsEndpointsTests : IDisposable
         text.ShouldContain("remediator_remediations_finished_total{kind=\"deployment\",outcome=\"succeeded\",rule=\"restart-fintech-service\"} 1\n");
         text.ShouldContain("# TYPE remediator_remediation_step_duration_seconds histogram\n");
         text.ShouldContain("remediator_remediation_step_duration_seconds_count{action=\"restart\",phase=\"execute\",status=\"DryRun\"} 1\n");
+        text.ShouldContain("remediator_remediations{rule=\"restart-fintech-service\",state=\"Succeeded\"} 1\n");
         text.ShouldContain("remediator_rules_loaded 1\n");
         text.ShouldContain("remediator_rules_last_reload_success 1\n");
         text.ShouldContain("# TYPE remediator_rules_last_reload_timestamp_seconds gauge\n");

@@ -18,6 +18,7 @@ public static class OperationsHostingExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddRemediatorMetrics();
         builder.Services.AddSingleton<RulesMetrics>();
+        builder.Services.AddSingleton<RemediationStateMetrics>();
 
         // MassTransit adds its bus check tagged "ready" itself.
         builder.Services.AddHealthChecks()
@@ -35,6 +36,7 @@ public static class OperationsHostingExtensions
 
         // The gauges exist from now on, before the first scrape.
         endpoints.ServiceProvider.GetRequiredService<RulesMetrics>();
+        endpoints.ServiceProvider.GetRequiredService<RemediationStateMetrics>();
         endpoints.MapMetricsEndpoint();
         endpoints.MapHealthEndpoints();
         return endpoints;
