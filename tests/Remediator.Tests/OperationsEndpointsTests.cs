@@ -3,9 +3,12 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using MassTransit.Testing;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Remediator.Contracts;
 using Remediator.Intake.Tests;
 using Remediator.Security;
@@ -138,6 +141,24 @@ public sealed class OperationsEndpointsTests : IDisposable
 
         endpoints.Count.ShouldBeGreaterThan(8);
         endpoints.ShouldAllBe(endpoint => endpoint.Metadata.GetMetadata<IRequestSizeLimitMetadata>()!.MaxRequestBodySize == 1024);
+    }
+
+    [Fact]
+    public async Task Every_request_has_the_configured_timeout_answered_as_problem_json()
+    {
+        _factory.Settings["Remediator:Api:RequestTimeout"] = "00:00:07";
+        using var client = _factory.CreateClient();
+
+        var policy = _factory.Services.GetRequiredService<IOptions<RequestTimeoutOptions>>().Value.DefaultPolicy;
+        var context = new DefaultHttpContext { RequestServices = _factory.Services };
+        context.Response.Body = new MemoryStream();
+        await policy!.WriteTimeoutResponse!(context);
+
+        policy.Timeout.ShouldBe(TimeSpan.FromSeconds(7));
+        policy.TimeoutStatusCode.ShouldBe(StatusCodes.Status504GatewayTimeout);
+        context.Response.ContentType.ShouldBe("application/problem+json");
+        context.Response.Body.Position = 0;
+        (await JsonSerializer.DeserializeAsync<JsonElement>(context.Response.Body)).GetProperty("type").GetString().ShouldBe(ApiSecurityExtensions.RequestTimeoutType);
     }
 
     [Fact]
