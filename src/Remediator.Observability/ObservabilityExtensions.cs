@@ -25,13 +25,19 @@ public static class ObservabilityExtensions
 
     /// <summary>
     /// On the bus: the consumer counting how runs end, and a log scope with the remediation's
-    /// identity around every consumed message on every endpoint.
+    /// identity around every consumed message and every activity execution and compensation, on
+    /// every endpoint.
     /// </summary>
     public static IBusRegistrationConfigurator AddRemediatorObservability(this IBusRegistrationConfigurator bus)
     {
         ArgumentNullException.ThrowIfNull(bus);
         bus.AddConsumer<RemediationOutcomeMetricsConsumer>();
-        bus.AddConfigureEndpointsCallback((context, _, endpoint) => endpoint.UseConsumeFilter(typeof(RemediationLogScopeFilter<>), context));
+        bus.AddConfigureEndpointsCallback((context, _, endpoint) =>
+        {
+            endpoint.UseConsumeFilter(typeof(RemediationLogScopeFilter<>), context);
+            endpoint.UseExecuteActivityFilter(typeof(RemediationExecuteLogScopeFilter<>), context);
+            endpoint.UseCompensateActivityFilter(typeof(RemediationCompensateLogScopeFilter<>), context);
+        });
         return bus;
     }
 }

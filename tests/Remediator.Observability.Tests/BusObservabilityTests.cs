@@ -18,7 +18,7 @@ public sealed partial class BusObservabilityTests
     private static readonly RemediationTarget _target = new() { Kind = TargetKind.Deployment, Namespace = "shop", Name = "cart" };
 
     [Fact]
-    public async Task Ending_runs_are_counted_bus_activity_is_exported_and_consumers_log_in_the_remediation_scope()
+    public async Task Ending_runs_are_counted_bus_activity_is_exported_and_consumers_and_activities_log_in_the_remediation_scope()
     {
         var logs = new ScopeRecorder();
         await using var provider = new ServiceCollection()
@@ -30,6 +30,7 @@ public sealed partial class BusObservabilityTests
             {
                 bus.AddRemediatorObservability();
                 bus.AddConsumer<LoggingConsumer>();
+                bus.AddExecuteActivity<LoggingActivity, StepArguments>();
             })
             .BuildServiceProvider(validateScopes: true);
         var exporter = provider.GetRequiredService<PrometheusExporter>();
@@ -54,6 +55,10 @@ public sealed partial class BusObservabilityTests
             Steps = [],
             At = DateTimeOffset.UnixEpoch,
         });
+        var slip = new RoutingSlipBuilder(NewId.NextGuid());
+        var activityQueue = DefaultEndpointNameFormatter.Instance.ExecuteActivity<LoggingActivity, StepArguments>();
+        slip.AddActivity("log", new Uri($"queue:{activityQueue}"), new { RemediationId = id, Target = _target });
+        await harness.Bus.Execute(slip.Build());
         var outcomes = harness.GetConsumerHarness<RemediationOutcomeMetricsConsumer>();
         (await outcomes.Consumed.Any<RemediationSucceeded>()).ShouldBeTrue();
         (await outcomes.Consumed.Any<RemediationFailed>()).ShouldBeTrue();
@@ -69,6 +74,11 @@ public sealed partial class BusObservabilityTests
         text.ShouldContain("# TYPE messaging_masstransit_consume_duration_milliseconds histogram\n");
         text.ShouldContain("messaging_masstransit_consumer_type=\"RemediationOutcomeMetricsConsumer\"");
 
+        (await harness.Published.Any<MassTransit.Courier.Contracts.RoutingSlipCompleted>()).ShouldBeTrue();
+        var step = logs.ScopeOf(LoggingActivity.Line);
+        step[RemediationLogScope.RemediationIdKey].ShouldBe(id);
+        step[RemediationLogScope.TargetKey].ShouldBe("deployment/shop/cart");
+
         var scope = logs.ScopeOf(LoggingConsumer.Line);
         scope[RemediationLogScope.RemediationIdKey].ShouldBe(id);
         scope[RemediationLogScope.RuleKey].ShouldBe("restart-cart");
@@ -83,6 +93,27 @@ public sealed partial class BusObservabilityTests
         {
             Log(logger);
             return Task.CompletedTask;
+        }
+
+        [LoggerMessage(Level = LogLevel.Information, Message = Line)]
+        private static partial void Log(ILogger logger);
+    }
+
+    public sealed record StepArguments
+    {
+        public Guid RemediationId { get; init; }
+
+        public RemediationTarget? Target { get; init; }
+    }
+
+    private sealed partial class LoggingActivity(ILogger<LoggingActivity> logger) : IExecuteActivity<StepArguments>
+    {
+        public const string Line = "executing a step";
+
+        public Task<ExecutionResult> Execute(ExecuteContext<StepArguments> context)
+        {
+            Log(logger);
+            return Task.FromResult(context.Completed());
         }
 
         [LoggerMessage(Level = LogLevel.Information, Message = Line)]

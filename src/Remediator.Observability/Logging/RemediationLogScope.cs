@@ -1,4 +1,5 @@
 using System.Reflection;
+using Microsoft.Extensions.Logging;
 using Remediator.Contracts;
 
 namespace Remediator.Observability.Logging;
@@ -37,6 +38,24 @@ public static class RemediationLogScope
         }
 
         return scope;
+    }
+
+    /// <summary>Runs <paramref name="next"/> inside a scope with <paramref name="message"/>'s properties, if it has any.</summary>
+    public static async Task InScopeAsync<T>(ILogger logger, T message, Func<Task> next)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(logger);
+        ArgumentNullException.ThrowIfNull(next);
+        if (For(message) is not { } properties)
+        {
+            await next();
+            return;
+        }
+
+        using (logger.BeginScope(properties))
+        {
+            await next();
+        }
     }
 
     /// <summary>Looked up once per message type.</summary>

@@ -11,20 +11,11 @@ namespace Remediator.Observability.Logging;
 public sealed class RemediationLogScopeFilter<T>(ILogger<RemediationLogScopeFilter<T>> logger) : IFilter<ConsumeContext<T>>
     where T : class
 {
-    public async Task Send(ConsumeContext<T> context, IPipe<ConsumeContext<T>> next)
+    public Task Send(ConsumeContext<T> context, IPipe<ConsumeContext<T>> next)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
-        if (RemediationLogScope.For(context.Message) is not { } properties)
-        {
-            await next.Send(context);
-            return;
-        }
-
-        using (logger.BeginScope(properties))
-        {
-            await next.Send(context);
-        }
+        return RemediationLogScope.InScopeAsync(logger, context.Message, () => next.Send(context));
     }
 
     public void Probe(ProbeContext context) => context.CreateFilterScope("remediationLogScope");
