@@ -29,5 +29,8 @@ public sealed record RemediationStepResult
 
     public bool ContinueOnError { get; init; }
 
+    /// <summary>How long the step ran; null when it was not measured.</summary>
+    public TimeSpan? Duration { get; init; }
+
     public required DateTimeOffset At { get; init; }
 }

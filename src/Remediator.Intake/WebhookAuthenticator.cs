@@ -1,22 +1,17 @@
-using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
 
 namespace Remediator.Intake;
 
 /// <summary>
-/// Checks the webhook's optional bearer token and basic credentials. Secrets are compared as
-/// SHA-256 digests with <see cref="CryptographicOperations.FixedTimeEquals"/>: the digests always
-/// have the same length, so neither the length nor the content of a secret leaks through timing.
+/// Checks the webhook's optional bearer token and basic credentials, compared in constant time
+/// as <see cref="SecretDigest"/>s.
 /// </summary>
 public sealed class WebhookAuthenticator
 {
-    private const string BearerScheme = "Bearer";
-    private const string BasicScheme = "Basic";
-
-    private readonly byte[]? _bearerDigest;
-    private readonly byte[]? _usernameDigest;
-    private readonly byte[]? _passwordDigest;
+    private readonly SecretDigest? _bearerDigest;
+    private readonly SecretDigest? _usernameDigest;
+    private readonly SecretDigest? _passwordDigest;
 
     public WebhookAuthenticator(IOptions<WebhookOptions> options)
     {
@@ -24,24 +19,24 @@ public sealed class WebhookAuthenticator
         var settings = options.Value;
         if (!string.IsNullOrEmpty(settings.BearerToken))
         {
-            _bearerDigest = Digest(settings.BearerToken);
+            _bearerDigest = new SecretDigest(settings.BearerToken);
         }
 
         if (settings.BasicAuth.IsConfigured)
         {
-            _usernameDigest = Digest(settings.BasicAuth.Username ?? string.Empty);
-            _passwordDigest = Digest(settings.BasicAuth.Password ?? string.Empty);
+            _usernameDigest = new SecretDigest(settings.BasicAuth.Username ?? string.Empty);
+            _passwordDigest = new SecretDigest(settings.BasicAuth.Password ?? string.Empty);
         }
 
         var challenges = new List<string>(2);
         if (_bearerDigest is not null)
         {
-            challenges.Add(BearerScheme);
+            challenges.Add(AuthorizationHeader.BearerScheme);
         }
 
         if (_usernameDigest is not null)
         {
-            challenges.Add($"{BasicScheme} realm=\"remediator\"");
+            challenges.Add($"{AuthorizationHeader.BasicScheme} realm=\"remediator\"");
         }
 
         Challenges = challenges;
@@ -60,25 +55,17 @@ public sealed class WebhookAuthenticator
             return true;
         }
 
-        if (string.IsNullOrEmpty(authorizationHeader))
+        if (!AuthorizationHeader.TryParse(authorizationHeader, out var scheme, out var credentials))
         {
             return false;
         }
 
-        var separator = authorizationHeader.IndexOf(' ', StringComparison.Ordinal);
-        if (separator <= 0)
+        if (_bearerDigest is not null && scheme.Equals(AuthorizationHeader.BearerScheme, StringComparison.OrdinalIgnoreCase))
         {
-            return false;
+            return _bearerDigest.Matches(credentials);
         }
 
-        var scheme = authorizationHeader[..separator];
-        var credentials = authorizationHeader[(separator + 1)..].Trim();
-        if (_bearerDigest is not null && scheme.Equals(BearerScheme, StringComparison.OrdinalIgnoreCase))
-        {
-            return CryptographicOperations.FixedTimeEquals(Digest(credentials), _bearerDigest);
-        }
-
-        if (_usernameDigest is not null && _passwordDigest is not null && scheme.Equals(BasicScheme, StringComparison.OrdinalIgnoreCase))
+        if (_usernameDigest is not null && _passwordDigest is not null && scheme.Equals(AuthorizationHeader.BasicScheme, StringComparison.OrdinalIgnoreCase))
         {
             return IsValidBasic(credentials, _usernameDigest, _passwordDigest);
         }
@@ -86,7 +73,7 @@ public sealed class WebhookAuthenticator
         return false;
     }
 
-    private static bool IsValidBasic(string encoded, byte[] usernameDigest, byte[] passwordDigest)
+    private static bool IsValidBasic(string encoded, SecretDigest usernameDigest, SecretDigest passwordDigest)
     {
         var buffer = new byte[(encoded.Length * 3 / 4) + 3];
         if (!Convert.TryFromBase64String(encoded, buffer, out var written))
@@ -103,10 +90,8 @@ public sealed class WebhookAuthenticator
 
         // Both halves are always compared (non-short-circuiting &) so a wrong username takes as
         // long as a wrong password.
-        var usernameMatches = CryptographicOperations.FixedTimeEquals(Digest(decoded[..colon]), usernameDigest);
-        var passwordMatches = CryptographicOperations.FixedTimeEquals(Digest(decoded[(colon + 1)..]), passwordDigest);
+        var usernameMatches = usernameDigest.Matches(decoded[..colon]);
+        var passwordMatches = passwordDigest.Matches(decoded[(colon + 1)..]);
         return usernameMatches & passwordMatches;
     }
-
-    private static byte[] Digest(string secret) => SHA256.HashData(Encoding.UTF8.GetBytes(secret));
 }

@@ -31,12 +31,14 @@ public static class KubernetesServiceCollectionExtensions
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("Remediator.Kubernetes").LogInformation("Kubernetes connection: {Connection}", resolved.Description);
             return resolved;
         });
+        builder.Services.AddMetrics();
+        builder.Services.TryAddSingleton<KubernetesClientMetrics>();
         builder.Services.AddSingleton<IKubernetesApi>(sp =>
         {
             var resolved = sp.GetRequiredService<ResolvedConnection>();
             return resolved.Connection is null
                 ? new DisconnectedKubernetesApi(resolved.Description)
-                : new KubernetesApiClient(resolved.Connection, sp.GetRequiredService<IOptions<KubernetesClientOptions>>().Value, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<KubernetesApiClient>>());
+                : new KubernetesApiClient(resolved.Connection, sp.GetRequiredService<IOptions<KubernetesClientOptions>>().Value, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<KubernetesApiClient>>(), sp.GetRequiredService<KubernetesClientMetrics>());
         });
         builder.Services.AddSingleton<IKubernetesReader>(sp => sp.GetRequiredService<IKubernetesApi>());
         builder.Services.AddSingleton<KubernetesActionExecutor>();

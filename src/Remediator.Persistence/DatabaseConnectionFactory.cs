@@ -65,6 +65,26 @@ public sealed class DatabaseConnectionFactory : IDatabaseConnectionFactory, IAsy
         }
     }
 
+    public DbConnection OpenConnection()
+    {
+        if (_postgres is not null)
+        {
+            return _postgres.OpenConnection();
+        }
+
+        var connection = new SqliteConnection(_sqlite);
+        try
+        {
+            connection.Open();
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
     public ValueTask DisposeAsync() => _postgres?.DisposeAsync() ?? ValueTask.CompletedTask;
 
     public void Dispose() => _postgres?.Dispose();

@@ -10,4 +10,7 @@ public interface IDatabaseConnectionFactory
 
     /// <summary>An open connection; the caller disposes it (PostgreSQL connections return to the pool).</summary>
     Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The synchronous form, for callers behind synchronous interfaces (an observable gauge read by a scrape).</summary>
+    DbConnection OpenConnection();
 }

@@ -61,6 +61,8 @@ public static class SagaRegistrationExtensions
             .Validate(o => o.RootWaitTimeout > TimeSpan.Zero && o.CascadeSettle > TimeSpan.Zero, $"{RemediationSagaOptions.SectionName}:RootWaitTimeout and CascadeSettle must be positive.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<RemediationStepMetrics>();
         services.TryAddScoped<IRemediationGate, PolicyOnlyGate>();
         services.TryAddSingleton<IStepJournal, InMemoryStepJournal>();
         services.TryAddScoped<IRemediationQuery, SagaRepositoryRemediationQuery>();

@@ -18,7 +18,7 @@ public sealed class ApiEndpointsTests : IDisposable
     {
         using var client = _factory.CreateClient();
 
-        (await client.GetStringAsync("/healthz")).ShouldBe("Healthy");
+        (await client.GetFromJsonAsync<JsonElement>("/readyz")).GetProperty("status").GetString().ShouldBe("Healthy");
         (await client.GetFromJsonAsync<JsonElement>("/api/v1/remediations")).GetProperty("items").GetArrayLength().ShouldBe(0);
         var rules = await client.GetFromJsonAsync<JsonElement>("/api/v1/rules");
         rules.GetProperty("path").GetString().ShouldBe(_factory.RulesPath);
@@ -34,7 +34,7 @@ public sealed class ApiEndpointsTests : IDisposable
     {
         var loader = new ScriptedLoader();
         _factory.ConfigureServices = services => services.AddSingleton<IRuleSetLoader>(loader);
-        using var client = _factory.CreateClient();
+        using var client = _factory.CreateApiClient();
         var before = await client.GetFromJsonAsync<JsonElement>("/api/v1/rules");
         loader.Next = new RuleLoadResult(null, [new RuleDiagnostic("rules/bad.yaml", 7, 5, "unknown action 'reboot'", "one of restart, scale, ...")]);
 
@@ -47,7 +47,7 @@ public sealed class ApiEndpointsTests : IDisposable
         var after = await client.GetFromJsonAsync<JsonElement>("/api/v1/rules");
         after.GetProperty("loadedAt").GetString().ShouldBe(before.GetProperty("loadedAt").GetString());
         after.GetProperty("lastReload").GetProperty("succeeded").GetBoolean().ShouldBeFalse();
-        (await client.GetStringAsync("/healthz")).ShouldBe("Degraded");
+        (await client.GetFromJsonAsync<JsonElement>("/readyz")).GetProperty("status").GetString().ShouldBe("Degraded");
 
         loader.Next = new RuleLoadResult(RuleSet.Empty, []);
         using var fixedResponse = await client.PostAsync("/api/v1/rules/reload", content: null);

@@ -19,7 +19,7 @@ public sealed class PauseEndpointsTests : IDisposable
     [Fact]
     public async Task Pausing_and_resuming_everything_is_visible_and_stops_the_guards()
     {
-        using var client = _factory.CreateClient();
+        using var client = _factory.CreateApiClient();
         var guards = _factory.Services.GetRequiredService<IRemediationGuards>();
         var request = new GuardRequest
         {
@@ -54,7 +54,7 @@ public sealed class PauseEndpointsTests : IDisposable
     [Fact]
     public async Task A_namespace_pause_needs_no_body_and_is_listed_by_namespace()
     {
-        using var client = _factory.CreateClient();
+        using var client = _factory.CreateApiClient();
 
         using var paused = await client.PostAsync("/api/v1/namespaces/petclinic/pause", content: null);
         var state = await client.GetFromJsonAsync<JsonElement>("/api/v1/pause");
@@ -73,7 +73,7 @@ public sealed class PauseEndpointsTests : IDisposable
     [InlineData("/api/v1/pause", """{"until":"2000-01-01T00:00:00Z"}""")]
     public async Task Bad_pauses_are_problem_json(string path, string body)
     {
-        using var client = _factory.CreateClient();
+        using var client = _factory.CreateApiClient();
         using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
 
         using var response = await client.PostAsync(path, content);

@@ -31,7 +31,13 @@ public class RemediatorFactory : WebApplicationFactory<Program>
         File.WriteAllText(Path.Combine(_rules.FullName, "fintech.yaml"), RuleFiles.RestartFintechService);
     }
 
+    /// <summary>The API token every factory's engine accepts (<c>Remediator:Api:BearerToken</c>); <see cref="Settings"/> may override it.</summary>
+    public const string ApiToken = "test-api-token-0123456789abcdef";
+
     public string RulesPath => _rules.FullName;
+
+    /// <summary>A directory that lives as long as the factory, for files a test configures.</summary>
+    public string StatePath => _state.FullName;
 
     public string DatabasePath => Path.Combine(_state.FullName, "remediator.db");
 
@@ -52,6 +58,7 @@ public class RemediatorFactory : WebApplicationFactory<Program>
         // Serilog reads a plain MinimumLevel value; WebApplicationFactory passes every parent key as an
         // empty argument, so a nested Default key would arrive as an empty, invalid level.
         builder.UseSetting("Serilog:MinimumLevel", "Warning");
+        builder.UseSetting("Remediator:Api:BearerToken", ApiToken);
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
@@ -67,6 +74,14 @@ public class RemediatorFactory : WebApplicationFactory<Program>
                 new RecordingAlertPublisher(ActivatorUtilities.CreateInstance<BusAlertPublisher>(provider), Published));
             ConfigureServices(services);
         });
+    }
+
+    /// <summary>A client that sends <see cref="ApiToken"/>, as the mutating endpoints require.</summary>
+    public HttpClient CreateApiClient()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ApiToken);
+        return client;
     }
 
     protected override void Dispose(bool disposing)

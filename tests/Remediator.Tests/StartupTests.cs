@@ -75,4 +75,20 @@ public sealed class StartupTests : IDisposable
         exitCode.ShouldBe(1);
         error.ShouldContain("Remediator:Persistence:ConnectionString is required when Remediator:Persistence:Provider is Postgres");
     }
+
+    [Fact]
+    public async Task Invalid_api_settings_are_named()
+    {
+        var (exitCode, error) = await RunAsync(
+            $"--Remediator:Rules:Path={_work.FullName}",
+            "--Remediator:Api:BearerToken=short",
+            "--Remediator:Api:RequestTimeout=00:00:00",
+            $"--Remediator:Api:BearerTokenFile={Path.Combine(_work.FullName, "no-such-file")}");
+
+        exitCode.ShouldBe(1);
+        error.ShouldContain("Remediator:Api:BearerToken must be at least 16 characters");
+        error.ShouldContain("Remediator:Api:RequestTimeout must be positive");
+        error.ShouldContain("no-such-file does not exist");
+        error.ShouldNotContain("short");
+    }
 }

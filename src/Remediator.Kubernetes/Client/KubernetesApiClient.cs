@@ -34,7 +34,8 @@ public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
     private readonly string _root;
 
-    public KubernetesApiClient(KubernetesConnection connection, KubernetesClientOptions options, TimeProvider time, ILogger<KubernetesApiClient> logger)
+    // metrics, when given, counts and times every request sent (see KubernetesClientMetrics).
+    public KubernetesApiClient(KubernetesConnection connection, KubernetesClientOptions options, TimeProvider time, ILogger<KubernetesApiClient> logger, KubernetesClientMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(options);
@@ -43,7 +44,13 @@ public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
         _time = time;
         _logger = logger;
         _limiter = new ClientRateLimiter(options.QueriesPerSecond, options.Burst, time);
-        _http = new HttpClient(CreateHandler(connection), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+        HttpMessageHandler handler = CreateHandler(connection);
+        if (metrics is not null)
+        {
+            handler = new KubernetesMetricsHandler(metrics, time, handler);
+        }
+
+        _http = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
 
         // kubectl keeps a path in the server URL (clusters behind Rancher and similar proxies do have one).
         _root = connection.Server.GetLeftPart(UriPartial.Path).TrimEnd('/');
@@ -249,6 +256,7 @@ public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
                 {
                     await state.Client._limiter.WaitAsync(ctx.CancellationToken);
                     using var request = state.Build();
+                    request.Options.Set(KubernetesClientMetrics.VerbOption, state.Traits.Verb);
                     if (state.Client._connection.Credentials is { } credentials)
                     {
                         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await credentials.GetTokenAsync(ctx.CancellationToken));
@@ -257,7 +265,7 @@ public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
                     return await state.Client._http.SendAsync(request, state.Completion, ctx.CancellationToken);
                 },
                 context,
-                (Client: this, Build: build, Completion: completion));
+                (Client: this, Build: build, Completion: completion, Traits: traits));
         }
         catch (BrokenCircuitException e)
         {

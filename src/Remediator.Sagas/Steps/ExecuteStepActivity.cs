@@ -23,7 +23,7 @@ namespace Remediator.Sagas.Steps;
 /// <see cref="SkippedStatus"/>.
 /// </para>
 /// </summary>
-public sealed class ExecuteStepActivity(KubernetesActionExecutor executor, PromQlCondition promQl, IStepJournal journal, TimeProvider time) : IActivity<ExecuteStepArguments, ExecuteStepLog>
+public sealed class ExecuteStepActivity(KubernetesActionExecutor executor, PromQlCondition promQl, IStepJournal journal, TimeProvider time, RemediationStepMetrics metrics) : IActivity<ExecuteStepArguments, ExecuteStepLog>
 {
     /// <summary>The action that only asks the escalation channels to tell people.</summary>
     public const string NotifyAction = "notify";
@@ -48,6 +48,7 @@ public sealed class ExecuteStepActivity(KubernetesActionExecutor executor, PromQ
     public async Task<ExecutionResult> Execute(ExecuteContext<ExecuteStepArguments> context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        var started = time.GetTimestamp();
         var arguments = context.Arguments;
         var step = arguments.Step;
         if (step.Action == NotifyAction)
@@ -61,7 +62,7 @@ public sealed class ExecuteStepActivity(KubernetesActionExecutor executor, PromQ
                 Parameters = step.Parameters,
                 At = time.GetUtcNow(),
             });
-            await ReportAsync(context, arguments, nameof(ActionStatus.Succeeded), "notification requested");
+            await ReportAsync(context, arguments, nameof(ActionStatus.Succeeded), "notification requested", started);
             return context.Completed();
         }
 
@@ -75,12 +76,12 @@ public sealed class ExecuteStepActivity(KubernetesActionExecutor executor, PromQ
             switch (entry.State)
             {
                 case StepJournalState.Sealed:
-                    await ReportAsync(context, arguments, SkippedStatus, $"not started: attempt {arguments.Attempt} was closed before this step began");
+                    await ReportAsync(context, arguments, SkippedStatus, $"not started: attempt {arguments.Attempt} was closed before this step began", started);
                     return context.Completed();
                 case StepJournalState.Completed:
                     return Replay(context, JsonSerializer.Deserialize<StepJournalRecord>(entry.Record!, _json)!);
                 case StepJournalState.Interrupted when step.Destructive:
-                    await ReportAsync(context, arguments, UnknownStatus, "the engine stopped while this step was acting; whether it took effect is unknown, so it is not repeated and verification decides");
+                    await ReportAsync(context, arguments, UnknownStatus, "the engine stopped while this step was acting; whether it took effect is unknown, so it is not repeated and verification decides", started);
                     return context.Completed();
             }
         }
@@ -90,7 +91,7 @@ public sealed class ExecuteStepActivity(KubernetesActionExecutor executor, PromQ
             : step.Action == PromQlCondition.Action
                 ? await promQl.CheckAsync(step.Parameters[PromQlCondition.QueryParameter], step.Timeout ?? TimeSpan.Zero, context.CancellationToken)
                 : await executor.ExecuteAsync(step, arguments.Target, arguments.DryRun, context.CancellationToken);
-        await ReportAsync(context, arguments, outcome);
+        await ReportAsync(context, arguments, outcome, started);
         var record = new StepJournalRecord
         {
             Failed = !outcome.Succeeded && !step.ContinueOnError,
@@ -118,13 +119,14 @@ public sealed class ExecuteStepActivity(KubernetesActionExecutor executor, PromQ
     public async Task<CompensationResult> Compensate(CompensateContext<ExecuteStepLog> context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        var started = time.GetTimestamp();
         var log = context.Log;
         var outcome = await executor.CompensateAsync(log.Compensation, dryRun: false, context.CancellationToken);
         await context.Publish(new RemediationStepFinished
         {
             CorrelationId = log.CorrelationId,
             RemediationId = log.RemediationId,
-            Result = Result(log.Attempt, log.StepName, log.Action, "compensate", continueOnError: false, outcome.Status.ToString(), outcome.Summary, outcome),
+            Result = Result(log.Attempt, log.StepName, log.Action, "compensate", continueOnError: false, outcome.Status.ToString(), outcome.Summary, outcome, started),
         });
         return outcome.Succeeded
             ? context.Compensated()
@@ -136,27 +138,33 @@ public sealed class ExecuteStepActivity(KubernetesActionExecutor executor, PromQ
             ? context.Faulted(new RemediationStepFailedException($"step '{context.Arguments.Step.Name}': {record.Summary}"))
             : record.Log is { } log ? context.Completed(log) : context.Completed();
 
-    private Task ReportAsync(ExecuteContext context, ExecuteStepArguments arguments, ActionOutcome outcome) =>
-        Publish(context, arguments, Result(arguments.Attempt, arguments.Step.Name, arguments.Step.Action, arguments.Phase, arguments.Step.ContinueOnError, outcome.Status.ToString(), outcome.Summary, outcome), outcome.Status == ActionStatus.Succeeded ? outcome.Compensation : null);
+    private Task ReportAsync(ExecuteContext context, ExecuteStepArguments arguments, ActionOutcome outcome, long started) =>
+        Publish(context, arguments, Result(arguments.Attempt, arguments.Step.Name, arguments.Step.Action, arguments.Phase, arguments.Step.ContinueOnError, outcome.Status.ToString(), outcome.Summary, outcome, started), outcome.Status == ActionStatus.Succeeded ? outcome.Compensation : null);
 
-    private Task ReportAsync(ExecuteContext context, ExecuteStepArguments arguments, string status, string summary) =>
-        Publish(context, arguments, Result(arguments.Attempt, arguments.Step.Name, arguments.Step.Action, arguments.Phase, arguments.Step.ContinueOnError, status, summary, outcome: null));
+    private Task ReportAsync(ExecuteContext context, ExecuteStepArguments arguments, string status, string summary, long started) =>
+        Publish(context, arguments, Result(arguments.Attempt, arguments.Step.Name, arguments.Step.Action, arguments.Phase, arguments.Step.ContinueOnError, status, summary, outcome: null, started));
 
     private static Task Publish(ExecuteContext context, ExecuteStepArguments arguments, RemediationStepResult result, Compensation? compensation = null) =>
         context.Publish(new RemediationStepFinished { CorrelationId = arguments.CorrelationId, RemediationId = arguments.RemediationId, Result = result, Compensation = compensation });
 
-    private RemediationStepResult Result(int attempt, string name, string action, string phase, bool continueOnError, string status, string summary, ActionOutcome? outcome) => new()
+    private RemediationStepResult Result(int attempt, string name, string action, string phase, bool continueOnError, string status, string summary, ActionOutcome? outcome, long started)
     {
-        Attempt = attempt,
-        Name = name,
-        Action = action,
-        Phase = phase,
-        Status = status,
-        Summary = summary,
-        Before = outcome?.Before,
-        After = outcome?.After,
-        Requests = outcome?.PlannedRequests ?? [],
-        ContinueOnError = continueOnError,
-        At = time.GetUtcNow(),
-    };
+        var duration = time.GetElapsedTime(started);
+        metrics.StepFinished(action, phase, status, duration);
+        return new()
+        {
+            Attempt = attempt,
+            Name = name,
+            Action = action,
+            Phase = phase,
+            Status = status,
+            Summary = summary,
+            Before = outcome?.Before,
+            After = outcome?.After,
+            Requests = outcome?.PlannedRequests ?? [],
+            ContinueOnError = continueOnError,
+            Duration = duration,
+            At = time.GetUtcNow(),
+        };
+    }
 }

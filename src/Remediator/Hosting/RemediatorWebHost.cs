@@ -6,8 +6,10 @@ using Remediator.Engine.Rules;
 using Remediator.Guards;
 using Remediator.Guards.Api;
 using Remediator.Intake;
+using Remediator.Observability;
 using Remediator.Persistence;
 using Remediator.Sagas.Api;
+using Remediator.Security;
 
 namespace Remediator.Hosting;
 
@@ -36,23 +38,29 @@ public static class RemediatorWebHost
         // Rules before the bus: hosted services start in registration order, and no alert may be
         // consumed before the rules are in force.
         builder.AddRemediatorRules();
-        builder.AddRemediatorBus(bus => bus.AddRemediationSagaToBus());
+        builder.AddRemediatorBus(bus =>
+        {
+            bus.AddRemediationSagaToBus();
+            bus.AddRemediatorObservability();
+        });
         builder.AddRemediatorGuards();
 
         // A RemediationRequested starts (or joins) the target's saga run, gated by the guards.
         builder.AddRemediatorSagas();
-        builder.Services.AddHealthChecks().AddCheck<RulesHealthCheck>("rules");
+        builder.AddRemediatorOperations();
 
         var app = builder.Build();
 
         // Errors outside the endpoints (500, 404, 405) are problem+json too, like the endpoints' own.
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRequestTimeouts();
         app.MapAlertsEndpoints();
-        app.MapRemediationsEndpoints();
-        app.MapRulesEndpoints();
-        app.MapPauseEndpoints();
-        app.MapHealthChecks("/healthz");
+        var api = app.MapRemediatorApi();
+        api.MapRemediationsEndpoints();
+        api.MapRulesEndpoints();
+        api.MapPauseEndpoints();
+        app.MapRemediatorOperations();
         app.MapRemediatorDashboard();
         return app;
     }

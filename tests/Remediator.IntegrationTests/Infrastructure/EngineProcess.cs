@@ -79,7 +79,7 @@ public sealed class EngineProcess : IAsyncDisposable
         var engine = new EngineProcess(ChildProcess.Start("engine", startInfo), testOutput, baseUrl, settings.BearerToken);
         try
         {
-            await Eventually.TrueAsync(engine.IsHealthyAsync, "the engine to answer /healthz with 200", diagnostics: engine.Describe);
+            await Eventually.TrueAsync(engine.IsReadyAsync, "the engine to answer /readyz with 200 (bus connected, store, rules)", diagnostics: engine.Describe);
         }
         catch
         {
@@ -129,7 +129,7 @@ public sealed class EngineProcess : IAsyncDisposable
         _testOutput.WriteLine(Describe());
     }
 
-    private async Task<bool> IsHealthyAsync()
+    private async Task<bool> IsReadyAsync()
     {
         if (_process.HasExited)
         {
@@ -138,7 +138,7 @@ public sealed class EngineProcess : IAsyncDisposable
 
         try
         {
-            using var response = await _http.GetAsync("healthz");
+            using var response = await _http.GetAsync("readyz");
             return response.IsSuccessStatusCode;
         }
         catch (HttpRequestException)
