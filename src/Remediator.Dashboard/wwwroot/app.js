@@ -18,11 +18,12 @@
 
   // Which buttons a run in a state gets; the engine has the last word (409 when the state moved on).
   const APPROVABLE = ['AwaitingApproval'];
-  const CANCELLABLE = ['Pending', 'AwaitingApproval', 'Verifying'];
+  const CANCELLABLE = ['Pending', 'WaitingForRoot', 'AwaitingApproval', 'Verifying'];
   const STATE_CLASSES = {
     Succeeded: 'state-ok',
     Pending: 'state-wait',
     AwaitingApproval: 'state-wait',
+    WaitingForRoot: 'state-wait',
     Executing: 'state-busy',
     Verifying: 'state-busy',
     Compensating: 'state-bad',
@@ -36,6 +37,7 @@
     reject: { label: 'Reject', done: 'Rejection sent', className: 'danger' },
     cancel: { label: 'Cancel', done: 'Cancellation sent', className: 'danger' },
     ack: { label: 'Acknowledge', done: 'Acknowledged', className: '' },
+    restore: { label: 'Restore', done: 'Recovery sent', className: '' },
   };
 
   const $ = id => document.getElementById(id);
@@ -422,6 +424,8 @@
     if (CANCELLABLE.includes(run.state)) verbs.push('cancel');
     // Acknowledging tells the escalation chain that someone is on it.
     if (run.active || run.state === 'Escalated') verbs.push('ack');
+    // The recovery of a cascade's root: undo the isolation once the cause is fixed.
+    if (!run.active && (run.isolations || []).length > 0) verbs.push('restore');
     return verbs.map(verb => h('button', {
       type: 'button',
       class: ACTIONS[verb].className,
