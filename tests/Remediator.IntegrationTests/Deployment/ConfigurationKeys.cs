@@ -13,13 +13,10 @@ namespace Remediator.IntegrationTests.Deployment;
 public static partial class ConfigurationKeys
 {
     /// <summary>
-    /// Keys the deployment sets for options another part of issue 6 is adding (the API's bearer
-    /// token, auth slice). Each entry must name its owner; remove it once the option exists.
+    /// Keys the deployment sets for options another part of the work is still adding. Each entry
+    /// must name its owner; remove it once the option exists. Empty: every key exists.
     /// </summary>
-    public static readonly IReadOnlySet<string> Pending = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
-    {
-        "Remediator:Api:BearerToken", // API auth (issue 6): mutating endpoints require it
-    };
+    public static readonly IReadOnlySet<string> Pending = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
     private static readonly Lazy<IReadOnlyList<(string Key, Type Type)>> _known = new(Discover);
 

@@ -65,6 +65,8 @@ public sealed class EngineProcess : IAsyncDisposable
             // Tests write their rules before starting the engine; no reloads to wait for.
             ["Remediator:Rules:Watch"] = "false",
             ["Remediator:Webhook:BearerToken"] = settings.BearerToken,
+            // The API's mutating endpoints (approve, pause, ...) take the same token in tests.
+            ["Remediator:Api:BearerToken"] = settings.BearerToken,
         };
         foreach (var (key, value) in settings.Configuration)
         {
@@ -108,13 +110,21 @@ public sealed class EngineProcess : IAsyncDisposable
     public Task<HttpResponseMessage> GetAsync(string path) => _http.GetAsync(path);
 
     /// <summary>A POST without a body (the API's commands, e.g. a pause).</summary>
-    public Task<HttpResponseMessage> PostAsync(string path) => _http.PostAsync(path, content: null);
+    public async Task<HttpResponseMessage> PostAsync(string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Headers = { Authorization = Authorization } };
+        return await _http.SendAsync(request);
+    }
 
     /// <summary>Posts a JSON body to the engine's API (e.g. <c>api/v1/remediations/{id}/approve</c>).</summary>
     public async Task<HttpResponseMessage> PostJsonAsync(string path, string json)
     {
-        using var content = new StringContent(json, Encoding.UTF8, "application/json");
-        return await _http.PostAsync(path, content);
+        using var request = new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Content = new StringContent(json, Encoding.UTF8, "application/json"),
+            Headers = { Authorization = Authorization },
+        };
+        return await _http.SendAsync(request);
     }
 
     public string Describe() => _process.Describe();

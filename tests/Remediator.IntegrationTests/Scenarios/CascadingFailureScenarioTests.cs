@@ -62,4 +62,47 @@ public sealed class CascadingFailureScenarioTests(ServersFixture servers, ITestO
         run.Steps.Where(s => s.Phase == "execute").ShouldAllBe(s => s.Status == "Succeeded", run.Describe());
         Cluster.Replicas("payment-service").ShouldBe(0, "recovery (scaling the root back) waits for a fix, as the rule's notify step says");
     }
+
+    [Fact]
+    public async Task A_dependents_own_remediation_waits_for_the_root_and_the_recovery_restores_the_root()
+    {
+        var engine = await StartScenarioAsync(EngineStore.Postgres, ShippedRules);
+        var cascade = TestAlert.Fintech("CascadingFailure", "payment-service");
+        var authDown = TestAlert.Fintech("ServiceNotResponding", "auth-service");
+        await PostAsync(engine, cascade);
+        var root = await WaitForRunAsync(engine, "payment-service", run => run.State == "AwaitingApproval", "the root's run to ask for approval");
+
+        // auth calls account, which calls payment: its own remediation waits for the root's.
+        await PostAsync(engine, authDown);
+        var dependent = await WaitForRunAsync(engine, "auth-service", run => run.State == "WaitingForRoot", "auth's run to wait for the root");
+        Cluster.Mutations().ShouldBeEmpty(Cluster.Describe());
+
+        using (var approval = await engine.PostJsonAsync($"api/v1/remediations/{root.Id}/approve", """{"by":"on-call"}"""))
+        {
+            approval.StatusCode.ShouldBe(HttpStatusCode.Accepted, await approval.Content.ReadAsStringAsync());
+        }
+
+        await WaitForRunAsync(engine, "payment-service", run => run.State == "Verifying", "the root's steps to run");
+
+        // The root's fix restarted auth; auth recovers, so its own run never acts.
+        await PostAsync(engine, authDown.Resolved());
+        var cancelled = await WaitForOutcomeAsync(engine, "auth-service", dependent.Id);
+        cancelled.State.ShouldBe("Cancelled", cancelled.Describe());
+        cancelled.Outcome.ShouldNotBeNull().ShouldContain("fixing the root was enough", Case.Sensitive, cancelled.Describe());
+        Cluster.Restarts("auth-service").ShouldHaveSingleItem(Cluster.Describe());
+
+        await PostAsync(engine, cascade.Resolved());
+        (await WaitForOutcomeAsync(engine, "payment-service", root.Id)).State.ShouldBe("Succeeded");
+        Cluster.Replicas("payment-service").ShouldBe(0);
+
+        // The recovery, once people fixed payments: what the isolation changed is restored.
+        using (var restore = await engine.PostJsonAsync($"api/v1/remediations/{root.Id}/restore", """{"by":"on-call","comment":"payments fixed"}"""))
+        {
+            restore.StatusCode.ShouldBe(HttpStatusCode.Accepted, await restore.Content.ReadAsStringAsync());
+        }
+
+        await WaitForClusterAsync(cluster => cluster.Replicas("payment-service") == 2, "payment-service scaled back to 2", engine);
+        var restored = await WaitForRunAsync(engine, "payment-service", run => run.Timeline.Any(e => e.Reason.StartsWith("recovery done", StringComparison.Ordinal)), "the recovery in the timeline");
+        restored.Steps.ShouldContain(step => step.Phase == "restore" && step.Status == "Succeeded", restored.Describe());
+    }
 }
