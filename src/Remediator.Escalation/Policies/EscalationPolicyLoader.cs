@@ -75,11 +75,6 @@ public static partial class EscalationPolicyLoader
         return diagnostics.Count == 0 ? new EscalationLoadResult(set, []) : new EscalationLoadResult(null, diagnostics);
     }
 
-    /// <summary>True for the policy file's names (escalation.yaml / escalation.yml), which are not rule files.</summary>
-    public static bool IsPolicyFile(string path) =>
-        Path.GetFileName(path) is { } name
-        && (name.Equals(FileName, StringComparison.OrdinalIgnoreCase) || name.Equals("escalation.yml", StringComparison.OrdinalIgnoreCase));
-
     [GeneratedRegex("^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")]
     private static partial Regex NamePattern();
 
@@ -214,7 +209,7 @@ public static partial class EscalationPolicyLoader
             }
             else
             {
-                Error(typeNode, $"unknown channel type {Describe(typeNode)}", "one of pagerduty, slack, teams, opsgenie, webhook, email");
+                Error(typeNode, $"unknown channel type {Describe(typeNode)}", Hint(typeNode, Enum.GetNames<ChannelType>().Select(n => n.ToLowerInvariant()), "one of pagerduty, slack, teams, opsgenie, webhook, email"));
             }
 
             if (type is null)

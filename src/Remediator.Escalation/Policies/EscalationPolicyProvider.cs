@@ -34,7 +34,11 @@ public sealed class EscalationPolicyProvider : IEscalationPolicyProvider, IHoste
 
     public string PolicyPath { get; }
 
-    public EscalationPolicySet Current => _current ?? EscalationPolicySet.Empty;
+    /// <summary>
+    /// The set in force. Loaded on first use if the bus delivers an escalation before this service
+    /// has started (hosted services start in registration order).
+    /// </summary>
+    public EscalationPolicySet Current => _current ?? LoadOnFirstUse();
 
     public EscalationReloadStatus? LastReload => _lastReload;
 
@@ -79,7 +83,7 @@ public sealed class EscalationPolicyProvider : IEscalationPolicyProvider, IHoste
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        var status = Reload("startup");
+        var status = _lastReload ?? Reload("startup");
         if (!status.Succeeded)
         {
             throw new InvalidOperationException($"The escalation policies in {PolicyPath} have {status.Errors.Count} errors:{Environment.NewLine}{string.Join(Environment.NewLine, status.Errors)}");
@@ -128,6 +132,19 @@ public sealed class EscalationPolicyProvider : IEscalationPolicyProvider, IHoste
         if (name == System.IO.Path.GetFileName(PolicyPath) || name.StartsWith("..", StringComparison.Ordinal))
         {
             _debounce.Change(_options.WatchDebounce, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private EscalationPolicySet LoadOnFirstUse()
+    {
+        lock (_gate)
+        {
+            if (_lastReload is null)
+            {
+                Reload("startup");
+            }
+
+            return _current ?? EscalationPolicySet.Empty;
         }
     }
 

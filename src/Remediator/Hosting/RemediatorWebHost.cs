@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Remediator.Api;
 using Remediator.Engine;
 using Remediator.Engine.Rules;
+using Remediator.Escalation.Api;
 using Remediator.Guards;
 using Remediator.Guards.Api;
 using Remediator.Intake;
@@ -33,11 +34,12 @@ public static class RemediatorWebHost
         // Rules before the bus: hosted services start in registration order, and no alert may be
         // consumed before the rules are in force.
         builder.AddRemediatorRules();
-        builder.AddRemediatorBus(bus => bus.AddRemediationSagaToBus());
+        builder.AddRemediatorBus(bus => { bus.AddRemediationSagaToBus(); bus.AddEscalationToBus(); });
         builder.AddRemediatorGuards();
 
         // A RemediationRequested starts (or joins) the target's saga run, gated by the guards.
         builder.AddRemediatorSagas();
+        builder.AddRemediatorEscalation();
         builder.Services.AddHealthChecks().AddCheck<RulesHealthCheck>("rules");
 
         var app = builder.Build();
@@ -47,6 +49,7 @@ public static class RemediatorWebHost
         app.UseStatusCodePages();
         app.MapAlertsEndpoints();
         app.MapRemediationsEndpoints();
+        app.MapEscalationEndpoints();
         app.MapRulesEndpoints();
         app.MapPauseEndpoints();
         app.MapHealthChecks("/healthz");
