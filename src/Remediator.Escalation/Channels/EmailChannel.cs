@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Mail;
+using System.Net.Mime;
+using System.Text;
 using Polly.Timeout;
 using Remediator.Escalation.Messages;
 using Remediator.Escalation.Policies;
@@ -72,8 +74,13 @@ public sealed class EmailChannel(DeliveryPipelines pipelines, ISecretResolver se
         {
             From = new MailAddress(channel.Setting("from")!),
             Subject = NoticeText.Title(delivery),
-            Body = NoticeText.PlainText(delivery),
+            Body = NoticeText.PlainText(delivery).Replace("\n", "\r\n", StringComparison.Ordinal),
             IsBodyHtml = false,
+
+            // Sent as written, without quoted-printable soft breaks in long timeline lines (current MTAs all offer 8BITMIME).
+            BodyEncoding = Encoding.UTF8,
+            BodyTransferEncoding = TransferEncoding.EightBit,
+            SubjectEncoding = Encoding.UTF8,
         };
         foreach (var to in channel.To)
         {

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Remediator.Escalation.Messages;
 using Remediator.Escalation.Policies;
 using Remediator.Escalation.Secrets;
@@ -18,7 +19,8 @@ public sealed class WebhookChannel(HttpDelivery http, ISecretResolver secrets) :
     public const string DeliveryHeader = "X-Remediator-Delivery";
     public const string EventHeader = "X-Remediator-Event";
 
-    private static readonly JsonSerializerOptions _json = new(JsonSerializerDefaults.Web);
+    // Enums by name (e.g. the target's kind "Deployment"): receivers should not need our enum values.
+    private static readonly JsonSerializerOptions _json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
     public ChannelType Type => ChannelType.Webhook;
 
