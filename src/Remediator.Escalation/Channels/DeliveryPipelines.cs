@@ -39,6 +39,14 @@ public sealed class DeliveryPipelines : IDisposable
         registry.TryAddBuilder<HttpResponseMessage>(Http, (builder, _) =>
         {
             builder.TimeProvider = timeProvider;
+
+            // Polly needs at least one retry in a retry strategy: MaxRetries 0 means none at all.
+            if (delivery.MaxRetries == 0)
+            {
+                builder.AddTimeout(delivery.AttemptTimeout);
+                return;
+            }
+
             builder
                 .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
                 {
@@ -61,6 +69,12 @@ public sealed class DeliveryPipelines : IDisposable
         registry.TryAddBuilder(Smtp, (builder, _) =>
         {
             builder.TimeProvider = timeProvider;
+            if (delivery.MaxRetries == 0)
+            {
+                builder.AddTimeout(delivery.AttemptTimeout);
+                return;
+            }
+
             builder
                 .AddRetry(new RetryStrategyOptions
                 {
