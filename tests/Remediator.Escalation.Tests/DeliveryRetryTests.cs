@@ -1,8 +1,8 @@
 using System.Net;
+using Remediator.Engine.Tests;
 using Remediator.Escalation.Channels;
 using Remediator.Escalation.Messages;
 using Remediator.Escalation.Policies;
-using Remediator.Engine.Tests;
 
 namespace Remediator.Escalation.Tests;
 
