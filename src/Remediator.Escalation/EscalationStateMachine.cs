@@ -38,6 +38,11 @@ public sealed class EscalationStateMachine : MassTransitStateMachine<EscalationS
             // Notify deliveries have no escalation.
             x.OnMissingInstance(m => m.Discard());
         });
+        Event(() => DeliveryFaulted, x =>
+        {
+            x.CorrelateById(c => c.Message.Message.RemediationId);
+            x.OnMissingInstance(m => m.Discard());
+        });
         Event(() => Acknowledge, x =>
         {
             x.CorrelateById(c => c.Message.RemediationId);
@@ -99,28 +104,10 @@ public sealed class EscalationStateMachine : MassTransitStateMachine<EscalationS
 
         During(
             [Paging, Acknowledged, Resolved, Unrouted],
-            When(Delivered)
-                .Then(c => c.Saga.Note(Now, $"{c.Message.Kind.ToString().ToLowerInvariant()} via {c.Message.Channel}: {(c.Message.Succeeded ? "delivered" : "FAILED")} ({c.Message.Detail})"))
-                .IfElse(
-                    c => c.Message.Kind == DeliveryKind.Trigger && c.Message.Succeeded,
-                    told => told
-                        .Then(c => c.Saga.ChannelsTold = c.Saga.ChannelsTold.Contains(c.Message.Channel) ? c.Saga.ChannelsTold : [.. c.Saga.ChannelsTold, c.Message.Channel])
+            Report(When(Delivered), m => new DeliveryReport(m.Channel, m.Kind, m.Tier, m.Succeeded, m.Detail)),
 
-                        // A page that got through after the acknowledgement or the resolution still needs to hear it.
-                        .ThenAsync(CatchUpAsync),
-                    failed => failed.If(
-                        c => c.Message.Kind == DeliveryKind.Trigger && c.Saga.CurrentState == Paging.Name && c.Message.Tier == c.Saga.Tier,
-                        dead => dead
-                            .Then(c => c.Saga.DeadChannels = [.. c.Saga.DeadChannels, c.Message.Channel])
-                            .If(
-                                c => c.Saga.Tiers[c.Saga.Tier].Channels.All(channel => c.Saga.DeadChannels.Contains(channel.Name)),
-                                moveOn => moveOn
-                                    .Unschedule(TierDue)
-                                    .Then(c => c.Saga.NextTierAt = null)
-                                    .IfElse(
-                                        c => c.Saga.Tier + 1 < c.Saga.Tiers.Count,
-                                        next => Page(next.Then(c => c.Saga.Note(Now, $"every channel of tier '{c.Saga.Tiers[c.Saga.Tier].Name}' failed: paging the next tier now")), c => c.Saga.Tier + 1),
-                                        last => last.Then(c => c.Saga.Note(Now, $"every channel of the last tier '{c.Saga.Tiers[c.Saga.Tier].Name}' failed: no one could be paged")))))));
+            // A delivery that threw past its retries (a bug, not a channel answer) is a failure like any other.
+            Report(When(DeliveryFaulted), m => new DeliveryReport(m.Message.Channel.Name, m.Message.Kind, m.Message.Tier, false, $"delivery faulted: {string.Join("; ", m.Exceptions.Select(e => e.ExceptionType))}")));
     }
 
     /// <summary>Tiers are being paged; the next is scheduled unless the last was reached.</summary>
@@ -138,6 +125,8 @@ public sealed class EscalationStateMachine : MassTransitStateMachine<EscalationS
     public Event<RemediationEscalated> Escalated { get; private set; } = null!;
 
     public Event<EscalationDelivered> Delivered { get; private set; } = null!;
+
+    public Event<Fault<DeliverEscalation>> DeliveryFaulted { get; private set; } = null!;
 
     public Event<AcknowledgeEscalation> Acknowledge { get; private set; } = null!;
 
@@ -261,10 +250,11 @@ public sealed class EscalationStateMachine : MassTransitStateMachine<EscalationS
         }
     }
 
-    private async Task CatchUpAsync(BehaviorContext<EscalationState, EscalationDelivered> context)
+    private async Task CatchUpAsync<T>(BehaviorContext<EscalationState, T> context, DeliveryReport report)
+        where T : class
     {
         var saga = context.Saga;
-        if (FindChannel(saga, context.Message.Channel) is not { } channel)
+        if (FindChannel(saga, report.Channel) is not { } channel)
         {
             return;
         }
@@ -278,6 +268,38 @@ public sealed class EscalationStateMachine : MassTransitStateMachine<EscalationS
             await SendAsync(context, channel, DeliveryKind.Resolve, saga.Tier, saga.Resolution);
         }
     }
+
+    /// <summary>
+    /// Records a delivery's outcome. A page that got through joins the channels told (and hears an
+    /// acknowledgement or resolution that happened meanwhile); when every channel of the current
+    /// tier failed, the next tier is paged at once.
+    /// </summary>
+    private EventActivityBinder<EscalationState, T> Report<T>(EventActivityBinder<EscalationState, T> binder, Func<T, DeliveryReport> read)
+        where T : class =>
+        binder
+            .Then(c =>
+            {
+                var r = read(c.Message);
+                c.Saga.Note(Now, $"{r.Kind.ToString().ToLowerInvariant()} via {r.Channel}: {(r.Succeeded ? "delivered" : "FAILED")} ({r.Detail})");
+            })
+            .IfElse(
+                c => read(c.Message) is { Kind: DeliveryKind.Trigger, Succeeded: true },
+                told => told
+                    .Then(c => c.Saga.ChannelsTold = c.Saga.ChannelsTold.Contains(read(c.Message).Channel) ? c.Saga.ChannelsTold : [.. c.Saga.ChannelsTold, read(c.Message).Channel])
+                    .ThenAsync(c => CatchUpAsync(c, read(c.Message))),
+                failed => failed.If(
+                    c => read(c.Message) is { Kind: DeliveryKind.Trigger } r && c.Saga.CurrentState == Paging.Name && r.Tier == c.Saga.Tier,
+                    dead => dead
+                        .Then(c => c.Saga.DeadChannels = [.. c.Saga.DeadChannels, read(c.Message).Channel])
+                        .If(
+                            c => c.Saga.Tiers[c.Saga.Tier].Channels.All(channel => c.Saga.DeadChannels.Contains(channel.Name)),
+                            moveOn => moveOn
+                                .Unschedule(TierDue)
+                                .Then(c => c.Saga.NextTierAt = null)
+                                .IfElse(
+                                    c => c.Saga.Tier + 1 < c.Saga.Tiers.Count,
+                                    next => Page(next.Then(c => c.Saga.Note(Now, $"every channel of tier '{c.Saga.Tiers[c.Saga.Tier].Name}' failed: paging the next tier now")), c => c.Saga.Tier + 1),
+                                    last => last.Then(c => c.Saga.Note(Now, $"every channel of the last tier '{c.Saga.Tiers[c.Saga.Tier].Name}' failed: no one could be paged"))))));
 
     private async Task SendAsync<T>(BehaviorContext<EscalationState, T> context, ChannelDefinition channel, DeliveryKind kind, int tier, string? note)
         where T : class
@@ -307,6 +329,8 @@ public sealed class EscalationStateMachine : MassTransitStateMachine<EscalationS
 
     private static string AcknowledgeNote(EscalationState saga) =>
         $"Acknowledged{(saga.AcknowledgedBy is null ? "" : $" by {saga.AcknowledgedBy}")}: no further tiers will be paged.";
+
+    private sealed record DeliveryReport(string Channel, DeliveryKind Kind, int Tier, bool Succeeded, string Detail);
 
     public static string? DashboardUrl(Uri? publicBaseUrl, Guid remediationId) =>
         publicBaseUrl is null ? null : $"{publicBaseUrl.ToString().TrimEnd('/')}/remediations/{remediationId:D}";
