@@ -211,6 +211,7 @@ public sealed class EscalationStateMachine : MassTransitStateMachine<EscalationS
             Steps = message.Steps,
             EscalatedAt = message.At,
             DashboardUrl = DashboardUrl(_options.PublicBaseUrl, message.RemediationId),
+            GeneratorUrl = message.GeneratorUrl,
         };
         saga.Note(Now, $"escalated: {message.Reason}");
         if (note is not null)

@@ -136,6 +136,7 @@ public sealed class EscalationFixture : IAsyncLifetime
         Attempts = 2,
         Reason = "verification failed",
         Fingerprints = [fingerprint],
+        GeneratorUrl = Samples.Generator,
         Timeline = Samples.Notice().Timeline,
         Steps = Samples.Notice().Steps,
         At = Samples.At,

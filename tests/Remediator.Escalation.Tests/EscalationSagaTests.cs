@@ -39,6 +39,7 @@ public sealed class EscalationSagaTests : IAsyncLifetime
         page.Json["routing_key"]!.GetValue<string>().ShouldBe(EscalationFixture.RoutingKey);
         page.Json["payload"]!["custom_details"]!["tier"]!.GetValue<string>().ShouldBe("primary");
         page.Json["client_url"]!.GetValue<string>().ShouldBe($"https://remediator.example/remediations/{escalated.RemediationId:D}");
+        page.Json["links"]![1]!["href"]!.GetValue<string>().ShouldBe(Samples.Generator);
         foreach (var (_, path) in EscalationFixture.TierOne)
         {
             Http.To(path).Count.ShouldBe(1, path);
