@@ -69,7 +69,7 @@ public sealed class EscalationStateMachine : MassTransitStateMachine<EscalationS
                 .IfElse(
                     c => c.Saga.Tiers.Count > 0,
                     paging => Page(paging.TransitionTo(Paging), _ => 0),
-                    unrouted => unrouted.ThenAsync(LogUnroutedAsync).TransitionTo(Unrouted)));
+                    unrouted => unrouted.Then(LogUnrouted).TransitionTo(Unrouted)));
 
         During(
             Paging,
@@ -220,7 +220,7 @@ public sealed class EscalationStateMachine : MassTransitStateMachine<EscalationS
         }
     }
 
-    private async Task LogUnroutedAsync(BehaviorContext<EscalationState, RemediationEscalated> context)
+    private static void LogUnrouted(BehaviorContext<EscalationState, RemediationEscalated> context)
     {
         context.GetServiceOrCreateInstance<EscalationMetrics>().TierPaged(null, routed: false);
         context.GetServiceOrCreateInstance<ILogger<EscalationStateMachine>>().LogWarning(
@@ -228,7 +228,6 @@ public sealed class EscalationStateMachine : MassTransitStateMachine<EscalationS
             context.Message.RemediationId,
             context.Message.RuleName,
             context.Message.Target);
-        await Task.CompletedTask;
     }
 
     private void Resolving(EscalationState saga, string resolution)
