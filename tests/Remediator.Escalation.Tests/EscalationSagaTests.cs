@@ -191,4 +191,26 @@ public sealed class EscalationSagaTests : IAsyncLifetime
         (await _fixture.Harness.Consumed.SelectAsync<RemediationEscalated>().Take(2).ToListAsync()).Count.ShouldBe(2);
         Http.To("/pd-primary").Count.ShouldBe(1);
     }
+
+    [Fact]
+    public async Task A_notify_step_posts_to_the_channel_it_names_without_paging_anyone()
+    {
+        var remediationId = Guid.NewGuid();
+
+        await _fixture.Harness.Bus.Publish(new RemediationNotificationRequested
+        {
+            CorrelationId = Guid.NewGuid(),
+            RemediationId = remediationId,
+            StepName = "notify",
+            Target = Samples.Target,
+            Parameters = new Dictionary<string, string> { ["message"] = "Restarted api-gateway", ["channel"] = "slack" },
+            At = Samples.At,
+        });
+
+        var posted = (await Http.WaitForAsync(r => r.Path == "/slack")).Single();
+        posted.Json["text"]!.GetValue<string>().ShouldBe("[notice] Notice: notify on deployment/petclinic/api-gateway: Restarted api-gateway");
+        (await _fixture.Harness.Consumed.Any<EscalationDelivered>()).ShouldBeTrue();
+        _fixture.Saga.Sagas.Contains(remediationId).ShouldBeNull();
+        Http.To("/pd-primary").ShouldBeEmpty();
+    }
 }

@@ -64,7 +64,7 @@ public sealed class EscalationPolicyProvider : IEscalationPolicyProvider, IHoste
             }
             else
             {
-                status = new EscalationReloadStatus(false, now, trigger, Current.Policies.Count, result.Diagnostics);
+                status = new EscalationReloadStatus(false, now, trigger, _current?.Policies.Count ?? 0, result.Diagnostics);
                 _logger.LogWarning(
                     "Escalation policies in {PolicyPath} have {ErrorCount} errors ({Trigger}); keeping the {PolicyCount} policies in force:{NewLine}{Errors}",
                     PolicyPath,
