@@ -21,6 +21,9 @@ public sealed record RemediationEscalated
 
     public required IReadOnlyList<string> Fingerprints { get; init; }
 
+    /// <summary>The alert's source (Alertmanager's <c>generatorURL</c>), when it sent one.</summary>
+    public string? GeneratorUrl { get; init; }
+
     public required IReadOnlyList<RemediationTimelineEntry> Timeline { get; init; }
 
     public required IReadOnlyList<RemediationStepResult> Steps { get; init; }

@@ -25,6 +25,7 @@ public static class RuleLoader
             {
                 files = Directory.EnumerateFiles(path)
                     .Where(f => f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
+                    .Where(f => !IsEscalationPolicyFile(f))
                     .Order(StringComparer.Ordinal);
             }
             else if (File.Exists(path))
@@ -53,6 +54,13 @@ public static class RuleLoader
         var result = Parse(sources);
         return diagnostics.Count == 0 ? result : new RuleLoadResult(null, [.. diagnostics, .. result.Diagnostics]);
     }
+
+    /// <summary>
+    /// escalation.yaml (or .yml) in a rules directory holds the escalation policies, not rules
+    /// (Remediator.Escalation loads and lints it): a directory load skips it.
+    /// </summary>
+    public static bool IsEscalationPolicyFile(string path) =>
+        Path.GetFileName(path) is "escalation.yaml" or "escalation.yml";
 
     /// <summary>Loads rule files from text already in memory, in the order given (as <see cref="Load"/> does after reading the files).</summary>
     public static RuleLoadResult Parse(IEnumerable<RuleSource> sources)

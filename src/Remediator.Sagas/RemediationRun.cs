@@ -73,6 +73,9 @@ public sealed class RemediationRun
     /// <summary>Every alert that joined this run; a resolved notification for any of them counts.</summary>
     public IReadOnlyList<string> Fingerprints { get; set; } = [];
 
+    /// <summary>The first alert's source (Prometheus graph link), for the people an escalation pages.</summary>
+    public string? GeneratorUrl { get; set; }
+
     public IReadOnlyList<Guid> RequestIds { get; set; } = [];
 
     public IReadOnlyList<RemediationTimelineEntry> Timeline { get; set; } = [];

@@ -575,6 +575,7 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
             CurrentSteps = request.Plan.Steps,
             DryRun = request.Plan.Safety.DryRun,
             Fingerprints = [request.Alert.Fingerprint],
+            GeneratorUrl = request.Alert.GeneratorUrl,
             RequestIds = [request.RequestId],
         };
 
@@ -978,6 +979,7 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
         Attempts = saga.Run.Attempt,
         Reason = saga.Run.Outcome ?? "",
         Fingerprints = saga.Run.Fingerprints,
+        GeneratorUrl = saga.Run.GeneratorUrl,
         Timeline = saga.Run.Timeline,
         Steps = saga.Run.Steps,
         At = saga.Run.FinishedAt ?? saga.Run.RequestedAt,

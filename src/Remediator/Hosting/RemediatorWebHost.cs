@@ -3,6 +3,7 @@ using Remediator.Api;
 using Remediator.Dashboard;
 using Remediator.Engine;
 using Remediator.Engine.Rules;
+using Remediator.Escalation.Api;
 using Remediator.Guards;
 using Remediator.Guards.Api;
 using Remediator.Intake;
@@ -42,12 +43,14 @@ public static class RemediatorWebHost
         {
             bus.AddRemediationSagaToBus();
             bus.AddRemediatorObservability();
+            bus.AddEscalationToBus();
         });
         builder.AddRemediatorGuards();
 
         // A RemediationRequested starts (or joins) the target's saga run, gated by the guards.
         builder.AddRemediatorSagas();
         builder.AddRemediatorOperations();
+        builder.AddRemediatorEscalation();
 
         var app = builder.Build();
 
@@ -58,6 +61,7 @@ public static class RemediatorWebHost
         app.MapAlertsEndpoints();
         var api = app.MapRemediatorApi();
         api.MapRemediationsEndpoints();
+        api.MapEscalationEndpoints();
         api.MapRulesEndpoints();
         api.MapPauseEndpoints();
         app.MapRemediatorOperations();

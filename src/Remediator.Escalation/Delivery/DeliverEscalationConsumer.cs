@@ -1,0 +1,67 @@
+using MassTransit;
+using Microsoft.Extensions.Logging;
+using Remediator.Escalation.Channels;
+using Remediator.Escalation.Messages;
+
+namespace Remediator.Escalation.Delivery;
+
+/// <summary>
+/// Delivers one message to one channel (the channel retries inside with Polly) and reports how it
+/// went. A delivery that fails for good is reported, not thrown: a dead channel must not block
+/// the escalation, which moves on to the next tier instead.
+/// </summary>
+public sealed class DeliverEscalationConsumer(
+    IEnumerable<IEscalationChannel> channels,
+    EscalationMetrics metrics,
+    TimeProvider timeProvider,
+    ILogger<DeliverEscalationConsumer> logger) : IConsumer<DeliverEscalation>
+{
+    /// <summary>The consumer's queue, as the bus's formatter names it (the saga and the notify consumer send here).</summary>
+    public static Uri Address(IEndpointNameFormatter formatter)
+    {
+        ArgumentNullException.ThrowIfNull(formatter);
+        return new Uri($"queue:{formatter.Consumer<DeliverEscalationConsumer>()}");
+    }
+
+    public async Task Consume(ConsumeContext<DeliverEscalation> context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var delivery = context.Message;
+        var channel = channels.FirstOrDefault(c => c.Type == delivery.Channel.Type)
+            ?? throw new InvalidOperationException($"No sender is registered for {delivery.Channel.Type} channels.");
+        var result = await channel.SendAsync(delivery, context.CancellationToken);
+        metrics.Delivery(delivery.Channel.Name, delivery.Kind, result.Succeeded);
+        if (result.Succeeded)
+        {
+            logger.LogInformation(
+                "Escalation {Kind} for remediation {RemediationId} delivered via {Channel}: {Detail}",
+                delivery.Kind,
+                delivery.RemediationId,
+                delivery.Channel.Name,
+                result.Detail);
+        }
+        else
+        {
+            logger.LogWarning(
+                "Escalation {Kind} for remediation {RemediationId} could not be delivered via {Channel}: {Detail}",
+                delivery.Kind,
+                delivery.RemediationId,
+                delivery.Channel.Name,
+                result.Detail);
+        }
+
+        await context.Publish(
+            new EscalationDelivered
+            {
+                DeliveryId = delivery.DeliveryId,
+                RemediationId = delivery.RemediationId,
+                Channel = delivery.Channel.Name,
+                Kind = delivery.Kind,
+                Tier = delivery.Tier,
+                Succeeded = result.Succeeded,
+                Detail = result.Detail,
+                At = timeProvider.GetUtcNow(),
+            },
+            context.CancellationToken);
+    }
+}

@@ -1,0 +1,79 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Remediator.Escalation.Channels;
+using Remediator.Escalation.Delivery;
+using Remediator.Escalation.Policies;
+using Remediator.Escalation.Secrets;
+
+namespace Remediator.Escalation;
+
+public static class EscalationHostingExtensions
+{
+    /// <summary>
+    /// <see cref="AddEscalationServices"/> with options bound to <c>Remediator:Escalation</c>. The bus
+    /// side is <see cref="AddEscalation(IBusRegistrationConfigurator, Action{ISagaRegistrationConfigurator{EscalationState}}?)"/>.
+    /// </summary>
+    public static IHostApplicationBuilder AddEscalation(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<EscalationOptions>().BindConfiguration(EscalationOptions.SectionName);
+        builder.Services.AddEscalationServices();
+        return builder;
+    }
+
+    /// <summary>
+    /// Policies (loaded at start, hot-reloaded), secrets, the channels and their retry pipelines,
+    /// metrics and time. Options are validated at start.
+    /// </summary>
+    public static IServiceCollection AddEscalationServices(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<EscalationOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EscalationOptions>, EscalationOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<EscalationMetrics>();
+        services.TryAddSingleton<EscalationPolicyProvider>();
+        services.TryAddSingleton<IEscalationPolicyProvider>(sp => sp.GetRequiredService<EscalationPolicyProvider>());
+        services.AddHostedService(sp => sp.GetRequiredService<EscalationPolicyProvider>());
+        services.TryAddSingleton<ISecretResolver, SecretResolver>();
+        services.TryAddSingleton<DeliveryPipelines>();
+
+        // No request logging on this client: Slack and Teams webhook URLs are secrets.
+        services.AddHttpClient(HttpDelivery.ClientName).RemoveAllLoggers();
+        services.TryAddSingleton<HttpDelivery>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IEscalationChannel, PagerDutyChannel>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IEscalationChannel, SlackChannel>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IEscalationChannel, TeamsChannel>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IEscalationChannel, OpsgenieChannel>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IEscalationChannel, WebhookChannel>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IEscalationChannel, EmailChannel>());
+        return services;
+    }
+
+    /// <summary>
+    /// The escalation saga, the delivery consumer and the notify consumer. The saga's repository is
+    /// MassTransit's in-memory one unless <paramref name="repository"/> configures another (the
+    /// durable repository plugs in here). The bus needs a message scheduler for the tier timers.
+    /// </summary>
+    public static IBusRegistrationConfigurator AddEscalation(this IBusRegistrationConfigurator bus, Action<ISagaRegistrationConfigurator<EscalationState>>? repository = null)
+    {
+        ArgumentNullException.ThrowIfNull(bus);
+        var saga = bus.AddSagaStateMachine<EscalationStateMachine, EscalationState, EscalationStateDefinition>();
+        if (repository is null)
+        {
+            saga.InMemoryRepository();
+        }
+        else
+        {
+            repository(saga);
+        }
+
+        bus.AddConsumer<DeliverEscalationConsumer, DeliverEscalationConsumerDefinition>();
+        bus.AddConsumer<NotificationRequestedConsumer>();
+        return bus;
+    }
+}
