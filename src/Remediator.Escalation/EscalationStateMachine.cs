@@ -55,7 +55,7 @@ public sealed class EscalationStateMachine : MassTransitStateMachine<EscalationS
         });
         Event(() => AlertResolved, x =>
         {
-            x.CorrelateBy((saga, c) => c.Message.Status == AlertStatus.Resolved && saga.Fingerprints.Contains(c.Message.Fingerprint));
+            x.CorrelateById(c => c.Message.RemediationId);
             x.OnMissingInstance(m => m.Discard());
         });
         Schedule(() => TierDue, x => x.TierDueTokenId, s => s.Received = r => r.CorrelateById(c => c.Message.RemediationId));
@@ -132,7 +132,7 @@ public sealed class EscalationStateMachine : MassTransitStateMachine<EscalationS
 
     public Event<RemediationSucceeded> RemediationSucceeded { get; private set; } = null!;
 
-    public Event<AlertReceived> AlertResolved { get; private set; } = null!;
+    public Event<RemediationAlertResolved> AlertResolved { get; private set; } = null!;
 
     public Schedule<EscalationState, EscalationTierDue> TierDue { get; private set; } = null!;
 

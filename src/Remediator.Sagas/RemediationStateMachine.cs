@@ -252,6 +252,14 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
                 .Then(c => c.Saga.Run.AddStep(c.Message.Result))
                 .Then(c => TrackIsolation(c.Saga.Run, c.Message)));
 
+        // An escalated run's alert resolving is news for whoever was paged: the escalation of this
+        // run hears it by id (no lookup by fingerprint per alert).
+        During(
+            Escalated,
+            When(AlertResolved, c => IsForRun(c.Saga, c.Message))
+                .Then(c => NoteResolved(c.Saga.Run, c.Message.Alert))
+                .Publish(c => new RemediationAlertResolved { CorrelationId = c.Saga.CorrelationId, RemediationId = c.Saga.Run.RemediationId, Fingerprint = c.Message.Alert.Fingerprint, At = Now }));
+
         // The recovery: once people fixed the root, undo what the run's isolation changed (in
         // reverse order). People ask for it, so it is not gated by the guards; it runs through the
         // step journal like any step that acts.

@@ -142,22 +142,14 @@ public sealed class EscalationFixture : IAsyncLifetime
         At = Samples.At,
     };
 
-    public static AlertReceived Resolved(string fingerprint)
+    /// <summary>What the remediation saga publishes when an escalated run's alert resolves.</summary>
+    public static RemediationAlertResolved Resolved(RemediationEscalated escalated, string fingerprint) => new()
     {
-        var startsAt = new DateTimeOffset(2026, 11, 21, 10, 0, 0, TimeSpan.Zero);
-        return new AlertReceived
-        {
-            Fingerprint = fingerprint,
-            Status = AlertStatus.Resolved,
-            Labels = new Dictionary<string, string> { ["alertname"] = "ServiceDown" },
-            StartsAt = startsAt,
-            EndsAt = startsAt.AddHours(1),
-            Receiver = "remediator",
-            GroupKey = "{}:{alertname=\"ServiceDown\"}",
-            IdempotencyKey = AlertIdempotencyKey.For(fingerprint, startsAt, AlertStatus.Resolved),
-            ReceivedAt = startsAt.AddHours(1),
-        };
-    }
+        CorrelationId = escalated.CorrelationId,
+        RemediationId = escalated.RemediationId,
+        Fingerprint = fingerprint,
+        At = Samples.At.AddHours(1),
+    };
 
     /// <summary>Waits (bounded) until the escalation satisfies <paramref name="condition"/>, then returns it.</summary>
     public async Task<EscalationState> WaitUntilAsync(Guid remediationId, Func<EscalationState, bool> condition)

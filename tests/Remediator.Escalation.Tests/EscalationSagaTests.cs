@@ -106,7 +106,7 @@ public sealed class EscalationSagaTests : IAsyncLifetime
         var escalated = EscalationFixture.Escalated(fingerprint: "fp-resolve");
         await EscalateAndWaitForTierOneAsync(escalated);
 
-        await _fixture.Harness.Bus.Publish(EscalationFixture.Resolved("fp-resolve"));
+        await _fixture.Harness.Bus.Publish(EscalationFixture.Resolved(escalated, "fp-resolve"));
 
         await Http.WaitForAsync(PagerDuty("/pd-primary", "resolve", escalated.RemediationId));
         await Http.WaitForAsync(r => r.Path == $"/opsgenie/v2/alerts/remediator-{escalated.RemediationId:D}/close" && r.Query == "?identifierType=alias");

@@ -56,6 +56,15 @@ public sealed class RemediationSagaTests : IAsyncLifetime
         escalated.Attempts.ShouldBe(2);
         escalated.Fingerprints.ShouldBe(["fp-1"]);
         escalated.Timeline.ShouldNotBeEmpty();
+
+        // The alert resolving later is news for whoever the escalation paged.
+        await _fixture.Harness.Bus.Publish(Resolved(request));
+        // Polled: the harness may already count itself idle after the long escalation.
+        using var deadline = new CancellationTokenSource(_fixture.Harness.TestTimeout);
+        while (!_fixture.Harness.Published.Select<RemediationAlertResolved>().Any(x => x.Context.Message.RemediationId == request.RequestId))
+        {
+            await Task.Delay(20, deadline.Token);
+        }
     }
 
     [Fact]
