@@ -41,6 +41,18 @@ public sealed class DatabaseAlertClaimsTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task The_async_claim_and_release_share_the_sync_ones_table()
+    {
+        var claims = new DatabaseAlertClaims(Factory, _clock);
+
+        (await claims.TryClaimAsync("key", _window)).ShouldBeTrue();
+        claims.TryClaim("key", _window).ShouldBeFalse();
+        (await claims.TryClaimAsync("key", _window)).ShouldBeFalse();
+        await claims.ReleaseAsync("key");
+        (await claims.TryClaimAsync("key", _window)).ShouldBeTrue();
+    }
+
+    [Fact]
     public void An_expired_claim_is_taken_over_before_it_is_purged()
     {
         var claims = new DatabaseAlertClaims(Factory, _clock);

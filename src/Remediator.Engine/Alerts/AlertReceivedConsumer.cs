@@ -21,7 +21,7 @@ public sealed class AlertReceivedConsumer(
     {
         ArgumentNullException.ThrowIfNull(context);
         var alert = context.Message;
-        if (!deduplicator.TryClaim(alert.IdempotencyKey))
+        if (!await deduplicator.TryClaimAsync(alert.IdempotencyKey, context.CancellationToken))
         {
             metrics.DuplicateAlert();
             logger.LogDebug("Alert {IdempotencyKey} was already handled; ignoring the duplicate", alert.IdempotencyKey);
@@ -40,8 +40,8 @@ public sealed class AlertReceivedConsumer(
         {
             // The claim is given back so the retry (or a redelivery) handles the alert again;
             // request ids are deterministic, so requests published before the failure repeat
-            // with the same id.
-            deduplicator.Release(alert.IdempotencyKey);
+            // with the same id. Not on the consume token: a cancelled consume must still give it back.
+            await deduplicator.ReleaseAsync(alert.IdempotencyKey, CancellationToken.None);
             throw;
         }
     }

@@ -42,6 +42,34 @@ public sealed class DatabaseAlertClaims(IDatabaseConnectionFactory database, Tim
         return command.ExecuteNonQuery() == 1;
     }
 
+    /// <summary>
+    /// <see cref="TryClaim"/> without holding a thread for the round trip: the bus consumes alerts
+    /// on the thread pool the webhook also answers on, and hundreds of blocked claims per second
+    /// starved it (webhook p99 in the hundreds of milliseconds; bench/README.md).
+    /// </summary>
+    public async Task<bool> TryClaimAsync(string idempotencyKey, TimeSpan window, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(idempotencyKey);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(window, TimeSpan.Zero);
+        var now = timeProvider.GetUtcNow();
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand(ClaimSql)
+            .AddParameter("@key", idempotencyKey)
+            .AddParameter("@now", database.Dialect.ToTimestamp(now))
+            .AddParameter("@expires", database.Dialect.ToTimestamp(now + window));
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    /// <summary><see cref="Release"/> without holding a thread for the round trip.</summary>
+    public async Task ReleaseAsync(string idempotencyKey, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(idempotencyKey);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand("DELETE FROM alert_claims WHERE idempotency_key = @key")
+            .AddParameter("@key", idempotencyKey);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     /// <summary>Gives a claim back (its handling failed) so a redelivery may claim it again.</summary>
     public void Release(string idempotencyKey)
     {

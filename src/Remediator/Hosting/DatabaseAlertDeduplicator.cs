@@ -14,4 +14,10 @@ public sealed class DatabaseAlertDeduplicator(DatabaseAlertClaims claims, IOptio
     public bool TryClaim(string idempotencyKey) => claims.TryClaim(idempotencyKey, options.Value.Window);
 
     public void Release(string idempotencyKey) => claims.Release(idempotencyKey);
+
+    public async ValueTask<bool> TryClaimAsync(string idempotencyKey, CancellationToken cancellationToken) =>
+        await claims.TryClaimAsync(idempotencyKey, options.Value.Window, cancellationToken);
+
+    public async ValueTask ReleaseAsync(string idempotencyKey, CancellationToken cancellationToken) =>
+        await claims.ReleaseAsync(idempotencyKey, cancellationToken);
 }
