@@ -87,6 +87,7 @@ public sealed class EngineRunner : IAsyncDisposable
     {
         for (var target = 0; target < _setup.Targets; target++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             Simulator.Cluster.Create(ResourceType.Deployments, AlertPayloads.Namespace, Manifests.Deployment(AlertPayloads.TargetName(_setup.TargetPrefix, target)));
         }
 

@@ -72,7 +72,7 @@ public sealed partial class Harness(TextWriter output) : IDisposable
                     var result = await new LoadDriver(_http, url, token).RunAsync(custom with { TargetPrefix = "custom" }, cancellationToken);
                     Report("custom", result);
                     await AccountAsync(engine, url, result, TimeSpan.FromSeconds(30), cancellationToken);
-                });
+                }, cancellationToken);
                 break;
             default:
                 await output.WriteLineAsync($"Unknown scenario '{scenario}'.");
@@ -130,7 +130,7 @@ public sealed partial class Harness(TextWriter output) : IDisposable
             {
                 Line($"  engine peak memory (VmHWM): {engine.PeakMemoryBytes() / 1048576.0:F0} MB");
             }
-        });
+        }, cancellationToken);
     }
 
     private async Task FirstCallAsync(CancellationToken cancellationToken)
@@ -163,7 +163,7 @@ public sealed partial class Harness(TextWriter output) : IDisposable
             Line($"  first calls seen for {firstCalls.Length} of {result.FirstFiringSent.Count} targets; alert -> first call p50 {Percentiles.Of(firstCalls, 50):F1} ms  p95 {Percentiles.Of(firstCalls, 95):F1} ms  p99 {Percentiles.Of(firstCalls, 99):F1} ms  max {firstCalls.LastOrDefault():F1} ms");
             Target("alert-to-first-call p99 <= 100 ms at 200 alerts/s", Percentiles.Of(firstCalls, 99), 100, higherIsBetter: false, "ms");
             Line($"  engine peak memory (VmHWM): {engine!.PeakMemoryBytes() / 1048576.0:F0} MB");
-        });
+        }, cancellationToken);
     }
 
     private async Task StormAsync(int alerts, int targets, int groupSize, CancellationToken cancellationToken)
@@ -185,7 +185,7 @@ public sealed partial class Harness(TextWriter output) : IDisposable
                 var peak = engine.PeakMemoryBytes() / 1048576.0;
                 Target("engine memory <= 300 MB", peak, 300, higherIsBetter: false, "MB (VmHWM)");
             }
-        });
+        }, cancellationToken);
     }
 
     private async Task<Accounting> AccountAsync(EngineRunner? engine, Uri webhook, LoadResult result, TimeSpan timeout, CancellationToken cancellationToken)
@@ -216,7 +216,7 @@ public sealed partial class Harness(TextWriter output) : IDisposable
         return accounting;
     }
 
-    private async Task WithEngineAsync(IReadOnlyDictionary<string, string> settings, int targets, string prefix, Func<EngineRunner?, Uri, string?, Task> run)
+    private async Task WithEngineAsync(IReadOnlyDictionary<string, string> settings, int targets, string prefix, Func<EngineRunner?, Uri, string?, Task> run, CancellationToken cancellationToken)
     {
         if (!StartEngine)
         {
@@ -225,13 +225,13 @@ public sealed partial class Harness(TextWriter output) : IDisposable
         }
 
         var started = Stopwatch.StartNew();
-        await using var engine = await EngineRunner.StartAsync(new EngineSetup { Targets = targets, TargetPrefix = prefix, Settings = settings }, CancellationToken.None);
+        await using var engine = await EngineRunner.StartAsync(new EngineSetup { Targets = targets, TargetPrefix = prefix, Settings = settings }, cancellationToken);
         Line($"  (engine pid {engine.ProcessId} and {targets} Deployments started in {started.Elapsed.TotalSeconds:F1} s at {engine.BaseUrl}; simulator {engine.Simulator.BaseAddress})");
         // The first requests pay for JIT compilation and connection pools; alerts no rule matches
         // warm every path up to the rule match without counting toward the guards.
         var warmUp = await new LoadDriver(_http, new Uri(engine.BaseUrl, "api/v1/alerts"), EngineRunner.BearerToken).RunAsync(
             new LoadOptions { MaxAlerts = 2_000, Duration = TimeSpan.FromSeconds(20), Concurrency = Concurrency, TargetPrefix = "warm", AlertName = AlertPayloads.WarmUpAlertName },
-            CancellationToken.None);
+            cancellationToken);
         Line($"  (warm-up: {warmUp.Requests} unmatched alerts in {warmUp.Elapsed.TotalSeconds:F1} s)");
         var cpu = engine.CpuTime();
         var wall = Stopwatch.StartNew();
