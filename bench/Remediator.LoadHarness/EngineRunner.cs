@@ -252,6 +252,24 @@ public sealed class EngineRunner : IAsyncDisposable
         }
     }
 
+    /// <summary>PostgreSQL's per-table scan counters of the engine's database: where its queries read.</summary>
+    public async Task<string> TableStatisticsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection($"{_setup.PostgresConnectionString};Database={_name}");
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            "SELECT relname, seq_scan, seq_tup_read, idx_scan, n_tup_ins, n_tup_upd, n_live_tup FROM pg_stat_user_tables ORDER BY seq_tup_read DESC LIMIT 4",
+            connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var lines = new List<string>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"{reader.GetString(0)}: {reader.GetInt64(1)} seq scans reading {reader.GetInt64(2)} rows, {(reader.IsDBNull(3) ? 0 : reader.GetInt64(3))} index scans, {reader.GetInt64(4)} inserts, {reader.GetInt64(5)} updates, {reader.GetInt64(6)} rows"));
+        }
+
+        return string.Join("; ", lines);
+    }
+
     private async Task ExecuteAsync(string sql, CancellationToken cancellationToken)
     {
         await using var connection = new NpgsqlConnection($"{_setup.PostgresConnectionString};Database=postgres");

@@ -242,6 +242,7 @@ public sealed partial class Harness(TextWriter output) : IDisposable
         finally
         {
             Line($"  engine CPU: {(engine.CpuTime() - cpu).TotalSeconds:F1} s in {wall.Elapsed.TotalSeconds:F1} s wall ({(engine.CpuTime() - cpu) / wall.Elapsed:P0} of one core)");
+            Line($"  engine database: {await engine.TableStatisticsAsync(CancellationToken.None)}");
             var errors = engine.Output.Split('\n').Count(l => l.Contains("[ERR]", StringComparison.Ordinal) || l.Contains("fail:", StringComparison.Ordinal) || l.Contains("\"Error\"", StringComparison.Ordinal));
             Line($"  engine error lines: {errors}");
         }
