@@ -1,6 +1,10 @@
+using System.Buffers;
 using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using System.Text.Unicode;
 using Remediator.Contracts;
 
 namespace Remediator.Intake;
@@ -20,8 +24,21 @@ public static partial class AlertmanagerPayloadParser
     /// <remarks>Duplicate members are refused too: which of two <c>status</c> values counts would be a guess.</remarks>
     private const int MaxDepth = 16;
 
+    /// <summary>Keeps non-ASCII text readable in messages; the problem response is JSON-encoded again anyway.</summary>
+    private static readonly JsonSerializerOptions _quoteOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>How much of a rejected value a message quotes: enough to recognise it, never the whole of a huge one.</summary>
+    private const int MaxQuotedLength = 64;
+
     public static PayloadParseResult Parse(ReadOnlyMemory<byte> utf8Json)
     {
+        // The JSON reader checks structure, not the bytes inside strings: invalid UTF-8 there
+        // would only surface when a value is read, as an exception rather than a 400.
+        if (InvalidUtf8Offset(utf8Json.Span) is { } offset)
+        {
+            return PayloadParseResult.Invalid(new PayloadError("$", $"is not valid UTF-8 (byte {offset.ToString(CultureInfo.InvariantCulture)}); Alertmanager sends UTF-8 JSON"));
+        }
+
         JsonDocument document;
         try
         {
@@ -57,7 +74,7 @@ public static partial class AlertmanagerPayloadParser
         var version = RequiredString(root, "version", "version");
         if (version != SupportedVersion)
         {
-            throw Invalid("version", $"must be \"{SupportedVersion}\" (Alertmanager webhook payload version 4), not \"{version}\"");
+            throw Invalid("version", $"must be \"{SupportedVersion}\" (Alertmanager webhook payload version 4), not {Quote(version)}");
         }
 
         var receiver = RequiredString(root, "receiver", "receiver");
@@ -154,7 +171,7 @@ public static partial class AlertmanagerPayloadParser
         }
 
         return element.ValueKind == JsonValueKind.String
-            ? element.GetString()
+            ? ReadString(element, path)
             : throw Invalid(path, $"must be a string, not {Describe(element.ValueKind)}");
     }
 
@@ -163,7 +180,7 @@ public static partial class AlertmanagerPayloadParser
         {
             "firing" => AlertStatus.Firing,
             "resolved" => AlertStatus.Resolved,
-            var other => throw Invalid(path, $"must be \"firing\" or \"resolved\", not \"{other}\""),
+            var other => throw Invalid(path, $"must be \"firing\" or \"resolved\", not {Quote(other)}"),
         };
 
     private static int OptionalCount(JsonElement parent, string name, string path)
@@ -213,7 +230,7 @@ public static partial class AlertmanagerPayloadParser
                 throw Invalid(MemberPath(path, property.Name), $"must be a string, not {Describe(property.Value.ValueKind)}");
             }
 
-            map[property.Name] = property.Value.GetString()!;
+            map[property.Name] = ReadString(property.Value, MemberPath(path, property.Name));
         }
 
         return map;
@@ -233,7 +250,7 @@ public static partial class AlertmanagerPayloadParser
         var match = Rfc3339().Match(text);
         if (!match.Success)
         {
-            throw Invalid(path, $"must be an RFC 3339 timestamp with a time zone (e.g. 2024-05-01T12:00:00Z), not \"{text}\"");
+            throw Invalid(path, $"must be an RFC 3339 timestamp with a time zone (e.g. 2024-05-01T12:00:00Z), not {Quote(text)}");
         }
 
         var fraction = match.Groups["fraction"].Value;
@@ -243,14 +260,49 @@ public static partial class AlertmanagerPayloadParser
             match.Groups["zone"].Value);
         if (!DateTimeOffset.TryParse(normalized, CultureInfo.InvariantCulture, DateTimeStyles.None, out var value))
         {
-            throw Invalid(path, $"is not a valid date and time: \"{text}\"");
+            throw Invalid(path, $"is not a valid date and time: {Quote(text)}");
         }
 
         return value == DateTimeOffset.MinValue ? null : value;
     }
 
+    private static string ReadString(JsonElement element, string path)
+    {
+        try
+        {
+            return element.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            // Valid UTF-8 can still escape a lone UTF-16 surrogate ("\ud800"), which no string holds.
+            throw Invalid(path, "is not valid Unicode text (an escaped lone surrogate such as \\ud800)");
+        }
+    }
+
     private static string MemberPath(string path, string member) =>
-        IdentifierLike().IsMatch(member) ? $"{path}.{member}" : $"{path}[{JsonSerializer.Serialize(member)}]";
+        IdentifierLike().IsMatch(member) && member.Length <= MaxQuotedLength ? $"{path}.{member}" : $"{path}[{Quote(member)}]";
+
+    /// <summary>The value as a JSON string literal (control characters visible), cut at <see cref="MaxQuotedLength"/> characters.</summary>
+    private static string Quote(string value) =>
+        value.Length <= MaxQuotedLength
+            ? JsonSerializer.Serialize(value, _quoteOptions)
+            : $"{JsonSerializer.Serialize(value[..MaxQuotedLength], _quoteOptions)}... ({value.Length.ToString(CultureInfo.InvariantCulture)} characters)";
+
+    private static int? InvalidUtf8Offset(ReadOnlySpan<byte> bytes)
+    {
+        if (Utf8.IsValid(bytes))
+        {
+            return null;
+        }
+
+        var offset = 0;
+        while (Rune.DecodeFromUtf8(bytes[offset..], out _, out var consumed) == OperationStatus.Done)
+        {
+            offset += consumed;
+        }
+
+        return offset;
+    }
 
     private static string Describe(JsonValueKind kind) => kind switch
     {

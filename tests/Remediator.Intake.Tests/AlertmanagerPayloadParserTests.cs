@@ -109,4 +109,29 @@ public class AlertmanagerPayloadParserTests
         result.Error!.Field.ShouldBe("alerts[0].status");
         result.Error.Message.ShouldContain("\"firing\" or \"resolved\"");
     }
+
+    [Fact]
+    public void A_rejected_huge_value_is_quoted_only_in_part()
+    {
+        var payload = Payloads.Valid();
+        payload["version"] = new string('x', 300_000);
+
+        var result = AlertmanagerPayloadParser.Parse(Payloads.Bytes(payload));
+
+        result.Error!.Field.ShouldBe("version");
+        result.Error.Message.Length.ShouldBeLessThan(300);
+        result.Error.Message.ShouldContain("(300000 characters)");
+    }
+
+    [Fact]
+    public void A_huge_odd_label_name_is_cut_in_the_path_it_names()
+    {
+        var payload = Payloads.Valid();
+        payload["alerts"]![0]!["labels"]![new string('-', 100_000)] = 1;
+
+        var result = AlertmanagerPayloadParser.Parse(Payloads.Bytes(payload));
+
+        result.Error!.Field.Length.ShouldBeLessThan(300);
+        result.Error.Field.ShouldStartWith("alerts[0].labels[\"---");
+    }
 }

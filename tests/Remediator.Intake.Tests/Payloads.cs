@@ -98,6 +98,8 @@ public static class Payloads
         ["startsAt as number"] = (Mutate(p => Alert(p, 0)["startsAt"] = 1700000000), "alerts[0].startsAt"),
         ["endsAt garbage"] = (Mutate(p => Alert(p, 1)["endsAt"] = "soon"), "alerts[1].endsAt"),
         ["endsAt before startsAt"] = (Mutate(p => Alert(p, 1)["endsAt"] = "2026-11-21T07:00:00Z"), "alerts[1].endsAt"),
+        ["invalid UTF-8 in a label value"] = (() => [.. Bytes(Valid()).AsSpan(0, 40), 0xFF, .. Bytes(Valid()).AsSpan(40)], "$"),
+        ["escaped lone surrogate"] = (() => Encoding.UTF8.GetBytes(Valid().ToJsonString().Replace("\"service\":\"auth-service\"", "\"service\":\"\\ud800\"", StringComparison.Ordinal)), "alerts[0].labels.service"),
         ["generatorURL as number"] = (Mutate(p => Alert(p, 1)["generatorURL"] = 1), "alerts[1].generatorURL"),
     };
 

@@ -1,11 +1,18 @@
+using System.Text.RegularExpressions;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Remediator.Rules.Loading;
 
 /// <summary>One rule file being loaded: its text (to place errors inside scalars exactly) and the diagnostics found so far.</summary>
-internal sealed class FileContext(string path, string text, List<RuleDiagnostic> diagnostics)
+internal sealed partial class FileContext(string path, string text, List<RuleDiagnostic> diagnostics)
 {
+    /// <summary>How much of a quoted value a message keeps: enough to find it, never the whole of a huge one.</summary>
+    private const int MaxQuotedLength = 60;
+
+    /// <summary>The longest message or hint, whatever else it quotes.</summary>
+    private const int MaxMessageLength = 1000;
+
     private readonly string[] _lines = text.Split('\n');
 
     public string Path { get; } = path;
@@ -15,7 +22,19 @@ internal sealed class FileContext(string path, string text, List<RuleDiagnostic>
     public void Error(int line, int column, string message, string? hint = null)
     {
         ErrorCount++;
-        diagnostics.Add(new RuleDiagnostic(Path, Math.Max(line, 1), Math.Max(column, 1), message, hint));
+        diagnostics.Add(new RuleDiagnostic(Path, Math.Max(line, 1), Math.Max(column, 1), Shorten(message), hint is null ? null : Shorten(hint)));
+    }
+
+    /// <summary>
+    /// Messages quote the offending value ('...'); a 300 KB scalar quoted whole would bury the
+    /// location in lint output and logs, so long quotes keep their start and say how long they were.
+    /// </summary>
+    private static string Shorten(string message)
+    {
+        var shortened = LongQuote().Replace(message, m => $"'{m.Groups[1].Value[..MaxQuotedLength]}...' ({m.Groups[1].Length} characters)");
+        return shortened.Length <= MaxMessageLength
+            ? shortened
+            : $"{shortened[..(MaxMessageLength / 2)]} ... {shortened[^(MaxMessageLength / 2)..]}";
     }
 
     public void Error(Mark mark, string message, string? hint = null) => Error((int)mark.Line, (int)mark.Column, message, hint);
@@ -99,4 +118,7 @@ internal sealed class FileContext(string path, string text, List<RuleDiagnostic>
         var indent = raw.Length - raw.TrimStart(' ').Length;
         return (line, indent + columnInLine + 1);
     }
+
+    [GeneratedRegex("'([^']{61,})'", RegexOptions.CultureInvariant)]
+    private static partial Regex LongQuote();
 }

@@ -49,10 +49,15 @@ internal sealed partial class RuleFileReader(FileContext file, Dictionary<string
     public void Read(string text)
     {
         var stream = new YamlStream();
-        var parser = new Parser(new StringReader(text));
+        var parser = new DepthLimitedParser(new Parser(new StringReader(text)));
         try
         {
             stream.Load(parser);
+        }
+        catch (NestingTooDeepException ex)
+        {
+            file.Error(ex.Start, $"invalid YAML: {CleanYamlMessage(ex.Message)}", "a rule file is a few levels deep; look for runaway brackets or indentation");
+            return;
         }
         catch (YamlException ex)
         {

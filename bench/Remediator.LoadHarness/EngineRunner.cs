@@ -1,0 +1,308 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using Npgsql;
+using Remediator.Kubernetes.Simulator;
+
+namespace Remediator.LoadHarness;
+
+/// <summary>Where the shared servers are (tests/servers/up.sh) and the engine's extra settings.</summary>
+public sealed record EngineSetup
+{
+    public string RabbitMqHost { get; init; } = "127.0.0.1";
+
+    public string RabbitMqUser { get; init; } = "guest";
+
+    public string RabbitMqPassword { get; init; } = "guest";
+
+    public string PostgresConnectionString { get; init; } = "Host=127.0.0.1;Port=5432;Username=remediator;Password=remediator";
+
+    /// <summary>Deployments created in the simulator, named as <see cref="AlertPayloads.TargetName"/> does.</summary>
+    public required int Targets { get; init; }
+
+    public required string TargetPrefix { get; init; }
+
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+}
+
+/// <summary>
+/// The real engine process on RabbitMQ (its own virtual host) and PostgreSQL (its own database),
+/// with the Kubernetes API simulator as its cluster through a kubeconfig, as a deployment runs it.
+/// Disposing it stops the engine and deletes the virtual host, database and files.
+/// </summary>
+public sealed class EngineRunner : IAsyncDisposable
+{
+    public const string BearerToken = "load-harness-token";
+
+    private readonly EngineSetup _setup;
+    private readonly string _name;
+    private readonly DirectoryInfo _directory;
+    private readonly HttpClient _management;
+    private readonly StringBuilder _output = new();
+    private Process? _process;
+
+    private EngineRunner(EngineSetup setup, string name, KubernetesSimulator simulator)
+    {
+        _setup = setup;
+        _name = name;
+        Simulator = simulator;
+        _directory = Directory.CreateTempSubdirectory("remediator-load-");
+        _management = new HttpClient
+        {
+            BaseAddress = new Uri($"http://{setup.RabbitMqHost}:15672/api/"),
+            DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.ASCII.GetBytes($"{setup.RabbitMqUser}:{setup.RabbitMqPassword}"))) },
+        };
+    }
+
+    public KubernetesSimulator Simulator { get; }
+
+    public Uri BaseUrl { get; private set; } = null!;
+
+    public Uri AmqpUrl => new($"amqp://{_setup.RabbitMqUser}:{_setup.RabbitMqPassword}@{_setup.RabbitMqHost}:5672/{Uri.EscapeDataString(_name)}");
+
+    public int ProcessId => _process?.Id ?? 0;
+
+    public static async Task<EngineRunner> StartAsync(EngineSetup setup, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        var name = $"remediator_load_{TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)}";
+        var simulator = await KubernetesSimulator.StartAsync(cancellationToken: cancellationToken);
+        var runner = new EngineRunner(setup, name, simulator);
+        try
+        {
+            await runner.StartCoreAsync(cancellationToken);
+        }
+        catch
+        {
+            await runner.DisposeAsync();
+            throw;
+        }
+
+        return runner;
+    }
+
+    private async Task StartCoreAsync(CancellationToken cancellationToken)
+    {
+        for (var target = 0; target < _setup.Targets; target++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            Simulator.Cluster.Create(ResourceType.Deployments, AlertPayloads.Namespace, Manifests.Deployment(AlertPayloads.TargetName(_setup.TargetPrefix, target)));
+        }
+
+        (await _management.PutAsJsonAsync($"vhosts/{_name}", new { description = "load harness" }, cancellationToken)).EnsureSuccessStatusCode();
+        (await _management.PutAsJsonAsync($"permissions/{_name}/{_setup.RabbitMqUser}", new { configure = ".*", write = ".*", read = ".*" }, cancellationToken)).EnsureSuccessStatusCode();
+        await ExecuteAsync($"create database \"{_name}\"", cancellationToken);
+
+        var rules = Path.Combine(_directory.FullName, "rules");
+        Directory.CreateDirectory(rules);
+        await File.WriteAllTextAsync(Path.Combine(rules, "load.yaml"), AlertPayloads.Rules, cancellationToken);
+        var kubeconfig = Path.Combine(_directory.FullName, "kubeconfig");
+        await File.WriteAllTextAsync(kubeconfig, $$"""
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: sim
+              cluster: { server: "{{Simulator.BaseAddress}}" }
+            users:
+            - name: load
+              user: { token: "{{KubernetesSimulator.DefaultToken}}" }
+            contexts:
+            - name: sim
+              context: { cluster: sim, user: load }
+            current-context: sim
+            """, cancellationToken);
+
+        var port = FreePort();
+        BaseUrl = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/");
+        var assembly = EngineAssembly();
+        var startInfo = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { assembly },
+            WorkingDirectory = Path.GetDirectoryName(assembly),
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        var configuration = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_URLS"] = BaseUrl.ToString().TrimEnd('/'),
+            ["Remediator:Bus:Transport"] = "RabbitMq",
+            ["Remediator:Bus:RabbitMq:Url"] = AmqpUrl.ToString(),
+            ["Remediator:Persistence:Provider"] = "Postgres",
+            ["Remediator:Persistence:ConnectionString"] = $"{_setup.PostgresConnectionString};Database={_name}",
+            ["Remediator:Rules:Path"] = rules,
+            ["Remediator:Rules:Watch"] = "false",
+            ["Remediator:Webhook:BearerToken"] = BearerToken,
+            ["Remediator:Kubernetes:Mode"] = "Kubeconfig",
+            ["Remediator:Kubernetes:Kubeconfig"] = kubeconfig,
+            ["Serilog:MinimumLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in _setup.Settings)
+        {
+            configuration[key] = value;
+        }
+
+        foreach (var (key, value) in configuration)
+        {
+            startInfo.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        _process = Process.Start(startInfo) ?? throw new InvalidOperationException("dotnet did not start");
+        _process.OutputDataReceived += (_, e) => Keep(e.Data);
+        _process.ErrorDataReceived += (_, e) => Keep(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+
+        using var http = new HttpClient { BaseAddress = BaseUrl };
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The engine exited while starting:{Environment.NewLine}{Output}");
+            }
+
+            try
+            {
+                using var health = await http.GetAsync("healthz", cancellationToken);
+                if (health.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            if (clock.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                throw new TimeoutException($"The engine did not answer /healthz within 60 s:{Environment.NewLine}{Output}");
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
+    }
+
+    /// <summary>The engine's output so far (warnings and errors; the last 200 lines).</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>The engine's peak resident memory (VmHWM), in bytes.</summary>
+    public long PeakMemoryBytes() => ProcStatus(ProcessId, "VmHWM:");
+
+    /// <summary>CPU time the engine has used (user + system), from /proc/&lt;pid&gt;/stat.</summary>
+    public TimeSpan CpuTime()
+    {
+        var stat = File.ReadAllText($"/proc/{ProcessId.ToString(CultureInfo.InvariantCulture)}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+
+        // utime and stime are fields 14 and 15 of the line, in clock ticks (USER_HZ, 100 on Linux).
+        return TimeSpan.FromSeconds((long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0);
+    }
+
+    public static long ProcStatus(int pid, string field)
+    {
+        var line = File.ReadLines($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/status").FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
+        return line is null ? 0 : long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process?.Dispose();
+        await Simulator.DisposeAsync();
+        using (await _management.DeleteAsync($"vhosts/{_name}"))
+        {
+        }
+
+        await ExecuteAsync($"drop database if exists \"{_name}\" with (force)", CancellationToken.None);
+        _management.Dispose();
+        _directory.Delete(recursive: true);
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+            if (_output.Length > 200_000)
+            {
+                _output.Remove(0, _output.Length - 100_000);
+            }
+        }
+    }
+
+    /// <summary>PostgreSQL's per-table scan counters of the engine's database: where its queries read.</summary>
+    public async Task<string> TableStatisticsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection($"{_setup.PostgresConnectionString};Database={_name}");
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            "SELECT relname, seq_scan, seq_tup_read, idx_scan, n_tup_ins, n_tup_upd, n_live_tup FROM pg_stat_user_tables ORDER BY seq_tup_read DESC LIMIT 4",
+            connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var lines = new List<string>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"{reader.GetString(0)}: {reader.GetInt64(1)} seq scans reading {reader.GetInt64(2)} rows, {(reader.IsDBNull(3) ? 0 : reader.GetInt64(3))} index scans, {reader.GetInt64(4)} inserts, {reader.GetInt64(5)} updates, {reader.GetInt64(6)} rows"));
+        }
+
+        return string.Join("; ", lines);
+    }
+
+    private async Task ExecuteAsync(string sql, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection($"{_setup.PostgresConnectionString};Database=postgres");
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>The engine built beside this harness (same configuration), or REMEDIATOR_ENGINE_DLL.</summary>
+    private static string EngineAssembly()
+    {
+        if (Environment.GetEnvironmentVariable("REMEDIATOR_ENGINE_DLL") is { Length: > 0 } overridden)
+        {
+            return overridden;
+        }
+
+        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        for (var directory = output; directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Remediator.sln")))
+            {
+                var candidate = Path.Combine(directory.FullName, "src", "Remediator", "bin", output.Parent!.Name, output.Name, "remediator.dll");
+                return File.Exists(candidate) ? candidate : throw new FileNotFoundException($"The engine is not built: {candidate}");
+            }
+        }
+
+        throw new FileNotFoundException("Remediator.sln not found above the harness; set REMEDIATOR_ENGINE_DLL.");
+    }
+}

@@ -1,0 +1,291 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Remediator.LoadHarness;
+
+/// <summary>Runs the scenarios of bench/README.md and prints their figures, with ratios to the baselines and the issue's targets.</summary>
+public sealed partial class Harness(TextWriter output) : IDisposable
+{
+    private const double LatencyRate = 500;
+    private const double FirstCallRate = 200;
+    private const int FirstCallTargets = 200;
+
+    /// <summary>The engine opened up for the first-call scenario: no storm brake, no slot limit, no client-side Kubernetes rate limit.</summary>
+    private static readonly Dictionary<string, string> _unguarded = new(StringComparer.Ordinal)
+    {
+        ["Remediator:Guards:Storm:Threshold"] = "1000000",
+        ["Remediator:Guards:MaxConcurrentRemediations"] = "100000",
+        ["Remediator:Kubernetes:QueriesPerSecond"] = "100000",
+        ["Remediator:Kubernetes:Burst"] = "100000",
+    };
+
+    private readonly HttpClient _http = new(new SocketsHttpHandler { MaxConnectionsPerServer = 1024 }) { Timeout = TimeSpan.FromSeconds(30) };
+    private double? _rawPublishRate;
+    private double? _kestrelRate;
+
+    public bool StartEngine { get; init; }
+
+    public Uri? Url { get; init; }
+
+    public string? Token { get; init; }
+
+    public Uri? AmqpUrl { get; init; }
+
+    public int Concurrency { get; init; } = 16;
+
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
+
+    public IReadOnlyDictionary<string, string> EngineSettings { get; init; } = new Dictionary<string, string>();
+
+    public void Dispose() => _http.Dispose();
+
+    public async Task<int> RunAsync(string scenario, LoadOptions custom, int stormAlerts, int stormTargets, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(custom);
+        if (!StartEngine && Url is null)
+        {
+            await output.WriteLineAsync("Give --start-engine or --url.");
+            return 2;
+        }
+
+        Line($"Remediator load harness: {Environment.ProcessorCount} cores, concurrency {Concurrency}, {Duration.TotalSeconds:F0} s per run, {TimeProvider.System.GetUtcNow():u}");
+        switch (scenario)
+        {
+            case "all":
+                await ThroughputAndLatencyAsync(custom, cancellationToken);
+                await FirstCallAsync(cancellationToken);
+                await StormAsync(stormAlerts, stormTargets, custom.GroupSize, cancellationToken);
+                break;
+            case "throughput" or "latency":
+                await ThroughputAndLatencyAsync(custom, cancellationToken);
+                break;
+            case "first-call":
+                await FirstCallAsync(cancellationToken);
+                break;
+            case "storm":
+                await StormAsync(stormAlerts, stormTargets, custom.GroupSize, cancellationToken);
+                break;
+            case "custom":
+                await WithEngineAsync(EngineSettings, custom.Targets, "custom", async (engine, url, token) =>
+                {
+                    var result = await new LoadDriver(_http, url, token).RunAsync(custom with { TargetPrefix = "custom" }, cancellationToken);
+                    Report("custom", result);
+                    await AccountAsync(engine, url, result, TimeSpan.FromSeconds(30), cancellationToken);
+                }, cancellationToken);
+                break;
+            default:
+                await output.WriteLineAsync($"Unknown scenario '{scenario}'.");
+                return 2;
+        }
+
+        return 0;
+    }
+
+    private async Task ThroughputAndLatencyAsync(LoadOptions custom, CancellationToken cancellationToken)
+    {
+        Line("");
+        Line("== Baselines: bare Kestrel answering 202, raw RabbitMQ.Client publishing with confirms");
+        await using (var kestrel = await Baselines.StartBareKestrelAsync(cancellationToken))
+        {
+            var bareUrl = new Uri(Baselines.AddressOf(kestrel), "api/v1/alerts");
+            var closed = await new LoadDriver(_http, bareUrl, null).RunAsync(new LoadOptions { GroupSize = custom.GroupSize, Duration = Duration, Concurrency = Concurrency, TargetPrefix = "bare" }, cancellationToken);
+            _kestrelRate = closed.RequestsPerSecond;
+            Report($"kestrel closed loop x{Concurrency}", closed, countAccepted: false);
+            var paced = await new LoadDriver(_http, bareUrl, null).RunAsync(new LoadOptions { AlertsPerSecond = LatencyRate, Duration = Duration, Concurrency = Concurrency, TargetPrefix = "bare" }, cancellationToken);
+            Report($"kestrel at {LatencyRate} req/s", paced, countAccepted: false);
+        }
+
+        await WithEngineAsync(EngineSettings, custom.Targets, "tp", async (engine, url, token) =>
+        {
+            var amqp = AmqpUrl ?? engine?.AmqpUrl;
+            if (amqp is not null)
+            {
+                var sample = AlertPayloads.Notification("tp", [(0, 0, false)]).Length;
+                var (rawRate, rawLatencies) = await Baselines.RabbitMqConfirmedPublishAsync(amqp, Concurrency, sample, Duration, cancellationToken);
+                _rawPublishRate = rawRate;
+                Line($"  raw confirmed publish x{Concurrency} ({sample} B persistent): {rawRate:F0} msg/s, confirm latency p50 {Percentiles.Of(rawLatencies, 50):F2} ms p99 {Percentiles.Of(rawLatencies, 99):F2} ms");
+            }
+
+            Line("");
+            Line($"== Throughput: closed loop, {Concurrency} in flight, group size {custom.GroupSize}");
+            var throughput = await new LoadDriver(_http, url, token).RunAsync(custom with { AlertsPerSecond = 0, Duration = Duration, Concurrency = Concurrency, TargetPrefix = "tp" }, cancellationToken);
+            Report("engine", throughput);
+            if (_rawPublishRate is { } raw)
+            {
+                Target("intake >= 0.5 x raw confirmed publish", throughput.AcceptedPerSecond / raw, 0.5, higherIsBetter: true, $"{throughput.AcceptedPerSecond:F0} / {raw:F0} alerts/s");
+            }
+
+            if (_kestrelRate is { } bare)
+            {
+                Line($"  requests/s vs bare Kestrel: {throughput.RequestsPerSecond / bare:F3}");
+            }
+
+            Line("");
+            Line($"== Webhook latency at {LatencyRate} alerts/s (open loop, group size 1)");
+            var latency = await new LoadDriver(_http, url, token).RunAsync(new LoadOptions { AlertsPerSecond = LatencyRate, Duration = Duration, Concurrency = Concurrency * 4, Targets = custom.Targets, TargetPrefix = "lat" }, cancellationToken);
+            Report("engine", latency);
+            Target("webhook p99 <= 20 ms at 500 alerts/s", Percentiles.Of(latency.LatenciesMs, 99), 20, higherIsBetter: false, "ms");
+            if (engine is not null)
+            {
+                Line($"  engine peak memory (VmHWM): {engine.PeakMemoryBytes() / 1048576.0:F0} MB");
+            }
+        }, cancellationToken);
+    }
+
+    private async Task FirstCallAsync(CancellationToken cancellationToken)
+    {
+        if (!StartEngine)
+        {
+            Line("first-call needs --start-engine (the simulator's request log is the clock).");
+            return;
+        }
+
+        // The first alert of each Deployment has a first call to measure. The simulator reconciles
+        // its whole cluster on every write, so a few hundred Deployments keep it from being the bottleneck.
+        var alerts = FirstCallTargets;
+        var settings = _unguarded.Concat(EngineSettings).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal);
+        await WithEngineAsync(settings, alerts, "fc", async (engine, url, token) =>
+        {
+            Line("");
+            Line($"== Alert to first Kubernetes call at {FirstCallRate} alerts/s, {alerts} Deployments (storm brake, slot limit and client QPS limit lifted)");
+            var result = await new LoadDriver(_http, url, token).RunAsync(new LoadOptions { AlertsPerSecond = FirstCallRate, Duration = Duration, Targets = alerts, Concurrency = Concurrency * 4, TargetPrefix = "fc" }, cancellationToken);
+            Report("engine", result);
+            var deadline = Stopwatch.StartNew();
+            double[] firstCalls;
+            do
+            {
+                await Task.Delay(500, cancellationToken);
+                firstCalls = FirstCallLatencies(engine!, result);
+            }
+            while (firstCalls.Length < result.FirstFiringSent.Count && deadline.Elapsed < TimeSpan.FromSeconds(30));
+
+            Line($"  first calls seen for {firstCalls.Length} of {result.FirstFiringSent.Count} targets; alert -> first call p50 {Percentiles.Of(firstCalls, 50):F1} ms  p95 {Percentiles.Of(firstCalls, 95):F1} ms  p99 {Percentiles.Of(firstCalls, 99):F1} ms  max {firstCalls.LastOrDefault():F1} ms");
+            Target("alert-to-first-call p99 <= 100 ms at 200 alerts/s", Percentiles.Of(firstCalls, 99), 100, higherIsBetter: false, "ms");
+            Line($"  engine peak memory (VmHWM): {engine!.PeakMemoryBytes() / 1048576.0:F0} MB");
+        }, cancellationToken);
+    }
+
+    private async Task StormAsync(int alerts, int targets, int groupSize, CancellationToken cancellationToken)
+    {
+        await WithEngineAsync(EngineSettings, targets, "storm", async (engine, url, token) =>
+        {
+            Line("");
+            Line($"== Storm: {alerts} alerts on {targets} Deployments as fast as {Concurrency} requests in flight allow, group size {groupSize}, default guards");
+            var clock = Stopwatch.StartNew();
+            var result = await new LoadDriver(_http, url, token).RunAsync(new LoadOptions { MaxAlerts = alerts, Duration = TimeSpan.FromSeconds(60), Targets = targets, GroupSize = groupSize, Concurrency = Concurrency, TargetPrefix = "storm" }, cancellationToken);
+            Report("engine", result);
+            var accounting = await AccountAsync(engine, url, result, TimeSpan.FromSeconds(60), cancellationToken);
+            var total = clock.Elapsed;
+            Line($"  storm accounted for after {total.TotalSeconds:F1} s (first request to last alert found in a run)");
+            Target("storm of 10,000 within 10 s", total.TotalSeconds, 10, higherIsBetter: false, "s");
+            Target("every alert accounted for", accounting.FingerprintsMissing, 0, higherIsBetter: false, "alerts missing");
+            if (engine is not null)
+            {
+                var peak = engine.PeakMemoryBytes() / 1048576.0;
+                Target("engine memory <= 300 MB", peak, 300, higherIsBetter: false, "MB (VmHWM)");
+            }
+        }, cancellationToken);
+    }
+
+    private async Task<Accounting> AccountAsync(EngineRunner? engine, Uri webhook, LoadResult result, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var baseUrl = new Uri(webhook, "/");
+        var clock = Stopwatch.StartNew();
+        Accounting accounting;
+        do
+        {
+            accounting = await RemediationsApi.AccountAsync(_http, baseUrl, result.FiringFingerprints, cancellationToken);
+            if (accounting.FingerprintsMissing == 0)
+            {
+                break;
+            }
+
+            await Task.Delay(250, cancellationToken);
+        }
+        while (clock.Elapsed < timeout);
+
+        var unique = result.FiringFingerprints.Count;
+        Line($"  accounted: {accounting.FingerprintsCovered} of {unique} firing alerts in {accounting.Runs} runs ({string.Join(", ", accounting.ByOutcome.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key} {p.Value}"))}); " +
+             $"{result.Duplicates} notifications re-delivered");
+        if (accounting.FingerprintsMissing > 0 && engine is not null)
+        {
+            Line($"  MISSING {accounting.FingerprintsMissing}; engine output tail:{Environment.NewLine}{Tail(engine.Output, 40)}");
+        }
+
+        return accounting;
+    }
+
+    private async Task WithEngineAsync(IReadOnlyDictionary<string, string> settings, int targets, string prefix, Func<EngineRunner?, Uri, string?, Task> run, CancellationToken cancellationToken)
+    {
+        if (!StartEngine)
+        {
+            await run(null, new Uri(Url!, "api/v1/alerts"), Token);
+            return;
+        }
+
+        var started = Stopwatch.StartNew();
+        await using var engine = await EngineRunner.StartAsync(new EngineSetup { Targets = targets, TargetPrefix = prefix, Settings = settings }, cancellationToken);
+        Line($"  (engine pid {engine.ProcessId} and {targets} Deployments started in {started.Elapsed.TotalSeconds:F1} s at {engine.BaseUrl}; simulator {engine.Simulator.BaseAddress})");
+        // The first requests pay for JIT compilation and connection pools; alerts no rule matches
+        // warm every path up to the rule match without counting toward the guards.
+        var warmUp = await new LoadDriver(_http, new Uri(engine.BaseUrl, "api/v1/alerts"), EngineRunner.BearerToken).RunAsync(
+            new LoadOptions { MaxAlerts = 2_000, Duration = TimeSpan.FromSeconds(20), Concurrency = Concurrency, TargetPrefix = "warm", AlertName = AlertPayloads.WarmUpAlertName },
+            cancellationToken);
+        Line($"  (warm-up: {warmUp.Requests} unmatched alerts in {warmUp.Elapsed.TotalSeconds:F1} s)");
+        var cpu = engine.CpuTime();
+        var wall = Stopwatch.StartNew();
+        try
+        {
+            await run(engine, new Uri(engine.BaseUrl, "api/v1/alerts"), EngineRunner.BearerToken);
+        }
+        finally
+        {
+            Line($"  engine CPU: {(engine.CpuTime() - cpu).TotalSeconds:F1} s in {wall.Elapsed.TotalSeconds:F1} s wall ({(engine.CpuTime() - cpu) / wall.Elapsed:P0} of one core)");
+            Line($"  engine database: {await engine.TableStatisticsAsync(CancellationToken.None)}");
+            var errors = engine.Output.Split('\n').Count(l => l.Contains("[ERR]", StringComparison.Ordinal) || l.Contains("fail:", StringComparison.Ordinal) || l.Contains("\"Error\"", StringComparison.Ordinal));
+            Line($"  engine error lines: {errors}");
+        }
+    }
+
+    private static double[] FirstCallLatencies(EngineRunner engine, LoadResult result)
+    {
+        var first = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        foreach (var request in engine.Simulator.Requests)
+        {
+            if (DeploymentPath().Match(request.Path) is { Success: true } match && !first.ContainsKey(match.Groups[1].Value))
+            {
+                first[match.Groups[1].Value] = request.At;
+            }
+        }
+
+        return [.. result.FirstFiringSent
+            .Where(p => first.ContainsKey(p.Key))
+            .Select(p => (first[p.Key] - p.Value).TotalMilliseconds)
+            .Order()];
+    }
+
+    private void Report(string name, LoadResult result, bool countAccepted = true)
+    {
+        var statuses = string.Join(" ", result.Statuses.OrderBy(p => p.Key).Select(p => $"{p.Key}x{p.Value}"));
+        var accepted = countAccepted ? $"{result.AcceptedPerSecond:F0} accepted alerts/s, " : "";
+        Line($"  {name}: {result.Requests} requests ({statuses}) in {result.Elapsed.TotalSeconds:F1} s: {accepted}{result.RequestsPerSecond:F0} req/s; latency p50 {Percentiles.Of(result.LatenciesMs, 50):F2} ms  p95 {Percentiles.Of(result.LatenciesMs, 95):F2} ms  p99 {Percentiles.Of(result.LatenciesMs, 99):F2} ms  max {result.LatenciesMs.LastOrDefault():F1} ms");
+    }
+
+    private void Target(string name, double value, double limit, bool higherIsBetter, string unit)
+    {
+        var met = higherIsBetter ? value >= limit : value <= limit;
+        Line($"  TARGET {name}: {value.ToString("0.###", CultureInfo.InvariantCulture)} ({unit}) -> {(met ? "MET" : "MISSED")}");
+    }
+
+    private void Line(string text)
+    {
+        output.WriteLine(text);
+        output.Flush();
+    }
+
+    private static string Tail(string text, int lines) => string.Join(Environment.NewLine, text.Split('\n').TakeLast(lines));
+
+    [GeneratedRegex("/namespaces/[^/]+/deployments/([^/?]+)")]
+    private static partial Regex DeploymentPath();
+}
