@@ -83,11 +83,10 @@ public sealed class FaultScenarioTests(ServersFixture servers, ITestOutputHelper
     /// <summary>
     /// Killed inside a destructive step: the restart of the backend tier has patched its first
     /// Deployment and is reading the second when the engine dies. The successor may not patch the
-    /// first again; it finishes the run or escalates it with the step marked unknown. Needs the
-    /// saga's step journal: without it the redelivered step runs again from the start.
+    /// first again; it finishes the run or escalates it with the step marked unknown (the saga's
+    /// step journal: without it the redelivered step would run again from the start).
     /// </summary>
     [Fact]
-    [Trait("Needs", "step-journal")]
     public async Task An_engine_killed_inside_a_destructive_step_never_repeats_its_requests_after_a_restart()
     {
         const string tier = "{tier=backend}";
