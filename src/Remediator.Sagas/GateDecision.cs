@@ -7,5 +7,12 @@ public sealed record GateDecision
 
     public required string Reason { get; init; }
 
+    /// <summary>
+    /// True when a refusal is news for on-call (a loop stopped by max attempts, a minimum-healthy
+    /// gate): false for the deliberate ones (a maintenance pause, a dry run, a storm already
+    /// escalated once with its list), which would only add noise.
+    /// </summary>
+    public bool Notify { get; init; }
+
     public static GateDecision Allow(string reason) => new() { Verdict = GateVerdict.Allow, Reason = reason };
 }

@@ -503,6 +503,7 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
                 c => c.Saga.Run.Gate!.Verdict == GateVerdict.RequireApproval,
                 approval => approval
                     .Then(c => c.Saga.Run.Record(Now, AwaitingApproval.Name, $"approval required within {_options.ApprovalTimeout}: {c.Saga.Run.Gate!.Reason}"))
+                    .Publish(c => Notice(c.Saga, "approval-needed", $"needs approval within {_options.ApprovalTimeout} (POST /api/v1/remediations/{c.Saga.Run.RemediationId}/approve or reject): {c.Saga.Run.Gate!.Reason}"))
                     .Schedule(ApprovalTimeout, c => new ApprovalTimedOut { CorrelationId = c.Saga.CorrelationId, RemediationId = c.Saga.Run.RemediationId })
                     .TransitionTo(AwaitingApproval),
                 stop => stop.IfElse(
@@ -518,7 +519,8 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
                             c.Saga.Run.FinishedAt = Now;
                             c.Saga.Run.Record(Now, Refused.Name, c.Saga.Run.Outcome);
                         })
-                        .TransitionTo(Refused))));
+                        .TransitionTo(Refused)
+                        .If(c => c.Saga.Run.Gate!.Notify, notify => notify.Publish(c => Notice(c.Saga, "refused", c.Saga.Run.Outcome!))))));
 
     private static async Task RecordFiringAsync(BehaviorContext<RemediationState, RemediationRequested> context)
     {
@@ -942,6 +944,17 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
         faulted.ActivityExceptions.Length == 0
             ? "the routing slip faulted"
             : string.Join("; ", faulted.ActivityExceptions.Select(e => e.ExceptionInfo.Message));
+
+    /// <summary>Information for the policy's notify channels (no tiers): an approval to give, a refusal to know of.</summary>
+    private RemediationNotificationRequested Notice(RemediationState saga, string what, string message) => new()
+    {
+        CorrelationId = saga.CorrelationId,
+        RemediationId = saga.Run.RemediationId,
+        StepName = what,
+        Target = saga.Run.Target!,
+        Parameters = new Dictionary<string, string> { ["message"] = $"{saga.Run.RuleName} on {saga.Run.Target}: {message}" },
+        At = Now,
+    };
 
     private static RemediationSucceeded SucceededEvent(RemediationState saga) => new()
     {

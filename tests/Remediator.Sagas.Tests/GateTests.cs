@@ -43,6 +43,31 @@ public sealed class GateTests : IAsyncLifetime
         _fixture.Mutations().ShouldBeEmpty();
         (await _fixture.Harness.Published.Any<RemediationEscalated>()).ShouldBeFalse();
         gate.Calls.ShouldBe(["firing deployment/shop/auth-service", "evaluate 1 approved=False"]);
+        _fixture.Harness.Published.Select<RemediationNotificationRequested>().ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_refusal_on_call_should_know_of_is_sent_to_the_notify_channels()
+    {
+        await StartWithGateAsync(new GateDecision { Verdict = GateVerdict.Refuse, Reason = "max attempts: 3 in 1h", Notify = true });
+        var request = Request("auth-service", [Step("restart")]);
+
+        await _fixture.Harness.Bus.Publish(request);
+        await _fixture.WaitForAsync(request, m => m.Refused);
+
+        (await _fixture.Harness.Published.Any<RemediationNotificationRequested>(x => x.Context.Message.StepName == "refused" && x.Context.Message.Parameters["message"].Contains("max attempts", StringComparison.Ordinal))).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task An_approval_needed_is_sent_to_the_notify_channels()
+    {
+        await StartWithGateAsync(new GateDecision { Verdict = GateVerdict.RequireApproval, Reason = "the rule requires approval" });
+        var request = Request("auth-service", [Step("restart")]);
+
+        await _fixture.Harness.Bus.Publish(request);
+        await _fixture.WaitForAsync(request, m => m.AwaitingApproval);
+
+        (await _fixture.Harness.Published.Any<RemediationNotificationRequested>(x => x.Context.Message.StepName == "approval-needed" && x.Context.Message.Parameters["message"].Contains($"/api/v1/remediations/{request.RequestId}/approve", StringComparison.Ordinal))).ShouldBeTrue();
     }
 
     [Fact]

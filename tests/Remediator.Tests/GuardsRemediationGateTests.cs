@@ -36,6 +36,24 @@ public sealed class GuardsRemediationGateTests
         guards.Asked.Target.ShouldBe(_target);
     }
 
+    [Theory]
+    [InlineData(GuardReasons.MaxAttempts, true)]
+    [InlineData(GuardReasons.MinimumHealthy, true)]
+    [InlineData(GuardReasons.Cooldown, true)]
+    [InlineData(GuardReasons.Paused, false)]
+    [InlineData(GuardReasons.NamespaceDenied, false)]
+    [InlineData(GuardReasons.Storm, false)]
+    public async Task Refusals_on_call_should_hear_of_are_flagged_and_deliberate_ones_are_not(string reason, bool notify)
+    {
+        var gate = new GuardsRemediationGate(new ScriptedGuards(GuardDecision.Refuse(reason, "refused")));
+
+        var result = await gate.EvaluateAsync(
+            new GateRequest { RemediationId = Guid.NewGuid(), RuleName = "restart", Target = _target, Safety = new SafetyPolicy(), Steps = [], Attempt = 1 },
+            CancellationToken.None);
+
+        result.Notify.ShouldBe(notify);
+    }
+
     [Fact]
     public async Task The_storm_that_engages_names_its_targets_in_the_reason()
     {

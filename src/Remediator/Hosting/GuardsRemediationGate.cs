@@ -10,6 +10,13 @@ namespace Remediator.Hosting;
 /// </summary>
 public sealed class GuardsRemediationGate(IRemediationGuards guards) : IRemediationGate
 {
+    // Refusals people asked for (a pause, a deny list, dry-run) or already heard of (the storm
+    // escalated once with its list): telling on-call again would be noise.
+    private static readonly HashSet<string> _quietRefusals =
+    [
+        GuardReasons.Paused, GuardReasons.NamespacePaused, GuardReasons.NamespaceDenied, GuardReasons.NamespaceNotAllowed, GuardReasons.DryRun, GuardReasons.Storm,
+    ];
+
     public async Task<GateDecision> EvaluateAsync(GateRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -34,7 +41,7 @@ public sealed class GuardsRemediationGate(IRemediationGuards guards) : IRemediat
             GuardVerdict.StormBraked => GateVerdict.Refuse,
             _ => throw new InvalidOperationException($"Unknown guard verdict {decision.Verdict}."),
         };
-        return new GateDecision { Verdict = verdict, Reason = Describe(decision) };
+        return new GateDecision { Verdict = verdict, Reason = Describe(decision), Notify = verdict == GateVerdict.Refuse && !_quietRefusals.Contains(decision.Reason ?? "") };
     }
 
     public Task RecordFiringAsync(RemediationTarget target, CancellationToken cancellationToken) =>
