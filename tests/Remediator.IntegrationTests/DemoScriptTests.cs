@@ -60,9 +60,11 @@ public sealed partial class DemoScriptTests(ITestOutputHelper output)
                 run.RootElement.GetProperty("timeline").GetArrayLength().ShouldBeGreaterThan(0);
             }
 
-            // Ctrl-C: the demo stops Prometheus, Alertmanager and the engine, and exits cleanly.
-            await CommandLine.RunCheckedAsync("kill", ["-INT", demo.Id.ToString(CultureInfo.InvariantCulture)]);
-            await Eventually.TrueAsync(() => Task.FromResult(demo.HasExited), "the demo to stop after Ctrl-C", diagnostics: demo.Describe);
+            // Stopping it (Ctrl-C or kill, trapped alike): the demo stops Prometheus, Alertmanager and
+            // the engine, and exits cleanly. SIGTERM, because a test run started in the background
+            // (a CI job) hands its children SIGINT ignored, and a shell cannot trap an ignored signal.
+            await CommandLine.RunCheckedAsync("kill", ["-TERM", demo.Id.ToString(CultureInfo.InvariantCulture)]);
+            await Eventually.TrueAsync(() => Task.FromResult(demo.HasExited), "the demo to stop", diagnostics: demo.Describe);
             await demo.DisposeAsync();
             demo.Describe().ShouldContain("(exited with 0)");
             foreach (var port in ports)
