@@ -61,28 +61,16 @@ public sealed class EscalationEndToEndTests(ServersFixture servers, ITestOutputH
         var rulesDirectory = Directory.CreateDirectory(Path.Combine(WorkDirectory, "rules")).FullName;
         await File.WriteAllTextAsync(Path.Combine(rulesDirectory, "rules.yaml"), Rules);
         await File.WriteAllTextAsync(Path.Combine(rulesDirectory, "escalation.yaml"), Policies(receiver.BaseAddress));
-        var kubeconfig = Path.Combine(WorkDirectory, "kubeconfig");
-        await File.WriteAllTextAsync(kubeconfig, $$$"""
-            apiVersion: v1
-            kind: Config
-            clusters:
-            - name: gone
-              cluster: { server: "http://127.0.0.1:{{{FreePort.Next()}}}" }
-            users:
-            - name: tests
-              user: { token: "unused" }
-            contexts:
-            - name: gone
-              context: { cluster: gone, user: tests }
-            current-context: gone
-            """);
+        // A cluster that refuses the restart (403, which is not retried): the remediation escalates.
+        // The API itself answers, so the engine is ready.
+        await using var cluster = await SimulatedCluster.StartAsync(WorkDirectory);
+        cluster.Api.InjectFault(new Remediator.Kubernetes.Simulator.Fault { Method = "PATCH", PathContains = "/deployments/auth-service", StatusCode = 403, Times = 100 });
         var engine = await StartEngineWithRulesAtAsync(rulesDirectory, new Dictionary<string, string>
         {
             ["Remediator:Persistence:Provider"] = "Postgres",
             ["Remediator:Persistence:ConnectionString"] = database.ConnectionString,
-            // A cluster that refuses connections: the restart fails and the remediation escalates.
             ["Remediator:Kubernetes:Mode"] = "Kubeconfig",
-            ["Remediator:Kubernetes:Kubeconfig"] = kubeconfig,
+            ["Remediator:Kubernetes:Kubeconfig"] = cluster.KubeconfigPath,
             ["Remediator:Kubernetes:RetryBaseDelay"] = "00:00:00.010",
             ["Remediator:Scheduling:PollInterval"] = "00:00:00.200",
             ["Remediator:Escalation:PublicBaseUrl"] = "https://remediator.example",
@@ -112,7 +100,7 @@ public sealed class EscalationEndToEndTests(ServersFixture servers, ITestOutputH
             async () => (await EscalationAsync(http, remediationId))?["channelsTold"]?.AsArray().Count == 3,
             "the escalation to record three channels told",
             diagnostics: engine.Describe);
-        using (var ack = await http.PostAsync($"api/v1/remediations/{remediationId}/ack", new StringContent("""{"by":"jane"}""", Encoding.UTF8, "application/json")))
+        using (var ack = await engine.PostJsonAsync($"api/v1/remediations/{remediationId}/ack", """{"by":"jane"}"""))
         {
             ack.StatusCode.ShouldBe(HttpStatusCode.Accepted);
         }

@@ -16,7 +16,7 @@ public sealed class EscalationApiTests : IDisposable
     [InlineData("POST", "ack")]
     public async Task An_unknown_remediation_has_no_escalation(string method, string path)
     {
-        using var client = _factory.CreateClient();
+        using var client = _factory.CreateApiClient();
         using var request = new HttpRequestMessage(new HttpMethod(method), $"/api/v1/remediations/{Guid.NewGuid()}/{path}");
         if (method == "POST")
         {
