@@ -37,6 +37,20 @@ public sealed class StartupTests : IDisposable
     }
 
     [Fact]
+    public async Task Invalid_escalation_policies_stop_the_process_with_the_list_of_errors()
+    {
+        var rules = Directory.CreateDirectory(Path.Combine(_work.FullName, "rules")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(rules, "escalation.yaml"), "policies: [ { name: broken } ]\nchannels: 42\n");
+
+        var (exitCode, error) = await RunAsync($"--Remediator:Rules:Path={rules}", $"--Remediator:Persistence:ConnectionString=Data Source={Path.Combine(_work.FullName, "state.db")}");
+
+        exitCode.ShouldBe(1);
+        error.ShouldContain("refusing to start, the escalation policies in");
+        error.ShouldContain("escalation.yaml:");
+        error.ShouldNotContain("   at ");
+    }
+
+    [Fact]
     public async Task Invalid_settings_stop_the_process_naming_each_setting()
     {
         var (exitCode, error) = await RunAsync(

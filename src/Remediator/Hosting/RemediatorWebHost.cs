@@ -3,6 +3,7 @@ using Remediator.Api;
 using Remediator.Dashboard;
 using Remediator.Engine;
 using Remediator.Engine.Rules;
+using Remediator.Escalation.Policies;
 using Remediator.Escalation.Api;
 using Remediator.Guards;
 using Remediator.Guards.Api;
@@ -99,6 +100,20 @@ public static class RemediatorWebHost
             {
                 await error.WriteLineAsync($"remediator: refusing to start, the rules in {rules.RulesPath} have {startup.Errors.Count} errors:");
                 foreach (var diagnostic in startup.Errors)
+                {
+                    await error.WriteLineAsync(diagnostic.ToString());
+                }
+
+                return 1;
+            }
+
+            // The escalation policies likewise: a broken policy file is a list of errors, not a crash.
+            var policies = app.Services.GetRequiredService<EscalationPolicyProvider>();
+            var escalation = policies.Reload("startup");
+            if (!escalation.Succeeded)
+            {
+                await error.WriteLineAsync($"remediator: refusing to start, the escalation policies in {policies.PolicyPath} have {escalation.Errors.Count} errors:");
+                foreach (var diagnostic in escalation.Errors)
                 {
                     await error.WriteLineAsync(diagnostic.ToString());
                 }
