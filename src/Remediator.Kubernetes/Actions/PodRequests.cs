@@ -9,6 +9,30 @@ internal static class PodRequests
 {
     private const int MaxBodyInMessage = 200;
 
+    private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+
+    /// <summary>The API server's own 404 for the pod (a Status naming kind pods), as opposed to the pod's application answering 404.</summary>
+    internal static bool IsPodGone(ProxyResponse response)
+    {
+        if (response.StatusCode != 404 || string.IsNullOrEmpty(response.Body))
+        {
+            return false;
+        }
+
+        try
+        {
+            return JsonNode.Parse(response.Body) is JsonObject status
+                && Text(status["kind"]) == "Status"
+                && Text(status["reason"]) == "NotFound"
+                && Text(status["details"]?["kind"]) == "pods";
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // Not JSON: the pod's own answer.
+            return false;
+        }
+    }
+
     public static async Task<IReadOnlyList<ActionTargetResult>> SendToEachAsync(
         ActionContext context,
         IReadOnlyList<JsonObject> pods,
@@ -31,6 +55,14 @@ internal static class PodRequests
                 if (response is null)
                 {
                     return new ActionTargetResult(target, true, $"would send {method} :{port}{path}");
+                }
+
+                if (method != HttpMethod.Get && method != HttpMethod.Head && IsPodGone(response))
+                {
+                    // Listed a moment ago, deleted since (a rollout replaced it): its replacement
+                    // starts with fresh state, so there is nothing left to tell this pod. (A check
+                    // that reads, like a health check, still fails: a gone pod proves nothing.)
+                    return new ActionTargetResult(target, true, "gone: the pod was replaced while the action ran");
                 }
 
                 var statusOk = expectStatus?.Invoke(response.StatusCode) ?? response.IsSuccess;
