@@ -25,6 +25,8 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
     /// <summary>Finished runs an instance keeps for the API.</summary>
     public const int MaxPreviousRuns = 20;
 
+    private const string IsolateAction = "isolate";
+
     /// <summary>The routing slip variable that brings Courier's events back to the saga.</summary>
     public const string CorrelationVariable = "RemediationCorrelationId";
 
@@ -672,24 +674,19 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
         }
     }
 
-    private static RootRemediationFinished RootFinishedFor(RemediationState saga, Guid rootRemediationId, CascadeDependent dependent) =>
-        rootRemediationId == saga.Run.RemediationId
-            ? new RootRemediationFinished
-            {
-                CorrelationId = dependent.CorrelationId,
-                DependentRemediationId = dependent.RemediationId,
-                RootRemediationId = rootRemediationId,
-                State = saga.Run.State,
-                Outcome = saga.Run.Outcome ?? "",
-            }
-            : new RootRemediationFinished
-            {
-                CorrelationId = dependent.CorrelationId,
-                DependentRemediationId = dependent.RemediationId,
-                RootRemediationId = rootRemediationId,
-                State = "Ended",
-                Outcome = "a newer run has replaced it",
-            };
+    /// <summary>How the root's run ended, for a dependent; a run a newer one replaced has simply ended.</summary>
+    private static RootRemediationFinished RootFinishedFor(RemediationState saga, Guid rootRemediationId, CascadeDependent dependent)
+    {
+        var current = rootRemediationId == saga.Run.RemediationId;
+        return new RootRemediationFinished
+        {
+            CorrelationId = dependent.CorrelationId,
+            DependentRemediationId = dependent.RemediationId,
+            RootRemediationId = rootRemediationId,
+            State = current ? saga.Run.State : "Ended",
+            Outcome = current ? saga.Run.Outcome ?? "" : "a newer run has replaced it",
+        };
+    }
 
     private static bool IsActive(RemediationState saga) =>
         saga.Run.RemediationId != Guid.Empty && !RemediationView.FinalStates.Contains(saga.Run.State);
@@ -738,42 +735,25 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
         {
             run.Isolations = [.. run.Isolations, new IsolationRecord(result.Name, compensation)];
         }
-        else if (result.Phase == "compensate")
+        else if (result.Phase == ExecuteStepActivity.CompensatePhase)
         {
             run.Isolations = [.. run.Isolations.Where(isolation => isolation.StepName != result.Name)];
         }
     }
 
-    private const string IsolateAction = "isolate";
-
-    private static async Task<Guid> ExecuteRestoreAsync(BehaviorContext<RemediationState> context)
+    /// <summary>Undoes the run's isolations, newest first, as a slip of <c>restore</c> steps.</summary>
+    private static Task<Guid> ExecuteRestoreAsync(BehaviorContext<RemediationState> context)
     {
-        var run = context.Saga.Run;
-        var trackingNumber = NewId.NextGuid();
-        var builder = new RoutingSlipBuilder(trackingNumber);
-        foreach (var (index, isolation) in run.Isolations.Reverse().Index())
-        {
-            var name = $"restore-{isolation.StepName}";
-            builder.AddActivity(name, ExecuteStepActivityDefinition.ExecuteAddress, new ExecuteStepArguments
-            {
-                CorrelationId = context.Saga.CorrelationId,
-                RemediationId = run.RemediationId,
-                Attempt = run.Attempt,
-                Phase = ExecuteStepActivity.RestorePhase,
-                Index = index,
-                Step = new PlannedStep { Name = name, Action = "restore", Destructive = true },
-                Restore = isolation.Compensation,
-                Target = run.Target!,
-                DryRun = run.DryRun,
-            });
-        }
-
-        builder.AddVariable(CorrelationVariable, context.Saga.CorrelationId);
-        await context.Execute(builder.Build());
-        return trackingNumber;
+        var isolations = context.Saga.Run.Isolations.Reverse().ToList();
+        return ExecuteSlipAsync(
+            context,
+            [.. isolations.Select(isolation => new PlannedStep { Name = $"restore-{isolation.StepName}", Action = "restore", Destructive = true })],
+            ExecuteStepActivity.RestorePhase,
+            [.. isolations.Select(isolation => isolation.Compensation)]);
     }
 
-    private static async Task<Guid> ExecuteSlipAsync(BehaviorContext<RemediationState> context, IReadOnlyList<PlannedStep> steps, string phase)
+    /// <summary>Runs <paramref name="steps"/> as one routing slip; for a recovery, <paramref name="restores"/> holds each step's inverse to apply.</summary>
+    private static async Task<Guid> ExecuteSlipAsync(BehaviorContext<RemediationState> context, IReadOnlyList<PlannedStep> steps, string phase, IReadOnlyList<Compensation>? restores = null)
     {
         var run = context.Saga.Run;
         var trackingNumber = NewId.NextGuid();
@@ -788,6 +768,7 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
                 Attempt = run.Attempt,
                 Phase = phase,
                 Step = step,
+                Restore = restores?[index],
                 Target = run.Target!,
                 DryRun = run.DryRun,
             });

@@ -6,12 +6,11 @@ namespace Remediator.Guards.State;
 /// </summary>
 public sealed class InMemoryGuardStateStore : IGuardStateStore
 {
-    // (remediation, attempt) pairs already counted: a repeated call counts nothing more.
-    private readonly HashSet<(Guid, int)> _recorded = [];
     private readonly Lock _gate = new();
     private readonly Dictionary<string, PauseEntry> _namespacePauses = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _lastFinished = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, List<DateTimeOffset>> _attempts = new(StringComparer.Ordinal);
+    // Per target, oldest first; the (remediation, attempt) pair makes a repeated call count nothing more.
+    private readonly Dictionary<string, List<(Guid RemediationId, int Attempt, DateTimeOffset At)>> _attempts = new(StringComparer.Ordinal);
     // Remediation id -> whether it made an attempt (acted) yet.
     private readonly Dictionary<Guid, bool> _active = [];
     private readonly Dictionary<string, DateTimeOffset> _firings = new(StringComparer.Ordinal);
@@ -64,7 +63,7 @@ public sealed class InMemoryGuardStateStore : IGuardStateStore
         lock (_gate)
         {
             DateTimeOffset? finished = _lastFinished.TryGetValue(targetKey, out var at) ? at : null;
-            IReadOnlyList<DateTimeOffset> attempts = _attempts.TryGetValue(targetKey, out var list) ? [.. list.Where(a => a > attemptsSince)] : [];
+            IReadOnlyList<DateTimeOffset> attempts = _attempts.TryGetValue(targetKey, out var list) ? [.. list.Where(a => a.At > attemptsSince).Select(a => a.At)] : [];
             return Task.FromResult(new TargetHistory(finished, attempts));
         }
     }
@@ -101,18 +100,18 @@ public sealed class InMemoryGuardStateStore : IGuardStateStore
         lock (_gate)
         {
             _active[remediationId] = true;
-            if (!_recorded.Add((remediationId, attempt)))
-            {
-                return Task.CompletedTask;
-            }
-
             if (!_attempts.TryGetValue(targetKey, out var attempts))
             {
                 attempts = [];
                 _attempts[targetKey] = attempts;
             }
 
-            attempts.Add(at);
+            if (attempts.Exists(a => a.RemediationId == remediationId && a.Attempt == attempt))
+            {
+                return Task.CompletedTask;
+            }
+
+            attempts.Add((remediationId, attempt, at));
             if (attempts.Count > IGuardStateStore.MaxAttemptsKept)
             {
                 attempts.RemoveRange(0, attempts.Count - IGuardStateStore.MaxAttemptsKept);

@@ -43,6 +43,9 @@ public sealed class ExecuteStepActivity(KubernetesActionExecutor executor, PromQ
     /// <summary>The phase of a recovery: undoing the run's isolations.</summary>
     public const string RestorePhase = "restore";
 
+    /// <summary>The phase of Courier undoing a completed step after a later one failed.</summary>
+    public const string CompensatePhase = "compensate";
+
     private static readonly JsonSerializerOptions _json = new(JsonSerializerDefaults.Web);
 
     public async Task<ExecutionResult> Execute(ExecuteContext<ExecuteStepArguments> context)
@@ -126,7 +129,7 @@ public sealed class ExecuteStepActivity(KubernetesActionExecutor executor, PromQ
         {
             CorrelationId = log.CorrelationId,
             RemediationId = log.RemediationId,
-            Result = Result(log.Attempt, log.StepName, log.Action, "compensate", continueOnError: false, outcome.Status.ToString(), outcome.Summary, outcome, started),
+            Result = Result(log.Attempt, log.StepName, log.Action, CompensatePhase, continueOnError: false, outcome.Status.ToString(), outcome.Summary, outcome, started),
         });
         return outcome.Succeeded
             ? context.Compensated()
