@@ -11,13 +11,18 @@ public sealed partial class Harness(TextWriter output) : IDisposable
     private const double FirstCallRate = 200;
     private const int FirstCallTargets = 200;
 
-    /// <summary>The engine opened up for the first-call scenario: no storm brake, no slot limit, no client-side Kubernetes rate limit.</summary>
+    /// <summary>
+    /// The engine opened up for the first-call scenario: no storm brake, no slot limit, no
+    /// client-side Kubernetes rate limit, and as many steps at once as remediations (each one's
+    /// restart holds a step while its rollout runs).
+    /// </summary>
     private static readonly Dictionary<string, string> _unguarded = new(StringComparer.Ordinal)
     {
         ["Remediator:Guards:Storm:Threshold"] = "1000000",
         ["Remediator:Guards:MaxConcurrentRemediations"] = "100000",
         ["Remediator:Kubernetes:QueriesPerSecond"] = "100000",
         ["Remediator:Kubernetes:Burst"] = "100000",
+        ["Remediator:Sagas:MaxConcurrentSteps"] = "1024",
     };
 
     private readonly HttpClient _http = new(new SocketsHttpHandler { MaxConnectionsPerServer = 1024 }) { Timeout = TimeSpan.FromSeconds(30) };

@@ -208,15 +208,23 @@ public sealed partial class RemediationGuards(
     /// <summary>The storm's targets while more than the threshold fired within the window; otherwise null, and a storm in progress is released.</summary>
     private async Task<IReadOnlyList<string>?> StormTargetsAsync(StormOptions storm, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var firing = await store.GetFiringTargetsAsync(now - storm.Window, cancellationToken);
-        if (firing.Count > storm.Threshold)
+        // Counted first: the list is only needed (to report it) while a storm is on.
+        var since = now - storm.Window;
+        var firing = await store.CountFiringTargetsAsync(since, cancellationToken);
+        if (firing > storm.Threshold)
         {
-            return firing;
+            var targets = await store.GetFiringTargetsAsync(since, cancellationToken);
+            if (targets.Count > storm.Threshold)
+            {
+                return targets;
+            }
+
+            firing = targets.Count;
         }
 
         if (await store.ReleaseStormAsync(cancellationToken))
         {
-            LogStormReleased(firing.Count, storm.Window);
+            LogStormReleased(firing, storm.Window);
         }
 
         return null;

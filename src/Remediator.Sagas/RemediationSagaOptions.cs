@@ -27,4 +27,13 @@ public sealed class RemediationSagaOptions
     /// verification decides. Default 2 minutes.
     /// </summary>
     public TimeSpan ExecutionGrace { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// How many steps this engine runs at once. A step spends nearly all its time waiting on the
+    /// API server (a restart waits for its rollout, which takes minutes on a real cluster), so the
+    /// limit bounds memory and open requests, not CPU; the API server is paced by the Kubernetes
+    /// client's rate limit and the number of remediations by the guards. Too low a limit makes the
+    /// first call of a new remediation queue behind rollouts in progress. Default 64.
+    /// </summary>
+    public int MaxConcurrentSteps { get; set; } = 64;
 }

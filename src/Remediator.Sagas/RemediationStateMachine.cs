@@ -458,14 +458,18 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
     }
 
     private EventActivityBinder<RemediationState, RemediationRequested> StartRun(EventActivityBinder<RemediationState, RemediationRequested> binder) =>
-        Decide(binder
+        binder
             .ThenAsync(RecordFiringAsync)
             .ThenAsync(BeginRunAsync)
-            .TransitionTo(Pending)
-            .If(c => c.Saga.Run.ResolvedBeforeStart, resolved => resolved
-                .Then(c => Cancelling(c.Saga, $"alert {c.Message.Alert.Fingerprint} resolved before the remediation started: nothing left to fix"))
-                .Publish(c => CancelledEvent(c.Saga))
-                .TransitionTo(Cancelled)));
+            .IfElse(
+                c => c.Saga.Run.RemediationId != c.Message.RequestId,
+                joined => joined,
+                fresh => Decide(fresh
+                    .TransitionTo(Pending)
+                    .If(c => c.Saga.Run.ResolvedBeforeStart, resolved => resolved
+                        .Then(c => Cancelling(c.Saga, $"alert {c.Message.Alert.Fingerprint} resolved before the remediation started: nothing left to fix"))
+                        .Publish(c => CancelledEvent(c.Saga))
+                        .TransitionTo(Cancelled))));
 
     /// <summary>Acts on the guards' last decision (<see cref="RemediationRun.Gate"/>) for the run's first attempt.</summary>
     private EventActivityBinder<RemediationState, T> Decide<T>(EventActivityBinder<RemediationState, T> binder)
@@ -567,14 +571,44 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
         }
     }
 
+    /// <summary>
+    /// Starts the request's run, or, when the guards refuse it for the same reason they refused
+    /// the run before it (still refused: a storm brake, a cooldown), lets the request join that
+    /// refused run: a storm's repeats would otherwise add a run per alert and push the target's
+    /// real history out of the last <see cref="MaxPreviousRuns"/>.
+    /// </summary>
     private async Task BeginRunAsync(BehaviorContext<RemediationState, RemediationRequested> context)
     {
         var saga = context.Saga;
-        var request = context.Message;
-        if (saga.Run.RemediationId != Guid.Empty)
+        var previous = saga.Run.RemediationId != Guid.Empty ? saga.Run : null;
+        var refusedBefore = saga.CurrentState == Refused.Name ? previous?.Gate : null;
+        if (previous is not null)
         {
-            saga.PreviousRuns = [.. saga.PreviousRuns.TakeLast(MaxPreviousRuns - 1), saga.Run];
+            saga.PreviousRuns = [.. saga.PreviousRuns, previous];
         }
+
+        await BeginNewRunAsync(context);
+        if (previous is not null && refusedBefore is { Verdict: GateVerdict.Refuse, Code: { } code } && saga.Run.Gate is { Verdict: GateVerdict.Refuse } refused && refused.Code == code)
+        {
+            var request = context.Message;
+            saga.PreviousRuns = [.. saga.PreviousRuns.SkipLast(1)];
+            saga.Run = previous;
+            previous.RequestIds = [.. previous.RequestIds, request.RequestId];
+            if (!previous.Fingerprints.Contains(request.Alert.Fingerprint))
+            {
+                previous.Fingerprints = [.. previous.Fingerprints, request.Alert.Fingerprint];
+            }
+
+            previous.Note(Now, $"joined by alert {Describe(request.Alert)}: still refused ({code})");
+        }
+
+        saga.PreviousRuns = [.. saga.PreviousRuns.TakeLast(MaxPreviousRuns)];
+    }
+
+    private async Task BeginNewRunAsync(BehaviorContext<RemediationState, RemediationRequested> context)
+    {
+        var saga = context.Saga;
+        var request = context.Message;
 
         saga.Run = new RemediationRun
         {

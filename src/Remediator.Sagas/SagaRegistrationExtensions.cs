@@ -59,6 +59,7 @@ public static class SagaRegistrationExtensions
             .Validate(o => o.ApprovalTimeout > TimeSpan.Zero, $"{RemediationSagaOptions.SectionName}:ApprovalTimeout must be positive.")
             .Validate(o => o.ExecutionGrace > TimeSpan.Zero, $"{RemediationSagaOptions.SectionName}:ExecutionGrace must be positive.")
             .Validate(o => o.RootWaitTimeout > TimeSpan.Zero && o.CascadeSettle > TimeSpan.Zero, $"{RemediationSagaOptions.SectionName}:RootWaitTimeout and CascadeSettle must be positive.")
+            .Validate(o => o.MaxConcurrentSteps is >= 1 and <= 4096, $"{RemediationSagaOptions.SectionName}:MaxConcurrentSteps must be between 1 and 4096.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();

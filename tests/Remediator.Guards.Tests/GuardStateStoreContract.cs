@@ -184,8 +184,11 @@ public abstract class GuardStateStoreContract
         await Store.RecordFiringAsync("deployment/a/tied", Start.AddMinutes(2), default);
 
         var inWindow = await Store.GetFiringTargetsAsync(Start.AddMinutes(1), default);
+        var counted = await Store.CountFiringTargetsAsync(Start.AddMinutes(1), default);
 
         inWindow.ShouldBe(["deployment/a/first", "deployment/a/second", "deployment/a/tied", "deployment/a/refired"]);
+        counted.ShouldBe(4);
+        (await Store.CountFiringTargetsAsync(Start.AddMinutes(3), default)).ShouldBe(1);
     }
 
     [Fact]

@@ -33,6 +33,12 @@ public sealed class ClusterState(TimeProvider time)
 
     private readonly Lock _gate = new();
     private readonly Dictionary<(ResourceType Type, string Namespace, string Name), JsonObject> _objects = [];
+
+    // Objects by their controller's uid, and every object's key by its own uid: every write
+    // reconciles the whole cluster, so finding an owner's objects must not scan all of them
+    // (it made the simulator, not the engine, the bottleneck of the load harness).
+    private readonly Dictionary<string, HashSet<(ResourceType Type, string Namespace, string Name)>> _byController = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (ResourceType Type, string Namespace, string Name)> _byUid = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Namespace, string Name), RolloutBehavior> _rollouts = [];
     private readonly HashSet<(string Namespace, string Name)> _deadlineExceeded = [];
     private readonly HashSet<(string Namespace, string Name)> _pendingTicks = [];
@@ -326,18 +332,52 @@ public sealed class ClusterState(TimeProvider time)
 
         var added = !_objects.ContainsKey(key);
         value["metadata"]!["resourceVersion"] = (++_resourceVersion).ToString(CultureInfo.InvariantCulture);
+        if (existing is not null)
+        {
+            Unindex(key, existing);
+        }
+
         _objects[key] = value;
+        Index(key, value);
         Record(added ? "ADDED" : "MODIFIED", key, value);
     }
 
     private JsonObject Remove((ResourceType Type, string Namespace, string Name) key)
     {
         _objects.Remove(key, out var removed);
+        Unindex(key, removed!);
 
         // A deletion is a change too: it gets the next resourceVersion, which its DELETED event carries.
         removed!["metadata"]!["resourceVersion"] = (++_resourceVersion).ToString(CultureInfo.InvariantCulture);
         Record("DELETED", key, removed);
         return removed;
+    }
+
+    private void Index((ResourceType Type, string Namespace, string Name) key, JsonObject value)
+    {
+        _byUid[Uid(value)] = key;
+        if (ControllerUid(value) is { } controller)
+        {
+            if (!_byController.TryGetValue(controller, out var owned))
+            {
+                _byController[controller] = owned = [];
+            }
+
+            owned.Add(key);
+        }
+    }
+
+    private void Unindex((ResourceType Type, string Namespace, string Name) key, JsonObject value)
+    {
+        _byUid.Remove(Uid(value));
+        if (ControllerUid(value) is { } controller && _byController.TryGetValue(controller, out var owned))
+        {
+            owned.Remove(key);
+            if (owned.Count == 0)
+            {
+                _byController.Remove(controller);
+            }
+        }
     }
 
     private void Record(string type, (ResourceType Type, string Namespace, string Name) key, JsonObject value)
@@ -390,23 +430,18 @@ public sealed class ClusterState(TimeProvider time)
 
     private void CollectGarbage()
     {
-        var uids = _objects.Values.Select(o => o["metadata"]!["uid"]!.GetValue<string>()).ToHashSet();
-        bool removed;
+        // Dependents of a deleted owner go, then theirs (a Deployment's ReplicaSets, then their pods).
+        List<(ResourceType Type, string Namespace, string Name)> orphans;
         do
         {
-            removed = false;
-            foreach (var (key, value) in _objects.ToList())
+            orphans = [.. _byController.Where(kv => !_byUid.ContainsKey(kv.Key)).SelectMany(kv => kv.Value)
+                .OrderBy(key => key.Type).ThenBy(key => key.Namespace, StringComparer.Ordinal).ThenBy(key => key.Name, StringComparer.Ordinal)];
+            foreach (var key in orphans)
             {
-                var owner = ControllerUid(value);
-                if (owner is not null && !uids.Contains(owner))
-                {
-                    Remove(key);
-                    uids.Remove(value["metadata"]!["uid"]!.GetValue<string>());
-                    removed = true;
-                }
+                Remove(key);
             }
         }
-        while (removed);
+        while (orphans.Count > 0);
     }
 
     private void ReconcileDeployment(JsonObject deployment)
@@ -595,7 +630,7 @@ public sealed class ClusterState(TimeProvider time)
     private bool IsStalledNewReplicaSet(JsonObject replicaSet)
     {
         var ownerUid = ControllerUid(replicaSet);
-        var deployment = _objects.Values.FirstOrDefault(o => o["kind"]?.GetValue<string>() == "Deployment" && Uid(o) == ownerUid);
+        var deployment = ownerUid is not null && _byUid.TryGetValue(ownerUid, out var ownerKey) && ownerKey.Type == ResourceType.Deployments ? _objects[ownerKey] : null;
         if (deployment is null || _rollouts.GetValueOrDefault((Namespace(deployment), Name(deployment))) != RolloutBehavior.Stalled)
         {
             return false;
@@ -820,8 +855,9 @@ public sealed class ClusterState(TimeProvider time)
 
     private List<JsonObject> Owned(ResourceType type, JsonObject owner)
     {
-        var uid = Uid(owner);
-        return [.. _objects.Where(kv => kv.Key.Type == type && ControllerUid(kv.Value) == uid).OrderBy(kv => kv.Key.Name, StringComparer.Ordinal).Select(kv => kv.Value)];
+        return _byController.TryGetValue(Uid(owner), out var owned)
+            ? [.. owned.Where(key => key.Type == type).OrderBy(key => key.Name, StringComparer.Ordinal).Select(key => _objects[key])]
+            : [];
     }
 
     private static JsonArray OwnerReferences(JsonObject owner) =>

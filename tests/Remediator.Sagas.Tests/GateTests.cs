@@ -47,6 +47,54 @@ public sealed class GateTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Repeats_refused_for_the_same_reason_join_the_refused_run_instead_of_adding_runs()
+    {
+        var gate = await StartWithGateAsync(new GateDecision { Verdict = GateVerdict.Refuse, Reason = "alert storm: 40 targets", Code = "storm", Notify = true });
+        var first = Request("auth-service", [Step("restart")], fingerprint: "fp-1");
+        var repeats = Enumerable.Range(2, 3).Select(n => Request("auth-service", [Step("restart")], fingerprint: $"fp-{n}")).ToList();
+
+        await _fixture.Harness.Bus.Publish(first);
+        await _fixture.WaitForAsync(first, m => m.Refused);
+        foreach (var repeat in repeats)
+        {
+            await _fixture.Harness.Bus.Publish(repeat);
+            await _fixture.WaitUntilAsync(first, saga => saga.Run.RequestIds.Contains(repeat.RequestId));
+        }
+
+        var saga = await _fixture.WaitForAsync(first, m => m.Refused);
+        saga.PreviousRuns.ShouldBeEmpty();
+        saga.Run.RemediationId.ShouldBe(first.RequestId);
+        saga.Run.Fingerprints.ShouldBe(["fp-1", "fp-2", "fp-3", "fp-4"]);
+        saga.Run.Timeline.Count(entry => entry.Reason.Contains("still refused (storm)", StringComparison.Ordinal)).ShouldBe(3);
+
+        // Each repeat still asks the guards (the refusal may be over), and on-call hears of it once.
+        gate.Calls.Count(call => call.StartsWith("evaluate", StringComparison.Ordinal)).ShouldBe(4);
+        _fixture.Harness.Published.Select<RemediationNotificationRequested>().Count().ShouldBe(1);
+        _fixture.Mutations().ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_repeat_refused_for_another_reason_or_allowed_starts_its_own_run()
+    {
+        var answers = new Queue<GateDecision>([
+            new GateDecision { Verdict = GateVerdict.Refuse, Reason = "cooling down", Code = "cooldown" },
+            new GateDecision { Verdict = GateVerdict.Refuse, Reason = "alert storm", Code = "storm" },
+            GateDecision.Allow("ok"),
+        ]);
+        await StartWithGateAsync(_ => answers.Dequeue());
+        var requests = Enumerable.Range(1, 3).Select(n => Request("auth-service", [Step("restart")], fingerprint: $"fp-{n}")).ToList();
+
+        await _fixture.Harness.Bus.Publish(requests[0]);
+        await _fixture.WaitForAsync(requests[0], m => m.Refused);
+        await _fixture.Harness.Bus.Publish(requests[1]);
+        await _fixture.WaitUntilAsync(requests[0], saga => saga.Run.RemediationId == requests[1].RequestId);
+        await _fixture.Harness.Bus.Publish(requests[2]);
+        var saga = await _fixture.WaitUntilAsync(requests[0], saga => saga.Run.RemediationId == requests[2].RequestId && saga.CurrentState == "Succeeded");
+
+        saga.PreviousRuns.Select(run => run.RemediationId).ShouldBe([requests[0].RequestId, requests[1].RequestId]);
+    }
+
+    [Fact]
     public async Task A_refusal_on_call_should_know_of_is_sent_to_the_notify_channels()
     {
         await StartWithGateAsync(new GateDecision { Verdict = GateVerdict.Refuse, Reason = "max attempts: 3 in 1h", Notify = true });

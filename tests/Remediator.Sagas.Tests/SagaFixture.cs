@@ -176,6 +176,23 @@ public sealed class SagaFixture : IAsyncLifetime
         return instance!;
     }
 
+    /// <summary>Polls the request's saga instance until <paramref name="condition"/> holds (a deadline, not a timing assertion).</summary>
+    public async Task<RemediationState> WaitUntilAsync(RemediationRequested request, Func<RemediationState, bool> condition)
+    {
+        var id = RemediationCorrelation.For(request.RuleName, request.Target);
+        using var deadline = new CancellationTokenSource(Harness.TestTimeout);
+        while (true)
+        {
+            if (Saga.Sagas.Contains(id) is { } instance && condition(instance))
+            {
+                return instance;
+            }
+
+            deadline.IsCancellationRequested.ShouldBeFalse($"the remediation never met the condition; it is {Saga.Sagas.Contains(id)?.CurrentState}");
+            await Task.Delay(TimeSpan.FromMilliseconds(20), CancellationToken.None);
+        }
+    }
+
     public static RemediationTarget Deployment(string name) => new() { Kind = TargetKind.Deployment, Namespace = Namespace, Name = name };
 
     public static AlertReceived Alert(string fingerprint, AlertStatus status = AlertStatus.Firing)

@@ -47,6 +47,12 @@ public interface IGuardStateStore
 
     Task RecordFiringAsync(string targetKey, DateTimeOffset at, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// How many distinct targets fired at or after <paramref name="since"/>: asked on every firing
+    /// and every destructive request, so it must be cheap (an index range count, no list).
+    /// </summary>
+    Task<int> CountFiringTargetsAsync(DateTimeOffset since, CancellationToken cancellationToken);
+
     /// <summary>The distinct targets that fired at or after <paramref name="since"/>, oldest first by their last firing.</summary>
     Task<IReadOnlyList<string>> GetFiringTargetsAsync(DateTimeOffset since, CancellationToken cancellationToken);
 

@@ -145,6 +145,14 @@ public sealed class InMemoryGuardStateStore : IGuardStateStore
         return Task.CompletedTask;
     }
 
+    public Task<int> CountFiringTargetsAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_firings.Count(f => f.Value >= since));
+        }
+    }
+
     public Task<IReadOnlyList<string>> GetFiringTargetsAsync(DateTimeOffset since, CancellationToken cancellationToken)
     {
         lock (_gate)

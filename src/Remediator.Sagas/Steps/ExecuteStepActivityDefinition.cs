@@ -1,8 +1,12 @@
 using MassTransit;
+using Microsoft.Extensions.Options;
 
 namespace Remediator.Sagas.Steps;
 
-/// <summary>Pins the activity's queues so the saga can address them whatever the endpoint name formatter.</summary>
+/// <summary>
+/// Pins the activity's queues so the saga can address them whatever the endpoint name formatter,
+/// and sets how many steps run at once (<see cref="RemediationSagaOptions.MaxConcurrentSteps"/>).
+/// </summary>
 public sealed class ExecuteStepActivityDefinition : ActivityDefinition<ExecuteStepActivity, ExecuteStepArguments, ExecuteStepLog>
 {
     public const string ExecuteQueue = "remediation-step-execute";
@@ -11,9 +15,11 @@ public sealed class ExecuteStepActivityDefinition : ActivityDefinition<ExecuteSt
 
     public static readonly Uri ExecuteAddress = new($"queue:{ExecuteQueue}");
 
-    public ExecuteStepActivityDefinition()
+    public ExecuteStepActivityDefinition(IOptions<RemediationSagaOptions> options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         ExecuteEndpointName = ExecuteQueue;
         CompensateEndpointName = CompensateQueue;
+        ConcurrentMessageLimit = options.Value.MaxConcurrentSteps;
     }
 }

@@ -57,6 +57,10 @@ public sealed class DatabaseGuardStateStore(IDatabaseConnectionFactory database)
 
     private const string GlobalScope = "";
 
+    private static readonly TimeSpan FiringPurgeInterval = TimeSpan.FromSeconds(30);
+
+    private long _firingsPurgeDueTicks;
+
     private const string SetPauseSql = """
         INSERT INTO guard_pauses (scope, reason, paused_at, until_at) VALUES (@scope, @reason, @paused_at, @until_at)
         ON CONFLICT (scope) DO UPDATE SET reason = excluded.reason, paused_at = excluded.paused_at, until_at = excluded.until_at
@@ -292,17 +296,20 @@ public sealed class DatabaseGuardStateStore(IDatabaseConnectionFactory database)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    public async Task<int> CountFiringTargetsAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var threshold = Dialect.ToTimestamp(Clamp(since));
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await PurgeFiringsAsync(connection, since, cancellationToken);
+        await using var count = connection.CreateCommand("SELECT count(*) FROM guard_firings WHERE fired_at >= @since").AddParameter("@since", threshold);
+        return Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+    }
+
     public async Task<IReadOnlyList<string>> GetFiringTargetsAsync(DateTimeOffset since, CancellationToken cancellationToken)
     {
         var threshold = Dialect.ToTimestamp(Clamp(since));
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-
-        // Firings before the window can never count again: dropping them keeps the table small.
-        await using (var purge = connection.CreateCommand("DELETE FROM guard_firings WHERE fired_at < @since").AddParameter("@since", threshold))
-        {
-            await purge.ExecuteNonQueryAsync(cancellationToken);
-        }
-
+        await PurgeFiringsAsync(connection, since, cancellationToken);
         var firings = new List<(string Target, DateTimeOffset FiredAt)>();
         await using (var select = connection.CreateCommand("SELECT target_key, fired_at FROM guard_firings WHERE fired_at >= @since").AddParameter("@since", threshold))
         await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
@@ -315,6 +322,24 @@ public sealed class DatabaseGuardStateStore(IDatabaseConnectionFactory database)
 
         // Ordered here: PostgreSQL's text order follows the database's collation, not ordinal.
         return [.. firings.OrderBy(firing => firing.FiredAt).ThenBy(firing => firing.Target, StringComparer.Ordinal).Select(firing => firing.Target)];
+    }
+
+    /// <summary>
+    /// Firings before the window can never count again: dropping them keeps the table small. The
+    /// queries filter by the window anyway, so this is housekeeping, done once per
+    /// <see cref="FiringPurgeInterval"/> of the callers' clock rather than on every question (a
+    /// write each time made the storm brake's own check the busiest statement of a storm).
+    /// </summary>
+    private async Task PurgeFiringsAsync(DbConnection connection, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var due = Interlocked.Read(ref _firingsPurgeDueTicks);
+        if (since.UtcTicks < due || Interlocked.CompareExchange(ref _firingsPurgeDueTicks, since.UtcTicks + FiringPurgeInterval.Ticks, due) != due)
+        {
+            return;
+        }
+
+        await using var purge = connection.CreateCommand("DELETE FROM guard_firings WHERE fired_at < @since").AddParameter("@since", Dialect.ToTimestamp(Clamp(since)));
+        await purge.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task<bool> TryEngageStormAsync(DateTimeOffset at, CancellationToken cancellationToken)

@@ -41,7 +41,13 @@ public sealed class GuardsRemediationGate(IRemediationGuards guards) : IRemediat
             GuardVerdict.StormBraked => GateVerdict.Refuse,
             _ => throw new InvalidOperationException($"Unknown guard verdict {decision.Verdict}."),
         };
-        return new GateDecision { Verdict = verdict, Reason = Describe(decision), Notify = verdict == GateVerdict.Refuse && !_quietRefusals.Contains(decision.Reason ?? "") };
+        return new GateDecision
+        {
+            Verdict = verdict,
+            Reason = Describe(decision),
+            Code = decision.Reason,
+            Notify = verdict == GateVerdict.Refuse && !_quietRefusals.Contains(decision.Reason ?? ""),
+        };
     }
 
     public Task RecordFiringAsync(RemediationTarget target, CancellationToken cancellationToken) =>
