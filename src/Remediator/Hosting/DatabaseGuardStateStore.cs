@@ -57,7 +57,7 @@ public sealed class DatabaseGuardStateStore(IDatabaseConnectionFactory database)
 
     private const string GlobalScope = "";
 
-    private static readonly TimeSpan FiringPurgeInterval = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan _firingPurgeInterval = TimeSpan.FromSeconds(30);
 
     private long _firingsPurgeDueTicks;
 
@@ -327,13 +327,13 @@ public sealed class DatabaseGuardStateStore(IDatabaseConnectionFactory database)
     /// <summary>
     /// Firings before the window can never count again: dropping them keeps the table small. The
     /// queries filter by the window anyway, so this is housekeeping, done once per
-    /// <see cref="FiringPurgeInterval"/> of the callers' clock rather than on every question (a
+    /// <see cref="_firingPurgeInterval"/> of the callers' clock rather than on every question (a
     /// write each time made the storm brake's own check the busiest statement of a storm).
     /// </summary>
     private async Task PurgeFiringsAsync(DbConnection connection, DateTimeOffset since, CancellationToken cancellationToken)
     {
         var due = Interlocked.Read(ref _firingsPurgeDueTicks);
-        if (since.UtcTicks < due || Interlocked.CompareExchange(ref _firingsPurgeDueTicks, since.UtcTicks + FiringPurgeInterval.Ticks, due) != due)
+        if (since.UtcTicks < due || Interlocked.CompareExchange(ref _firingsPurgeDueTicks, since.UtcTicks + _firingPurgeInterval.Ticks, due) != due)
         {
             return;
         }
