@@ -18,7 +18,7 @@ public sealed record GuardDecision
     /// <summary>True on the one decision that engaged the storm brake: the caller escalates once, with <see cref="StormTargets"/>.</summary>
     public bool StormEngaged { get; init; }
 
-    /// <summary>The distinct targets firing within the storm window, oldest first.</summary>
+    /// <summary>On the decision that engaged the brake: the distinct targets firing within the storm window, oldest first (empty on the others).</summary>
     public IReadOnlyList<string> StormTargets { get; init; } = [];
 
     public bool IsAllowed => Verdict == GuardVerdict.Allow;

@@ -58,7 +58,7 @@ public sealed partial class RemediationGuards(
         await store.RecordFiringAsync(target.ToString(), now, cancellationToken);
 
         // Released here too, not only when a remediation asks, so the next storm is reported again.
-        await StormTargetsAsync(options.CurrentValue.Storm, now, cancellationToken);
+        await StormSizeAsync(options.CurrentValue.Storm, now, cancellationToken);
     }
 
     private async Task<GuardDecision> DecideAsync(GuardRequest request, GuardOptions settings, CancellationToken cancellationToken)
@@ -92,17 +92,18 @@ public sealed partial class RemediationGuards(
         var destructive = request.Steps.Any(step => step.Destructive);
         if (destructive)
         {
-            var storm = await StormTargetsAsync(settings.Storm, now, cancellationToken);
-            if (storm is not null)
+            if (await StormSizeAsync(settings.Storm, now, cancellationToken) is { } storm)
             {
+                // Only the decision that engages the brake reports the storm's targets (it escalates
+                // once, with the list); the others need the count alone.
                 var engaged = await store.TryEngageStormAsync(now, cancellationToken);
                 return new GuardDecision
                 {
                     Verdict = GuardVerdict.StormBraked,
                     Reason = GuardReasons.Storm,
-                    Message = $"alert storm: {storm.Count} distinct targets fired within {settings.Storm.Window} (threshold {settings.Storm.Threshold}); destructive actions are stopped",
+                    Message = $"alert storm: {storm} distinct targets fired within {settings.Storm.Window} (threshold {settings.Storm.Threshold}); destructive actions are stopped",
                     StormEngaged = engaged,
-                    StormTargets = storm,
+                    StormTargets = engaged ? await store.GetFiringTargetsAsync(now - settings.Storm.Window, cancellationToken) : [],
                 };
             }
         }
@@ -205,21 +206,13 @@ public sealed partial class RemediationGuards(
         return null;
     }
 
-    /// <summary>The storm's targets while more than the threshold fired within the window; otherwise null, and a storm in progress is released.</summary>
-    private async Task<IReadOnlyList<string>?> StormTargetsAsync(StormOptions storm, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>How many distinct targets fired within the window while that is more than the threshold; otherwise null, and a storm in progress is released.</summary>
+    private async Task<int?> StormSizeAsync(StormOptions storm, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        // Counted first: the list is only needed (to report it) while a storm is on.
-        var since = now - storm.Window;
-        var firing = await store.CountFiringTargetsAsync(since, cancellationToken);
+        var firing = await store.CountFiringTargetsAsync(now - storm.Window, cancellationToken);
         if (firing > storm.Threshold)
         {
-            var targets = await store.GetFiringTargetsAsync(since, cancellationToken);
-            if (targets.Count > storm.Threshold)
-            {
-                return targets;
-            }
-
-            firing = targets.Count;
+            return firing;
         }
 
         if (await store.ReleaseStormAsync(cancellationToken))
