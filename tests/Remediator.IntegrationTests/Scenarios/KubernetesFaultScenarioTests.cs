@@ -52,6 +52,27 @@ public sealed class KubernetesFaultScenarioTests(ServersFixture servers, ITestOu
         Generation(Service).ShouldBe(generation + 1, story);
     }
 
+    /// <summary>
+    /// A server asking for more patience than the policy has (<see cref="KubernetesClientOptions.MaxRetryAfter"/>,
+    /// one minute) is not waited for, nor retried early: the step fails at once, saying so, instead of
+    /// sitting out its own timeout.
+    /// </summary>
+    [Fact]
+    public async Task A_Retry_After_beyond_the_longest_wait_fails_the_restart_at_once_and_escalates()
+    {
+        var engine = await StartScenarioAsync(EngineStore.Sqlite, ScenarioRules.RestartOnly, Policy());
+        var generation = Generation(Service);
+
+        Cluster.Api.InjectFault(new Fault { Method = "PATCH", PathContains = SimulatedCluster.DeploymentPath(Service), StatusCode = 429, RetryAfter = TimeSpan.FromHours(1), Times = 1000 });
+        await PostAsync(engine, TestAlert.ServiceNotResponding(Service));
+
+        var run = await WaitForOutcomeAsync(engine, Service);
+        var story = Story(run, engine);
+        await ShouldHaveEscalatedAsync(run, $"asked to retry after 01:00:00, longer than Remediator:Kubernetes:MaxRetryAfter ({_policy.MaxRetryAfter})", story);
+        Cluster.Restarts(Service).ShouldHaveSingleItem(story).StatusCode.ShouldBe(429, story);
+        Generation(Service).ShouldBe(generation, story);
+    }
+
     [Fact]
     public async Task A_persistently_failing_API_is_retried_per_policy_then_the_breaker_opens_and_the_runs_escalate()
     {
