@@ -25,8 +25,9 @@ public sealed class KubernetesFaultScenarioTests(ServersFixture servers, ITestOu
     private static readonly int _attempts = 1 + _policy.MaxRetries;
 
     /// <summary>
-    /// The exponential backoff's first delay, far below any Retry-After and request timeout here, so
-    /// a gap between two attempts at least that long can only be the policy waiting for them.
+    /// The exponential back-off's first delay: far below the Retry-After used here, so a gap between
+    /// two attempts at least as long as the Retry-After can only be the policy honouring it (and the
+    /// tests do not sit out the shipped 500 ms back-off).
     /// </summary>
     private static readonly TimeSpan _backoff = TimeSpan.FromMilliseconds(50);
 
