@@ -27,6 +27,13 @@ public static partial class AlertmanagerPayloadParser
     /// <summary>Keeps non-ASCII text readable in messages; the problem response is JSON-encoded again anyway.</summary>
     private static readonly JsonSerializerOptions _quoteOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    /// <summary>
+    /// JSON may escape a NUL ("\u0000") but PostgreSQL's text cannot hold one: accepted, the alert
+    /// would fail downstream after the 202 told the sender it was safe. Refused up front, nothing is
+    /// published and the sender's log names the field.
+    /// </summary>
+    private const string NulMessage = "must not contain the NUL character (\\u0000): the engine's store cannot keep it";
+
     /// <summary>How much of a rejected value a message quotes: enough to recognise it, never the whole of a huge one.</summary>
     private const int MaxQuotedLength = 64;
 
@@ -47,6 +54,12 @@ public static partial class AlertmanagerPayloadParser
         catch (JsonException ex)
         {
             return PayloadParseResult.Invalid(new PayloadError("$", $"is not valid JSON ({ex.Message})"));
+        }
+        catch (InvalidOperationException)
+        {
+            // The duplicate-member check unescapes every member name, and a name escaping a lone
+            // UTF-16 surrogate ("\ud800") cannot be unescaped; which member it was is not reported.
+            return PayloadParseResult.Invalid(new PayloadError("$", "is not valid Unicode text: a member name escapes a lone surrogate such as \\ud800"));
         }
 
         using (document)
@@ -230,7 +243,13 @@ public static partial class AlertmanagerPayloadParser
                 throw Invalid(MemberPath(path, property.Name), $"must be a string, not {Describe(property.Value.ValueKind)}");
             }
 
-            map[property.Name] = ReadString(property.Value, MemberPath(path, property.Name));
+            var memberPath = MemberPath(path, property.Name);
+            if (property.Name.Contains('\0', StringComparison.Ordinal))
+            {
+                throw Invalid(memberPath, NulMessage);
+            }
+
+            map[property.Name] = ReadString(property.Value, memberPath);
         }
 
         return map;
@@ -268,15 +287,18 @@ public static partial class AlertmanagerPayloadParser
 
     private static string ReadString(JsonElement element, string path)
     {
+        string value;
         try
         {
-            return element.GetString()!;
+            value = element.GetString()!;
         }
         catch (InvalidOperationException)
         {
             // Valid UTF-8 can still escape a lone UTF-16 surrogate ("\ud800"), which no string holds.
             throw Invalid(path, "is not valid Unicode text (an escaped lone surrogate such as \\ud800)");
         }
+
+        return value.Contains('\0', StringComparison.Ordinal) ? throw Invalid(path, NulMessage) : value;
     }
 
     private static string MemberPath(string path, string member) =>

@@ -51,7 +51,10 @@ public sealed class KubernetesClientOptions
     /// <summary>The first retry's delay; later ones back off exponentially with jitter. Default 500 ms.</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>The longest Retry-After the client waits for before giving up on the attempt. Default 1 minute.</summary>
+    /// <summary>
+    /// The longest Retry-After (429, 5xx) the client waits for; a server asking for longer is not
+    /// retried: the request fails at once, saying so, rather than stall the step. Default 1 minute.
+    /// </summary>
     public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>The share of failed calls in <see cref="BreakerSamplingDuration"/> that opens the breaker. Default 0.5.</summary>

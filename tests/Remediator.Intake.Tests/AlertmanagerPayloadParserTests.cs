@@ -111,6 +111,18 @@ public class AlertmanagerPayloadParserTests
     }
 
     [Fact]
+    public void A_NUL_in_a_label_value_is_refused_before_anything_is_stored()
+    {
+        var payload = Payloads.Valid();
+        payload["alerts"]![0]!["labels"]!["service"] = "auth\u0000service";
+
+        var result = AlertmanagerPayloadParser.Parse(Payloads.Bytes(payload));
+
+        result.Error!.Field.ShouldBe("alerts[0].labels.service");
+        result.Error.Message.ShouldContain("NUL character (\\u0000)");
+    }
+
+    [Fact]
     public void A_rejected_huge_value_is_quoted_only_in_part()
     {
         var payload = Payloads.Valid();

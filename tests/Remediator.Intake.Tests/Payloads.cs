@@ -100,6 +100,13 @@ public static class Payloads
         ["endsAt before startsAt"] = (Mutate(p => Alert(p, 1)["endsAt"] = "2026-11-21T07:00:00Z"), "alerts[1].endsAt"),
         ["invalid UTF-8 in a label value"] = (() => [.. Bytes(Valid()).AsSpan(0, 40), 0xFF, .. Bytes(Valid()).AsSpan(40)], "$"),
         ["escaped lone surrogate"] = (() => Encoding.UTF8.GetBytes(Valid().ToJsonString().Replace("\"service\":\"auth-service\"", "\"service\":\"\\ud800\"", StringComparison.Ordinal)), "alerts[0].labels.service"),
+        ["escaped lone surrogate in a label name"] = (() => Encoding.UTF8.GetBytes(Valid().ToJsonString().Replace("\"service\":\"auth-service\"", "\"\\ud800\":\"auth-service\"", StringComparison.Ordinal)), "$"),
+        ["NUL in a label value"] = (Mutate(p => Alert(p, 0)["labels"]!["service"] = "auth\u0000service"), "alerts[0].labels.service"),
+        ["NUL in an annotation value"] = (Mutate(p => Alert(p, 1)["annotations"]!["summary"] = "\u0000"), "alerts[1].annotations.summary"),
+        ["NUL in a label name"] = (Mutate(p => Alert(p, 0)["labels"]!["service\u0000"] = "x"), "alerts[0].labels[\"service\\u0000\"]"),
+        ["NUL in a common label"] = (Mutate(p => p["commonLabels"]!["namespace"] = "fintech\u0000"), "commonLabels.namespace"),
+        ["NUL in the fingerprint"] = (Mutate(p => Alert(p, 1)["fingerprint"] = "\u0000"), "alerts[1].fingerprint"),
+        ["NUL in generatorURL"] = (Mutate(p => Alert(p, 0)["generatorURL"] = "http://prometheus/\u0000"), "alerts[0].generatorURL"),
         ["generatorURL as number"] = (Mutate(p => Alert(p, 1)["generatorURL"] = 1), "alerts[1].generatorURL"),
     };
 

@@ -24,6 +24,9 @@ public sealed class KubernetesSimulator : IAsyncDisposable
     /// <summary>The user every accepted token authenticates as, as named in 403 messages.</summary>
     public const string User = "system:serviceaccount:remediator:remediator";
 
+    /// <summary>The status logged for a request the client abandoned before the answer (nginx's 499).</summary>
+    public const int ClientClosedRequest = 499;
+
     private const string LoggedKey = "simulator.logged";
 
     private readonly WebApplication _app;
@@ -171,6 +174,12 @@ public sealed class KubernetesSimulator : IAsyncDisposable
         catch (JsonException e)
         {
             status = await WriteAsync(context, 400, ApiError.Status(400, "BadRequest", $"the body of the request was in an unknown format: {e.Message}"));
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client gave up first (its own timeout, or it died): there is no one to answer,
+            // but the attempt is logged so a test sees every one a client made.
+            status = ClientClosedRequest;
         }
 
         if (!context.Items.ContainsKey(LoggedKey))

@@ -328,15 +328,18 @@ public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
         return builder.Build();
     }
 
-    private static bool ShouldRetry(ResilienceContext context, Outcome<HttpResponseMessage> outcome)
+    private bool ShouldRetry(ResilienceContext context, Outcome<HttpResponseMessage> outcome)
     {
         var traits = context.Properties.GetValue(TraitsKey, null!);
         return outcome switch
         {
             { Exception: TimeoutRejectedException or HttpRequestException } => traits.Idempotent,
             { Result: { } r } when traits.Proxy => false,
+            // A server that asks for more patience than MaxRetryAfter would only be asked again too
+            // early: fail now (the message says why) rather than stall the step until its timeout.
+            { Result: { } r } when RetryAfter(r) > _options.MaxRetryAfter => false,
             { Result: { StatusCode: HttpStatusCode.TooManyRequests } } => traits.RetryThrottled,
-            { Result: { } r } when (int)r.StatusCode >= 500 && r.StatusCode != HttpStatusCode.NotImplemented => traits.Idempotent,
+            { Result: { } r } when IsRetryableStatus(r.StatusCode) => traits.Idempotent,
             _ => false,
         };
     }
@@ -353,17 +356,17 @@ public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
         };
     }
 
+    // Only responses within MaxRetryAfter are retried (ShouldRetry), so the server's wait is honoured in full.
     private TimeSpan? RetryAfter(HttpResponseMessage? response)
     {
         var header = response?.Headers.RetryAfter;
         TimeSpan? delay = header?.Delta ?? (header?.Date is { } date ? date - _time.GetUtcNow() : null);
-        if (delay is not { } d)
-        {
-            return null;
-        }
-
-        return d < TimeSpan.Zero ? TimeSpan.Zero : d > _options.MaxRetryAfter ? _options.MaxRetryAfter : d;
+        return delay < TimeSpan.Zero ? TimeSpan.Zero : delay;
     }
+
+    // Throttling, and the server's own trouble except "not implemented" (which a retry cannot change).
+    private static bool IsRetryableStatus(HttpStatusCode code) =>
+        code == HttpStatusCode.TooManyRequests || ((int)code >= 500 && code != HttpStatusCode.NotImplemented);
 
     private Uri Url(string path) => new(_root + path);
 
@@ -374,7 +377,7 @@ public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
         return request;
     }
 
-    private static async Task<JsonObject> ReadObjectAsync(HttpResponseMessage response, RequestTraits traits, CancellationToken cancellationToken)
+    private async Task<JsonObject> ReadObjectAsync(HttpResponseMessage response, RequestTraits traits, CancellationToken cancellationToken)
     {
         await EnsureSuccessAsync(response, traits, cancellationToken);
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
@@ -382,7 +385,7 @@ public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
             ?? throw new KubernetesApiException($"{traits}: the API server answered {(int)response.StatusCode} with something other than a JSON object");
     }
 
-    private static async Task EnsureSuccessAsync(HttpResponseMessage response, RequestTraits traits, CancellationToken cancellationToken)
+    private async Task EnsureSuccessAsync(HttpResponseMessage response, RequestTraits traits, CancellationToken cancellationToken)
     {
         if (response.IsSuccessStatusCode)
         {
@@ -400,11 +403,14 @@ public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
             // Not a Status body (a proxy or load balancer in front of the API server): the text itself is the message.
         }
 
-        throw StatusError(response.StatusCode, status, text, response.ReasonPhrase, traits);
+        var unretried = IsRetryableStatus(response.StatusCode) && RetryAfter(response) is { } wait && wait > _options.MaxRetryAfter
+            ? $" (the server asked to retry after {wait}, longer than {KubernetesClientOptions.SectionName}:MaxRetryAfter ({_options.MaxRetryAfter}): not retried)"
+            : null;
+        throw StatusError(response.StatusCode, status, text, response.ReasonPhrase, traits, unretried);
     }
 
     /// <summary>A <c>Status</c> (from a response body or a watch ERROR event) as a clear exception: reason, message, causes; a 403 names the verb and resource.</summary>
-    private static KubernetesApiException StatusError(HttpStatusCode statusCode, JsonNode? status, string text, string? reasonPhrase, RequestTraits traits)
+    private static KubernetesApiException StatusError(HttpStatusCode statusCode, JsonNode? status, string text, string? reasonPhrase, RequestTraits traits, string? note = null)
     {
         var reason = status?["reason"]?.GetValue<string>();
         var serverMessage = status?["message"]?.GetValue<string>() ?? (text.Length > 0 ? text.Trim() : reasonPhrase ?? "no message");
@@ -424,6 +430,7 @@ public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
             message += " [" + string.Join("; ", causes.Select(c => c.Field is null ? $"{c.Reason}: {c.Message}" : $"{c.Field}: {c.Message}")) + "]";
         }
 
+        message += note;
         return new KubernetesApiException(statusCode, reason, message, causes, traits.Verb, traits.RbacResource);
     }
 

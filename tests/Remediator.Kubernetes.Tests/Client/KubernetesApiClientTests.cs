@@ -127,6 +127,22 @@ public sealed class KubernetesApiClientTests : ClusterFixture
     }
 
     [Fact]
+    public async Task A_Retry_After_longer_than_the_longest_wait_fails_at_once_saying_so()
+    {
+        using var client = CreateClient(new KubernetesClientOptions { MaxRetryAfter = TimeSpan.FromSeconds(1), RetryBaseDelay = TimeSpan.FromMilliseconds(10) });
+        Simulator.InjectFault(new Fault { Method = "PATCH", StatusCode = 429, RetryAfter = TimeSpan.FromHours(1), Times = 10 });
+        Simulator.InjectFault(new Fault { Method = "GET", StatusCode = 503, RetryAfter = TimeSpan.FromHours(1), Times = 10 });
+
+        var throttled = await Should.ThrowAsync<KubernetesApiException>(() =>
+            client.PatchAsync(KubernetesResource.Deployments, Namespace, "cart", PatchKind.Merge, JsonNode.Parse("""{"spec":{"replicas":3}}""")!));
+        throttled.StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
+        throttled.Message.ShouldContain("asked to retry after 01:00:00, longer than Remediator:Kubernetes:MaxRetryAfter (00:00:01): not retried");
+        var unavailable = await Should.ThrowAsync<KubernetesApiException>(() => client.GetAsync(KubernetesResource.Deployments, Namespace, "cart"));
+        unavailable.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        Simulator.Requests.Select(r => r.StatusCode).ShouldBe([429, 503]);
+    }
+
+    [Fact]
     public async Task A_5xx_is_retried_for_reads_but_not_for_patches()
     {
         Simulator.InjectFault(new Fault { Method = "GET", StatusCode = 503, Times = 2 });
