@@ -27,7 +27,7 @@ public sealed class DatabaseConnectionFactory : IDatabaseConnectionFactory, IAsy
         if (settings.Provider == DatabaseProvider.Postgres)
         {
             Dialect = PostgresDialect.Instance;
-            _postgres = NpgsqlDataSource.Create(settings.EffectiveConnectionString);
+            _postgres = NpgsqlDataSource.Create(WithEngineDefaults(settings.EffectiveConnectionString));
         }
         else
         {
@@ -44,6 +44,30 @@ public sealed class DatabaseConnectionFactory : IDatabaseConnectionFactory, IAsy
     }
 
     public SqlDialect Dialect { get; }
+
+    /// <summary>
+    /// The engine runs a few dozen short statements over and over (claims, guards, saga rows), so
+    /// unless the connection string says otherwise it lets Npgsql prepare them once per connection
+    /// (<c>Max Auto Prepare</c>), and does not reset pooled connections (<c>No Reset On Close</c>):
+    /// the engine keeps no session state, and the reset would drop the prepared statements.
+    /// Behind a PgBouncer in transaction mode, set <c>Max Auto Prepare=0</c>.
+    /// </summary>
+    public static string WithEngineDefaults(string connectionString)
+    {
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare"))
+        {
+            builder.MaxAutoPrepare = 64;
+        }
+
+        if (!given.ContainsKey("No Reset On Close") && !given.ContainsKey("NoResetOnClose"))
+        {
+            builder.NoResetOnClose = true;
+        }
+
+        return builder.ConnectionString;
+    }
 
     public async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken = default)
     {
