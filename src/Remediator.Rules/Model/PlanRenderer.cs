@@ -85,9 +85,9 @@ internal static class PlanRenderer
         if (rule.Verify is { } verify)
         {
             string? promql = null;
-            if (verify.PromQl is not null && !verify.PromQl.TryRender(alert, out promql, out var missing))
+            if (verify.PromQl is not null && !verify.PromQl.TryRenderPromQl(alert, out promql, out var problem))
             {
-                reason = $"verify.promql: the alert has no {missing}";
+                reason = $"verify.promql: {problem}";
                 return false;
             }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using System.Text;
 using Remediator.Contracts;
 
@@ -119,6 +120,106 @@ public sealed class Template
         value = builder.ToString();
         return true;
     }
+
+    /// <summary>
+    /// Renders a PromQL expression. A value placed inside a PromQL string literal (<c>"..."</c> or
+    /// <c>'...'</c>) is escaped so it cannot end the string; inside a raw <c>`...`</c> string it may
+    /// not contain a backtick; outside any string (a number, a duration, part of a name) it must be
+    /// a plain token of letters, digits and <c>_ : . + -</c>, because no escaping makes
+    /// <c>} or vector(1)</c> harmless there. Without this a label value could turn a verification
+    /// query into one that always passes, and a failed remediation would count as verified. On
+    /// failure <paramref name="problem"/> says why: a missing label or annotation, or a value that
+    /// cannot be placed where the template puts it.
+    /// </summary>
+    public bool TryRenderPromQl(AlertReceived alert, [NotNullWhen(true)] out string? value, [NotNullWhen(false)] out string? problem)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        var builder = new StringBuilder(Source.Length + 16);
+        var quote = '\0';
+        var escaped = false;
+        foreach (var segment in _segments)
+        {
+            if (segment.Reference is null)
+            {
+                builder.Append(segment.Text);
+                foreach (var c in segment.Text)
+                {
+                    (quote, escaped) = Advance(quote, escaped, c);
+                }
+
+                continue;
+            }
+
+            var values = segment.Reference == Reference.Labels ? alert.Labels : alert.Annotations;
+            var what = segment.Reference == Reference.Labels ? $"label '{segment.Text}'" : $"annotation '{segment.Text}'";
+            if (!values.TryGetValue(segment.Text, out var part))
+            {
+                value = null;
+                problem = $"the alert has no {what}";
+                return false;
+            }
+
+            problem = escaped
+                ? $"the template of {what} follows a backslash inside a string"
+                : quote switch
+                {
+                    '"' or '\'' => null,
+                    '`' when part.Contains('`', StringComparison.Ordinal) => $"{what} ({Shown(part)}) contains a backtick, which cannot appear inside a raw `...` PromQL string",
+                    '`' => null,
+                    _ when !IsPlainToken(part) => $"{what} ({Shown(part)}) cannot stand outside a PromQL string: only letters, digits and _ : . + - can; put the template inside quotes",
+                    _ => null,
+                };
+            if (problem is not null)
+            {
+                value = null;
+                return false;
+            }
+
+            AppendEscaped(builder, part, quote);
+        }
+
+        value = builder.ToString();
+        problem = null;
+        return true;
+    }
+
+    /// <summary>PromQL's lexer state after <paramref name="c"/>: the open string's quote (or <c>\0</c>) and whether the next character is escaped.</summary>
+    private static (char Quote, bool Escaped) Advance(char quote, bool escaped, char c) => quote switch
+    {
+        '\0' => (c is '"' or '\'' or '`' ? c : '\0', false),
+        '`' => (c == '`' ? '\0' : '`', false),
+        _ when escaped => (quote, false),
+        _ when c == '\\' => (quote, true),
+        _ => (c == quote ? '\0' : quote, false),
+    };
+
+    private static void AppendEscaped(StringBuilder builder, string part, char quote)
+    {
+        if (quote is not ('"' or '\''))
+        {
+            builder.Append(part);
+            return;
+        }
+
+        foreach (var c in part)
+        {
+            _ = c switch
+            {
+                '\\' => builder.Append(@"\\"),
+                '\n' => builder.Append(@"\n"),
+                '\r' => builder.Append(@"\r"),
+                '\t' => builder.Append(@"\t"),
+                _ when c == quote => builder.Append('\\').Append(c),
+                _ when char.IsControl(c) => builder.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}"),
+                _ => builder.Append(c),
+            };
+        }
+    }
+
+    private static bool IsPlainToken(string text) =>
+        text.Length > 0 && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or ':' or '.' or '+' or '-');
+
+    private static string Shown(string text) => text.Length <= 40 ? $"'{text}'" : $"'{text[..40]}...'";
 
     public override string ToString() => Source;
 
