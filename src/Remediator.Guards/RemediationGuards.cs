@@ -16,6 +16,11 @@ public sealed partial class RemediationGuards(
     TimeProvider time,
     ILogger<RemediationGuards> logger) : IRemediationGuards
 {
+    /// <summary>How often a firing (rather than an evaluation) checks whether a storm is over.</summary>
+    public static readonly TimeSpan StormCheckInterval = TimeSpan.FromSeconds(1);
+
+    private long _nextStormCheckTicks;
+
     public async Task<GuardDecision> EvaluateAsync(GuardRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -58,7 +63,13 @@ public sealed partial class RemediationGuards(
         await store.RecordFiringAsync(target.ToString(), now, cancellationToken);
 
         // Released here too, not only when a remediation asks, so the next storm is reported again.
-        await StormSizeAsync(options.CurrentValue.Storm, now, cancellationToken);
+        // Once per StormCheckInterval is as good (every evaluation asks as well), and a storm's
+        // thousands of firings would otherwise each cost a count and an update.
+        var due = Interlocked.Read(ref _nextStormCheckTicks);
+        if (now.UtcTicks >= due && Interlocked.CompareExchange(ref _nextStormCheckTicks, now.UtcTicks + StormCheckInterval.Ticks, due) == due)
+        {
+            await StormSizeAsync(options.CurrentValue.Storm, now, cancellationToken);
+        }
     }
 
     private async Task<GuardDecision> DecideAsync(GuardRequest request, GuardOptions settings, CancellationToken cancellationToken)

@@ -214,6 +214,25 @@ public sealed class RemediationGuardsTests : IDisposable
     }
 
     [Fact]
+    public async Task A_firing_releases_a_storm_that_is_over_asking_at_most_once_per_interval()
+    {
+        _h.Options.Storm.Threshold = 1;
+        await _h.Guards.RecordFiringAsync(Deployment("svc-0"));
+        await _h.Guards.RecordFiringAsync(Deployment("svc-1"));
+        (await _h.Guards.EvaluateAsync(Request(Deployment("svc-0")))).StormEngaged.ShouldBeTrue();
+        _h.Clock.Advance(_h.Options.Storm.Window + TimeSpan.FromSeconds(1));
+
+        await _h.Guards.RecordFiringAsync(Deployment("svc-2"));
+        var releasedByTheFiring = !await _h.Store.ReleaseStormAsync(default);
+        await _h.Store.TryEngageStormAsync(_h.Clock.GetUtcNow(), default);
+        await _h.Guards.RecordFiringAsync(Deployment("svc-2"));
+        var askedAgainAtOnce = !await _h.Store.ReleaseStormAsync(default);
+
+        releasedByTheFiring.ShouldBeTrue("the storm was over when the target fired");
+        askedAgainAtOnce.ShouldBeFalse($"a firing asks once per {RemediationGuards.StormCheckInterval}");
+    }
+
+    [Fact]
     public async Task The_storm_brake_engages_once_with_the_targets_spares_harmless_steps_and_releases_when_quiet()
     {
         _h.Options.Storm.Threshold = 3;

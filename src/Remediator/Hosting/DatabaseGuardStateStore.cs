@@ -148,23 +148,19 @@ public sealed class DatabaseGuardStateStore(IDatabaseConnectionFactory database)
     {
         ArgumentException.ThrowIfNullOrEmpty(targetKey);
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        DateTimeOffset? finished = null;
-        await using (var command = connection.CreateCommand("SELECT finished_at FROM guard_finished WHERE target_key = @target_key")
-            .AddParameter("@target_key", targetKey))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-        {
-            if (await reader.ReadAsync(cancellationToken))
-            {
-                finished = Dialect.ReadTimestamp(reader, 0);
-            }
-        }
 
-        var attempts = new List<DateTimeOffset>();
-        await using (var command = connection.CreateCommand(
-            "SELECT started_at FROM guard_attempts WHERE target_key = @target_key AND started_at > @since ORDER BY started_at, attempt_id")
+        // Both reads in one round trip: this runs for every request the earlier guards let through.
+        await using var command = connection.CreateCommand(
+            """
+            SELECT finished_at FROM guard_finished WHERE target_key = @target_key;
+            SELECT started_at FROM guard_attempts WHERE target_key = @target_key AND started_at > @since ORDER BY started_at, attempt_id
+            """)
             .AddParameter("@target_key", targetKey)
-            .AddParameter("@since", Dialect.ToTimestamp(Clamp(attemptsSince))))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            .AddParameter("@since", Dialect.ToTimestamp(Clamp(attemptsSince)));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        DateTimeOffset? finished = await reader.ReadAsync(cancellationToken) ? Dialect.ReadTimestamp(reader, 0) : null;
+        var attempts = new List<DateTimeOffset>();
+        if (await reader.NextResultAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
