@@ -76,7 +76,9 @@ public sealed partial class RemediationGuards(
     {
         var now = time.GetUtcNow();
         var namespaces = Namespaces(request);
-        var paused = await PausedAsync(namespaces, now, cancellationToken);
+        var key = request.Target.ToString();
+        var snapshot = await store.GetSnapshotAsync(request.RemediationId, key, now - request.Safety.AttemptWindow, now - settings.Storm.Window, cancellationToken);
+        var paused = Paused(snapshot.Pauses, namespaces, now);
         if (paused is not null)
         {
             return paused;
@@ -103,7 +105,7 @@ public sealed partial class RemediationGuards(
         var destructive = request.Steps.Any(step => step.Destructive);
         if (destructive)
         {
-            if (await StormSizeAsync(settings.Storm, now, cancellationToken) is { } storm)
+            if (snapshot.FiringTargets > settings.Storm.Threshold)
             {
                 // Only the decision that engages the brake reports the storm's targets (it escalates
                 // once, with the list); the others need the count alone.
@@ -112,16 +114,20 @@ public sealed partial class RemediationGuards(
                 {
                     Verdict = GuardVerdict.StormBraked,
                     Reason = GuardReasons.Storm,
-                    Message = $"alert storm: {storm} distinct targets fired within {settings.Storm.Window} (threshold {settings.Storm.Threshold}); destructive actions are stopped",
+                    Message = $"alert storm: {snapshot.FiringTargets} distinct targets fired within {settings.Storm.Window} (threshold {settings.Storm.Threshold}); destructive actions are stopped",
                     StormEngaged = engaged,
                     StormTargets = engaged ? await store.GetFiringTargetsAsync(now - settings.Storm.Window, cancellationToken) : [],
                 };
             }
+
+            if (snapshot.StormMayBeEngaged)
+            {
+                await ReleaseStormAsync(snapshot.FiringTargets, settings.Storm, cancellationToken);
+            }
         }
 
-        var key = request.Target.ToString();
-        var continuing = await store.IsActiveAsync(request.RemediationId, cancellationToken);
-        var history = await store.GetTargetHistoryAsync(key, now - request.Safety.AttemptWindow, cancellationToken);
+        var continuing = snapshot.Active;
+        var history = snapshot.History;
         if (!continuing && history.LastFinishedAt is { } finished && finished + request.Safety.Cooldown > now)
         {
             var until = finished + request.Safety.Cooldown;
@@ -172,9 +178,8 @@ public sealed partial class RemediationGuards(
     private static List<string> Namespaces(GuardRequest request) =>
         [.. request.Steps.Select(step => step.Target?.Namespace).Prepend(request.Target.Namespace).OfType<string>().Distinct(StringComparer.Ordinal)];
 
-    private async Task<GuardDecision?> PausedAsync(List<string> namespaces, DateTimeOffset now, CancellationToken cancellationToken)
+    private static GuardDecision? Paused(PauseSnapshot pauses, List<string> namespaces, DateTimeOffset now)
     {
-        var pauses = await store.GetPausesAsync(cancellationToken);
         if (pauses.Global is { } global && global.IsInForce(now))
         {
             return GuardDecision.Refuse(GuardReasons.Paused, $"remediation is paused{Describe(global)}", global.Until);
@@ -226,12 +231,16 @@ public sealed partial class RemediationGuards(
             return firing;
         }
 
+        await ReleaseStormAsync(firing, storm, cancellationToken);
+        return null;
+    }
+
+    private async Task ReleaseStormAsync(int firing, StormOptions storm, CancellationToken cancellationToken)
+    {
         if (await store.ReleaseStormAsync(cancellationToken))
         {
             LogStormReleased(firing, storm.Window);
         }
-
-        return null;
     }
 
     private async Task<GuardDecision?> MinimumHealthyRefusalAsync(GuardRequest request, GuardOptions settings, CancellationToken cancellationToken)

@@ -192,6 +192,35 @@ public abstract class GuardStateStoreContract
     }
 
     [Fact]
+    public async Task A_snapshot_reads_what_the_single_questions_read()
+    {
+        var active = Guid.NewGuid();
+        var finished = Guid.NewGuid();
+        await Store.SetPauseAsync("petclinic", new PauseEntry { Reason = "freeze", PausedAt = Start }, default);
+        await Store.RecordFiringAsync(Target, Start, default);
+        await Store.RecordFiringAsync(OtherTarget, Start.AddMinutes(2), default);
+        await Store.RecordAttemptAsync(finished, 1, Target, Start.AddMinutes(1), default);
+        await Store.ReleaseSlotAsync(finished, Target, Start.AddMinutes(3), default);
+        await Store.RecordAttemptAsync(active, 1, Target, Start.AddMinutes(4), default);
+        await Store.TryEngageStormAsync(Start, default);
+
+        var snapshot = await Store.GetSnapshotAsync(active, Target, Start.AddSeconds(30), Start.AddMinutes(1), default);
+        var quiet = await Store.GetSnapshotAsync(Guid.NewGuid(), OtherTarget, Start, Start.AddMinutes(5), default);
+
+        snapshot.Pauses.Namespaces.Keys.ShouldBe(["petclinic"]);
+        snapshot.Pauses.Namespaces["petclinic"].Reason.ShouldBe("freeze");
+        snapshot.FiringTargets.ShouldBe(1);
+        snapshot.StormMayBeEngaged.ShouldBeTrue();
+        snapshot.Active.ShouldBeTrue();
+        snapshot.History.LastFinishedAt.ShouldBe(Start.AddMinutes(3));
+        snapshot.History.AttemptsSince.ShouldBe([Start.AddMinutes(1), Start.AddMinutes(4)]);
+        quiet.FiringTargets.ShouldBe(0);
+        quiet.Active.ShouldBeFalse();
+        quiet.History.LastFinishedAt.ShouldBeNull();
+        quiet.History.AttemptsSince.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task The_storm_brake_engages_once_until_released()
     {
         var engaged = await Store.TryEngageStormAsync(Start, default);

@@ -19,6 +19,20 @@ public interface IGuardStateStore
 
     Task<PauseSnapshot> GetPausesAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// What one evaluation needs: the pauses, the storm window's firing count, whether a storm may
+    /// be engaged, whether the remediation holds a slot and the target's history. A database store
+    /// reads it in one round trip; this default asks each question in turn.
+    /// </summary>
+    async Task<GuardSnapshot> GetSnapshotAsync(Guid remediationId, string targetKey, DateTimeOffset attemptsSince, DateTimeOffset firingsSince, CancellationToken cancellationToken) =>
+        new(
+            await GetPausesAsync(cancellationToken),
+            await CountFiringTargetsAsync(firingsSince, cancellationToken),
+            StormMayBeEngaged: true,
+            await IsActiveAsync(remediationId, cancellationToken),
+            await GetTargetHistoryAsync(targetKey, attemptsSince, cancellationToken));
+
+
     /// <summary>Sets (or replaces) the pause of a namespace, or the global one when <paramref name="ns"/> is null.</summary>
     Task SetPauseAsync(string? ns, PauseEntry pause, CancellationToken cancellationToken);
 

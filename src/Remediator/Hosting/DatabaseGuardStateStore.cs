@@ -66,6 +66,14 @@ public sealed class DatabaseGuardStateStore(IDatabaseConnectionFactory database)
         ON CONFLICT (scope) DO UPDATE SET reason = excluded.reason, paused_at = excluded.paused_at, until_at = excluded.until_at
         """;
 
+    private const string PausesSql = "SELECT scope, reason, paused_at, until_at FROM guard_pauses";
+
+    // Two result sets: the target's last finish, then its attempts in the window.
+    private const string HistorySql = """
+        SELECT finished_at FROM guard_finished WHERE target_key = @target_key;
+        SELECT started_at FROM guard_attempts WHERE target_key = @target_key AND started_at > @since ORDER BY started_at, attempt_id
+        """;
+
     private const string SlotsSql = """
         SELECT count(*), count(CASE WHEN remediation_id = @remediation_id THEN 1 END) FROM guard_active
         """;
@@ -98,8 +106,41 @@ public sealed class DatabaseGuardStateStore(IDatabaseConnectionFactory database)
     public async Task<PauseSnapshot> GetPausesAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand("SELECT scope, reason, paused_at, until_at FROM guard_pauses");
+        await using var command = connection.CreateCommand(PausesSql);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await ReadPausesAsync(reader, cancellationToken);
+    }
+
+    /// <summary>Every read of an evaluation in one round trip (one command, six result sets).</summary>
+    public async Task<GuardSnapshot> GetSnapshotAsync(Guid remediationId, string targetKey, DateTimeOffset attemptsSince, DateTimeOffset firingsSince, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(targetKey);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await PurgeFiringsAsync(connection, firingsSince, cancellationToken);
+        await using var command = connection.CreateCommand(
+            $"""
+            {PausesSql};
+            SELECT count(*) FROM guard_firings WHERE fired_at >= @firings_since;
+            SELECT count(*) FROM guard_storm WHERE id = 1 AND engaged_at IS NOT NULL;
+            SELECT count(*) FROM guard_active WHERE remediation_id = @remediation_id;
+            {HistorySql}
+            """)
+            .AddParameter("@firings_since", Dialect.ToTimestamp(Clamp(firingsSince)))
+            .AddParameter("@remediation_id", Text(remediationId))
+            .AddParameter("@target_key", targetKey)
+            .AddParameter("@since", Dialect.ToTimestamp(Clamp(attemptsSince)));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var pauses = await ReadPausesAsync(reader, cancellationToken);
+        var firing = await ReadCountAsync(reader, cancellationToken);
+        var engaged = await ReadCountAsync(reader, cancellationToken) > 0;
+        var active = await ReadCountAsync(reader, cancellationToken) > 0;
+        await reader.NextResultAsync(cancellationToken);
+        var history = await ReadHistoryAsync(reader, cancellationToken);
+        return new GuardSnapshot(pauses, (int)firing, engaged, active, history);
+    }
+
+    private async Task<PauseSnapshot> ReadPausesAsync(DbDataReader reader, CancellationToken cancellationToken)
+    {
         PauseEntry? global = null;
         var namespaces = new Dictionary<string, PauseEntry>(StringComparer.Ordinal);
         while (await reader.ReadAsync(cancellationToken))
@@ -122,6 +163,30 @@ public sealed class DatabaseGuardStateStore(IDatabaseConnectionFactory database)
         }
 
         return new PauseSnapshot(global, namespaces);
+    }
+
+    /// <summary>Moves to the next result set and reads its single count.</summary>
+    private static async Task<long> ReadCountAsync(DbDataReader reader, CancellationToken cancellationToken)
+    {
+        await reader.NextResultAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Reads <see cref="HistorySql"/>'s two result sets, the first one current.</summary>
+    private async Task<TargetHistory> ReadHistoryAsync(DbDataReader reader, CancellationToken cancellationToken)
+    {
+        DateTimeOffset? finished = await reader.ReadAsync(cancellationToken) ? Dialect.ReadTimestamp(reader, 0) : null;
+        var attempts = new List<DateTimeOffset>();
+        if (await reader.NextResultAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                attempts.Add(Dialect.ReadTimestamp(reader, 0));
+            }
+        }
+
+        return new TargetHistory(finished, attempts);
     }
 
     public async Task SetPauseAsync(string? ns, PauseEntry pause, CancellationToken cancellationToken)
@@ -148,27 +213,11 @@ public sealed class DatabaseGuardStateStore(IDatabaseConnectionFactory database)
     {
         ArgumentException.ThrowIfNullOrEmpty(targetKey);
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-
-        // Both reads in one round trip: this runs for every request the earlier guards let through.
-        await using var command = connection.CreateCommand(
-            """
-            SELECT finished_at FROM guard_finished WHERE target_key = @target_key;
-            SELECT started_at FROM guard_attempts WHERE target_key = @target_key AND started_at > @since ORDER BY started_at, attempt_id
-            """)
+        await using var command = connection.CreateCommand(HistorySql)
             .AddParameter("@target_key", targetKey)
             .AddParameter("@since", Dialect.ToTimestamp(Clamp(attemptsSince)));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        DateTimeOffset? finished = await reader.ReadAsync(cancellationToken) ? Dialect.ReadTimestamp(reader, 0) : null;
-        var attempts = new List<DateTimeOffset>();
-        if (await reader.NextResultAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                attempts.Add(Dialect.ReadTimestamp(reader, 0));
-            }
-        }
-
-        return new TargetHistory(finished, attempts);
+        return await ReadHistoryAsync(reader, cancellationToken);
     }
 
     public async Task<bool> IsActiveAsync(Guid remediationId, CancellationToken cancellationToken)
