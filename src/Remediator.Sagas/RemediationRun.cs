@@ -76,7 +76,11 @@ public sealed class RemediationRun
     /// <summary>The first alert's source (Prometheus graph link), for the people an escalation pages.</summary>
     public string? GeneratorUrl { get; set; }
 
+    /// <summary>The newest request ids that reached the run, at most <see cref="MaxRequestIds"/>: a redelivered request is recognised by them.</summary>
     public IReadOnlyList<Guid> RequestIds { get; set; } = [];
+
+    /// <summary>How many alerts joined the run since the last timeline entry that was not a join (they share one entry).</summary>
+    public int JoinStreak { get; set; }
 
     public IReadOnlyList<RemediationTimelineEntry> Timeline { get; set; } = [];
 
@@ -87,8 +91,34 @@ public sealed class RemediationRun
     /// <summary>What the guards said when the run started.</summary>
     public GateDecision? Gate { get; set; }
 
+    /// <summary>Request ids kept per run: a redelivery comes soon after its delivery, and a storm's repeats must not grow the run without bound.</summary>
+    public const int MaxRequestIds = 256;
+
+    /// <summary>True when the request started this run or joined it (a redelivery to ignore).</summary>
+    public bool Knows(Guid requestId) => requestId == RemediationId || RequestIds.Contains(requestId);
+
+    /// <summary>
+    /// Another alert (or occurrence) of the target joined the run: it counts for de-duplication and
+    /// resolution, and consecutive joins share one timeline entry ("joined by 40 alerts, the latest
+    /// ..."), so repeats in a storm do not grow the run without bound.
+    /// </summary>
+    public void Join(DateTimeOffset at, Guid requestId, string fingerprint, string alert, string? why = null)
+    {
+        RequestIds = [.. RequestIds.TakeLast(MaxRequestIds - 1), requestId];
+        if (!Fingerprints.Contains(fingerprint))
+        {
+            Fingerprints = [.. Fingerprints, fingerprint];
+        }
+
+        var reason = (JoinStreak == 0 ? $"joined by alert {alert}" : $"joined by {JoinStreak + 1} alerts, the latest {alert}") + (why is null ? "" : $": {why}");
+        var entry = new RemediationTimelineEntry { At = at, State = State, Reason = reason };
+        Timeline = JoinStreak == 0 ? [.. Timeline, entry] : [.. Timeline.SkipLast(1), entry];
+        JoinStreak++;
+    }
+
     public void Record(DateTimeOffset at, string state, string reason)
     {
+        JoinStreak = 0;
         State = state;
         Timeline = [.. Timeline, new RemediationTimelineEntry { At = at, State = state, Reason = reason }];
     }
@@ -97,6 +127,9 @@ public sealed class RemediationRun
     public void AddStep(RemediationStepResult result) =>
         Steps = [.. Steps.Append(result).OrderBy(step => step.At)];
 
-    public void Note(DateTimeOffset at, string reason) =>
+    public void Note(DateTimeOffset at, string reason)
+    {
+        JoinStreak = 0;
         Timeline = [.. Timeline, new RemediationTimelineEntry { At = at, State = State, Reason = reason }];
+    }
 }

@@ -168,23 +168,13 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
 
         During(
             [Pending, WaitingForRoot, AwaitingApproval, Executing, Compensating, Verifying],
-            When(Requested, c => !c.Saga.Run.RequestIds.Contains(c.Message.RequestId))
+            When(Requested, c => !c.Saga.Run.Knows(c.Message.RequestId))
                 .ThenAsync(RecordFiringAsync)
-                .Then(c =>
-                {
-                    var run = c.Saga.Run;
-                    run.RequestIds = [.. run.RequestIds, c.Message.RequestId];
-                    if (!run.Fingerprints.Contains(c.Message.Alert.Fingerprint))
-                    {
-                        run.Fingerprints = [.. run.Fingerprints, c.Message.Alert.Fingerprint];
-                    }
-
-                    run.Note(Now, $"joined by alert {Describe(c.Message.Alert)}");
-                }));
+                .Then(c => c.Saga.Run.Join(Now, c.Message.RequestId, c.Message.Alert.Fingerprint, Describe(c.Message.Alert))));
 
         During(
             [Idle, Succeeded, Escalated, Cancelled, Refused],
-            StartRun(When(Requested, c => !c.Saga.Run.RequestIds.Contains(c.Message.RequestId))));
+            StartRun(When(Requested, c => !c.Saga.Run.Knows(c.Message.RequestId))));
 
         During(
             Pending,
@@ -593,13 +583,7 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
             var request = context.Message;
             saga.PreviousRuns = [.. saga.PreviousRuns.SkipLast(1)];
             saga.Run = previous;
-            previous.RequestIds = [.. previous.RequestIds, request.RequestId];
-            if (!previous.Fingerprints.Contains(request.Alert.Fingerprint))
-            {
-                previous.Fingerprints = [.. previous.Fingerprints, request.Alert.Fingerprint];
-            }
-
-            previous.Note(Now, $"joined by alert {Describe(request.Alert)}: still refused ({code})");
+            previous.Join(Now, request.RequestId, request.Alert.Fingerprint, Describe(request.Alert), $"still refused ({code})");
         }
 
         saga.PreviousRuns = [.. saga.PreviousRuns.TakeLast(MaxPreviousRuns)];

@@ -65,7 +65,8 @@ public sealed class GateTests : IAsyncLifetime
         saga.PreviousRuns.ShouldBeEmpty();
         saga.Run.RemediationId.ShouldBe(first.RequestId);
         saga.Run.Fingerprints.ShouldBe(["fp-1", "fp-2", "fp-3", "fp-4"]);
-        saga.Run.Timeline.Count(entry => entry.Reason.Contains("still refused (storm)", StringComparison.Ordinal)).ShouldBe(3);
+        saga.Run.Timeline.Count(entry => entry.Reason.Contains("still refused (storm)", StringComparison.Ordinal)).ShouldBe(1, "consecutive joins share one entry");
+        saga.Run.Timeline[^1].Reason.ShouldStartWith("joined by 3 alerts, the latest");
 
         // Each repeat still asks the guards (the refusal may be over), and on-call hears of it once.
         gate.Calls.Count(call => call.StartsWith("evaluate", StringComparison.Ordinal)).ShouldBe(4);
