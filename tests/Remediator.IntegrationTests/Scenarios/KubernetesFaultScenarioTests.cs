@@ -136,6 +136,28 @@ public sealed class KubernetesFaultScenarioTests(ServersFixture servers, ITestOu
         reads.Count.ShouldBe(_attempts, story);
     }
 
+    [Fact]
+    public async Task A_restart_whose_answer_never_comes_is_not_sent_again_and_the_run_escalates()
+    {
+        var requestTimeout = TimeSpan.FromSeconds(1);
+        var engine = await StartScenarioAsync(EngineStore.Sqlite, ScenarioRules.RestartOnly, Policy(new Dictionary<string, string>
+        {
+            ["Remediator:Kubernetes:RequestTimeout"] = requestTimeout.ToString("c", CultureInfo.InvariantCulture),
+        }));
+        var generation = Generation(Service);
+
+        // The restart's PATCH is answered minutes later: the engine cannot know whether it took
+        // effect, so it must not send it again (a retried write could restart twice); on-call decides.
+        Cluster.Api.InjectFault(new Fault { Method = "PATCH", PathContains = SimulatedCluster.DeploymentPath(Service), Delay = TimeSpan.FromMinutes(5), Times = 1000 });
+        await PostAsync(engine, TestAlert.ServiceNotResponding(Service));
+
+        var run = await WaitForRestartOutcomeAsync(engine, Service);
+        var story = Story(run, engine);
+        await ShouldHaveEscalatedAsync(run, $"within {requestTimeout}", story);
+        RequestsFor(Service).Where(r => r.Method == "PATCH").ShouldHaveSingleItem(story).StatusCode.ShouldBe(KubernetesSimulator.ClientClosedRequest, story);
+        Generation(Service).ShouldBe(generation, story);
+    }
+
     /// <summary>
     /// Waits for <paramref name="service"/>'s run to end with its restart's result listed: the step's
     /// report is its own message, so the API may show the run's end a moment before it.
