@@ -39,7 +39,7 @@ public abstract class SagaRepositoryScenarios : IAsyncLifetime
         await engine.CreatedAsync(id);
         await engine.Harness.Bus.Publish(new ToyIncremented(id));
 
-        (await engine.Harness.Published.Any<ToyCounted>(sent => sent.Context.Message.ToyId == id)).ShouldBeTrue();
+        (await engine.PublishedAsync<ToyCounted>(sent => sent.Context.Message.ToyId == id)).ShouldBeTrue();
         var stored = (await engine.Store.GetAsync(id)).ShouldNotBeNull();
         stored.Instance.Count.ShouldBe(1);
         stored.Instance.Name.ShouldBe("alpha");
@@ -63,7 +63,7 @@ public abstract class SagaRepositoryScenarios : IAsyncLifetime
         engine.Gate.Arm(2);
         await Task.WhenAll(engine.Harness.Bus.Publish(new ToyIncremented(id)), engine.Harness.Bus.Publish(new ToyIncremented(id)));
 
-        (await engine.Harness.Published.Any<ToyCounted>(sent => sent.Context.Message.ToyId == id && sent.Context.Message.Count == 2)).ShouldBeTrue();
+        (await engine.PublishedAsync<ToyCounted>(sent => sent.Context.Message.ToyId == id && sent.Context.Message.Count == 2)).ShouldBeTrue();
         var stored = (await engine.Store.GetAsync(id)).ShouldNotBeNull();
         stored.Instance.Count.ShouldBe(2);
         stored.Version.ShouldBe(3);
@@ -81,7 +81,7 @@ public abstract class SagaRepositoryScenarios : IAsyncLifetime
 
         await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => engine.Harness.Bus.Publish(new ToyIncremented(id))));
 
-        (await engine.Harness.Published.Any<ToyCounted>(sent => sent.Context.Message.ToyId == id && sent.Context.Message.Count == 10)).ShouldBeTrue();
+        (await engine.PublishedAsync<ToyCounted>(sent => sent.Context.Message.ToyId == id && sent.Context.Message.Count == 10)).ShouldBeTrue();
         var stored = (await engine.Store.GetAsync(id)).ShouldNotBeNull();
         stored.Instance.Count.ShouldBe(10);
         stored.Version.ShouldBe(11);
@@ -97,7 +97,7 @@ public abstract class SagaRepositoryScenarios : IAsyncLifetime
 
         await engine.Harness.Bus.Publish(new ToyRenamed("old-name", "new-name"));
 
-        (await engine.Harness.Published.Any<ToyUpdated>(sent => sent.Context.Message.ToyId == id)).ShouldBeTrue();
+        (await engine.PublishedAsync<ToyUpdated>(sent => sent.Context.Message.ToyId == id)).ShouldBeTrue();
         var stored = (await engine.Store.GetAsync(id)).ShouldNotBeNull();
         stored.Instance.Name.ShouldBe("new-name");
         stored.Key.ShouldBe("new-name");
@@ -113,7 +113,7 @@ public abstract class SagaRepositoryScenarios : IAsyncLifetime
 
         await engine.Harness.Bus.Publish(new ToyFinished(id));
 
-        (await engine.Harness.Published.Any<ToyClosed>(sent => sent.Context.Message.ToyId == id)).ShouldBeTrue();
+        (await engine.PublishedAsync<ToyClosed>(sent => sent.Context.Message.ToyId == id)).ShouldBeTrue();
         (await engine.Store.GetAsync(id)).ShouldBeNull();
     }
 
@@ -125,13 +125,13 @@ public abstract class SagaRepositoryScenarios : IAsyncLifetime
         await first.Harness.Bus.Publish(new ToyStarted(id, "durable", "team-a"));
         await first.CreatedAsync(id);
         await first.Harness.Bus.Publish(new ToyIncremented(id));
-        (await first.Harness.Published.Any<ToyCounted>(sent => sent.Context.Message.ToyId == id)).ShouldBeTrue();
+        (await first.PublishedAsync<ToyCounted>(sent => sent.Context.Message.ToyId == id)).ShouldBeTrue();
         await StopEngineAsync(first);
 
         var restarted = await StartEngineAsync();
         await restarted.Harness.Bus.Publish(new ToyIncremented(id));
 
-        (await restarted.Harness.Published.Any<ToyCounted>(sent => sent.Context.Message.ToyId == id && sent.Context.Message.Count == 2)).ShouldBeTrue();
+        (await restarted.PublishedAsync<ToyCounted>(sent => sent.Context.Message.ToyId == id && sent.Context.Message.Count == 2)).ShouldBeTrue();
         var stored = (await restarted.Store.GetAsync(id)).ShouldNotBeNull();
         stored.Instance.Count.ShouldBe(2);
         stored.Version.ShouldBe(3);
@@ -211,6 +211,28 @@ public abstract class SagaRepositoryScenarios : IAsyncLifetime
         /// the new instance is stored. (Consumed is observed earlier, before the repository writes.)
         /// </summary>
         public async Task CreatedAsync(Guid id) =>
-            (await Harness.Published.Any<ToyCreated>(sent => sent.Context.Message.ToyId == id)).ShouldBeTrue();
+            (await PublishedAsync<ToyCreated>(sent => sent.Context.Message.ToyId == id)).ShouldBeTrue();
+
+        /// <summary>
+        /// Whether a matching message is published within the harness's test timeout. The harness's
+        /// own <c>Any</c> gives up after a quiet spell, which a slow database write on a busy
+        /// machine can outlast, so it is asked again until the deadline.
+        /// </summary>
+        public async Task<bool> PublishedAsync<T>(FilterDelegate<IPublishedMessage<T>> filter)
+            where T : class
+        {
+            using var deadline = new CancellationTokenSource(Harness.TestTimeout);
+            while (!deadline.IsCancellationRequested)
+            {
+                if (await Harness.Published.Any(filter, deadline.Token))
+                {
+                    return true;
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(50), CancellationToken.None);
+            }
+
+            return false;
+        }
     }
 }
