@@ -68,7 +68,12 @@ public sealed partial class RemediationGuards(
         var due = Interlocked.Read(ref _nextStormCheckTicks);
         if (now.UtcTicks >= due && Interlocked.CompareExchange(ref _nextStormCheckTicks, now.UtcTicks + StormCheckInterval.Ticks, due) == due)
         {
-            await StormSizeAsync(options.CurrentValue.Storm, now, cancellationToken);
+            var storm = options.CurrentValue.Storm;
+            var firing = await store.CountFiringTargetsAsync(now - storm.Window, cancellationToken);
+            if (firing <= storm.Threshold)
+            {
+                await ReleaseStormAsync(firing, storm, cancellationToken);
+            }
         }
     }
 
@@ -219,19 +224,6 @@ public sealed partial class RemediationGuards(
             }
         }
 
-        return null;
-    }
-
-    /// <summary>How many distinct targets fired within the window while that is more than the threshold; otherwise null, and a storm in progress is released.</summary>
-    private async Task<int?> StormSizeAsync(StormOptions storm, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var firing = await store.CountFiringTargetsAsync(now - storm.Window, cancellationToken);
-        if (firing > storm.Threshold)
-        {
-            return firing;
-        }
-
-        await ReleaseStormAsync(firing, storm, cancellationToken);
         return null;
     }
 

@@ -32,7 +32,6 @@ public interface IGuardStateStore
             await IsActiveAsync(remediationId, cancellationToken),
             await GetTargetHistoryAsync(targetKey, attemptsSince, cancellationToken));
 
-
     /// <summary>Sets (or replaces) the pause of a namespace, or the global one when <paramref name="ns"/> is null.</summary>
     Task SetPauseAsync(string? ns, PauseEntry pause, CancellationToken cancellationToken);
 

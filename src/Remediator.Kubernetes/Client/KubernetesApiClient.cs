@@ -337,7 +337,7 @@ public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
             { Result: { } r } when traits.Proxy => false,
             // A server that asks for more patience than MaxRetryAfter would only be asked again too
             // early: fail now (the message says why) rather than stall the step until its timeout.
-            { Result: { } r } when RetryAfter(r) > _options.MaxRetryAfter => false,
+            { Result: { } r } when WaitBeyondLimit(r) is not null => false,
             { Result: { StatusCode: HttpStatusCode.TooManyRequests } } => traits.RetryThrottled,
             { Result: { } r } when IsRetryableStatus(r.StatusCode) => traits.Idempotent,
             _ => false,
@@ -363,6 +363,10 @@ public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
         TimeSpan? delay = header?.Delta ?? (header?.Date is { } date ? date - _time.GetUtcNow() : null);
         return delay < TimeSpan.Zero ? TimeSpan.Zero : delay;
     }
+
+    /// <summary>The server's Retry-After when it is longer than MaxRetryAfter (not retried, and the error says so); otherwise null.</summary>
+    private TimeSpan? WaitBeyondLimit(HttpResponseMessage response) =>
+        RetryAfter(response) is { } wait && wait > _options.MaxRetryAfter ? wait : null;
 
     // Throttling, and the server's own trouble except "not implemented" (which a retry cannot change).
     private static bool IsRetryableStatus(HttpStatusCode code) =>
@@ -403,7 +407,7 @@ public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
             // Not a Status body (a proxy or load balancer in front of the API server): the text itself is the message.
         }
 
-        var unretried = IsRetryableStatus(response.StatusCode) && RetryAfter(response) is { } wait && wait > _options.MaxRetryAfter
+        var unretried = IsRetryableStatus(response.StatusCode) && WaitBeyondLimit(response) is { } wait
             ? $" (the server asked to retry after {wait}, longer than {KubernetesClientOptions.SectionName}:MaxRetryAfter ({_options.MaxRetryAfter}): not retried)"
             : null;
         throw StatusError(response.StatusCode, status, text, response.ReasonPhrase, traits, unretried);

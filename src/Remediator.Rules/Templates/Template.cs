@@ -106,11 +106,10 @@ public sealed class Template
                 continue;
             }
 
-            var values = segment.Reference == Reference.Labels ? alert.Labels : alert.Annotations;
-            if (!values.TryGetValue(segment.Text, out var part))
+            if (!TryLookUp(segment, alert, out var part))
             {
                 value = null;
-                missing = segment.Reference == Reference.Labels ? $"label '{segment.Text}'" : $"annotation '{segment.Text}'";
+                missing = Name(segment);
                 return false;
             }
 
@@ -150,9 +149,8 @@ public sealed class Template
                 continue;
             }
 
-            var values = segment.Reference == Reference.Labels ? alert.Labels : alert.Annotations;
-            var what = segment.Reference == Reference.Labels ? $"label '{segment.Text}'" : $"annotation '{segment.Text}'";
-            if (!values.TryGetValue(segment.Text, out var part))
+            var what = Name(segment);
+            if (!TryLookUp(segment, alert, out var part))
             {
                 value = null;
                 problem = $"the alert has no {what}";
@@ -182,6 +180,14 @@ public sealed class Template
         problem = null;
         return true;
     }
+
+    /// <summary>The alert's value for a reference segment.</summary>
+    private static bool TryLookUp(Segment segment, AlertReceived alert, [NotNullWhen(true)] out string? value) =>
+        (segment.Reference == Reference.Labels ? alert.Labels : alert.Annotations).TryGetValue(segment.Text, out value);
+
+    /// <summary>How a message names a reference segment: <c>label 'service'</c>, <c>annotation 'summary'</c>.</summary>
+    private static string Name(Segment segment) =>
+        segment.Reference == Reference.Labels ? $"label '{segment.Text}'" : $"annotation '{segment.Text}'";
 
     /// <summary>PromQL's lexer state after <paramref name="c"/>: the open string's quote (or <c>\0</c>) and whether the next character is escaped.</summary>
     private static (char Quote, bool Escaped) Advance(char quote, bool escaped, char c) => quote switch

@@ -68,6 +68,10 @@ public sealed class DatabaseGuardStateStore(IDatabaseConnectionFactory database)
 
     private const string PausesSql = "SELECT scope, reason, paused_at, until_at FROM guard_pauses";
 
+    private const string FiringCountSql = "SELECT count(*) FROM guard_firings WHERE fired_at >= @firings_since";
+
+    private const string ActiveSql = "SELECT count(*) FROM guard_active WHERE remediation_id = @remediation_id";
+
     // Two result sets: the target's last finish, then its attempts in the window.
     private const string HistorySql = """
         SELECT finished_at FROM guard_finished WHERE target_key = @target_key;
@@ -120,9 +124,9 @@ public sealed class DatabaseGuardStateStore(IDatabaseConnectionFactory database)
         await using var command = connection.CreateCommand(
             $"""
             {PausesSql};
-            SELECT count(*) FROM guard_firings WHERE fired_at >= @firings_since;
+            {FiringCountSql};
             SELECT count(*) FROM guard_storm WHERE id = 1 AND engaged_at IS NOT NULL;
-            SELECT count(*) FROM guard_active WHERE remediation_id = @remediation_id;
+            {ActiveSql};
             {HistorySql}
             """)
             .AddParameter("@firings_since", Dialect.ToTimestamp(Clamp(firingsSince)))
@@ -223,7 +227,7 @@ public sealed class DatabaseGuardStateStore(IDatabaseConnectionFactory database)
     public async Task<bool> IsActiveAsync(Guid remediationId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand("SELECT count(*) FROM guard_active WHERE remediation_id = @remediation_id")
+        await using var command = connection.CreateCommand(ActiveSql)
             .AddParameter("@remediation_id", Text(remediationId));
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) > 0;
     }
@@ -346,7 +350,7 @@ public sealed class DatabaseGuardStateStore(IDatabaseConnectionFactory database)
         var threshold = Dialect.ToTimestamp(Clamp(since));
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await PurgeFiringsAsync(connection, since, cancellationToken);
-        await using var count = connection.CreateCommand("SELECT count(*) FROM guard_firings WHERE fired_at >= @since").AddParameter("@since", threshold);
+        await using var count = connection.CreateCommand(FiringCountSql).AddParameter("@firings_since", threshold);
         return Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
     }
 
