@@ -9,6 +9,7 @@ using Remediator.Engine.Bus;
 using Remediator.Engine.Rules;
 using Remediator.Intake;
 using Remediator.Scheduling;
+using Remediator.Scheduling.Outbox;
 
 namespace Remediator.Engine;
 
@@ -27,11 +28,14 @@ public static class EngineHostingExtensions
         builder.Services.AddOptions<BusOptions>().Bind(section).ValidateOnStart();
         builder.Services.AddOptions<DeduplicationOptions>().Bind(builder.Configuration.GetSection(DeduplicationOptions.SectionName));
         builder.Services.AddRemediatorEngineCore();
-        builder.Services.TryAddScoped<IAlertPublisher, BusAlertPublisher>();
+        builder.Services.TryAddScoped<IAlertPublisher, OutboxAlertPublisher>();
 
         // The transport decides which registrations exist, so it is read now rather than from
         // the options at runtime.
         var transport = ReadTransport(section);
+
+        // In-memory queues die with the process: there, an outbox row waits for its consumers' receipts.
+        builder.Services.AddSingleton(new DurableConsumers(countReceipts: transport == BusTransport.InMemory));
         // One formatter names every queue, the scheduler's included (its address is derived from it).
         var formatter = KebabCaseEndpointNameFormatter.Instance;
         builder.Services.AddMassTransit(bus =>
@@ -53,6 +57,7 @@ public static class EngineHostingExtensions
 
                     // Timers go to the store-backed scheduler: the broker has no delayed-message plugin.
                     rabbit.UseRemediatorMessageScheduler(formatter);
+                    rabbit.UseTransactionalOutbox(context);
                     rabbit.ConfigureEndpoints(context);
                 });
             }
@@ -61,6 +66,7 @@ public static class EngineHostingExtensions
                 bus.UsingInMemory((context, memory) =>
                 {
                     memory.UseRemediatorMessageScheduler(formatter);
+                    memory.UseTransactionalOutbox(context);
                     memory.ConfigureEndpoints(context);
                 });
             }

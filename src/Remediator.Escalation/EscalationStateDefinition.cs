@@ -2,7 +2,10 @@ using MassTransit;
 
 namespace Remediator.Escalation;
 
-/// <summary>The escalation saga's endpoint: retries optimistic-concurrency conflicts, and sends only after the instance is saved.</summary>
+/// <summary>
+/// The escalation saga's endpoint: retries optimistic-concurrency conflicts. Its pages and tier
+/// timers commit with the instance (the host puts every saga behind the transactional outbox).
+/// </summary>
 public sealed class EscalationStateDefinition : SagaDefinition<EscalationState>
 {
     protected override void ConfigureSaga(IReceiveEndpointConfigurator endpointConfigurator, ISagaConfigurator<EscalationState> sagaConfigurator, IRegistrationContext context)
@@ -12,6 +15,5 @@ public sealed class EscalationStateDefinition : SagaDefinition<EscalationState>
         // Delivery reports of one tier arrive together and race for the instance in a durable
         // repository: a quick retry per racing message.
         endpointConfigurator.UseMessageRetry(retry => retry.Incremental(10, TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(50)));
-        endpointConfigurator.UseInMemoryOutbox(context);
     }
 }

@@ -2,6 +2,7 @@ using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Remediator.Persistence.Transactions;
 
 namespace Remediator.Persistence;
 
@@ -88,6 +89,14 @@ public sealed class DatabaseConnectionFactory : IDatabaseConnectionFactory, IAsy
             throw;
         }
     }
+
+    public async Task<DatabaseConnection> ConnectAsync(CancellationToken cancellationToken = default) =>
+        DatabaseUnitOfWork.Current is { } unit
+            ? unit.Lease()
+            : new DatabaseConnection(await OpenConnectionAsync(cancellationToken), joined: null, owned: true);
+
+    public async Task<T> InUnitOfWorkAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken = default) =>
+        await DatabaseUnitOfWork.RunAsync(await OpenConnectionAsync(cancellationToken), work, cancellationToken);
 
     public DbConnection OpenConnection()
     {

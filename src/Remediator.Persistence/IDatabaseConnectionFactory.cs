@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Remediator.Persistence.Transactions;
 
 namespace Remediator.Persistence;
 
@@ -8,8 +9,20 @@ public interface IDatabaseConnectionFactory
     /// <summary>How SQL for this database differs.</summary>
     SqlDialect Dialect { get; }
 
-    /// <summary>An open connection; the caller disposes it (PostgreSQL connections return to the pool).</summary>
+    /// <summary>An open connection of its own; the caller disposes it (PostgreSQL connections return to the pool).</summary>
     Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// What a store writes through: the connection of the <see cref="DatabaseUnitOfWork"/> in force,
+    /// so its statements commit with it, or else a connection of its own.
+    /// </summary>
+    Task<DatabaseConnection> ConnectAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in a <see cref="DatabaseUnitOfWork"/> that every store joins, and
+    /// commits when it returns (rolls back when it throws).
+    /// </summary>
+    Task<T> InUnitOfWorkAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken = default);
 
     /// <summary>The synchronous form, for callers behind synchronous interfaces (an observable gauge read by a scrape).</summary>
     DbConnection OpenConnection();

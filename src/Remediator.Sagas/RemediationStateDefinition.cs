@@ -2,7 +2,10 @@ using MassTransit;
 
 namespace Remediator.Sagas;
 
-/// <summary>The saga's endpoint: retries optimistic-concurrency conflicts, and publishes only after the instance is saved.</summary>
+/// <summary>
+/// The saga's endpoint: retries optimistic-concurrency conflicts. What a transition sends and
+/// schedules commits with the instance (the host puts every saga behind the transactional outbox).
+/// </summary>
 public sealed class RemediationStateDefinition : SagaDefinition<RemediationState>
 {
     protected override void ConfigureSaga(IReceiveEndpointConfigurator endpointConfigurator, ISagaConfigurator<RemediationState> sagaConfigurator, IRegistrationContext context)
@@ -11,6 +14,5 @@ public sealed class RemediationStateDefinition : SagaDefinition<RemediationState
         // A durable repository's optimistic writes lose races (each round lets one message win):
         // about as many quick retries as messages may race for one instance.
         endpointConfigurator.UseMessageRetry(retry => retry.Incremental(10, TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(50)));
-        endpointConfigurator.UseInMemoryOutbox(context);
     }
 }

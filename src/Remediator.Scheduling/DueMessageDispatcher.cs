@@ -4,6 +4,7 @@ using MassTransit.Serialization;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Remediator.Scheduling.Outbox;
 using Remediator.Scheduling.Storage;
 
 namespace Remediator.Scheduling;
@@ -14,10 +15,15 @@ namespace Remediator.Scheduling;
 /// Each message is claimed, sent, then deleted: a crash between send and delete sends it again once the
 /// lease expires, so delivery is at-least-once and receivers (the sagas) tolerate duplicates. Several
 /// engine processes can run dispatchers on one store; the claim keeps them from sending a timer twice.
+/// The outbox's messages are rows due at once: a commit that wrote some wakes it (<see cref="OutboxSignal"/>).
+/// On the in-memory transport a sent row is held until its consumers acknowledged it, and on start
+/// the rows the previous process held are sent again (its queues died with it).
 /// </summary>
 public sealed partial class DueMessageDispatcher(
     IBus bus,
     IScheduledMessageStore store,
+    OutboxSignal signal,
+    DurableConsumers consumers,
     IOptions<SchedulingOptions> options,
     TimeProvider timeProvider,
     ILogger<DueMessageDispatcher> logger) : BackgroundService
@@ -25,6 +31,15 @@ public sealed partial class DueMessageDispatcher(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
+        if (consumers.CountsReceipts)
+        {
+            var released = await store.ReleaseHeldAsync(stoppingToken);
+            if (released > 0)
+            {
+                LogReleased(released);
+            }
+        }
+
         while (!stoppingToken.IsCancellationRequested)
         {
             int sent;
@@ -42,7 +57,7 @@ public sealed partial class DueMessageDispatcher(
             // A full batch means more may be due: poll again at once rather than falling behind.
             if (sent < settings.BatchSize)
             {
-                await Task.Delay(settings.PollInterval, timeProvider, stoppingToken);
+                await signal.WaitAsync(settings.PollInterval, timeProvider, stoppingToken);
             }
         }
     }
@@ -72,6 +87,9 @@ public sealed partial class DueMessageDispatcher(
 
         return due.Count;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sending again {Count} messages that the previous process had put into its in-memory queues but that were not handled")]
+    private partial void LogReleased(int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Polling the scheduled message store failed; retrying on the next poll")]
     private partial void LogPollFailed(Exception exception);

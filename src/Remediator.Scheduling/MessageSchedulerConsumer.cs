@@ -1,8 +1,8 @@
-using System.Globalization;
 using MassTransit;
 using MassTransit.Context;
 using MassTransit.Scheduling;
 using MassTransit.Serialization;
+using Remediator.Scheduling.Outbox;
 using Remediator.Scheduling.Storage;
 
 namespace Remediator.Scheduling;
@@ -13,7 +13,7 @@ namespace Remediator.Scheduling;
 /// The <see cref="DueMessageDispatcher"/> sends it when due. This replaces RabbitMQ's delayed-message
 /// exchange, which is not installed where Remediator runs.
 /// </summary>
-public sealed class MessageSchedulerConsumer(IScheduledMessageStore store) :
+public sealed class MessageSchedulerConsumer(IScheduledMessageStore store, DurableConsumers consumers) :
     IConsumer<ScheduleMessage>,
     IConsumer<CancelScheduledMessage>,
     IConsumer<ScheduleRecurringMessage>
@@ -38,7 +38,8 @@ public sealed class MessageSchedulerConsumer(IScheduledMessageStore store) :
             context.ReceiveContext.ContentType?.ToString() ?? SystemTextJsonMessageSerializer.JsonContentType.ToString(),
             body,
             new ScheduledMessageIdentity(NewId.NextGuid(), context.CorrelationId, context.ConversationId, context.InitiatorId, context.SourceAddress),
-            CopyHeaders(context.Headers));
+            OutboxRecords.CopyHeaders(context.Headers),
+            consumers.ReceiptsFor(message.PayloadType));
         await store.ScheduleAsync(record, context.CancellationToken);
     }
 
@@ -59,26 +60,4 @@ public sealed class MessageSchedulerConsumer(IScheduledMessageStore store) :
         scheduledTime.Kind == DateTimeKind.Local
             ? new DateTimeOffset(scheduledTime.ToUniversalTime(), TimeSpan.Zero)
             : new DateTimeOffset(DateTime.SpecifyKind(scheduledTime, DateTimeKind.Utc), TimeSpan.Zero);
-
-    /// <summary>Keeps the headers with simple values; complex values cannot round-trip through the store faithfully.</summary>
-    private static Dictionary<string, string> CopyHeaders(Headers headers)
-    {
-        var copy = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (key, value) in headers.GetAll())
-        {
-            var text = value switch
-            {
-                string s => s,
-                IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
-                bool b => b ? "true" : "false",
-                _ => null,
-            };
-            if (text is not null)
-            {
-                copy[key] = text;
-            }
-        }
-
-        return copy;
-    }
 }

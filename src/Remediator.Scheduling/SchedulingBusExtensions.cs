@@ -1,4 +1,6 @@
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Remediator.Scheduling.Outbox;
 
 namespace Remediator.Scheduling;
 
@@ -27,6 +29,23 @@ public static class SchedulingBusExtensions
         bus.AddConsumer<MessageSchedulerConsumer, MessageSchedulerConsumerDefinition>();
         bus.AddMessageScheduler(formatter.GetSchedulerAddress());
         return bus;
+    }
+
+    /// <summary>
+    /// Puts every consumer and saga on the bus behind the <see cref="TransactionalOutbox"/> (call
+    /// before <c>ConfigureEndpoints</c>): each message is handled in one database transaction with
+    /// everything it sends and schedules. Their definitions keep their retries and need no outbox of
+    /// their own.
+    /// </summary>
+    public static void UseTransactionalOutbox(this IBusFactoryConfigurator configurator, IRegistrationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(configurator);
+        ArgumentNullException.ThrowIfNull(context);
+        var observer = new TransactionalOutboxConfigurationObserver(
+            context.GetRequiredService<TransactionalOutbox>(),
+            context.GetRequiredService<DurableConsumers>());
+        configurator.ConnectConsumerConfigurationObserver(observer);
+        configurator.ConnectSagaConfigurationObserver(observer);
     }
 
     /// <summary>Gives consumers and sagas a scheduler context (what a state machine's <c>Schedule</c> uses) aimed at the scheduler queue.</summary>

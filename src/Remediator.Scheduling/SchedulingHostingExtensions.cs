@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Remediator.Persistence;
+using Remediator.Scheduling.Outbox;
 using Remediator.Scheduling.Storage;
 
 namespace Remediator.Scheduling;
@@ -22,6 +23,8 @@ public static class SchedulingHostingExtensions
         builder.Services.AddOptions<SchedulingOptions>().Bind(builder.Configuration.GetSection(SchedulingOptions.SectionName));
         builder.Services.AddRemediatorDatabase();
         builder.Services.AddDatabaseMigration(DatabaseScheduledMessageStore.Migration);
+        builder.Services.AddDatabaseMigration(DatabaseScheduledMessageStore.OutboxMigration);
+        builder.Services.TryAddSingleton<TransactionalOutbox>();
         builder.Services.TryAddSingleton<IScheduledMessageStore, DatabaseScheduledMessageStore>();
         builder.Services.AddRemediatorSchedulingCore();
         return builder;
@@ -37,6 +40,9 @@ public static class SchedulingHostingExtensions
         services.AddOptions<SchedulingOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SchedulingOptions>, SchedulingOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<OutboxSignal>();
+        // A host that knows its transport registers its own (the in-memory one counts receipts).
+        services.TryAddSingleton(new DurableConsumers(countReceipts: false));
         services.AddHostedService<DueMessageDispatcher>();
         return services;
     }

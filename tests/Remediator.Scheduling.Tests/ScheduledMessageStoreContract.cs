@@ -120,4 +120,42 @@ public abstract class ScheduledMessageStoreContract
         (await Store.ClaimDueAsync(_now.AddMinutes(4), _lease, 10, default)).ShouldBeEmpty();
         (await Store.ClaimDueAsync(_now.AddMinutes(5), _lease, 10, default)).ShouldHaveSingleItem().Message.Body.ShouldBe("{\"new\":true}");
     }
+
+    [Fact]
+    public async Task A_sent_message_waiting_for_receipts_is_held_until_its_consumers_acknowledge_it()
+    {
+        var record = Record(_now.AddSeconds(-1)) with { ReceiptsPending = 2 };
+        await Store.ScheduleAsync(record, default);
+        await Store.CompleteAsync((await Store.ClaimDueAsync(_now, _lease, 10, default)).ShouldHaveSingleItem(), default);
+
+        // Held: not due again, however late it gets.
+        (await Store.ClaimDueAsync(_now.AddDays(1), _lease, 10, default)).ShouldBeEmpty();
+        (await Store.AcknowledgeAsync(record.Identity.MessageId!.Value, "first", _now, default)).ShouldBeTrue();
+        (await Store.ReleaseHeldAsync(default)).ShouldBe(1);
+        await Store.CompleteAsync((await Store.ClaimDueAsync(_now, _lease, 10, default)).ShouldHaveSingleItem(), default);
+        (await Store.AcknowledgeAsync(record.Identity.MessageId!.Value, "second", _now, default)).ShouldBeTrue();
+
+        (await Store.ReleaseHeldAsync(default)).ShouldBe(0);
+        (await Store.ClaimDueAsync(_now.AddDays(1), _lease, 10, default)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_consumer_acknowledges_a_message_once()
+    {
+        var messageId = Guid.NewGuid();
+
+        (await Store.AcknowledgeAsync(messageId, "consumer", _now, default)).ShouldBeTrue();
+        (await Store.AcknowledgeAsync(messageId, "consumer", _now, default)).ShouldBeFalse();
+        (await Store.AcknowledgeAsync(messageId, "another", _now, default)).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task A_message_without_receipts_is_deleted_once_sent()
+    {
+        await Store.ScheduleAsync(Record(_now.AddSeconds(-1)), default);
+        await Store.CompleteAsync((await Store.ClaimDueAsync(_now, _lease, 10, default)).ShouldHaveSingleItem(), default);
+
+        (await Store.ReleaseHeldAsync(default)).ShouldBe(0);
+        (await Store.ClaimDueAsync(_now.AddDays(1), _lease, 10, default)).ShouldBeEmpty();
+    }
 }

@@ -8,6 +8,7 @@ using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Remediator.Contracts;
 using Remediator.Engine.Tests;
+using Remediator.Intake;
 using Remediator.Intake.Tests;
 
 namespace Remediator.Tests;
@@ -32,7 +33,7 @@ public sealed class AlertsEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task A_valid_notification_is_accepted_after_every_alert_is_published()
+    public async Task A_valid_notification_is_accepted_once_every_alert_is_in_the_outbox_and_then_reaches_the_engine()
     {
         using var client = _factory.CreateClient();
 
@@ -41,8 +42,8 @@ public sealed class AlertsEndpointTests : IDisposable
         response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
         (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accepted").GetInt32().ShouldBe(2);
         var harness = _factory.Services.GetRequiredService<ITestHarness>();
-        (await harness.Published.Any<AlertReceived>(message => message.Context.Message.Fingerprint == Payloads.Fingerprint)).ShouldBeTrue();
-        (await harness.Published.Any<AlertReceived>(message => message.Context.Message.Status == AlertStatus.Resolved)).ShouldBeTrue();
+        (await harness.Consumed.Any<AlertReceived>(message => message.Context.Message.Fingerprint == Payloads.Fingerprint)).ShouldBeTrue();
+        (await harness.Consumed.Any<AlertReceived>(message => message.Context.Message.Status == AlertStatus.Resolved)).ShouldBeTrue();
     }
 
     [Fact]
@@ -169,9 +170,9 @@ public sealed class AlertsEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task A_bus_that_fails_to_publish_gets_503_with_retry_after()
+    public async Task Alerts_that_cannot_be_stored_get_503_with_retry_after()
     {
-        _factory.ConfigureServices = services => services.AddScoped(_ => PublishEndpointDouble.Create(PublishEndpointDouble.Behaviour.Fail));
+        _factory.ConfigureServices = services => services.AddScoped<IAlertPublisher, UnavailablePublisher>();
         using var client = _factory.CreateClient();
 
         using var response = await client.PostAsync("/api/v1/alerts", Json(Payloads.Bytes(Payloads.Valid())));
@@ -217,5 +218,11 @@ public sealed class AlertsEndpointTests : IDisposable
     private sealed class UnknownLengthStream(byte[] bytes) : MemoryStream(bytes)
     {
         public override bool CanSeek => false;
+    }
+
+    private sealed class UnavailablePublisher : IAlertPublisher
+    {
+        public Task PublishAsync(IReadOnlyList<AlertReceived> alerts, CancellationToken cancellationToken) =>
+            throw new AlertPublishException("The database is unavailable.", new InvalidOperationException("closed"));
     }
 }

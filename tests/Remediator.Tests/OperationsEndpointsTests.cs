@@ -187,8 +187,8 @@ public sealed class OperationsEndpointsTests : IDisposable
         using var posted = await client.PostAsync("/api/v1/alerts", new ByteArrayContent(Payloads.Bytes(Payloads.Valid())) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } });
         posted.StatusCode.ShouldBe(HttpStatusCode.Accepted);
         var harness = _factory.Services.GetRequiredService<ITestHarness>();
-        (await harness.Consumed.Any<RemediationRequested>()).ShouldBeTrue();
-        (await harness.Consumed.Any<RemediationSucceeded>()).ShouldBeTrue();
+        (await harness.ConsumedAsync<RemediationRequested>()).ShouldBeTrue();
+        (await harness.ConsumedAsync<RemediationSucceeded>()).ShouldBeTrue();
 
         using var response = await client.GetAsync("/metrics");
         var text = await response.Content.ReadAsStringAsync();

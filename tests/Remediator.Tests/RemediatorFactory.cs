@@ -71,7 +71,7 @@ public class RemediatorFactory : WebApplicationFactory<Program>
             // The harness gives sagas its in-memory repository; the host's is the database.
             services.AddDatabaseSagaRepository(SagaHostingExtensions.RemediationSagaTable);
             services.AddScoped<IAlertPublisher>(provider =>
-                new RecordingAlertPublisher(ActivatorUtilities.CreateInstance<BusAlertPublisher>(provider), Published));
+                new RecordingAlertPublisher(ActivatorUtilities.CreateInstance<OutboxAlertPublisher>(provider), Published));
             ConfigureServices(services);
         });
     }

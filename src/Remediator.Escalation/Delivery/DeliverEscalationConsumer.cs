@@ -2,14 +2,18 @@ using MassTransit;
 using Microsoft.Extensions.Logging;
 using Remediator.Escalation.Channels;
 using Remediator.Escalation.Messages;
+using Remediator.Scheduling.Outbox;
 
 namespace Remediator.Escalation.Delivery;
 
 /// <summary>
 /// Delivers one message to one channel (the channel retries inside with Polly) and reports how it
 /// went. A delivery that fails for good is reported, not thrown: a dead channel must not block
-/// the escalation, which moves on to the next tier instead.
+/// the escalation, which moves on to the next tier instead. It waits on the network, so it holds
+/// no database transaction: a crash mid-delivery delivers again, and the channels' de-duplication
+/// keys make that one page.
 /// </summary>
+[OutsideUnitOfWork]
 public sealed class DeliverEscalationConsumer(
     IEnumerable<IEscalationChannel> channels,
     EscalationMetrics metrics,

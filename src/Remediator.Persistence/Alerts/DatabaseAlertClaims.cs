@@ -1,4 +1,5 @@
 using Remediator.Persistence.Migrations;
+using Remediator.Persistence.Transactions;
 
 namespace Remediator.Persistence.Alerts;
 
@@ -34,7 +35,7 @@ public sealed class DatabaseAlertClaims(IDatabaseConnectionFactory database, Tim
         ArgumentException.ThrowIfNullOrEmpty(idempotencyKey);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(window, TimeSpan.Zero);
         var now = timeProvider.GetUtcNow();
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.ConnectAsync(cancellationToken);
         await using var command = connection.CreateCommand(ClaimSql)
             .AddParameter("@key", idempotencyKey)
             .AddParameter("@now", database.Dialect.ToTimestamp(now))
@@ -46,7 +47,7 @@ public sealed class DatabaseAlertClaims(IDatabaseConnectionFactory database, Tim
     public async Task ReleaseAsync(string idempotencyKey, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(idempotencyKey);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.ConnectAsync(cancellationToken);
         await using var command = connection.CreateCommand("DELETE FROM alert_claims WHERE idempotency_key = @key")
             .AddParameter("@key", idempotencyKey);
         await command.ExecuteNonQueryAsync(cancellationToken);
@@ -55,7 +56,7 @@ public sealed class DatabaseAlertClaims(IDatabaseConnectionFactory database, Tim
     /// <returns>How many expired claims were deleted.</returns>
     public async Task<int> PurgeExpiredAsync(CancellationToken cancellationToken = default)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.ConnectAsync(cancellationToken);
         await using var command = connection.CreateCommand("DELETE FROM alert_claims WHERE expires_at <= @now")
             .AddParameter("@now", database.Dialect.ToTimestamp(timeProvider.GetUtcNow()));
         return await command.ExecuteNonQueryAsync(cancellationToken);

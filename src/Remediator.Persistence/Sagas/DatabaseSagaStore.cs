@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using MassTransit;
+using Remediator.Persistence.Transactions;
 
 namespace Remediator.Persistence.Sagas;
 
@@ -22,7 +23,7 @@ public sealed class DatabaseSagaStore<TSaga>(IDatabaseConnectionFactory database
     /// <summary>The instance and its version, or null.</summary>
     public async Task<StoredSaga<TSaga>?> GetAsync(Guid correlationId, CancellationToken cancellationToken = default)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.ConnectAsync(cancellationToken);
         await using var command = connection.CreateCommand($"SELECT {Columns} FROM {_table} WHERE correlation_id = @id")
             .AddParameter("@id", Id(correlationId));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -37,7 +38,7 @@ public sealed class DatabaseSagaStore<TSaga>(IDatabaseConnectionFactory database
         ArgumentOutOfRangeException.ThrowIfGreaterThan(query.Limit, SagaListQuery.MaxLimit);
         ArgumentOutOfRangeException.ThrowIfNegative(query.Offset);
 
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.ConnectAsync(cancellationToken);
         await using var count = connection.CreateCommand(string.Empty);
         count.CommandText = $"SELECT count(*) FROM {_table}{Where(count, query)}";
         var total = Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
@@ -60,7 +61,7 @@ public sealed class DatabaseSagaStore<TSaga>(IDatabaseConnectionFactory database
     {
         SetVersion(instance, 1);
         var now = database.Dialect.ToTimestamp(timeProvider.GetUtcNow());
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.ConnectAsync(cancellationToken);
         await using var command = connection.CreateCommand(
             $"""
             INSERT INTO {_table} ({Columns}) VALUES (@id, 1, @state, @key, @group, @now, @now, @data)
@@ -73,7 +74,7 @@ public sealed class DatabaseSagaStore<TSaga>(IDatabaseConnectionFactory database
     /// <summary>The instance and its version, or null; the version guards the next write.</summary>
     internal async Task<(TSaga Instance, long Version)?> LoadAsync(Guid correlationId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.ConnectAsync(cancellationToken);
         await using var command = connection.CreateCommand($"SELECT version, data FROM {_table} WHERE correlation_id = @id")
             .AddParameter("@id", Id(correlationId));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -84,7 +85,7 @@ public sealed class DatabaseSagaStore<TSaga>(IDatabaseConnectionFactory database
     internal async Task<bool> TryUpdateAsync(TSaga instance, long expectedVersion, CancellationToken cancellationToken)
     {
         SetVersion(instance, expectedVersion + 1);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.ConnectAsync(cancellationToken);
         await using var command = connection.CreateCommand(
             $"""
             UPDATE {_table} SET version = version + 1, saga_state = @state, saga_key = @key, saga_group = @group, updated_at = @now, data = @data
@@ -99,7 +100,7 @@ public sealed class DatabaseSagaStore<TSaga>(IDatabaseConnectionFactory database
     /// <summary>Deletes the instance if it is still at <paramref name="expectedVersion"/>.</summary>
     internal async Task<bool> TryDeleteAsync(Guid correlationId, long expectedVersion, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.ConnectAsync(cancellationToken);
         await using var command = connection.CreateCommand($"DELETE FROM {_table} WHERE correlation_id = @id AND version = @expected")
             .AddParameter("@id", Id(correlationId))
             .AddParameter("@expected", expectedVersion);
@@ -115,7 +116,7 @@ public sealed class DatabaseSagaStore<TSaga>(IDatabaseConnectionFactory database
     {
         var filter = query.GetFilter();
         var ids = new List<Guid>();
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.ConnectAsync(cancellationToken);
         await using var command = connection.CreateCommand($"SELECT data FROM {_table}");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

@@ -1,4 +1,5 @@
 using Remediator.Persistence.Migrations;
+using Remediator.Persistence.Transactions;
 
 namespace Remediator.Persistence.Steps;
 
@@ -43,7 +44,7 @@ public sealed class DatabaseStepJournal(IDatabaseConnectionFactory database, Tim
     {
         ArgumentException.ThrowIfNullOrEmpty(attemptKey);
         ArgumentException.ThrowIfNullOrEmpty(stepKey);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.ConnectAsync(cancellationToken);
         await using (var seal = connection.CreateCommand("SELECT 1 FROM step_journal_seals WHERE attempt_key = @attempt").AddParameter("@attempt", attemptKey))
         {
             if (await seal.ExecuteScalarAsync(cancellationToken) is not null)
@@ -75,7 +76,7 @@ public sealed class DatabaseStepJournal(IDatabaseConnectionFactory database, Tim
     {
         ArgumentException.ThrowIfNullOrEmpty(stepKey);
         ArgumentNullException.ThrowIfNull(record);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.ConnectAsync(cancellationToken);
         await using var command = connection.CreateCommand("UPDATE step_journal SET record = @record, completed_at = @now WHERE step_key = @step")
             .AddParameter("@record", record)
             .AddParameter("@now", database.Dialect.ToTimestamp(timeProvider.GetUtcNow()))
@@ -86,7 +87,7 @@ public sealed class DatabaseStepJournal(IDatabaseConnectionFactory database, Tim
     public async Task SealAsync(string attemptKey, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(attemptKey);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.ConnectAsync(cancellationToken);
         await using var command = connection.CreateCommand("INSERT INTO step_journal_seals (attempt_key, sealed_at) VALUES (@attempt, @now) ON CONFLICT (attempt_key) DO NOTHING")
             .AddParameter("@attempt", attemptKey)
             .AddParameter("@now", database.Dialect.ToTimestamp(timeProvider.GetUtcNow()));

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Remediator.Persistence;
 using Remediator.Persistence.Migrations;
+using Remediator.Persistence.Transactions;
 
 namespace Remediator.Scheduling.Storage;
 
@@ -35,25 +36,49 @@ public sealed class DatabaseScheduledMessageStore(IDatabaseConnectionFactory dat
         "CREATE INDEX ix_scheduled_messages_due_at ON scheduled_messages (due_at)",
     ]);
 
+    /// <summary>
+    /// The outbox's additions: the receipts a row waits for, its message id looked up by consumers,
+    /// and the inbox of (message, consumer) pairs already handled.
+    /// </summary>
+    public static readonly IDatabaseMigration OutboxMigration = new SqlMigration("scheduler-0002-outbox-inbox", dialect =>
+    [
+        "ALTER TABLE scheduled_messages ADD COLUMN receipts_pending integer NOT NULL DEFAULT 0",
+        "CREATE INDEX ix_scheduled_messages_message_id ON scheduled_messages (message_id)",
+        $"""
+        CREATE TABLE consumed_messages (
+            message_id text NOT NULL,
+            consumer text NOT NULL,
+            consumed_at {dialect.TimestampType} NOT NULL,
+            PRIMARY KEY (message_id, consumer))
+        """,
+        "CREATE INDEX ix_consumed_messages_consumed_at ON consumed_messages (consumed_at)",
+    ]);
+
+    /// <summary>The lease of a row sent but held for receipts: it is never due again while this process lives.</summary>
+    private static readonly DateTimeOffset HeldUntil = new(9999, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     private const string Columns =
         "token_id, destination, due_at, content_type, body, message_id, correlation_id, conversation_id, initiator_id, source_address, headers";
 
+    private const string ReadColumns = $"{Columns}, receipts_pending";
+
     // Rescheduling under the same token replaces the timer and drops any claim on the old one.
     private const string ScheduleSql = $"""
-        INSERT INTO scheduled_messages ({Columns}, claim_id, lease_until)
-        VALUES (@token_id, @destination, @due_at, @content_type, @body, @message_id, @correlation_id, @conversation_id, @initiator_id, @source_address, @headers, NULL, NULL)
+        INSERT INTO scheduled_messages ({Columns}, receipts_pending, claim_id, lease_until)
+        VALUES (@token_id, @destination, @due_at, @content_type, @body, @message_id, @correlation_id, @conversation_id, @initiator_id, @source_address, @headers, @receipts_pending, NULL, NULL)
         ON CONFLICT (token_id) DO UPDATE SET
             destination = excluded.destination, due_at = excluded.due_at, content_type = excluded.content_type,
             body = excluded.body, message_id = excluded.message_id, correlation_id = excluded.correlation_id,
             conversation_id = excluded.conversation_id, initiator_id = excluded.initiator_id,
-            source_address = excluded.source_address, headers = excluded.headers, claim_id = NULL, lease_until = NULL
+            source_address = excluded.source_address, headers = excluded.headers, receipts_pending = excluded.receipts_pending,
+            claim_id = NULL, lease_until = NULL
         """;
 
     public async Task ScheduleAsync(ScheduledMessageRecord message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         var identity = message.Identity;
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.ConnectAsync(cancellationToken);
         await using var command = connection.CreateCommand(ScheduleSql)
             .AddParameter("@token_id", Text(message.TokenId))
             .AddParameter("@destination", message.Destination.ToString())
@@ -65,13 +90,14 @@ public sealed class DatabaseScheduledMessageStore(IDatabaseConnectionFactory dat
             .AddParameter("@conversation_id", Text(identity.ConversationId))
             .AddParameter("@initiator_id", Text(identity.InitiatorId))
             .AddParameter("@source_address", identity.SourceAddress?.ToString())
-            .AddParameter("@headers", JsonSerializer.Serialize(message.Headers));
+            .AddParameter("@headers", JsonSerializer.Serialize(message.Headers))
+            .AddParameter("@receipts_pending", message.ReceiptsPending);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task<bool> CancelAsync(Guid tokenId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.ConnectAsync(cancellationToken);
         await using var command = connection.CreateCommand("DELETE FROM scheduled_messages WHERE token_id = @token_id")
             .AddParameter("@token_id", Text(tokenId));
         return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
@@ -86,10 +112,10 @@ public sealed class DatabaseScheduledMessageStore(IDatabaseConnectionFactory dat
                 SELECT token_id FROM scheduled_messages
                 WHERE due_at <= @now AND (lease_until IS NULL OR lease_until <= @now)
                 ORDER BY due_at LIMIT @max_count{skipLocked})
-            RETURNING {Columns}
+            RETURNING {ReadColumns}
             """;
         var claimId = Guid.NewGuid();
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.ConnectAsync(cancellationToken);
         await using var command = connection.CreateCommand(sql)
             .AddParameter("@claim_id", Text(claimId))
             .AddParameter("@now", database.Dialect.ToTimestamp(now))
@@ -111,7 +137,57 @@ public sealed class DatabaseScheduledMessageStore(IDatabaseConnectionFactory dat
     public async Task CompleteAsync(ClaimedScheduledMessage claimed, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(claimed);
-        await ExecuteForClaimAsync("DELETE FROM scheduled_messages WHERE token_id = @token_id AND claim_id = @claim_id", claimed, cancellationToken);
+        if (claimed.Message.ReceiptsPending == 0)
+        {
+            await ExecuteForClaimAsync("DELETE FROM scheduled_messages WHERE token_id = @token_id AND claim_id = @claim_id", claimed, cancellationToken);
+            return;
+        }
+
+        // Consumers may have acknowledged it already (then the row is gone); otherwise it waits for them.
+        await ExecuteForClaimAsync(
+            "UPDATE scheduled_messages SET lease_until = @held WHERE token_id = @token_id AND claim_id = @claim_id",
+            claimed,
+            cancellationToken,
+            ("@held", database.Dialect.ToTimestamp(HeldUntil)));
+    }
+
+    public async Task<bool> AcknowledgeAsync(Guid messageId, string consumer, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(consumer);
+        await using var connection = await database.ConnectAsync(cancellationToken);
+        await using (var inbox = connection.CreateCommand(
+            "INSERT INTO consumed_messages (message_id, consumer, consumed_at) VALUES (@message_id, @consumer, @now) ON CONFLICT (message_id, consumer) DO NOTHING")
+            .AddParameter("@message_id", Text(messageId))
+            .AddParameter("@consumer", consumer)
+            .AddParameter("@now", database.Dialect.ToTimestamp(now)))
+        {
+            if (await inbox.ExecuteNonQueryAsync(cancellationToken) == 0)
+            {
+                return false;
+            }
+        }
+
+        // Only a row that was sent (claimed) counts receipts; the last one deletes it.
+        await using (var delete = connection.CreateCommand(
+            "DELETE FROM scheduled_messages WHERE message_id = @message_id AND claim_id IS NOT NULL AND receipts_pending <= 1")
+            .AddParameter("@message_id", Text(messageId)))
+        {
+            await delete.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using var count = connection.CreateCommand(
+            "UPDATE scheduled_messages SET receipts_pending = receipts_pending - 1 WHERE message_id = @message_id AND claim_id IS NOT NULL AND receipts_pending > 1")
+            .AddParameter("@message_id", Text(messageId));
+        await count.ExecuteNonQueryAsync(cancellationToken);
+        return true;
+    }
+
+    public async Task<int> ReleaseHeldAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.ConnectAsync(cancellationToken);
+        await using var command = connection.CreateCommand(
+            "UPDATE scheduled_messages SET claim_id = NULL, lease_until = NULL WHERE receipts_pending > 0 AND claim_id IS NOT NULL");
+        return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task ReleaseAsync(ClaimedScheduledMessage claimed, CancellationToken cancellationToken)
@@ -123,12 +199,17 @@ public sealed class DatabaseScheduledMessageStore(IDatabaseConnectionFactory dat
             cancellationToken);
     }
 
-    private async Task ExecuteForClaimAsync(string sql, ClaimedScheduledMessage claimed, CancellationToken cancellationToken)
+    private async Task ExecuteForClaimAsync(string sql, ClaimedScheduledMessage claimed, CancellationToken cancellationToken, params (string Name, object Value)[] more)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.ConnectAsync(cancellationToken);
         await using var command = connection.CreateCommand(sql)
             .AddParameter("@token_id", Text(claimed.Message.TokenId))
             .AddParameter("@claim_id", Text(claimed.ClaimId));
+        foreach (var (name, value) in more)
+        {
+            command.AddParameter(name, value);
+        }
+
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -149,7 +230,8 @@ public sealed class DatabaseScheduledMessageStore(IDatabaseConnectionFactory dat
             reader.GetString(3),
             reader.GetString(4),
             identity,
-            JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(10)) ?? []);
+            JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(10)) ?? [],
+            reader.GetInt32(11));
     }
 
     private static string Text(Guid id) => id.ToString("D", CultureInfo.InvariantCulture);

@@ -18,8 +18,23 @@ public interface IScheduledMessageStore
     /// </summary>
     Task<IReadOnlyList<ClaimedScheduledMessage>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int maxCount, CancellationToken cancellationToken);
 
-    /// <summary>Deletes a sent message, unless it was rescheduled or reclaimed meanwhile.</summary>
+    /// <summary>
+    /// After a send: deletes the message (unless it was rescheduled or reclaimed meanwhile), or, while
+    /// receipts are pending, keeps holding it until its consumers acknowledge it.
+    /// </summary>
     Task CompleteAsync(ClaimedScheduledMessage claimed, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The inbox: records that <paramref name="consumer"/> handled <paramref name="messageId"/> and
+    /// counts its receipt. False when it had already: the redelivery must not be handled again.
+    /// </summary>
+    Task<bool> AcknowledgeAsync(Guid messageId, string consumer, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Hands back every message held for receipts (sent into in-memory queues that died with the
+    /// previous process) so they are sent again; returns how many.
+    /// </summary>
+    Task<int> ReleaseHeldAsync(CancellationToken cancellationToken);
 
     /// <summary>Gives a message back (its send failed) so the next poll retries it.</summary>
     Task ReleaseAsync(ClaimedScheduledMessage claimed, CancellationToken cancellationToken);

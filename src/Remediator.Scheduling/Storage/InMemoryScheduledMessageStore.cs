@@ -5,6 +5,7 @@ public sealed class InMemoryScheduledMessageStore : IScheduledMessageStore
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<Guid, Entry> _entries = [];
+    private readonly HashSet<(Guid MessageId, string Consumer)> _consumed = [];
 
     public Task ScheduleAsync(ScheduledMessageRecord message, CancellationToken cancellationToken)
     {
@@ -52,11 +53,58 @@ public sealed class InMemoryScheduledMessageStore : IScheduledMessageStore
         {
             if (IsHeldBy(claimed))
             {
-                _entries.Remove(claimed.Message.TokenId);
+                if (claimed.Message.ReceiptsPending == 0)
+                {
+                    _entries.Remove(claimed.Message.TokenId);
+                }
+                else
+                {
+                    _entries[claimed.Message.TokenId] = new Entry(claimed.Message, claimed.ClaimId, DateTimeOffset.MaxValue);
+                }
             }
         }
 
         return Task.CompletedTask;
+    }
+
+    public Task<bool> AcknowledgeAsync(Guid messageId, string consumer, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (!_consumed.Add((messageId, consumer)))
+            {
+                return Task.FromResult(false);
+            }
+
+            foreach (var entry in _entries.Values.Where(entry => entry.ClaimId is not null && entry.Message.Identity.MessageId == messageId).ToList())
+            {
+                var pending = entry.Message.ReceiptsPending - 1;
+                if (pending <= 0)
+                {
+                    _entries.Remove(entry.Message.TokenId);
+                }
+                else
+                {
+                    _entries[entry.Message.TokenId] = entry with { Message = entry.Message with { ReceiptsPending = pending } };
+                }
+            }
+
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task<int> ReleaseHeldAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            var held = _entries.Values.Where(entry => entry.ClaimId is not null && entry.Message.ReceiptsPending > 0).ToList();
+            foreach (var entry in held)
+            {
+                _entries[entry.Message.TokenId] = new Entry(entry.Message, ClaimId: null, LeaseUntil: null);
+            }
+
+            return Task.FromResult(held.Count);
+        }
     }
 
     public Task ReleaseAsync(ClaimedScheduledMessage claimed, CancellationToken cancellationToken)

@@ -12,6 +12,11 @@ namespace Remediator.Scheduling.Storage;
 /// <param name="Body">The serialized envelope of the payload.</param>
 /// <param name="Identity">The scheduling request's ids, restored on the sent message.</param>
 /// <param name="Headers">The scheduling request's headers, sent with the message.</param>
+/// <param name="ReceiptsPending">
+/// How many durable consumers must still acknowledge the message before its row may go. Zero on a
+/// durable broker (the row goes once the broker confirmed it); on the in-memory transport, whose
+/// queues die with the process, the row stays until each consumer committed its handling.
+/// </param>
 public sealed record ScheduledMessageRecord(
     Guid TokenId,
     Uri Destination,
@@ -19,4 +24,5 @@ public sealed record ScheduledMessageRecord(
     string ContentType,
     string Body,
     ScheduledMessageIdentity Identity,
-    IReadOnlyDictionary<string, string> Headers);
+    IReadOnlyDictionary<string, string> Headers,
+    int ReceiptsPending = 0);

@@ -3,6 +3,7 @@ using System.Globalization;
 using Remediator.Guards.State;
 using Remediator.Persistence;
 using Remediator.Persistence.Migrations;
+using Remediator.Persistence.Transactions;
 
 namespace Remediator.Hosting;
 
@@ -109,7 +110,7 @@ public sealed class DatabaseGuardStateStore(IDatabaseConnectionFactory database)
 
     public async Task<PauseSnapshot> GetPausesAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.ConnectAsync(cancellationToken);
         await using var command = connection.CreateCommand(PausesSql);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await ReadPausesAsync(reader, cancellationToken);
@@ -119,7 +120,7 @@ public sealed class DatabaseGuardStateStore(IDatabaseConnectionFactory database)
     public async Task<GuardSnapshot> GetSnapshotAsync(Guid remediationId, string targetKey, DateTimeOffset attemptsSince, DateTimeOffset firingsSince, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(targetKey);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.ConnectAsync(cancellationToken);
         await PurgeFiringsAsync(connection, firingsSince, cancellationToken);
         await using var command = connection.CreateCommand(
             $"""
@@ -196,7 +197,7 @@ public sealed class DatabaseGuardStateStore(IDatabaseConnectionFactory database)
     public async Task SetPauseAsync(string? ns, PauseEntry pause, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(pause);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.ConnectAsync(cancellationToken);
         await using var command = connection.CreateCommand(SetPauseSql)
             .AddParameter("@scope", ns ?? GlobalScope)
             .AddParameter("@reason", pause.Reason)
@@ -207,7 +208,7 @@ public sealed class DatabaseGuardStateStore(IDatabaseConnectionFactory database)
 
     public async Task<bool> RemovePauseAsync(string? ns, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.ConnectAsync(cancellationToken);
         await using var command = connection.CreateCommand("DELETE FROM guard_pauses WHERE scope = @scope")
             .AddParameter("@scope", ns ?? GlobalScope);
         return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
@@ -216,7 +217,7 @@ public sealed class DatabaseGuardStateStore(IDatabaseConnectionFactory database)
     public async Task<TargetHistory> GetTargetHistoryAsync(string targetKey, DateTimeOffset attemptsSince, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(targetKey);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.ConnectAsync(cancellationToken);
         await using var command = connection.CreateCommand(HistorySql)
             .AddParameter("@target_key", targetKey)
             .AddParameter("@since", Dialect.ToTimestamp(Clamp(attemptsSince)));
@@ -226,7 +227,7 @@ public sealed class DatabaseGuardStateStore(IDatabaseConnectionFactory database)
 
     public async Task<bool> IsActiveAsync(Guid remediationId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.ConnectAsync(cancellationToken);
         await using var command = connection.CreateCommand(ActiveSql)
             .AddParameter("@remediation_id", Text(remediationId));
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) > 0;
@@ -235,19 +236,19 @@ public sealed class DatabaseGuardStateStore(IDatabaseConnectionFactory database)
     public async Task<bool> TryAcquireSlotAsync(Guid remediationId, string targetKey, int limit, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(targetKey);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.ConnectAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
         // Every acquirer queues on this one row, so each counts the slots after the previous one
         // committed its insert (read committed takes a new snapshot per statement).
-        await using (var gate = connection.CreateCommand($"SELECT id FROM guard_slot_lock WHERE id = 1{Dialect.ForUpdate}", transaction))
+        await using (var gate = connection.CreateCommand($"SELECT id FROM guard_slot_lock WHERE id = 1{Dialect.ForUpdate}"))
         {
             await gate.ExecuteScalarAsync(cancellationToken);
         }
 
         long held;
         long mine;
-        await using (var count = connection.CreateCommand(SlotsSql, transaction).AddParameter("@remediation_id", Text(remediationId)))
+        await using (var count = connection.CreateCommand(SlotsSql).AddParameter("@remediation_id", Text(remediationId)))
         await using (var reader = await count.ExecuteReaderAsync(cancellationToken))
         {
             await reader.ReadAsync(cancellationToken);
@@ -263,8 +264,7 @@ public sealed class DatabaseGuardStateStore(IDatabaseConnectionFactory database)
         if (mine == 0)
         {
             await using var insert = connection.CreateCommand(
-                "INSERT INTO guard_active (remediation_id, target_key, acted) VALUES (@remediation_id, @target_key, @acted)",
-                transaction)
+                "INSERT INTO guard_active (remediation_id, target_key, acted) VALUES (@remediation_id, @target_key, @acted)")
                 .AddParameter("@remediation_id", Text(remediationId))
                 .AddParameter("@target_key", targetKey)
                 .AddParameter("@acted", false);
@@ -278,9 +278,9 @@ public sealed class DatabaseGuardStateStore(IDatabaseConnectionFactory database)
     public async Task RecordAttemptAsync(Guid remediationId, int attempt, string targetKey, DateTimeOffset at, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(targetKey);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.ConnectAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var acted = connection.CreateCommand(MarkActedSql, transaction)
+        await using (var acted = connection.CreateCommand(MarkActedSql)
             .AddParameter("@remediation_id", Text(remediationId))
             .AddParameter("@target_key", targetKey)
             .AddParameter("@acted", true))
@@ -290,8 +290,7 @@ public sealed class DatabaseGuardStateStore(IDatabaseConnectionFactory database)
 
         // Once per (remediation, attempt): a saga retrying its message calls again.
         await using (var insert = connection.CreateCommand(
-            "INSERT INTO guard_attempts (target_key, remediation_id, attempt, started_at) VALUES (@target_key, @remediation_id, @attempt, @started_at) ON CONFLICT (remediation_id, attempt) DO NOTHING",
-            transaction)
+            "INSERT INTO guard_attempts (target_key, remediation_id, attempt, started_at) VALUES (@target_key, @remediation_id, @attempt, @started_at) ON CONFLICT (remediation_id, attempt) DO NOTHING")
             .AddParameter("@target_key", targetKey)
             .AddParameter("@remediation_id", Text(remediationId))
             .AddParameter("@attempt", attempt)
@@ -300,7 +299,7 @@ public sealed class DatabaseGuardStateStore(IDatabaseConnectionFactory database)
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await using (var trim = connection.CreateCommand(TrimAttemptsSql, transaction)
+        await using (var trim = connection.CreateCommand(TrimAttemptsSql)
             .AddParameter("@target_key", targetKey)
             .AddParameter("@kept", IGuardStateStore.MaxAttemptsKept))
         {
@@ -313,10 +312,10 @@ public sealed class DatabaseGuardStateStore(IDatabaseConnectionFactory database)
     public async Task<bool> ReleaseSlotAsync(Guid remediationId, string targetKey, DateTimeOffset at, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(targetKey);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.ConnectAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var acted = false;
-        await using (var release = connection.CreateCommand("DELETE FROM guard_active WHERE remediation_id = @remediation_id RETURNING acted", transaction)
+        await using (var release = connection.CreateCommand("DELETE FROM guard_active WHERE remediation_id = @remediation_id RETURNING acted")
             .AddParameter("@remediation_id", Text(remediationId)))
         await using (var reader = await release.ExecuteReaderAsync(cancellationToken))
         {
@@ -325,7 +324,7 @@ public sealed class DatabaseGuardStateStore(IDatabaseConnectionFactory database)
 
         if (acted)
         {
-            await using var finished = connection.CreateCommand(FinishedSql, transaction)
+            await using var finished = connection.CreateCommand(FinishedSql)
                 .AddParameter("@target_key", targetKey)
                 .AddParameter("@finished_at", Dialect.ToTimestamp(at));
             await finished.ExecuteNonQueryAsync(cancellationToken);
@@ -338,7 +337,7 @@ public sealed class DatabaseGuardStateStore(IDatabaseConnectionFactory database)
     public async Task RecordFiringAsync(string targetKey, DateTimeOffset at, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(targetKey);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.ConnectAsync(cancellationToken);
         await using var command = connection.CreateCommand(FiringSql)
             .AddParameter("@target_key", targetKey)
             .AddParameter("@fired_at", Dialect.ToTimestamp(at));
@@ -348,7 +347,7 @@ public sealed class DatabaseGuardStateStore(IDatabaseConnectionFactory database)
     public async Task<int> CountFiringTargetsAsync(DateTimeOffset since, CancellationToken cancellationToken)
     {
         var threshold = Dialect.ToTimestamp(Clamp(since));
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.ConnectAsync(cancellationToken);
         await PurgeFiringsAsync(connection, since, cancellationToken);
         await using var count = connection.CreateCommand(FiringCountSql).AddParameter("@firings_since", threshold);
         return Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
@@ -357,7 +356,7 @@ public sealed class DatabaseGuardStateStore(IDatabaseConnectionFactory database)
     public async Task<IReadOnlyList<string>> GetFiringTargetsAsync(DateTimeOffset since, CancellationToken cancellationToken)
     {
         var threshold = Dialect.ToTimestamp(Clamp(since));
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.ConnectAsync(cancellationToken);
         await PurgeFiringsAsync(connection, since, cancellationToken);
         var firings = new List<(string Target, DateTimeOffset FiredAt)>();
         await using (var select = connection.CreateCommand("SELECT target_key, fired_at FROM guard_firings WHERE fired_at >= @since").AddParameter("@since", threshold))
@@ -379,7 +378,7 @@ public sealed class DatabaseGuardStateStore(IDatabaseConnectionFactory database)
     /// <see cref="_firingPurgeInterval"/> of the callers' clock rather than on every question (a
     /// write each time made the storm brake's own check the busiest statement of a storm).
     /// </summary>
-    private async Task PurgeFiringsAsync(DbConnection connection, DateTimeOffset since, CancellationToken cancellationToken)
+    private async Task PurgeFiringsAsync(DatabaseConnection connection, DateTimeOffset since, CancellationToken cancellationToken)
     {
         var due = Interlocked.Read(ref _firingsPurgeDueTicks);
         if (since.UtcTicks < due || Interlocked.CompareExchange(ref _firingsPurgeDueTicks, since.UtcTicks + _firingPurgeInterval.Ticks, due) != due)
@@ -393,7 +392,7 @@ public sealed class DatabaseGuardStateStore(IDatabaseConnectionFactory database)
 
     public async Task<bool> TryEngageStormAsync(DateTimeOffset at, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.ConnectAsync(cancellationToken);
         await using var command = connection.CreateCommand("UPDATE guard_storm SET engaged_at = @at WHERE id = 1 AND engaged_at IS NULL")
             .AddParameter("@at", Dialect.ToTimestamp(at));
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
@@ -401,7 +400,7 @@ public sealed class DatabaseGuardStateStore(IDatabaseConnectionFactory database)
 
     public async Task<bool> ReleaseStormAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.ConnectAsync(cancellationToken);
         await using var command = connection.CreateCommand("UPDATE guard_storm SET engaged_at = NULL WHERE id = 1 AND engaged_at IS NOT NULL");
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }

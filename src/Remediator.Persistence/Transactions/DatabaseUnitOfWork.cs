@@ -1,0 +1,60 @@
+using System.Data.Common;
+
+namespace Remediator.Persistence.Transactions;
+
+/// <summary>
+/// One database transaction around the handling of one message (or one webhook request): while
+/// its work runs, <see cref="IDatabaseConnectionFactory.ConnectAsync"/> hands every store its
+/// connection, so their writes commit together, or roll back together when the work throws.
+/// It is carried by the async flow of the work (an <see cref="AsyncLocal{T}"/>).
+/// </summary>
+public sealed class DatabaseUnitOfWork
+{
+    private static readonly AsyncLocal<DatabaseUnitOfWork?> Ambient = new();
+
+    private readonly DbConnection _connection;
+    private readonly DbTransaction _transaction;
+    private bool _ended;
+
+    private DatabaseUnitOfWork(DbConnection connection, DbTransaction transaction)
+    {
+        _connection = connection;
+        _transaction = transaction;
+    }
+
+    /// <summary>
+    /// The unit of work of the current flow, if one is open. Work that outlives it (a task it
+    /// started and did not await) sees none once it has ended.
+    /// </summary>
+    public static DatabaseUnitOfWork? Current => Ambient.Value is { _ended: false } current ? current : null;
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in a transaction on <paramref name="connection"/> (which it then
+    /// disposes) and commits when the work returns. The ambient value is set here, inside this
+    /// method's own flow, because a value set in an awaited method does not flow back to its caller.
+    /// </summary>
+    internal static async Task<T> RunAsync<T>(DbConnection connection, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        await using (connection)
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            var unit = new DatabaseUnitOfWork(connection, transaction);
+            Ambient.Value = unit;
+            try
+            {
+                var result = await work(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                return result;
+            }
+            finally
+            {
+                // Disposing an uncommitted transaction rolls it back.
+                unit._ended = true;
+                Ambient.Value = null;
+            }
+        }
+    }
+
+    /// <summary>A lease on this unit's connection (closing it is the unit's business).</summary>
+    internal DatabaseConnection Lease() => new(_connection, _transaction, owned: false);
+}

@@ -1,0 +1,67 @@
+using System.Globalization;
+using MassTransit;
+using MassTransit.Context;
+using MassTransit.Serialization;
+using Remediator.Scheduling.Storage;
+
+namespace Remediator.Scheduling.Outbox;
+
+/// <summary>
+/// Turns an outgoing message into a row of the durable message table: the complete serialized
+/// envelope with its ids, due now (an outbox message is a timer that is due at once).
+/// </summary>
+internal static class OutboxRecords
+{
+    public static ScheduledMessageRecord From<T>(SendContext<T> context, DateTimeOffset now, DurableConsumers consumers)
+        where T : class
+    {
+        var destination = context.DestinationAddress
+            ?? throw new InvalidOperationException($"A {typeof(T).Name} sent through the outbox has no destination address.");
+        var messageId = context.MessageId ??= NewId.NextGuid();
+        return new ScheduledMessageRecord(
+            NewId.NextGuid(),
+            destination,
+            now + (context.Delay ?? TimeSpan.Zero),
+            context.ContentType?.ToString() ?? SystemTextJsonMessageSerializer.JsonContentType.ToString(),
+            context.Serializer.GetMessageBody(context).GetString(),
+            new ScheduledMessageIdentity(messageId, context.CorrelationId, context.ConversationId, context.InitiatorId, context.SourceAddress),
+            CopyHeaders(context.Headers),
+            consumers.ReceiptsFor(context.SupportedMessageTypes));
+    }
+
+    /// <summary>A message the engine itself originates (outside any consumer), as the bus would serialize it.</summary>
+    public static ScheduledMessageRecord From<T>(T message, Uri destination, DateTimeOffset now, DurableConsumers consumers)
+        where T : class
+    {
+        var context = new MessageSendContext<T>(message)
+        {
+            DestinationAddress = destination,
+            MessageId = NewId.NextGuid(),
+            ConversationId = NewId.NextGuid(),
+            Serializer = SystemTextJsonMessageSerializer.Instance,
+        };
+        return From<T>(context, now, consumers);
+    }
+
+    /// <summary>Keeps the headers with simple values; complex values cannot round-trip through the store faithfully.</summary>
+    public static Dictionary<string, string> CopyHeaders(Headers headers)
+    {
+        var copy = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in headers.GetAll())
+        {
+            var text = value switch
+            {
+                string s => s,
+                IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
+                bool b => b ? "true" : "false",
+                _ => null,
+            };
+            if (text is not null)
+            {
+                copy[key] = text;
+            }
+        }
+
+        return copy;
+    }
+}

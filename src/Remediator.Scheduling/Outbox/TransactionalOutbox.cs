@@ -1,0 +1,104 @@
+using MassTransit;
+using MassTransit.Middleware;
+using Microsoft.Extensions.Logging;
+using Remediator.Persistence;
+using Remediator.Scheduling.Storage;
+
+namespace Remediator.Scheduling.Outbox;
+
+/// <summary>
+/// One commit per message handled: the inbox entry that marks it handled, every store's writes
+/// (saga row, guard state, claims) and every message and timer it causes go into one database
+/// transaction; the <see cref="DueMessageDispatcher"/> sends the messages after the commit. A crash
+/// before the commit leaves nothing behind and the message is delivered again; a redelivery after it
+/// finds the inbox entry and is acknowledged without being handled twice.
+/// </summary>
+public sealed partial class TransactionalOutbox(
+    IDatabaseConnectionFactory database,
+    IScheduledMessageStore store,
+    DurableConsumers consumers,
+    OutboxSignal signal,
+    TimeProvider timeProvider,
+    IServiceProvider provider,
+    ILogger<TransactionalOutbox> logger)
+{
+    /// <summary>Handles one message through <paramref name="next"/> inside a unit of work, as <paramref name="consumer"/>.</summary>
+    public async Task ConsumeAsync<T>(ConsumeContext<T> context, string consumer, IPipe<ConsumeContext<T>> next)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(next);
+        var now = timeProvider.GetUtcNow();
+        var sent = await database.InUnitOfWorkAsync(
+            async cancellationToken =>
+            {
+                if (context.MessageId is { } messageId && !await store.AcknowledgeAsync(messageId, consumer, now, cancellationToken))
+                {
+                    LogDuplicate(typeof(T).Name, messageId, consumer);
+                    return 0;
+                }
+
+                var outboxContext = new TransactionalConsumeContext<T>(context, new OutboxConsumeOptions { ConsumerType = consumer }, provider, consumers, now);
+                await next.Send(outboxContext);
+                var captured = outboxContext.Captured;
+                foreach (var message in captured)
+                {
+                    await store.ScheduleAsync(message, cancellationToken);
+                }
+
+                return captured.Count;
+            },
+            context.CancellationToken);
+
+        if (sent > 0)
+        {
+            signal.Notify();
+        }
+    }
+
+    /// <summary>
+    /// Handles one message of a consumer marked <see cref="OutsideUnitOfWorkAttribute"/>: no
+    /// transaction is held while it works, and the inbox records it afterwards.
+    /// </summary>
+    public async Task ConsumeThenAcknowledgeAsync<T>(ConsumeContext<T> context, string consumer, IPipe<ConsumeContext<T>> next)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(next);
+        await next.Send(context);
+        if (context.MessageId is { } messageId && !await store.AcknowledgeAsync(messageId, consumer, timeProvider.GetUtcNow(), CancellationToken.None))
+        {
+            LogHandledAgain(typeof(T).Name, messageId, consumer);
+        }
+    }
+
+    /// <summary>
+    /// Puts messages the engine originates outside any consumer (the webhook's alerts) in the outbox
+    /// in one commit: when this returns they are durable, and the dispatcher sends them.
+    /// </summary>
+    public async Task SendAsync<T>(IReadOnlyCollection<T> messages, Uri destination, CancellationToken cancellationToken)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        ArgumentNullException.ThrowIfNull(destination);
+        var now = timeProvider.GetUtcNow();
+        await database.InUnitOfWorkAsync(
+            async token =>
+            {
+                foreach (var message in messages)
+                {
+                    await store.ScheduleAsync(OutboxRecords.From(message, destination, now, consumers), token);
+                }
+
+                return messages.Count;
+            },
+            cancellationToken);
+        signal.Notify();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{MessageType} {MessageId} was handled again by {Consumer} (redelivered after a crash before its acknowledgement)")]
+    private partial void LogHandledAgain(string messageType, Guid messageId, string consumer);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{MessageType} {MessageId} was already handled by {Consumer}; acknowledging the redelivery")]
+    private partial void LogDuplicate(string messageType, Guid messageId, string consumer);
+}
