@@ -10,7 +10,7 @@ namespace Remediator.Persistence.Transactions;
 /// </summary>
 public sealed class DatabaseUnitOfWork
 {
-    private static readonly AsyncLocal<DatabaseUnitOfWork?> Ambient = new();
+    private static readonly AsyncLocal<DatabaseUnitOfWork?> _ambient = new();
 
     private readonly DbConnection _connection;
     private readonly DbTransaction _transaction;
@@ -26,7 +26,7 @@ public sealed class DatabaseUnitOfWork
     /// The unit of work of the current flow, if one is open. Work that outlives it (a task it
     /// started and did not await) sees none once it has ended.
     /// </summary>
-    public static DatabaseUnitOfWork? Current => Ambient.Value is { _ended: false } current ? current : null;
+    public static DatabaseUnitOfWork? Current => _ambient.Value is { _ended: false } current ? current : null;
 
     /// <summary>
     /// Runs <paramref name="work"/> in a transaction on <paramref name="connection"/> (which it then
@@ -39,7 +39,7 @@ public sealed class DatabaseUnitOfWork
         {
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             var unit = new DatabaseUnitOfWork(connection, transaction);
-            Ambient.Value = unit;
+            _ambient.Value = unit;
             try
             {
                 var result = await work(cancellationToken);
@@ -50,7 +50,7 @@ public sealed class DatabaseUnitOfWork
             {
                 // Disposing an uncommitted transaction rolls it back.
                 unit._ended = true;
-                Ambient.Value = null;
+                _ambient.Value = null;
             }
         }
     }

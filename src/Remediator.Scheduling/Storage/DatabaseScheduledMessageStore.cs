@@ -55,7 +55,7 @@ public sealed class DatabaseScheduledMessageStore(IDatabaseConnectionFactory dat
     ]);
 
     /// <summary>The lease of a row sent but held for receipts: it is never due again while this process lives.</summary>
-    private static readonly DateTimeOffset HeldUntil = new(9999, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset _heldUntil = new(9999, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     private const string Columns =
         "token_id, destination, due_at, content_type, body, message_id, correlation_id, conversation_id, initiator_id, source_address, headers";
@@ -148,7 +148,7 @@ public sealed class DatabaseScheduledMessageStore(IDatabaseConnectionFactory dat
             "UPDATE scheduled_messages SET lease_until = @held WHERE token_id = @token_id AND claim_id = @claim_id",
             claimed,
             cancellationToken,
-            ("@held", database.Dialect.ToTimestamp(HeldUntil)));
+            ("@held", database.Dialect.ToTimestamp(_heldUntil)));
     }
 
     public async Task<bool> AcknowledgeAsync(Guid messageId, string consumer, DateTimeOffset now, CancellationToken cancellationToken)
