@@ -55,6 +55,8 @@ public static class RemediatorWebHost
 
         var app = builder.Build();
 
+        app.UseRemediatorRequestLogging();
+
         // Errors outside the endpoints (500, 404, 405) are problem+json too, like the endpoints' own.
         app.UseExceptionHandler();
         app.UseStatusCodePages();
