@@ -1,4 +1,3 @@
-using System.Collections.ObjectModel;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
@@ -6,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Trace;
 using Remediator.Intake.Tests;
 using Remediator.Kubernetes.Simulator;
+using Remediator.Tests.Shared;
 
 namespace Remediator.Tests;
 
@@ -73,28 +73,6 @@ public sealed class TracingTests : IAsyncLifetime, IDisposable
 
             deadline.IsCancellationRequested.ShouldBeFalse($"no such span within {_deadline}; the simulator saw: {string.Join(", ", _simulator.Requests.Select(r => $"{r.Method} {r.Path}"))}");
             await Task.Delay(TimeSpan.FromMilliseconds(50), CancellationToken.None);
-        }
-    }
-
-    /// <summary>The exporter adds from the thread that ends a span while the test reads: both under one lock.</summary>
-    private sealed class SpanLog : Collection<Activity>
-    {
-        private readonly Lock _gate = new();
-
-        public Activity[] Snapshot()
-        {
-            lock (_gate)
-            {
-                return [.. Items];
-            }
-        }
-
-        protected override void InsertItem(int index, Activity item)
-        {
-            lock (_gate)
-            {
-                base.InsertItem(index, item);
-            }
         }
     }
 }
