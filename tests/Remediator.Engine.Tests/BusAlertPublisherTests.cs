@@ -1,13 +1,15 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Remediator.Engine.Bus;
 using Remediator.Intake;
+using Remediator.Tests.Shared;
 
 namespace Remediator.Engine.Tests;
 
 public class BusAlertPublisherTests
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = TestClock.Create();
 
     private BusAlertPublisher Create(IPublishEndpoint endpoint) =>
         new(endpoint, Options.Create(new BusOptions { PublishTimeout = TimeSpan.FromSeconds(5) }), _time);
