@@ -5,6 +5,7 @@ using Remediator.Contracts;
 using Remediator.Engine.Alerts;
 using Remediator.Engine.Rules;
 using Remediator.Rules;
+using Remediator.Tests.Shared;
 
 namespace Remediator.Engine.Tests;
 
@@ -24,7 +25,7 @@ public sealed class AlertReceivedConsumerTests : IAsyncDisposable
     {
         _provider = new ServiceCollection()
             .AddSingleton(matcher)
-            .AddSingleton<TimeProvider>(new ManualTimeProvider())
+            .AddSingleton<TimeProvider>(TestClock.Create())
             .AddRemediatorEngineCore()
             .AddMassTransitTestHarness(bus => bus.AddRemediatorConsumers())
             .BuildServiceProvider(validateScopes: true);

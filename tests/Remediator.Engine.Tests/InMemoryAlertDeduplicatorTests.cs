@@ -1,11 +1,13 @@
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Remediator.Engine.Alerts;
+using Remediator.Tests.Shared;
 
 namespace Remediator.Engine.Tests;
 
 public class InMemoryAlertDeduplicatorTests
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = TestClock.Create();
 
     private InMemoryAlertDeduplicator Create(int capacity = 100, int windowMinutes = 60) =>
         new(Options.Create(new DeduplicationOptions { Capacity = capacity, Window = TimeSpan.FromMinutes(windowMinutes) }), _time);

@@ -3,14 +3,16 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Remediator.Engine.Rules;
 using Remediator.Rules;
+using Remediator.Tests.Shared;
 
 namespace Remediator.Engine.Tests;
 
 public sealed class RuleSetProviderTests : IDisposable
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = TestClock.Create();
     private readonly ScriptedLoader _loader = new();
     private readonly DirectoryInfo _rules = Directory.CreateTempSubdirectory("remediator-rules-");
     private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();

@@ -1,8 +1,8 @@
 using System.Net;
-using Remediator.Engine.Tests;
 using Remediator.Escalation.Channels;
 using Remediator.Escalation.Messages;
 using Remediator.Escalation.Policies;
+using Remediator.Tests.Shared;
 
 namespace Remediator.Escalation.Tests;
 
@@ -122,7 +122,7 @@ public sealed class DeliveryRetryTests(ChannelFixture fixture) : IClassFixture<C
     [Fact]
     public void Retry_After_is_read_as_seconds_or_as_a_date()
     {
-        var clock = new ManualTimeProvider();
+        var clock = TestClock.Create();
         using var seconds = new HttpResponseMessage(HttpStatusCode.TooManyRequests) { Headers = { { "Retry-After", "7" } } };
         using var date = new HttpResponseMessage(HttpStatusCode.TooManyRequests);
         date.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(clock.GetUtcNow().AddSeconds(30));

@@ -6,11 +6,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using Remediator.Contracts;
-using Remediator.Engine.Tests;
 using Remediator.Escalation.Messages;
 using Remediator.Scheduling;
 using Remediator.Scheduling.Storage;
+using Remediator.Tests.Shared;
 
 namespace Remediator.Escalation.Tests;
 
@@ -26,7 +27,7 @@ public sealed class EscalationFixture : IAsyncLifetime
     private readonly string _directory = Directory.CreateTempSubdirectory("escalation-tests-").FullName;
     private ServiceProvider _provider = null!;
 
-    public ManualTimeProvider Clock { get; } = new();
+    public FakeTimeProvider Clock { get; } = TestClock.Create();
 
     public LoopbackReceiver Http { get; private set; } = null!;
 

@@ -3,9 +3,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Remediator.Engine.Tests;
 using Remediator.Escalation.Policies;
 using Remediator.Escalation.Secrets;
+using Remediator.Tests.Shared;
 
 namespace Remediator.Escalation.Tests;
 
@@ -29,7 +29,7 @@ public sealed class PolicyProviderTests : IDisposable
     private string PolicyFile => Path.Combine(_directory.FullName, "escalation.yaml");
 
     private EscalationPolicyProvider Provider() =>
-        new(Options.Create(new EscalationOptions { Path = PolicyFile, Watch = false }), new ManualTimeProvider(), new EscalationMetrics(_services.GetRequiredService<IMeterFactory>()), NullLogger<EscalationPolicyProvider>.Instance);
+        new(Options.Create(new EscalationOptions { Path = PolicyFile, Watch = false }), TestClock.Create(), new EscalationMetrics(_services.GetRequiredService<IMeterFactory>()), NullLogger<EscalationPolicyProvider>.Instance);
 
     [Fact]
     public async Task A_reload_with_errors_keeps_the_last_good_policies_and_reports_them()

@@ -2,10 +2,11 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Remediator.Contracts;
-using Remediator.Engine.Tests;
 using Remediator.Guards.State;
 using Remediator.Guards.Workloads;
+using Remediator.Tests.Shared;
 
 namespace Remediator.Guards.Tests;
 
@@ -39,7 +40,7 @@ public sealed class GuardsHarness : IDisposable
         Guards = new RemediationGuards(Store, Workloads, new FixedOptions(Options), metrics, Clock, Log);
     }
 
-    public ManualTimeProvider Clock { get; } = new();
+    public FakeTimeProvider Clock { get; } = TestClock.Create();
 
     public GuardOptions Options { get; } = new();
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Remediator.IntegrationTests.Infrastructure;
 using Remediator.Persistence;
 using Remediator.Persistence.Alerts;
@@ -58,7 +59,7 @@ public sealed class PostgresPersistenceTests(ServersFixture servers) : IAsyncLif
     {
         var replica = Replica();
         await Migrator(replica, DatabaseAlertClaims.Migration).MigrateAsync();
-        var past = new FixedTimeProvider(new DateTimeOffset(2026, 11, 20, 10, 0, 0, TimeSpan.Zero));
+        var past = new FakeTimeProvider(new DateTimeOffset(2026, 11, 20, 10, 0, 0, TimeSpan.Zero));
         var old = new DatabaseAlertClaims(replica, past);
         (await old.TryClaimAsync("expired", TimeSpan.FromHours(1))).ShouldBeTrue();
         (await old.TryClaimAsync("expired-too", TimeSpan.FromHours(1))).ShouldBeTrue();
@@ -92,9 +93,4 @@ public sealed class PostgresPersistenceTests(ServersFixture servers) : IAsyncLif
 
     private static DatabaseMigrator Migrator(DatabaseConnectionFactory database, params IDatabaseMigration[] migrations) =>
         new(database, migrations, TimeProvider.System, NullLogger<DatabaseMigrator>.Instance);
-
-    private sealed class FixedTimeProvider(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
 }

@@ -1,5 +1,6 @@
-using Remediator.Engine.Tests;
+using Microsoft.Extensions.Time.Testing;
 using Remediator.Persistence.Alerts;
+using Remediator.Tests.Shared;
 
 namespace Remediator.Persistence.Tests;
 
@@ -8,7 +9,7 @@ public sealed class DatabaseAlertClaimsTests : IAsyncLifetime, IDisposable
     private static readonly TimeSpan _window = TimeSpan.FromHours(24);
 
     private readonly SqliteDatabase _database = new();
-    private readonly ManualTimeProvider _clock = new();
+    private readonly FakeTimeProvider _clock = TestClock.Create();
     private DatabaseConnectionFactory? _factory;
 
     private DatabaseConnectionFactory Factory => _factory ?? throw new InvalidOperationException("InitializeAsync has not run.");

@@ -1,8 +1,8 @@
 using MassTransit;
 using MassTransit.Scheduling;
 using MassTransit.Testing;
-using Remediator.Engine.Tests;
 using Remediator.Scheduling.Storage;
+using Remediator.Tests.Shared;
 
 namespace Remediator.Scheduling.Tests;
 
@@ -46,7 +46,7 @@ public sealed class DurableSchedulerTests
     [Fact]
     public async Task A_message_is_sent_when_due_and_not_before()
     {
-        var clock = new ManualTimeProvider();
+        var clock = TestClock.Create();
         await using var scheduling = await SchedulingHarness.StartAsync(new InMemoryScheduledMessageStore(), clock);
         var probeId = Guid.NewGuid();
 
@@ -65,7 +65,7 @@ public sealed class DurableSchedulerTests
     [Fact]
     public async Task A_timer_that_fell_due_while_the_engine_was_down_fires_when_it_starts()
     {
-        var clock = new ManualTimeProvider();
+        var clock = TestClock.Create();
         var store = new InMemoryScheduledMessageStore();
         var probeId = Guid.NewGuid();
         await using (var before = await SchedulingHarness.StartAsync(store, clock))

@@ -44,6 +44,10 @@ public sealed class SqliteDispatcherContentionTests : IDisposable
         File.Delete(_path);
     }
 
+    /// <summary>
+    /// The system clock moved ahead. Not a FakeTimeProvider: that one stands still until advanced,
+    /// and the two dispatchers must keep polling on real timers while the test only waits.
+    /// </summary>
     private sealed class OffsetTimeProvider(TimeSpan offset) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + offset;

@@ -73,6 +73,15 @@ public sealed class StartupTests : IDisposable
     }
 
     [Fact]
+    public async Task An_otlp_endpoint_that_is_not_an_http_url_is_named()
+    {
+        var (exitCode, error) = await RunAsync($"--Remediator:Rules:Path={_work.FullName}", "--Remediator:Telemetry:OtlpEndpoint=otel-collector:4317");
+
+        exitCode.ShouldBe(1);
+        error.ShouldContain("Remediator:Telemetry:OtlpEndpoint must be an absolute http or https URL (got 'otel-collector:4317')");
+    }
+
+    [Fact]
     public async Task Invalid_persistence_settings_are_named()
     {
         var (exitCode, error) = await RunAsync($"--Remediator:Rules:Path={_work.FullName}", "--Remediator:Persistence:Provider=Oracle");

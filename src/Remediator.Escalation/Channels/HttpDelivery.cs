@@ -1,10 +1,12 @@
 using Polly.Timeout;
+using Remediator.Observability.Telemetry;
 
 namespace Remediator.Escalation.Channels;
 
 /// <summary>
 /// Sends one HTTP delivery through the shared retry pipeline. The named client has no logging
-/// handlers: webhook URLs are secrets and would otherwise be logged with every request.
+/// handlers and the trace records each request's origin only: webhook URLs are secrets and would
+/// otherwise be logged and exported with every request.
 /// </summary>
 public sealed class HttpDelivery(IHttpClientFactory clients, DeliveryPipelines pipelines)
 {
@@ -24,6 +26,7 @@ public sealed class HttpDelivery(IHttpClientFactory clients, DeliveryPipelines p
                 {
                     attempts++;
                     using var message = request();
+                    SecretUrl.Mark(message);
                     return await client.SendAsync(message, token);
                 },
                 cancellationToken);

@@ -9,6 +9,7 @@ using Remediator.Guards;
 using Remediator.Guards.Api;
 using Remediator.Intake;
 using Remediator.Observability;
+using Remediator.Observability.Telemetry;
 using Remediator.Persistence;
 using Remediator.Sagas.Api;
 using Remediator.Security;
@@ -26,6 +27,7 @@ public static class RemediatorWebHost
             ContentRootPath = ContentRootIsConfigured(args) ? null : AppContext.BaseDirectory,
         });
         builder.AddRemediatorLogging();
+        builder.AddRemediatorTelemetry();
         builder.UseRemediatorDefaultUrl();
         builder.AddRemediatorJson();
         builder.AddRemediatorIntake();
@@ -54,6 +56,8 @@ public static class RemediatorWebHost
         builder.AddRemediatorEscalation();
 
         var app = builder.Build();
+
+        app.UseRemediatorRequestLogging();
 
         // Errors outside the endpoints (500, 404, 405) are problem+json too, like the endpoints' own.
         app.UseExceptionHandler();

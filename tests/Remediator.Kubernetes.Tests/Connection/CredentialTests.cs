@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
 using Remediator.Kubernetes.Client;
 using Remediator.Kubernetes.Connection;
 
@@ -8,7 +9,7 @@ namespace Remediator.Kubernetes.Tests.Connection;
 public sealed class CredentialTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("remediator-cred-").FullName;
-    private readonly ManualTimeProvider _time = new(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
