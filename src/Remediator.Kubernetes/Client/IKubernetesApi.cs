@@ -10,6 +10,12 @@ namespace Remediator.Kubernetes.Client;
 /// </summary>
 public interface IKubernetesReader
 {
+    /// <summary>
+    /// <c>GET /version</c>: the cheapest authenticated request there is, and one no Role has to
+    /// grant (the bootstrap role system:public-info-viewer lets every identity read it).
+    /// </summary>
+    Task<JsonObject> GetVersionAsync(CancellationToken cancellationToken = default);
+
     Task<JsonObject> GetAsync(KubernetesResource resource, string? ns, string name, string? subresource = null, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<JsonObject>> ListAsync(KubernetesResource resource, string? ns, string? labelSelector = null, string? fieldSelector = null, CancellationToken cancellationToken = default);

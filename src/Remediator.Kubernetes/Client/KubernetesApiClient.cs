@@ -57,6 +57,13 @@ public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
         _pipeline = BuildPipeline();
     }
 
+    public async Task<JsonObject> GetVersionAsync(CancellationToken cancellationToken = default)
+    {
+        var traits = RequestTraits.NonResource("get", VersionPath);
+        using var response = await SendAsync(traits, () => new HttpRequestMessage(HttpMethod.Get, Url(VersionPath)), cancellationToken);
+        return await ReadObjectAsync(response, traits, cancellationToken);
+    }
+
     public async Task<JsonObject> GetAsync(KubernetesResource resource, string? ns, string name, string? subresource = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(resource);
@@ -372,6 +379,9 @@ public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
     private static bool IsRetryableStatus(HttpStatusCode code) =>
         code == HttpStatusCode.TooManyRequests || ((int)code >= 500 && code != HttpStatusCode.NotImplemented);
 
+    /// <summary>The server's build, outside the REST resources: every authenticated identity may read it (system:public-info-viewer).</summary>
+    private const string VersionPath = "/version";
+
     private Uri Url(string path) => new(_root + path);
 
     private static HttpRequestMessage WithBody(HttpMethod method, Uri url, string body, string mediaType)
@@ -489,15 +499,20 @@ public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
     }
 
     /// <summary>What the pipeline and error messages need to know about one request.</summary>
-    private sealed record RequestTraits(string Verb, KubernetesResource Resource, string? Namespace, string? Name, string? Subresource, bool Idempotent)
+    private sealed record RequestTraits(string Verb, KubernetesResource? Resource, string? Namespace, string? Name, string? Subresource, bool Idempotent)
     {
         public bool Proxy { get; init; }
 
         public bool RetryThrottled { get; init; } = true;
 
-        public string RbacResource => Subresource is null ? Resource.QualifiedName : $"{Resource.QualifiedName}/{Subresource}";
+        /// <summary>A path outside the REST resources (<c>/version</c>), which RBAC matches against nonResourceURLs.</summary>
+        public string? Path { get; init; }
+
+        public string RbacResource => Resource is null ? $"path {Path}" : Subresource is null ? Resource.QualifiedName : $"{Resource.QualifiedName}/{Subresource}";
+
+        public static RequestTraits NonResource(string verb, string path) => new(verb, null, null, null, null, Idempotent: true) { Path = path };
 
         public override string ToString() =>
-            $"{Verb} {RbacResource} {(Namespace is null ? "" : Namespace + "/")}{Name ?? "*"}";
+            Path is not null ? $"{Verb} {Path}" : $"{Verb} {RbacResource} {(Namespace is null ? "" : Namespace + "/")}{Name ?? "*"}";
     }
 }
