@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Security;
+using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -24,6 +25,12 @@ namespace Remediator.Kubernetes.Client;
 /// </summary>
 public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
 {
+    /// <summary>
+    /// The <c>fieldManager</c> every write names (as kubectl names itself <c>kubectl-edit</c>,
+    /// <c>kubectl-rollout</c>...), so <c>managedFields</c> and audit logs say the engine made the change.
+    /// </summary>
+    public const string FieldManager = "remediator";
+
     private static ResiliencePropertyKey<RequestTraits> TraitsKey { get; } = new("remediator.kubernetes.request");
     private readonly KubernetesConnection _connection;
     private readonly KubernetesClientOptions _options;
@@ -51,11 +58,22 @@ public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
         }
 
         _http = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+        _http.DefaultRequestHeaders.UserAgent.Add(UserAgent);
 
         // kubectl keeps a path in the server URL (clusters behind Rancher and similar proxies do have one).
         _root = connection.Server.GetLeftPart(UriPartial.Path).TrimEnd('/');
         _pipeline = BuildPipeline();
     }
+
+    /// <summary>
+    /// <c>remediator/&lt;informational version&gt;</c> on every request (kubectl sends <c>kubectl/&lt;version&gt;</c>):
+    /// the API server's audit log and its per-client metrics then name the engine.
+    /// </summary>
+    public static ProductInfoHeaderValue UserAgent { get; } = new(
+        "remediator",
+        typeof(KubernetesApiClient).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+            ?? typeof(KubernetesApiClient).Assembly.GetName().Version?.ToString()
+            ?? "unknown");
 
     public async Task<JsonObject> GetVersionAsync(CancellationToken cancellationToken = default)
     {
@@ -148,7 +166,7 @@ public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
         ArgumentNullException.ThrowIfNull(body);
         var traits = new RequestTraits("create", resource, ns, body["metadata"]?["name"]?.GetValue<string>(), null, Idempotent: false);
         var json = body.ToJsonString();
-        using var response = await SendAsync(traits, () => WithBody(HttpMethod.Post, Url(resource.PathFor(ns)), json, "application/json"), cancellationToken);
+        using var response = await SendAsync(traits, () => WithBody(HttpMethod.Post, Url(resource.PathFor(ns) + FieldManagerQuery), json, "application/json"), cancellationToken);
         return await ReadObjectAsync(response, traits, cancellationToken);
     }
 
@@ -158,7 +176,7 @@ public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
         ArgumentNullException.ThrowIfNull(patch);
         var traits = new RequestTraits("patch", resource, ns, name, subresource, Idempotent: false);
         var json = patch.ToJsonString();
-        using var response = await SendAsync(traits, () => WithBody(HttpMethod.Patch, Url(resource.PathFor(ns, name, subresource)), json, kind.MediaType()), cancellationToken);
+        using var response = await SendAsync(traits, () => WithBody(HttpMethod.Patch, Url(resource.PathFor(ns, name, subresource) + FieldManagerQuery), json, kind.MediaType()), cancellationToken);
         return await ReadObjectAsync(response, traits, cancellationToken);
     }
 
@@ -194,7 +212,7 @@ public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
         }
 
         var json = eviction.ToJsonString();
-        using var response = await SendAsync(traits, () => WithBody(HttpMethod.Post, Url(KubernetesResource.Pods.PathFor(ns, pod, "eviction")), json, "application/json"), cancellationToken);
+        using var response = await SendAsync(traits, () => WithBody(HttpMethod.Post, Url(KubernetesResource.Pods.PathFor(ns, pod, "eviction") + FieldManagerQuery), json, "application/json"), cancellationToken);
         await EnsureSuccessAsync(response, traits, cancellationToken);
     }
 
@@ -381,6 +399,9 @@ public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
 
     /// <summary>The server's build, outside the REST resources: every authenticated identity may read it (system:public-info-viewer).</summary>
     private const string VersionPath = "/version";
+
+    // Only on the API server's own writes: a proxied request's query goes to the pod.
+    private const string FieldManagerQuery = "?fieldManager=" + FieldManager;
 
     private Uri Url(string path) => new(_root + path);
 
