@@ -485,6 +485,12 @@ public sealed class KubernetesSimulator : IAsyncDisposable
 
         var podName = pod["metadata"]!["name"]!.GetValue<string>();
         var podIp = pod["status"]?["podIP"]?.GetValue<string>();
+
+        // The API server never proxies to loopback or link-local addresses (proxyutil.IsProxyableIP).
+        if (IPAddress.TryParse(podIp, out var address) && (IPAddress.IsLoopback(address) || address.IsIPv6LinkLocal || (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && address.GetAddressBytes() is [169, 254, ..])))
+        {
+            throw ApiError.BadRequest("address not allowed");
+        }
         var backend = PodBackend(new PodEndpoint(ns, podName, port, podIp))
             ?? throw new ApiError(503, "ServiceUnavailable", $"error trying to reach service: dial tcp {podIp}:{port}: connect: connection refused");
         using var forward = new HttpRequestMessage(new HttpMethod(context.Request.Method), new Uri(backend, route.ProxyPath + context.Request.QueryString.Value));

@@ -232,8 +232,35 @@ public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
             await EnsureSuccessAsync(response, traits, cancellationToken);
         }
 
-        return new ProxyResponse((int)response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken));
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        return new ProxyResponse((int)response.StatusCode, body) { Refusal = response.IsSuccessStatusCode ? null : ProxyRefusalOf((int)response.StatusCode, body) };
     }
+
+    /// <summary>
+    /// The API server passes a pod's answer through as it is, and answers its own refusals with a
+    /// <c>Status</c> (kind Status, apiVersion v1, its code the response's): that shape, which no
+    /// application answers with, tells the two apart.
+    /// </summary>
+    private static ProxyRefusal? ProxyRefusalOf(int statusCode, string body)
+    {
+        JsonObject? status;
+        try
+        {
+            status = JsonNode.Parse(body) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            // Not JSON: the pod's own answer.
+            return null;
+        }
+
+        return status is not null && Text(status["kind"]) == "Status" && Text(status["apiVersion"]) == "v1" &&
+            status["code"] is JsonValue code && code.TryGetValue<int>(out var number) && number == statusCode
+            ? new ProxyRefusal(Text(status["reason"]), Text(status["message"]) ?? body)
+            : null;
+    }
+
+    private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
     public void Dispose() => _http.Dispose();
 
