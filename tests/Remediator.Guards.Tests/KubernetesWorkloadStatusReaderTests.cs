@@ -108,6 +108,9 @@ public sealed class KubernetesWorkloadStatusReaderTests
             list.Add(obj);
         }
 
+        public Task<JsonObject> GetVersionAsync(CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException("the workload reader never reads the server version");
+
         public Task<JsonObject> GetAsync(KubernetesResource resource, string? ns, string name, string? subresource = null, CancellationToken cancellationToken = default) =>
             Task.FromResult(_objects[resource].Single(o => o["metadata"]!["name"]!.GetValue<string>() == name));
 

@@ -226,8 +226,12 @@ public sealed class ClusterState(TimeProvider time)
             }
 
             Put(key, updated);
+
+            // The answer is the object as this write stored it, as the API server's is: what the
+            // controllers do about it (a Deployment's new revision, status) shows on the next read.
+            var written = (JsonObject)_objects[key].DeepClone();
             Reconcile();
-            return (JsonObject)_objects[key].DeepClone();
+            return written;
         }
     }
 

@@ -35,6 +35,9 @@ public sealed record RequestLogEntry(
     string? Token,
     int StatusCode)
 {
+    /// <summary>The client's <c>User-Agent</c> header, as an audit log records it.</summary>
+    public string? UserAgent { get; init; }
+
     /// <summary>True for requests that would change the cluster.</summary>
     public bool Mutating => Method is not ("GET" or "HEAD" or "OPTIONS") && !Path.Contains("/proxy", StringComparison.Ordinal);
 }
@@ -42,5 +45,18 @@ public sealed record RequestLogEntry(
 /// <summary>A pod port the API server's proxy forwards to.</summary>
 public sealed record PodEndpoint(string Namespace, string Pod, int Port, string? PodIp);
 
-/// <summary>What RBAC decides on: verb, API group, resource (with subresource, e.g. <c>pods/eviction</c>) and namespace.</summary>
-public sealed record AccessRequest(string Verb, string Group, string Resource, string? Namespace);
+/// <summary>
+/// What RBAC decides on: verb, API group, resource (with subresource, e.g. <c>pods/eviction</c>),
+/// namespace and object name; or, for a path outside the REST resources (<c>/version</c>), the
+/// verb (the lower-case HTTP method) and <see cref="Path"/>.
+/// </summary>
+public sealed record AccessRequest(string Verb, string Group, string Resource, string? Namespace)
+{
+    /// <summary>The object's name, for rules with <c>resourceNames</c>; null for lists, watches and creates.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>Set for a non-resource request (matched against <c>nonResourceURLs</c>); the resource fields are then empty.</summary>
+    public string? Path { get; init; }
+
+    public static AccessRequest NonResource(string verb, string path) => new(verb, string.Empty, string.Empty, null) { Path = path };
+}

@@ -193,7 +193,10 @@ public sealed class KubernetesSimulator : IAsyncDisposable
         var request = context.Request;
         lock (_gate)
         {
-            _requests.Add(new RequestLogEntry(at, request.Method, request.Path.Value ?? "/", request.QueryString.Value ?? "", request.ContentType, body.Length == 0 ? null : body, token, status));
+            _requests.Add(new RequestLogEntry(at, request.Method, request.Path.Value ?? "/", request.QueryString.Value ?? "", request.ContentType, body.Length == 0 ? null : body, token, status)
+            {
+                UserAgent = request.Headers.UserAgent.Count == 0 ? null : request.Headers.UserAgent.ToString(),
+            });
         }
     }
 
@@ -249,11 +252,27 @@ public sealed class KubernetesSimulator : IAsyncDisposable
             return await WriteAsync(context, 401, ApiError.Status(401, "Unauthorized", "Unauthorized"));
         }
 
-        var route = Route.Parse(request.Path.Value ?? "/")
+        var path = request.Path.Value ?? "/";
+        if (NonResourceAnswer(path) is { } answer)
+        {
+            // Outside the REST resources the verb is the lower-case method, matched against nonResourceURLs.
+            var pathVerb = request.Method.ToLowerInvariant();
+            if (!(Authorizer?.Invoke(AccessRequest.NonResource(pathVerb, path)) ?? true))
+            {
+                throw new ApiError(403, "Forbidden", $"forbidden: User \"{User}\" cannot {pathVerb} path \"{path}\"", new JsonObject());
+            }
+
+            return await WriteAsync(context, 200, answer);
+        }
+
+        var route = Route.Parse(path)
             ?? throw new ApiError(404, "NotFound", "the server could not find the requested resource");
         var query = request.Query;
         var verb = route.Verb(request.Method, IsWatch(query));
-        var allowed = Authorizer?.Invoke(new AccessRequest(verb, route.Type.Group, route.RbacResource, route.Namespace)) ?? true;
+
+        // A proxy path names "pod:port"; RBAC sees the pod's name.
+        var accessName = route.Subresource == "proxy" ? route.ProxyTarget().Name : route.Name;
+        var allowed = Authorizer?.Invoke(new AccessRequest(verb, route.Type.Group, route.RbacResource, route.Namespace) { Name = accessName }) ?? true;
         lock (_gate)
         {
             if (!allowed || _denied.Contains((verb, route.RbacResource)))
@@ -466,6 +485,12 @@ public sealed class KubernetesSimulator : IAsyncDisposable
 
         var podName = pod["metadata"]!["name"]!.GetValue<string>();
         var podIp = pod["status"]?["podIP"]?.GetValue<string>();
+
+        // The API server never proxies to loopback or link-local addresses (proxyutil.IsProxyableIP).
+        if (IPAddress.TryParse(podIp, out var address) && (IPAddress.IsLoopback(address) || address.IsIPv6LinkLocal || (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && address.GetAddressBytes() is [169, 254, ..])))
+        {
+            throw ApiError.BadRequest("address not allowed");
+        }
         var backend = PodBackend(new PodEndpoint(ns, podName, port, podIp))
             ?? throw new ApiError(503, "ServiceUnavailable", $"error trying to reach service: dial tcp {podIp}:{port}: connect: connection refused");
         using var forward = new HttpRequestMessage(new HttpMethod(context.Request.Method), new Uri(backend, route.ProxyPath + context.Request.QueryString.Value));
@@ -527,6 +552,17 @@ public sealed class KubernetesSimulator : IAsyncDisposable
             return fault;
         }
     }
+
+    /// <summary>The API server's own endpoints outside the REST resources (only <c>/version</c> is simulated); null for any other path.</summary>
+    private static JsonObject? NonResourceAnswer(string path) => path is "/version" or "/version/"
+        ? new JsonObject
+        {
+            ["major"] = "1",
+            ["minor"] = "31",
+            ["gitVersion"] = "v1.31.0-remediator-simulator",
+            ["platform"] = "linux/amd64",
+        }
+        : null;
 
     private static JsonObject ParseObject(string body) =>
         JsonNode.Parse(body) as JsonObject ?? throw ApiError.BadRequest("the body of the request must be a JSON object");

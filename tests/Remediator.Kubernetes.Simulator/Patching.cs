@@ -48,16 +48,16 @@ public static class Patching
 
     /// <summary>
     /// Strategic merge patch: like a merge patch, but lists with a merge key merge element by
-    /// element (<c>$patch: delete</c> removes one), and <c>$setElementOrder</c>/<c>$retainKeys</c>
-    /// directives are accepted.
+    /// element (<c>$patch: delete</c> removes one) and are ordered as the API server orders them,
+    /// by <c>$setElementOrder/&lt;field&gt;</c> when the patch gives one; <c>$retainKeys</c> is accepted.
     /// </summary>
-    public static JsonNode? ApplyStrategicMergePatch(JsonNode? target, JsonNode? patch, string? fieldName = null)
+    public static JsonNode? ApplyStrategicMergePatch(JsonNode? target, JsonNode? patch, string? fieldName = null, JsonArray? elementOrder = null)
     {
         if (patch is JsonArray patchArray)
         {
             if (fieldName is not null && MergeKeyOf(fieldName) is { } mergeKey && target is JsonArray targetArray)
             {
-                return MergeList(targetArray, patchArray, mergeKey);
+                return MergeList(targetArray, patchArray, mergeKey, elementOrder);
             }
 
             return patchArray.DeepClone();
@@ -89,14 +89,44 @@ public static class Patching
             }
             else
             {
-                result[key] = ApplyStrategicMergePatch(result[key], value, key);
+                result[key] = ApplyStrategicMergePatch(result[key], value, key, patchObject[SetElementOrder + key] as JsonArray);
             }
         }
 
         return result;
     }
 
-    private static JsonArray MergeList(JsonArray target, JsonArray patch, string mergeKey)
+    private const string SetElementOrder = "$setElementOrder/";
+
+    /// <summary>
+    /// Merges by key, then orders as k8s.io/apimachinery's strategicpatch (normalizeElementOrder)
+    /// does: the patch's items in the order <c>$setElementOrder</c> gives (else the patch's own),
+    /// the server-only items in their old order, interleaved by the old order where both items
+    /// are known to it. An item the list did not have is placed before the server item it is
+    /// compared with, so without <c>$setElementOrder</c> a new env variable lands before or among
+    /// the old ones, not at the end.
+    /// </summary>
+    private static JsonArray MergeList(JsonArray target, JsonArray patch, string mergeKey, JsonArray? elementOrder)
+    {
+        var merged = Merge(target, patch, mergeKey);
+        string? Key(JsonNode? item) => item is JsonObject o ? o[mergeKey]?.ToJsonString() : item?.ToJsonString();
+        var order = (elementOrder ?? patch).Where(i => i is not JsonObject o || o["$patch"] is null).Select(Key).ToList();
+        var serverOrder = target.Select(Key).ToList();
+        var fromPatch = merged.Where(i => order.Contains(Key(i))).OrderBy(i => order.IndexOf(Key(i))).ToList();
+        var serverOnly = merged.Where(i => !order.Contains(Key(i))).ToList();
+        var result = new JsonArray();
+        var (left, right) = (0, 0);
+        while (left < serverOnly.Count || right < fromPatch.Count)
+        {
+            var (l, r) = (left < serverOnly.Count ? serverOrder.IndexOf(Key(serverOnly[left])) : -1, right < fromPatch.Count ? serverOrder.IndexOf(Key(fromPatch[right])) : -1);
+            var takeLeft = right >= fromPatch.Count || (left < serverOnly.Count && l >= 0 && r >= 0 && l < r);
+            result.Add((takeLeft ? serverOnly[left++] : fromPatch[right++])?.DeepClone());
+        }
+
+        return result;
+    }
+
+    private static JsonArray Merge(JsonArray target, JsonArray patch, string mergeKey)
     {
         var result = (JsonArray)target.DeepClone();
         foreach (var item in patch)

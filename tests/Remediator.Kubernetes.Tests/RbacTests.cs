@@ -1,13 +1,18 @@
+using System.Net;
 using Remediator.Contracts;
+using Remediator.Guards.Workloads;
 using Remediator.Kubernetes.Actions;
+using Remediator.Kubernetes.Client;
 using Remediator.Kubernetes.Simulator;
-using YamlDotNet.RepresentationModel;
+using Remediator.Rules.Actions;
 
 namespace Remediator.Kubernetes.Tests;
 
 /// <summary>
-/// Every action, run against a simulator that authorizes exactly what deploy/kubernetes/base/rbac grants the
-/// engine's service account: a missing permission is a 403 and fails the action.
+/// Every request the engine makes (every action and its compensation, the minimum-healthy guard's
+/// reads, the readiness probe), against a simulator that authorizes exactly what
+/// deploy/kubernetes/base/rbac grants the engine's service account, as the API server's RBAC
+/// authorizer would: a request those files do not grant is a 403 and fails the test.
 /// </summary>
 public sealed class RbacTests : ClusterFixture
 {
@@ -21,58 +26,142 @@ public sealed class RbacTests : ClusterFixture
         c.Create(ResourceType.Services, Namespace, Manifests.Service("cart", "cart"));
         c.Create(ResourceType.HorizontalPodAutoscalers, Namespace, Manifests.HorizontalPodAutoscaler("cart-hpa", "cart", 2, 5));
         c.Create(ResourceType.Deployments, Namespace, Manifests.Deployment("checkout", replicas: 2));
-        Simulator.Authorizer = ShippedRoles.Load(Namespace).Allows;
+        c.Create(ResourceType.StatefulSets, Namespace, Manifests.StatefulSet("ledger"));
+        c.Create(ResourceType.DaemonSets, Namespace, Manifests.DaemonSet("agent"));
+
+        // The shipped RoleBinding stands for "one per namespace the rules act in": the operator copies it to the test's.
+        Simulator.Authorizer = RbacPolicy.Shipped(Namespace).Allows;
     }
 
     [Fact]
-    public async Task The_shipped_roles_grant_every_request_of_every_action_and_nothing_else_is_needed()
+    public async Task The_shipped_roles_grant_every_request_of_every_action_guard_and_readiness_probe()
     {
         var checkout = Deployment("checkout");
         var cart = Deployment("cart");
+        var ran = new HashSet<string>(StringComparer.Ordinal);
+        var outcomes = new List<ActionOutcome>();
+        async Task Run(string action, RemediationTarget target, params (string Key, string Value)[] parameters)
+        {
+            ran.Add(action);
+            outcomes.Add(await RunAsync(action, target, parameters: parameters));
+        }
 
         // A rollout that takes steps makes wait-for-rollout watch, not just read once.
         Simulator.Cluster.SetRolloutBehavior(Namespace, "checkout", RolloutBehavior.Stepwise);
         var node = new RemediationTarget { Kind = TargetKind.Node, Name = "node-1" };
-        var outcomes = new List<ActionOutcome>
-        {
-            await RunAsync("restart", checkout),
-            await RunAsync("wait-for-rollout", checkout),
-            await RunAsync("rollback", checkout),
-            await RunAsync("scale", checkout, parameters: ("by", "+1")),
-            await RunAsync("scale", cart, parameters: ("by", "+1")),
-            await RunAsync("patch-hpa", cart, parameters: ("max-replicas", "8")),
-            await RunAsync("set-env", checkout, parameters: ("env.A", "1")),
-            await RunAsync("set-resources", checkout, parameters: ("limits.memory", "1Gi")),
-            await RunAsync("reset-circuit-breakers", checkout, parameters: ("port", "8001")),
-            await RunAsync("health-check", checkout, parameters: [("port", "8001"), ("path", "/health")]),
-            await RunAsync("http", cart, parameters: [("via", "service"), ("port", "8080")]),
-            await RunAsync("isolate", checkout, parameters: ("mode", "network-policy")),
-            await RunAsync("isolate", checkout),
-            await RunAsync("cordon", node),
-            await RunAsync("uncordon", node),
-            await RunAsync("drain", node),
-            await RunAsync("isolate", FirstPod("cart"), parameters: ("mode", "quarantine-pod")),
-            await RunAsync("delete-pod", new RemediationTarget { Kind = TargetKind.Pod, Namespace = Namespace, LabelSelector = "app=cart" }),
-        };
+        await Run("restart", checkout);
+        await Run("wait-for-rollout", checkout);
+        await Run("rollback", checkout);
+        await Run("scale", checkout, ("by", "+1"));
+        await Run("patch-hpa", cart, ("max-replicas", "8"));
+        await Run("set-env", checkout, ("env.A", "1"));
+        await Run("set-resources", checkout, ("limits.memory", "1Gi"));
+        await Run("reset-circuit-breakers", checkout, ("port", "8001"));
+        await Run("health-check", checkout, ("port", "8001"), ("path", "/health"));
+        await Run("http", cart, ("via", "service"), ("port", "8080"));
+        await Run("http", cart, ("via", "pod"), ("port", "8080"));
+        await Run("isolate", checkout, ("mode", "network-policy"));
+        await Run("isolate", checkout);
+        await Run("cordon", node);
+        await Run("uncordon", node);
+        await Run("drain", node);
+        await Run("isolate", FirstPod("cart"), ("mode", "quarantine-pod"));
+        await Run("delete-pod", new RemediationTarget { Kind = TargetKind.Pod, Namespace = Namespace, LabelSelector = "app=cart" });
+
+        // scale on cart is refused by design (its HPA owns the count): the refusal must come from the engine, not a 403.
+        await Run("scale", cart, ("by", "+1"));
         foreach (var outcome in outcomes.Where(o => o.Compensation is not null).ToList())
         {
             outcomes.Add(await Executor.CompensateAsync(outcome.Compensation!, false, CancellationToken.None));
         }
 
+        // The minimum-healthy guard reads before every scale and isolate, for each kind it reads.
+        var guard = new KubernetesWorkloadStatusReader(Api);
+        foreach (var target in new[]
+        {
+            checkout,
+            new RemediationTarget { Kind = TargetKind.StatefulSet, Namespace = Namespace, Name = "ledger" },
+            new RemediationTarget { Kind = TargetKind.DaemonSet, Namespace = Namespace, Name = "agent" },
+            new RemediationTarget { Kind = TargetKind.Deployment, Namespace = Namespace, LabelSelector = "app=cart" },
+            FirstPod("checkout"),
+            new RemediationTarget { Kind = TargetKind.Pod, Namespace = Namespace, LabelSelector = "app=checkout" },
+        })
+        {
+            await guard.ReadAsync(target, CancellationToken.None);
+        }
+
+        // The readiness probe's one request.
+        await Api.GetVersionAsync();
+
+        Simulator.Requests.Where(r => r.StatusCode == 403).Select(r => $"{r.Method} {r.Path}{r.Query}").ShouldBeEmpty();
         Simulator.Requests.ShouldContain(r => r.Query.Contains("watch=true", StringComparison.Ordinal));
-        Simulator.Requests.Where(r => r.StatusCode == 403).Select(r => $"{r.Method} {r.Path}").ShouldBeEmpty();
-        outcomes.Where(o => !o.Succeeded && o.Action != "scale").Select(o => o.Summary).ShouldBeEmpty();
+        outcomes.Where(o => !o.Succeeded).Select(o => o.Summary).ShouldHaveSingleItem().ShouldContain("HorizontalPodAutoscaler \"cart-hpa\"");
+
+        // Every action the executor knows ran here; the catalog's only other one, notify, never calls the API.
+        Executor.Actions.Except(ran).ShouldBeEmpty();
+        ActionCatalog.All.Select(a => a.Name).Except(Executor.Actions).ShouldBe(["notify"]);
+    }
+
+    [Fact]
+    public async Task A_request_the_roles_do_not_grant_is_refused_as_the_API_server_refuses_it()
+    {
+        // Listing nodes (the old readiness probe) is not granted: node-actions only gets and patches them.
+        var refused = await Should.ThrowAsync<KubernetesApiException>(() => Api.ListAsync(KubernetesResource.Nodes, null));
+
+        refused.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        refused.Reason.ShouldBe("Forbidden");
+        refused.Message.ShouldContain($"nodes is forbidden: User \"{KubernetesSimulator.User}\" cannot list resource \"nodes\" in API group \"\" at the cluster scope");
     }
 
     [Fact]
     public void The_roles_grant_nothing_outside_their_namespaces_and_no_secrets()
     {
-        var roles = ShippedRoles.Load(Namespace);
+        var roles = RbacPolicy.Shipped(Namespace);
         roles.Allows(new AccessRequest("patch", "apps", "deployments", "kube-system")).ShouldBeFalse();
         roles.Allows(new AccessRequest("get", "", "secrets", Namespace)).ShouldBeFalse();
         roles.Allows(new AccessRequest("create", "", "pods/exec", Namespace)).ShouldBeFalse();
+        roles.Allows(new AccessRequest("list", "", "nodes", null)).ShouldBeFalse();
         roles.Allows(new AccessRequest("patch", "apps", "deployments", Namespace)).ShouldBeTrue();
+        roles.Allows(new AccessRequest("patch", "apps", "deployments", "fintech-services")).ShouldBeTrue();
         roles.Allows(new AccessRequest("create", "", "pods/eviction", "kube-system")).ShouldBeTrue();
+        roles.Allows(AccessRequest.NonResource("get", "/version")).ShouldBeTrue();
+        roles.Allows(AccessRequest.NonResource("get", "/metrics")).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Wildcards_subresources_resource_names_and_namespaces_are_matched_as_RBAC_matches_them()
+    {
+        var policy = RbacPolicy.FromYaml("system:serviceaccount:ops:bot", ["""
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: Role
+            metadata: { name: scaler, namespace: shop }
+            rules:
+              - apiGroups: ["apps"]
+                resources: ["*/scale"]
+                verbs: ["get", "patch"]
+              - apiGroups: [""]
+                resources: ["configmaps"]
+                resourceNames: ["settings"]
+                verbs: ["*"]
+              - nonResourceURLs: ["/metrics"]
+                verbs: ["get"]
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: RoleBinding
+            metadata: { name: scaler, namespace: shop }
+            roleRef: { apiGroup: rbac.authorization.k8s.io, kind: Role, name: scaler }
+            subjects: [{ kind: Group, name: "system:serviceaccounts:ops" }]
+            """]);
+
+        policy.Allows(new AccessRequest("patch", "apps", "statefulsets/scale", "shop")).ShouldBeTrue();
+        policy.Allows(new AccessRequest("patch", "apps", "statefulsets", "shop")).ShouldBeFalse();
+        policy.Allows(new AccessRequest("patch", "apps", "deployments/scale", "other")).ShouldBeFalse();
+        policy.Allows(new AccessRequest("delete", "", "configmaps", "shop") { Name = "settings" }).ShouldBeTrue();
+        policy.Allows(new AccessRequest("delete", "", "configmaps", "shop") { Name = "other" }).ShouldBeFalse();
+        policy.Allows(new AccessRequest("list", "", "configmaps", "shop")).ShouldBeFalse();
+
+        // A Role cannot grant non-resource URLs (they are cluster-wide): only a ClusterRoleBinding can.
+        policy.Allows(AccessRequest.NonResource("get", "/metrics")).ShouldBeFalse();
     }
 
     private RemediationTarget FirstPod(string app) => new()
@@ -81,63 +170,4 @@ public sealed class RbacTests : ClusterFixture
         Namespace = Namespace,
         Name = Simulator.Cluster.List(ResourceType.Pods, Namespace, $"app={app}").Items[0]["metadata"]!["name"]!.GetValue<string>(),
     };
-
-    /// <summary>The ClusterRoles and bindings in deploy/kubernetes/base/rbac, evaluated as RBAC does for the engine's service account.</summary>
-    private sealed class ShippedRoles
-    {
-        private readonly List<(string? Namespace, List<(string[] Groups, string[] Resources, string[] Verbs)> Rules)> _grants = [];
-
-        public static ShippedRoles Load(string boundNamespace)
-        {
-            var dir = Path.Combine(RepositoryRoot(), "deploy", "kubernetes", "base", "rbac");
-            var documents = new List<YamlMappingNode>();
-            foreach (var file in Directory.GetFiles(dir, "*.yaml"))
-            {
-                var stream = new YamlStream();
-                stream.Load(new StringReader(File.ReadAllText(file)));
-                documents.AddRange(stream.Documents.Select(d => (YamlMappingNode)d.RootNode));
-            }
-
-            var roles = documents.Where(d => Scalar(d, "kind") == "ClusterRole").ToDictionary(
-                d => Scalar((YamlMappingNode)d["metadata"], "name")!,
-                d => ((YamlSequenceNode)d["rules"]).Cast<YamlMappingNode>().Select(r => (List(r, "apiGroups"), List(r, "resources"), List(r, "verbs"))).ToList());
-            var result = new ShippedRoles();
-            foreach (var binding in documents.Where(d => Scalar(d, "kind") is "RoleBinding" or "ClusterRoleBinding"))
-            {
-                var subjects = ((YamlSequenceNode)binding["subjects"]).Cast<YamlMappingNode>();
-                if (!subjects.Any(s => Scalar(s, "kind") == "ServiceAccount" && Scalar(s, "name") == "remediator"))
-                {
-                    continue;
-                }
-
-                var role = roles[Scalar((YamlMappingNode)binding["roleRef"], "name")!];
-
-                // The example RoleBinding stands for "each allowed namespace": here, the test's.
-                result._grants.Add((Scalar(binding, "kind") == "RoleBinding" ? boundNamespace : null, role));
-            }
-
-            return result;
-        }
-
-        public bool Allows(AccessRequest request) =>
-            _grants.Any(g => (g.Namespace is null || g.Namespace == request.Namespace) &&
-                g.Rules.Any(r => r.Groups.Contains(request.Group) && r.Resources.Contains(request.Resource) && r.Verbs.Contains(request.Verb)));
-
-        private static string? Scalar(YamlMappingNode node, string key) =>
-            node.Children.TryGetValue(new YamlScalarNode(key), out var value) ? ((YamlScalarNode)value).Value : null;
-
-        private static string[] List(YamlMappingNode node, string key) =>
-            [.. ((YamlSequenceNode)node[key]).Cast<YamlScalarNode>().Select(s => s.Value ?? string.Empty)];
-
-        private static string RepositoryRoot()
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Remediator.sln")))
-            {
-                dir = dir.Parent;
-            }
-
-            return dir?.FullName ?? throw new DirectoryNotFoundException("Remediator.sln not found above the test binaries");
-        }
-    }
 }

@@ -98,9 +98,17 @@ internal sealed class ContainerPatchAction(string name) : IRemediationAction
         };
     }
 
+    /// <summary>
+    /// The variables set in place, new ones appended after the old, as <c>kubectl set env</c> leaves
+    /// them: order matters, a <c>$(VAR)</c> reference sees only the variables before it. Like
+    /// kubectl's patch, this one says the order (<c>$setElementOrder/env</c>); without it the API
+    /// server would put a new variable before or among the old ones.
+    /// </summary>
     private static (JsonObject Change, JsonObject Inverse, JsonObject Old) EnvPatch(JsonObject container, IReadOnlyDictionary<string, string> env)
     {
         var existing = (container["env"] as JsonArray ?? []).OfType<JsonObject>().ToDictionary(e => e["name"]!.GetValue<string>(), StringComparer.Ordinal);
+        var order = existing.Keys.Concat(env.Keys.Where(name => !existing.ContainsKey(name)))
+            .Select(name => (JsonNode)new JsonObject { ["name"] = name });
         var change = new JsonArray();
         var inverse = new JsonArray();
         var old = new JsonObject();
@@ -123,7 +131,7 @@ internal sealed class ContainerPatchAction(string name) : IRemediationAction
             }
         }
 
-        return (new JsonObject { ["env"] = change }, new JsonObject { ["env"] = inverse }, old);
+        return (new JsonObject { [SetEnvOrder] = new JsonArray([.. order]), ["env"] = change }, new JsonObject { ["env"] = inverse }, old);
     }
 
     private static (JsonObject Change, JsonObject Inverse, JsonObject Old) ResourcesPatch(JsonObject container, IReadOnlyDictionary<string, string> values)
@@ -142,6 +150,8 @@ internal sealed class ContainerPatchAction(string name) : IRemediationAction
 
         return (new JsonObject { ["resources"] = change }, new JsonObject { ["resources"] = inverse }, old);
     }
+
+    private const string SetEnvOrder = "$setElementOrder/env";
 
     private static JsonObject TemplatePatch(JsonArray containers) => new()
     {

@@ -68,7 +68,9 @@ internal static class PodRequests
                 var statusOk = expectStatus?.Invoke(response.StatusCode) ?? response.IsSuccess;
                 if (!statusOk)
                 {
-                    return new ActionTargetResult(target, false, string.Create(CultureInfo.InvariantCulture, $"answered {response.StatusCode}: {Shorten(response.Body)}"));
+                    return new ActionTargetResult(target, false, response.Refusal is { } refusal
+                        ? string.Create(CultureInfo.InvariantCulture, $"{response.StatusCode} {refusal}")
+                        : string.Create(CultureInfo.InvariantCulture, $"answered {response.StatusCode}: {Shorten(response.Body)}"));
                 }
 
                 var bodyProblem = checkBody?.Invoke(response);

@@ -9,20 +9,25 @@ namespace Remediator.Kubernetes.Actions;
 /// <summary>
 /// <c>kubectl rollout undo</c> for Deployments: among the ReplicaSets the Deployment controls
 /// (by controller ownerReference), take the one with the previous revision (or
-/// <c>to-revision</c>), and JSON-patch its pod template and annotations back onto the
-/// Deployment, guarded by the resourceVersion read (a 409 re-reads and retries). The inverse patches the replaced template back.
+/// <c>to-revision</c>), and JSON-patch its pod template and annotations onto the Deployment,
+/// guarded by the resourceVersion read (a 409 re-reads and retries). As kubectl does, the
+/// Deployment's annotations become the revision's (annotations added since are dropped), except
+/// the few the deployment controller and <c>kubectl apply</c> own, which stay. The deployment
+/// controller then gives the ReplicaSet it re-uses the next revision number. The inverse
+/// patches the replaced template and annotations back.
 /// </summary>
 internal sealed class RollbackAction : IRemediationAction
 {
     public const string RevisionAnnotation = "deployment.kubernetes.io/revision";
 
-    // Annotations kubectl never copies from a ReplicaSet onto its Deployment.
+    // kubectl's annotationsToSkip: never copied from a ReplicaSet onto its Deployment, and kept on the Deployment as they are.
     private static HashSet<string> NotCopied { get; } =
     [
         RevisionAnnotation,
         "deployment.kubernetes.io/revision-history",
         "deployment.kubernetes.io/desired-replicas",
         "deployment.kubernetes.io/max-replicas",
+        "deprecated.deployment.rollback.to",
         "kubectl.kubernetes.io/last-applied-configuration",
     ];
 
@@ -100,21 +105,20 @@ internal sealed class RollbackAction : IRemediationAction
         }
 
         var currentAnnotations = deployment["metadata"]?["annotations"] as JsonObject ?? [];
-        var annotations = (JsonObject)currentAnnotations.DeepClone();
-        foreach (var (key, value) in replicaSet["metadata"]?["annotations"] as JsonObject ?? [])
+        var annotations = new JsonObject();
+        foreach (var (key, value) in currentAnnotations.Where(a => NotCopied.Contains(a.Key)).Concat((replicaSet["metadata"]?["annotations"] as JsonObject ?? []).Where(a => !NotCopied.Contains(a.Key))))
         {
-            if (!NotCopied.Contains(key))
-            {
-                annotations[key] = value?.DeepClone();
-            }
+            annotations[key] = value?.DeepClone();
         }
 
         var patch = new JsonArray(
             new JsonObject { ["op"] = "replace", ["path"] = "/metadata/resourceVersion", ["value"] = deployment["metadata"]!["resourceVersion"]!.DeepClone() },
             new JsonObject { ["op"] = "replace", ["path"] = "/spec/template", ["value"] = template },
             new JsonObject { ["op"] = "replace", ["path"] = "/metadata/annotations", ["value"] = annotations });
-        var patched = await context.PatchAsync(KubernetesResource.Deployments, ns, name, PatchKind.Json, patch, null, cancellationToken);
-        var newRevision = patched is null ? $"revision {targetRevision}'s template" : $"revision {Revision(patched)}";
+        await context.PatchAsync(KubernetesResource.Deployments, ns, name, PatchKind.Json, patch, null, cancellationToken);
+
+        // The write's answer still carries the old revision: the controller numbers the rollout afterwards, the newest plus one.
+        var resulting = Math.Max(current, history.Keys.Max()) + 1;
         var inverse = new CompensatingRequest
         {
             Verb = CompensationVerb.Patch,
@@ -126,7 +130,7 @@ internal sealed class RollbackAction : IRemediationAction
                 new JsonObject { ["op"] = "replace", ["path"] = "/spec/template", ["value"] = currentTemplate.DeepClone() },
                 new JsonObject { ["op"] = "replace", ["path"] = "/metadata/annotations", ["value"] = currentAnnotations.DeepClone() }).ToJsonString(),
         };
-        return (new ActionTargetResult(described, true, $"rolled back from revision {current} to {targetRevision} (now {newRevision})"), current, patched is null ? targetRevision : Revision(patched), inverse);
+        return (new ActionTargetResult(described, true, $"rolled back from revision {current} to {targetRevision}'s template, which becomes revision {resulting}"), current, resulting, inverse);
     }
 
     private static async Task<Dictionary<int, JsonObject>> HistoryAsync(ActionContext context, JsonObject deployment, CancellationToken cancellationToken)

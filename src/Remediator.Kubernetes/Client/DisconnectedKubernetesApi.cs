@@ -5,6 +5,8 @@ namespace Remediator.Kubernetes.Client;
 /// <summary>Dry-run with no cluster configured: every call says so instead of guessing a cluster.</summary>
 internal sealed class DisconnectedKubernetesApi(string reason) : IKubernetesApi
 {
+    public Task<JsonObject> GetVersionAsync(CancellationToken cancellationToken = default) => Fail<JsonObject>();
+
     public Task<JsonObject> GetAsync(KubernetesResource resource, string? ns, string name, string? subresource = null, CancellationToken cancellationToken = default) => Fail<JsonObject>();
 
     public Task<IReadOnlyList<JsonObject>> ListAsync(KubernetesResource resource, string? ns, string? labelSelector = null, string? fieldSelector = null, CancellationToken cancellationToken = default) => Fail<IReadOnlyList<JsonObject>>();

@@ -10,6 +10,12 @@ namespace Remediator.Kubernetes.Client;
 /// </summary>
 public interface IKubernetesReader
 {
+    /// <summary>
+    /// <c>GET /version</c>: the cheapest authenticated request there is, and one no Role has to
+    /// grant (the bootstrap role system:public-info-viewer lets every identity read it).
+    /// </summary>
+    Task<JsonObject> GetVersionAsync(CancellationToken cancellationToken = default);
+
     Task<JsonObject> GetAsync(KubernetesResource resource, string? ns, string name, string? subresource = null, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<JsonObject>> ListAsync(KubernetesResource resource, string? ns, string? labelSelector = null, string? fieldSelector = null, CancellationToken cancellationToken = default);
@@ -62,6 +68,19 @@ public sealed record ProxyRequest(ProxyTargetKind Kind, string Namespace, string
 public sealed record ProxyResponse(int StatusCode, string Body)
 {
     public bool IsSuccess => StatusCode is >= 200 and < 300;
+
+    /// <summary>
+    /// Set when the API server answered instead of the pod or service: it refused to forward
+    /// (400 "address not allowed"), could not reach the pod (503 "error trying to reach
+    /// service"), or found no such pod (404). Null when the answer is the pod's own.
+    /// </summary>
+    public ProxyRefusal? Refusal { get; init; }
+}
+
+/// <summary>The API server's own error <c>Status</c> for a proxied request that never reached the pod.</summary>
+public sealed record ProxyRefusal(string? Reason, string Message)
+{
+    public override string ToString() => $"refused by the API server, not answered by the pod ({Reason ?? "no reason"}): {Message}";
 }
 
 /// <summary>One change from a watch: <c>ADDED</c>, <c>MODIFIED</c>, <c>DELETED</c> or <c>BOOKMARK</c> (only a newer resourceVersion).</summary>

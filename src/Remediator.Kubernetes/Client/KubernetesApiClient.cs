@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Security;
+using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -24,6 +25,12 @@ namespace Remediator.Kubernetes.Client;
 /// </summary>
 public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
 {
+    /// <summary>
+    /// The <c>fieldManager</c> every write names (as kubectl names itself <c>kubectl-edit</c>,
+    /// <c>kubectl-rollout</c>...), so <c>managedFields</c> and audit logs say the engine made the change.
+    /// </summary>
+    public const string FieldManager = "remediator";
+
     private static ResiliencePropertyKey<RequestTraits> TraitsKey { get; } = new("remediator.kubernetes.request");
     private readonly KubernetesConnection _connection;
     private readonly KubernetesClientOptions _options;
@@ -51,10 +58,28 @@ public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
         }
 
         _http = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+        _http.DefaultRequestHeaders.UserAgent.Add(UserAgent);
 
         // kubectl keeps a path in the server URL (clusters behind Rancher and similar proxies do have one).
         _root = connection.Server.GetLeftPart(UriPartial.Path).TrimEnd('/');
         _pipeline = BuildPipeline();
+    }
+
+    /// <summary>
+    /// <c>remediator/&lt;informational version&gt;</c> on every request (kubectl sends <c>kubectl/&lt;version&gt;</c>):
+    /// the API server's audit log and its per-client metrics then name the engine.
+    /// </summary>
+    public static ProductInfoHeaderValue UserAgent { get; } = new(
+        "remediator",
+        typeof(KubernetesApiClient).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+            ?? typeof(KubernetesApiClient).Assembly.GetName().Version?.ToString()
+            ?? "unknown");
+
+    public async Task<JsonObject> GetVersionAsync(CancellationToken cancellationToken = default)
+    {
+        var traits = RequestTraits.NonResource("get", VersionPath);
+        using var response = await SendAsync(traits, () => new HttpRequestMessage(HttpMethod.Get, Url(VersionPath)), cancellationToken);
+        return await ReadObjectAsync(response, traits, cancellationToken);
     }
 
     public async Task<JsonObject> GetAsync(KubernetesResource resource, string? ns, string name, string? subresource = null, CancellationToken cancellationToken = default)
@@ -141,7 +166,7 @@ public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
         ArgumentNullException.ThrowIfNull(body);
         var traits = new RequestTraits("create", resource, ns, body["metadata"]?["name"]?.GetValue<string>(), null, Idempotent: false);
         var json = body.ToJsonString();
-        using var response = await SendAsync(traits, () => WithBody(HttpMethod.Post, Url(resource.PathFor(ns)), json, "application/json"), cancellationToken);
+        using var response = await SendAsync(traits, () => WithBody(HttpMethod.Post, Url(resource.PathFor(ns) + FieldManagerQuery), json, "application/json"), cancellationToken);
         return await ReadObjectAsync(response, traits, cancellationToken);
     }
 
@@ -151,7 +176,7 @@ public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
         ArgumentNullException.ThrowIfNull(patch);
         var traits = new RequestTraits("patch", resource, ns, name, subresource, Idempotent: false);
         var json = patch.ToJsonString();
-        using var response = await SendAsync(traits, () => WithBody(HttpMethod.Patch, Url(resource.PathFor(ns, name, subresource)), json, kind.MediaType()), cancellationToken);
+        using var response = await SendAsync(traits, () => WithBody(HttpMethod.Patch, Url(resource.PathFor(ns, name, subresource) + FieldManagerQuery), json, kind.MediaType()), cancellationToken);
         return await ReadObjectAsync(response, traits, cancellationToken);
     }
 
@@ -187,7 +212,7 @@ public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
         }
 
         var json = eviction.ToJsonString();
-        using var response = await SendAsync(traits, () => WithBody(HttpMethod.Post, Url(KubernetesResource.Pods.PathFor(ns, pod, "eviction")), json, "application/json"), cancellationToken);
+        using var response = await SendAsync(traits, () => WithBody(HttpMethod.Post, Url(KubernetesResource.Pods.PathFor(ns, pod, "eviction") + FieldManagerQuery), json, "application/json"), cancellationToken);
         await EnsureSuccessAsync(response, traits, cancellationToken);
     }
 
@@ -207,8 +232,35 @@ public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
             await EnsureSuccessAsync(response, traits, cancellationToken);
         }
 
-        return new ProxyResponse((int)response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken));
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        return new ProxyResponse((int)response.StatusCode, body) { Refusal = response.IsSuccessStatusCode ? null : ProxyRefusalOf((int)response.StatusCode, body) };
     }
+
+    /// <summary>
+    /// The API server passes a pod's answer through as it is, and answers its own refusals with a
+    /// <c>Status</c> (kind Status, apiVersion v1, its code the response's): that shape, which no
+    /// application answers with, tells the two apart.
+    /// </summary>
+    private static ProxyRefusal? ProxyRefusalOf(int statusCode, string body)
+    {
+        JsonObject? status;
+        try
+        {
+            status = JsonNode.Parse(body) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            // Not JSON: the pod's own answer.
+            return null;
+        }
+
+        return status is not null && Text(status["kind"]) == "Status" && Text(status["apiVersion"]) == "v1" &&
+            status["code"] is JsonValue code && code.TryGetValue<int>(out var number) && number == statusCode
+            ? new ProxyRefusal(Text(status["reason"]), Text(status["message"]) ?? body)
+            : null;
+    }
+
+    private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
     public void Dispose() => _http.Dispose();
 
@@ -372,6 +424,12 @@ public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
     private static bool IsRetryableStatus(HttpStatusCode code) =>
         code == HttpStatusCode.TooManyRequests || ((int)code >= 500 && code != HttpStatusCode.NotImplemented);
 
+    /// <summary>The server's build, outside the REST resources: every authenticated identity may read it (system:public-info-viewer).</summary>
+    private const string VersionPath = "/version";
+
+    // Only on the API server's own writes: a proxied request's query goes to the pod.
+    private const string FieldManagerQuery = "?fieldManager=" + FieldManager;
+
     private Uri Url(string path) => new(_root + path);
 
     private static HttpRequestMessage WithBody(HttpMethod method, Uri url, string body, string mediaType)
@@ -489,15 +547,20 @@ public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
     }
 
     /// <summary>What the pipeline and error messages need to know about one request.</summary>
-    private sealed record RequestTraits(string Verb, KubernetesResource Resource, string? Namespace, string? Name, string? Subresource, bool Idempotent)
+    private sealed record RequestTraits(string Verb, KubernetesResource? Resource, string? Namespace, string? Name, string? Subresource, bool Idempotent)
     {
         public bool Proxy { get; init; }
 
         public bool RetryThrottled { get; init; } = true;
 
-        public string RbacResource => Subresource is null ? Resource.QualifiedName : $"{Resource.QualifiedName}/{Subresource}";
+        /// <summary>A path outside the REST resources (<c>/version</c>), which RBAC matches against nonResourceURLs.</summary>
+        public string? Path { get; init; }
+
+        public string RbacResource => Resource is null ? $"path {Path}" : Subresource is null ? Resource.QualifiedName : $"{Resource.QualifiedName}/{Subresource}";
+
+        public static RequestTraits NonResource(string verb, string path) => new(verb, null, null, null, null, Idempotent: true) { Path = path };
 
         public override string ToString() =>
-            $"{Verb} {RbacResource} {(Namespace is null ? "" : Namespace + "/")}{Name ?? "*"}";
+            Path is not null ? $"{Verb} {Path}" : $"{Verb} {RbacResource} {(Namespace is null ? "" : Namespace + "/")}{Name ?? "*"}";
     }
 }

@@ -5,14 +5,15 @@ using Remediator.Kubernetes.Connection;
 namespace Remediator.Hosting;
 
 /// <summary>
-/// The Kubernetes API answers, or there is deliberately no cluster (dry-run). Any answer counts,
-/// a 403 included: readiness is about reaching the API server, the RBAC is the actions' business.
+/// The Kubernetes API answers, or there is deliberately no cluster (dry-run). The probe reads
+/// <c>/version</c>: authenticated, as cheap as a request gets, and readable by every identity
+/// through the cluster's bootstrap role system:public-info-viewer, so it needs nothing from the
+/// engine's own least-privilege roles (a list of nodes, say, would be a 403 on every probe).
+/// Any answer counts, an error Status included: readiness is about reaching the API server,
+/// the credentials and RBAC are the actions' business, and they say so when refused.
 /// </summary>
 public sealed class KubernetesHealthCheck(ResolvedConnection connection, IKubernetesReader kubernetes) : IHealthCheck
 {
-    /// <summary>Matches nothing, so the probe lists no objects however big the cluster.</summary>
-    private const string NoMatchSelector = "remediator.io/readiness-probe=none";
-
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         if (connection.Connection is null)
@@ -22,7 +23,7 @@ public sealed class KubernetesHealthCheck(ResolvedConnection connection, IKubern
 
         try
         {
-            await kubernetes.ListAsync(KubernetesResource.Nodes, null, NoMatchSelector, cancellationToken: cancellationToken);
+            await kubernetes.GetVersionAsync(cancellationToken);
             return HealthCheckResult.Healthy($"Kubernetes API reachable{(connection.DryRun ? " (dry-run)" : string.Empty)}.");
         }
         catch (KubernetesApiException ex)

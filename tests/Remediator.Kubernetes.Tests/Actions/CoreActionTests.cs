@@ -301,6 +301,30 @@ public sealed class CoreActionTests : ClusterFixture
     }
 
     [Fact]
+    public async Task Reset_circuit_breakers_tells_the_API_servers_refusal_from_the_pods_own_answer()
+    {
+        var pods = Simulator.Cluster.List(ResourceType.Pods, Namespace).Items.Select(p => p["metadata"]!["name"]!.GetValue<string>()).ToList();
+
+        // A link-local pod address: the API server refuses to proxy (400 "address not allowed"), the pod never sees it.
+        Simulator.Cluster.Update(ResourceType.Pods, Namespace, pods[0], p =>
+        {
+            p["status"]!["podIP"] = "169.254.10.1";
+            return p;
+        }, "status");
+        Pods.Handler = r => r.Pod == pods[1]
+            ? new PodResponse(400, """{"kind":"Status","apiVersion":"v1","code":422,"message":"the application's own error"}""")
+            : new PodResponse(200, "{}");
+
+        var outcome = await RunAsync("reset-circuit-breakers", Deployment("cart"), parameters: ("port", "8001"));
+
+        outcome.Status.ShouldBe(ActionStatus.Failed);
+        outcome.Details.Single(d => d.Target.EndsWith(pods[0], StringComparison.Ordinal)).Message
+            .ShouldBe("400 refused by the API server, not answered by the pod (BadRequest): address not allowed");
+        outcome.Details.Single(d => d.Target.EndsWith(pods[1], StringComparison.Ordinal)).Message.ShouldStartWith("answered 400: ");
+        Pods.Requests.ShouldNotContain(r => r.Pod == pods[0]);
+    }
+
+    [Fact]
     public async Task Reset_circuit_breakers_in_dry_run_reaches_no_pod()
     {
         var outcome = await RunAsync("reset-circuit-breakers", Deployment("cart"), dryRun: true, parameters: ("port", "8001"));

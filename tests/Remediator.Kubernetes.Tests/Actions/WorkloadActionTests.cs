@@ -36,6 +36,30 @@ public sealed class WorkloadActionTests : ClusterFixture
     }
 
     [Fact]
+    public async Task Rollback_replaces_the_annotations_with_the_revisions_and_reports_the_revision_it_becomes()
+    {
+        SetImage("cart:2");
+        SetImage("cart:3");
+        Simulator.Cluster.Update(ResourceType.Deployments, Namespace, "cart", d =>
+        {
+            d["metadata"]!["annotations"]!["team"] = "added-after-revision-2";
+            return d;
+        });
+
+        var outcome = await RunAsync("rollback", Deployment("cart"));
+
+        outcome.Status.ShouldBe(ActionStatus.Succeeded, outcome.Summary);
+        var annotations = Simulator.Cluster.Get(ResourceType.Deployments, Namespace, "cart")["metadata"]!["annotations"]!.AsObject();
+        annotations.Select(a => a.Key).ShouldBe(["deployment.kubernetes.io/revision"]);
+        outcome.Summary.ShouldContain("rolled back from revision 3 to 2's template, which becomes revision 4");
+        outcome.After.ShouldBe("""{"cart":4}""");
+        Revision().ShouldBe("4");
+
+        await Executor.CompensateAsync(outcome.Compensation!, false, CancellationToken.None);
+        Simulator.Cluster.Get(ResourceType.Deployments, Namespace, "cart")["metadata"]!["annotations"]!["team"]!.GetValue<string>().ShouldBe("added-after-revision-2");
+    }
+
+    [Fact]
     public async Task Rollback_to_a_named_revision_and_to_a_missing_one()
     {
         SetImage("cart:2");
@@ -112,6 +136,16 @@ public sealed class WorkloadActionTests : ClusterFixture
 
         await Executor.CompensateAsync(outcome.Compensation!, false, CancellationToken.None);
         Env().ShouldBe(["MODE=a"]);
+    }
+
+    [Fact]
+    public async Task Set_env_appends_a_new_variable_after_the_existing_ones_as_kubectl_does()
+    {
+        // $(MODE) resolves only if MODE comes first: the order is what kubectl set env leaves.
+        var outcome = await RunAsync("set-env", Deployment("cart"), parameters: ("env.URL", "http://$(MODE)"));
+
+        outcome.Status.ShouldBe(ActionStatus.Succeeded, outcome.Summary);
+        Env().ShouldBe(["MODE=a", "URL=http://$(MODE)"]);
     }
 
     [Fact]

@@ -26,6 +26,28 @@ public sealed class KubernetesApiClientTests : ClusterFixture
     }
 
     [Fact]
+    public async Task Every_request_names_the_engine_and_every_write_its_field_manager()
+    {
+        var pods = (await Api.ListAsync(KubernetesResource.Pods, Namespace, "app=cart")).Select(p => p["metadata"]!["name"]!.GetValue<string>()).ToList();
+        await Api.GetAsync(KubernetesResource.Deployments, Namespace, "cart");
+        await Api.PatchAsync(KubernetesResource.Deployments, Namespace, "cart", PatchKind.Merge, JsonNode.Parse("""{"spec":{"replicas":3}}""")!, "scale");
+        await Api.CreateAsync(KubernetesResource.NetworkPolicies, Namespace, new JsonObject { ["metadata"] = new JsonObject { ["name"] = "deny" }, ["spec"] = new JsonObject() });
+        await Api.DeleteAsync(KubernetesResource.NetworkPolicies, Namespace, "deny");
+        await Api.EvictAsync(Namespace, pods[0]);
+        await Api.ProxyAsync(new ProxyRequest(ProxyTargetKind.Pod, Namespace, pods[1], 8001, HttpMethod.Post, "/reset"));
+
+        KubernetesApiClient.UserAgent.ToString().ShouldStartWith("remediator/");
+        Simulator.Requests.ShouldAllBe(r => r.UserAgent == KubernetesApiClient.UserAgent.ToString());
+        var writes = Simulator.Requests.Where(r => r.Method is "POST" or "PUT" or "PATCH").ToList();
+        var (proxied, own) = (writes.Where(r => r.Path.Contains("/proxy", StringComparison.Ordinal)).ToList(), writes.Where(r => !r.Path.Contains("/proxy", StringComparison.Ordinal)).ToList());
+        own.Select(r => r.Method).ShouldBe(["PATCH", "POST", "POST"]);
+        own.ShouldAllBe(r => r.Query == "?fieldManager=" + KubernetesApiClient.FieldManager);
+
+        // A proxied request's query reaches the pod: the engine's bookkeeping stays out of it.
+        proxied.ShouldHaveSingleItem().Query.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task A_watch_yields_the_changes_after_a_resource_version()
     {
         var since = (await Api.GetAsync(KubernetesResource.Deployments, Namespace, "cart"))["metadata"]!["resourceVersion"]!.GetValue<string>();

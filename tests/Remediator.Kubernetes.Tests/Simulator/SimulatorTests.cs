@@ -59,14 +59,33 @@ public sealed class SimulatorTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Strategic_merge_patch_merges_env_by_name_and_bumps_generation_and_revision()
+    public async Task Strategic_merge_patch_merges_env_by_name_and_bumps_generation_and_then_the_revision()
     {
         var patch = """{"spec":{"template":{"spec":{"containers":[{"name":"cart","env":[{"name":"POOL","value":"9"}]}]}}}}""";
         var patched = await Json(await Patch(Deployments + "/cart", patch, "application/strategic-merge-patch+json"));
         var env = patched["spec"]!["template"]!["spec"]!["containers"]![0]!["env"]!.AsArray();
-        env.Select(e => e!["name"]!.GetValue<string>()).ShouldBe(["MODE", "POOL"]);
+
+        // Without $setElementOrder the API server puts an item the list did not have first.
+        env.Select(e => e!["name"]!.GetValue<string>()).ShouldBe(["POOL", "MODE"]);
         patched["metadata"]!["generation"]!.GetValue<long>().ShouldBe(2);
-        patched["metadata"]!["annotations"]!["deployment.kubernetes.io/revision"]!.GetValue<string>().ShouldBe("2");
+
+        // The answer is the object as written; the controller's new revision shows on the next read.
+        patched["metadata"]!["annotations"]!["deployment.kubernetes.io/revision"]!.GetValue<string>().ShouldBe("1");
+        var read = await Json(await _http.GetAsync(new Uri(Deployments + "/cart", UriKind.Relative)));
+        read["metadata"]!["annotations"]!["deployment.kubernetes.io/revision"]!.GetValue<string>().ShouldBe("2");
+    }
+
+    [Fact]
+    public void Strategic_merge_patch_orders_lists_as_the_API_server_does_and_as_setElementOrder_says()
+    {
+        static string[] Names(JsonNode? list) => [.. list!.AsArray().Select(e => e!["name"]!.GetValue<string>())];
+        var target = JsonNode.Parse("""{"env":[{"name":"A"},{"name":"B"},{"name":"C"}]}""");
+
+        Names(Patching.ApplyStrategicMergePatch(target, JsonNode.Parse("""{"env":[{"name":"B","value":"2"},{"name":"N"}]}"""))!["env"]).ShouldBe(["A", "B", "N", "C"]);
+        Names(Patching.ApplyStrategicMergePatch(target, JsonNode.Parse("""{"env":[{"name":"C","value":"3"}]}"""))!["env"]).ShouldBe(["A", "B", "C"]);
+        Names(Patching.ApplyStrategicMergePatch(target, JsonNode.Parse("""
+            {"$setElementOrder/env":[{"name":"A"},{"name":"B"},{"name":"C"},{"name":"N"}],"env":[{"name":"B","value":"2"},{"name":"N"}]}
+            """))!["env"]).ShouldBe(["A", "B", "C", "N"]);
     }
 
     [Fact]
