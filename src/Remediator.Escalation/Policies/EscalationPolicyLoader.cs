@@ -75,13 +75,13 @@ public static partial class EscalationPolicyLoader
         return diagnostics.Count == 0 ? new EscalationLoadResult(set, []) : new EscalationLoadResult(null, diagnostics);
     }
 
-    [GeneratedRegex("^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")]
+    [GeneratedRegex(@"^[a-z0-9]([a-z0-9-]*[a-z0-9])?\z")]
     private static partial Regex NamePattern();
 
-    [GeneratedRegex("^[A-Za-z0-9_.-]+$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_.-]+\z")]
     private static partial Regex SecretNamePattern();
 
-    [GeneratedRegex(@"^[^@\s]+@[^@\s]+$")]
+    [GeneratedRegex(@"^[^@\s]+@[^@\s]+\z")]
     private static partial Regex AddressPattern();
 
     private sealed record NamedNode(string Value, YamlNode Node);
