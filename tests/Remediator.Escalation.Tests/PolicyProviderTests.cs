@@ -28,8 +28,8 @@ public sealed class PolicyProviderTests : IDisposable
 
     private string PolicyFile => Path.Combine(_directory.FullName, "escalation.yaml");
 
-    private EscalationPolicyProvider Provider() =>
-        new(Options.Create(new EscalationOptions { Path = PolicyFile, Watch = false }), new ManualTimeProvider(), new EscalationMetrics(_services.GetRequiredService<IMeterFactory>()), NullLogger<EscalationPolicyProvider>.Instance);
+    private EscalationPolicyProvider Provider(bool allowMissing = false) =>
+        new(Options.Create(new EscalationOptions { Path = PolicyFile, Watch = false, AllowMissingPolicy = allowMissing }), new ManualTimeProvider(), new EscalationMetrics(_services.GetRequiredService<IMeterFactory>()), NullLogger<EscalationPolicyProvider>.Instance);
 
     [Fact]
     public async Task A_reload_with_errors_keeps_the_last_good_policies_and_reports_them()
@@ -64,12 +64,38 @@ public sealed class PolicyProviderTests : IDisposable
     }
 
     [Fact]
-    public async Task No_policy_file_means_no_policies()
+    public async Task No_policy_file_stops_the_start_naming_the_setting()
     {
         using var provider = Provider();
 
+        var error = await Should.ThrowAsync<InvalidOperationException>(() => provider.StartAsync(CancellationToken.None));
+
+        error.Message.ShouldContain($"{PolicyFile}:1:1: error: the escalation policy file does not exist (hint: restore it (docs/escalation.md); to run without escalation policies on purpose set Remediator:Escalation:AllowMissingPolicy=true)");
+    }
+
+    [Fact]
+    public async Task A_policy_file_that_goes_missing_is_a_failed_reload_keeping_the_policies_in_force()
+    {
+        await File.WriteAllTextAsync(PolicyFile, Valid);
+        using var provider = Provider();
+        await provider.StartAsync(CancellationToken.None);
+        File.Delete(PolicyFile);
+
+        var status = provider.Reload("watch");
+
+        status.Succeeded.ShouldBeFalse();
+        status.PolicyCount.ShouldBe(1);
+        provider.Current.Find("page").ShouldNotBeNull();
+    }
+
+    [Fact]
+    public async Task No_policy_file_on_purpose_means_no_policies()
+    {
+        using var provider = Provider(allowMissing: true);
+
         await provider.StartAsync(CancellationToken.None);
 
+        provider.LastReload!.Succeeded.ShouldBeTrue();
         provider.Current.Policies.ShouldBeEmpty();
     }
 
