@@ -100,20 +100,40 @@ public sealed class PolicyProviderTests : IDisposable
     }
 
     [Fact]
-    public void Secrets_come_from_configuration_then_the_environment_then_files()
+    public void Secrets_come_from_configuration_then_prefixed_environment_variables_then_files()
     {
         File.WriteAllText(Path.Combine(_directory.FullName, "from-file"), "file-value\n");
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Remediator:Escalation:Secrets:from-config"] = "config-value" }).Build();
         var options = new StaticOptionsMonitor(new EscalationOptions { SecretsDirectory = _directory.FullName });
         var resolver = new SecretResolver(configuration, options);
-        var variable = $"REMEDIATOR_TEST_SECRET_{Guid.NewGuid():N}";
+        var name = $"test-{Guid.NewGuid():N}.key";
+        var variable = SecretResolver.EnvironmentVariable(name);
         Environment.SetEnvironmentVariable(variable, "env-value");
         try
         {
+            variable.ShouldBe($"REMEDIATOR_SECRET_{name.ToUpperInvariant().Replace('-', '_').Replace('.', '_')}");
             resolver.Resolve("from-config").ShouldBe("config-value");
-            resolver.Resolve(variable).ShouldBe("env-value");
+            resolver.Resolve(name).ShouldBe("env-value");
             resolver.Resolve("from-file").ShouldBe("file-value");
             resolver.Resolve("missing").ShouldBeNull();
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(variable, null);
+        }
+    }
+
+    [Fact]
+    public void Any_other_environment_variable_is_not_a_secret()
+    {
+        var resolver = new SecretResolver(new ConfigurationBuilder().Build(), new StaticOptionsMonitor(new EscalationOptions()));
+        var variable = $"REMEDIATOR_TEST_UNPREFIXED_{Guid.NewGuid():N}";
+        Environment.SetEnvironmentVariable(variable, "database-password");
+        try
+        {
+            // escalation.yaml could otherwise name the engine's own credentials (Remediator__Persistence__ConnectionString, PATH...) as a webhook URL or key.
+            resolver.Resolve(variable).ShouldBeNull();
+            resolver.Resolve("PATH").ShouldBeNull();
         }
         finally
         {

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Remediator.Rules.Actions;
 
 /// <summary>
@@ -60,12 +62,22 @@ public static class RequestPaths
         return FindDotSegment(path) is { } dot ? DotSegmentProblem(path, dot) : null;
     }
 
+    /// <summary>
+    /// <paramref name="text"/> as an absolute http(s) URL without <c>user:password@</c> (which would
+    /// hide the real host from a reader and send credentials the operator never configured).
+    /// </summary>
+    public static bool TryParseHttpUrl(string text, [NotNullWhen(true)] out Uri? url)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        url = Uri.TryCreate(text, UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https" && parsed.UserInfo.Length == 0 ? parsed : null;
+        return url is not null;
+    }
+
     /// <summary>Why <paramref name="url"/> may not be sent, or null: an absolute http(s) URL without credentials or dot-segments.</summary>
     public static string? UrlProblem(string url)
     {
         ArgumentNullException.ThrowIfNull(url);
-        if (AuthorityEnd(url) is var end && (end < 0 ? url : url[..end]) is var authority
-            && !(Uri.TryCreate(authority, UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https" && parsed.UserInfo.Length == 0))
+        if (AuthorityEnd(url) is var end && !TryParseHttpUrl(end < 0 ? url : url[..end], out _))
         {
             return $"the URL {Excerpt(url)} is not an absolute http:// or https:// URL without credentials";
         }
