@@ -8,6 +8,13 @@ public sealed class EscalationOptions
     /// <summary>The policy file. Default: <c>escalation.yaml</c> in the rules directory (the host fills it in).</summary>
     public string? Path { get; set; }
 
+    /// <summary>
+    /// Run without a policy file on purpose (escalations are recorded as unrouted and page no one).
+    /// Default false: a missing <see cref="Path"/> stops the engine at start-up and on reload keeps
+    /// the policies in force, like a policy file with errors.
+    /// </summary>
+    public bool AllowMissingPolicy { get; set; }
+
     /// <summary>Reload the policy file when it changes. Default true, like the rules.</summary>
     public bool Watch { get; set; } = true;
 

@@ -84,6 +84,6 @@ public static partial class PromDuration
         return builder.Length == 0 ? "0s" : builder.ToString();
     }
 
-    [GeneratedRegex(@"^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?\z", RegexOptions.CultureInvariant)]
     private static partial Regex DurationPattern();
 }

@@ -1,3 +1,5 @@
+using Remediator.Rules;
+
 namespace Remediator.Engine.Tests;
 
 /// <summary>Rule files in the format of docs/rules.md, for tests that load real rules.</summary>
@@ -16,6 +18,9 @@ public static class RuleFiles
             steps:
               - action: restart
         """;
+
+    /// <summary><see cref="RestartFintechService"/> loaded, for loaders scripted by tests (a load with no rules at all is an error).</summary>
+    public static RuleLoadResult Loaded { get; } = RuleLoader.Parse([new RuleSource("rules/fintech.yaml", RestartFintechService)]);
 
     /// <summary>The same rule with an action the catalog does not have, on line 10.</summary>
     public static string UnknownAction { get; } = RestartFintechService.Replace("action: restart", "action: reboot", StringComparison.Ordinal);

@@ -25,10 +25,10 @@ public sealed class RuleSetProviderTests : IDisposable
 
     private static RuleDiagnostic Error(int line) => new("rules/bad.yaml", line, 3, "unknown key 'stpes'", "did you mean 'steps'?");
 
-    private RuleSetProvider Create(string? path = null, bool watch = false) =>
+    private RuleSetProvider Create(string? path = null, bool watch = false, bool allowEmpty = false) =>
         new(
             _loader,
-            Options.Create(new RulesOptions { Path = path ?? _rules.FullName, Watch = watch, WatchDebounce = TimeSpan.FromMilliseconds(500) }),
+            Options.Create(new RulesOptions { Path = path ?? _rules.FullName, Watch = watch, WatchDebounce = TimeSpan.FromMilliseconds(500), AllowEmpty = allowEmpty }),
             new FakeEnvironment(_rules.Parent!.FullName),
             _time,
             new RemediatorMetrics(_services.GetRequiredService<IMeterFactory>()),
@@ -146,6 +146,51 @@ public sealed class RuleSetProviderTests : IDisposable
     }
 
     [Fact]
+    public async Task An_empty_rules_directory_stops_the_start_naming_the_setting()
+    {
+        using var provider = new RuleSetProvider(
+            new RuleFileLoader(),
+            Options.Create(new RulesOptions { Path = _rules.FullName, Watch = false }),
+            new FakeEnvironment(_rules.FullName),
+            _time,
+            new RemediatorMetrics(_services.GetRequiredService<IMeterFactory>()),
+            NullLogger<RuleSetProvider>.Instance);
+
+        var failure = await Should.ThrowAsync<RuleLoadException>(() => provider.StartAsync(CancellationToken.None));
+
+        failure.Message.ShouldContain($"{_rules.FullName}:1:1: error: the rules path holds no rules (hint: add rule files (*.yaml with 'rules:'); to run without rules on purpose set Remediator:Rules:AllowEmpty=true)");
+        provider.LoadedAt.ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task A_reload_that_finds_no_rules_fails_and_keeps_the_last_good_set()
+    {
+        using var provider = Create();
+        await provider.StartAsync(CancellationToken.None);
+        var good = provider.Current;
+        _loader.Next = new RuleLoadResult(RuleSet.Empty, []);
+
+        var status = provider.Reload("watch");
+
+        status.Succeeded.ShouldBeFalse();
+        status.RuleCount.ShouldBe(1);
+        status.Errors.Single().Message.ShouldBe("the rules path holds no rules");
+        provider.Current.ShouldBeSameAs(good);
+    }
+
+    [Fact]
+    public async Task No_rules_on_purpose_is_a_successful_load()
+    {
+        _loader.Next = new RuleLoadResult(RuleSet.Empty, []);
+        using var provider = Create(allowEmpty: true);
+
+        await provider.StartAsync(CancellationToken.None);
+
+        provider.LastReload!.Succeeded.ShouldBeTrue();
+        provider.Current.Count.ShouldBe(0);
+    }
+
+    [Fact]
     public void A_missing_rules_path_is_an_error_naming_the_setting()
     {
         using var provider = Create(path: Path.Combine(_rules.FullName, "nope"));
@@ -170,10 +215,10 @@ public sealed class RuleSetProviderTests : IDisposable
         RulesPathResolver.Resolve("rules", current.FullName, contentRoot.FullName).ShouldBe(Path.Combine(current.FullName, "rules"));
     }
 
-    /// <summary>Returns <see cref="Next"/> (a valid empty set unless set otherwise) and counts calls.</summary>
+    /// <summary>Returns <see cref="Next"/> (<see cref="RuleFiles.Loaded"/> unless set otherwise) and counts calls.</summary>
     private sealed class ScriptedLoader : IRuleSetLoader
     {
-        public RuleLoadResult Next { get; set; } = new(RuleSet.Empty, []);
+        public RuleLoadResult Next { get; set; } = RuleFiles.Loaded;
 
         public int Calls { get; private set; }
 

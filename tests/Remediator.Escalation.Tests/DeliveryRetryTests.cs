@@ -91,7 +91,7 @@ public sealed class DeliveryRetryTests(ChannelFixture fixture) : IClassFixture<C
         var missing = await fixture.Channel(ChannelType.Slack).SendAsync(Samples.Delivery(channel, DeliveryKind.Trigger), CancellationToken.None);
 
         missing.Succeeded.ShouldBeFalse();
-        missing.Detail.ShouldBe("secret 'missing-secret' is not set (configuration, environment or secrets directory)");
+        missing.Detail.ShouldBe("secret 'missing-secret' is not set (Remediator:Escalation:Secrets:missing-secret, environment variable REMEDIATOR_SECRET_MISSING_SECRET or the secrets directory)");
         var unreachable = fixture.PagerDuty with { Settings = new Dictionary<string, string> { ["url"] = $"http://127.0.0.1:{port}/secret-path-XXXX" } };
         var failed = await TriggerAsync(unreachable);
         failed.Succeeded.ShouldBeFalse();

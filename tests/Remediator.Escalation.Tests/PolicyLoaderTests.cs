@@ -91,7 +91,7 @@ public sealed class PolicyLoaderTests
         result.Diagnostics.Select(d => d.ToString()).ShouldBe(
         [
             "rules/escalation.yaml:1:50: error: unknown policy 'p9' for P4 (hint: did you mean 'p1'?)",
-            "rules/escalation.yaml:5:18: error: 'routing-key' is a credential and must be given as a secret reference (hint: routing-key: { secret: NAME }, resolved from configuration (Remediator:Escalation:Secrets:NAME), the environment or a file)",
+            "rules/escalation.yaml:5:18: error: 'routing-key' is a credential and must be given as a secret reference (hint: routing-key: { secret: NAME }, resolved from configuration (Remediator:Escalation:Secrets:NAME), the environment (REMEDIATOR_SECRET_NAME) or the secrets directory)",
             "rules/escalation.yaml:7:11: error: unknown channel type 'slak' (hint: did you mean 'slack'?)",
             "rules/escalation.yaml:11:9: error: a tier before the last needs 'escalate-after' (hint: how long this tier has to acknowledge before the next is paged, e.g. escalate-after: 1h (0 pages the next tier at once))",
             "rules/escalation.yaml:12:24: error: unknown channel 'chta' (hint: define it under 'channels:')",

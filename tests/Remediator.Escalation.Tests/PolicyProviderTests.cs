@@ -28,8 +28,8 @@ public sealed class PolicyProviderTests : IDisposable
 
     private string PolicyFile => Path.Combine(_directory.FullName, "escalation.yaml");
 
-    private EscalationPolicyProvider Provider() =>
-        new(Options.Create(new EscalationOptions { Path = PolicyFile, Watch = false }), TestClock.Create(), new EscalationMetrics(_services.GetRequiredService<IMeterFactory>()), NullLogger<EscalationPolicyProvider>.Instance);
+    private EscalationPolicyProvider Provider(bool allowMissing = false) =>
+        new(Options.Create(new EscalationOptions { Path = PolicyFile, Watch = false, AllowMissingPolicy = allowMissing }), TestClock.Create(), new EscalationMetrics(_services.GetRequiredService<IMeterFactory>()), NullLogger<EscalationPolicyProvider>.Instance);
 
     [Fact]
     public async Task A_reload_with_errors_keeps_the_last_good_policies_and_reports_them()
@@ -64,30 +64,76 @@ public sealed class PolicyProviderTests : IDisposable
     }
 
     [Fact]
-    public async Task No_policy_file_means_no_policies()
+    public async Task No_policy_file_stops_the_start_naming_the_setting()
     {
         using var provider = Provider();
 
+        var error = await Should.ThrowAsync<InvalidOperationException>(() => provider.StartAsync(CancellationToken.None));
+
+        error.Message.ShouldContain($"{PolicyFile}:1:1: error: the escalation policy file does not exist (hint: restore it (docs/escalation.md); to run without escalation policies on purpose set Remediator:Escalation:AllowMissingPolicy=true)");
+    }
+
+    [Fact]
+    public async Task A_policy_file_that_goes_missing_is_a_failed_reload_keeping_the_policies_in_force()
+    {
+        await File.WriteAllTextAsync(PolicyFile, Valid);
+        using var provider = Provider();
+        await provider.StartAsync(CancellationToken.None);
+        File.Delete(PolicyFile);
+
+        var status = provider.Reload("watch");
+
+        status.Succeeded.ShouldBeFalse();
+        status.PolicyCount.ShouldBe(1);
+        provider.Current.Find("page").ShouldNotBeNull();
+    }
+
+    [Fact]
+    public async Task No_policy_file_on_purpose_means_no_policies()
+    {
+        using var provider = Provider(allowMissing: true);
+
         await provider.StartAsync(CancellationToken.None);
 
+        provider.LastReload!.Succeeded.ShouldBeTrue();
         provider.Current.Policies.ShouldBeEmpty();
     }
 
     [Fact]
-    public void Secrets_come_from_configuration_then_the_environment_then_files()
+    public void Secrets_come_from_configuration_then_prefixed_environment_variables_then_files()
     {
         File.WriteAllText(Path.Combine(_directory.FullName, "from-file"), "file-value\n");
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Remediator:Escalation:Secrets:from-config"] = "config-value" }).Build();
         var options = new StaticOptionsMonitor(new EscalationOptions { SecretsDirectory = _directory.FullName });
         var resolver = new SecretResolver(configuration, options);
-        var variable = $"REMEDIATOR_TEST_SECRET_{Guid.NewGuid():N}";
+        var name = $"test-{Guid.NewGuid():N}.key";
+        var variable = SecretResolver.EnvironmentVariable(name);
         Environment.SetEnvironmentVariable(variable, "env-value");
         try
         {
+            variable.ShouldBe($"REMEDIATOR_SECRET_{name.ToUpperInvariant().Replace('-', '_').Replace('.', '_')}");
             resolver.Resolve("from-config").ShouldBe("config-value");
-            resolver.Resolve(variable).ShouldBe("env-value");
+            resolver.Resolve(name).ShouldBe("env-value");
             resolver.Resolve("from-file").ShouldBe("file-value");
             resolver.Resolve("missing").ShouldBeNull();
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(variable, null);
+        }
+    }
+
+    [Fact]
+    public void Any_other_environment_variable_is_not_a_secret()
+    {
+        var resolver = new SecretResolver(new ConfigurationBuilder().Build(), new StaticOptionsMonitor(new EscalationOptions()));
+        var variable = $"REMEDIATOR_TEST_UNPREFIXED_{Guid.NewGuid():N}";
+        Environment.SetEnvironmentVariable(variable, "database-password");
+        try
+        {
+            // escalation.yaml could otherwise name the engine's own credentials (Remediator__Persistence__ConnectionString, PATH...) as a webhook URL or key.
+            resolver.Resolve(variable).ShouldBeNull();
+            resolver.Resolve("PATH").ShouldBeNull();
         }
         finally
         {

@@ -5,6 +5,9 @@ public sealed record ResourceType(string Group, string Version, string Plural, s
 {
     public static readonly ResourceType Pods = new("", "v1", "pods", "Pod", true);
     public static readonly ResourceType Services = new("", "v1", "services", "Service", true);
+
+    /// <summary>Served so tests can show that no request of the engine's reaches them (issue 13: a <c>..</c> through the pod proxy did).</summary>
+    public static readonly ResourceType Secrets = new("", "v1", "secrets", "Secret", true);
     public static readonly ResourceType Nodes = new("", "v1", "nodes", "Node", false);
     public static readonly ResourceType Deployments = new("apps", "v1", "deployments", "Deployment", true);
     public static readonly ResourceType StatefulSets = new("apps", "v1", "statefulsets", "StatefulSet", true);
@@ -15,7 +18,7 @@ public sealed record ResourceType(string Group, string Version, string Plural, s
     public static readonly ResourceType PodDisruptionBudgets = new("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget", true);
 
     public static IReadOnlyList<ResourceType> All { get; } =
-        [Pods, Services, Nodes, Deployments, StatefulSets, DaemonSets, ReplicaSets, NetworkPolicies, HorizontalPodAutoscalers, PodDisruptionBudgets];
+        [Pods, Services, Secrets, Nodes, Deployments, StatefulSets, DaemonSets, ReplicaSets, NetworkPolicies, HorizontalPodAutoscalers, PodDisruptionBudgets];
 
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
 

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Remediator.Engine.Rules;
+using Remediator.Engine.Tests;
 using Remediator.Rules;
 
 namespace Remediator.Tests;
@@ -49,7 +50,7 @@ public sealed class ApiEndpointsTests : IDisposable
         after.GetProperty("lastReload").GetProperty("succeeded").GetBoolean().ShouldBeFalse();
         (await client.GetFromJsonAsync<JsonElement>("/readyz")).GetProperty("status").GetString().ShouldBe("Degraded");
 
-        loader.Next = new RuleLoadResult(RuleSet.Empty, []);
+        loader.Next = RuleFiles.Loaded;
         using var fixedResponse = await client.PostAsync("/api/v1/rules/reload", content: null);
         fixedResponse.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await fixedResponse.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("lastReload").GetProperty("trigger").GetString().ShouldBe("api");
@@ -71,7 +72,7 @@ public sealed class ApiEndpointsTests : IDisposable
 
     private sealed class ScriptedLoader : IRuleSetLoader
     {
-        public RuleLoadResult Next { get; set; } = new(RuleSet.Empty, []);
+        public RuleLoadResult Next { get; set; } = RuleFiles.Loaded;
 
         public RuleLoadResult Load(string path) => Next;
     }

@@ -54,6 +54,8 @@ public class RemediatorFactory : WebApplicationFactory<Program>
         builder.UseEnvironment("Testing");
         builder.UseSetting("Remediator:Rules:Path", RulesPath);
         builder.UseSetting("Remediator:Rules:Watch", "false");
+        // The factory's rules directory has no escalation.yaml: escalations page no one, on purpose.
+        builder.UseSetting("Remediator:Escalation:AllowMissingPolicy", "true");
         builder.UseSetting("Remediator:Persistence:ConnectionString", $"Data Source={DatabasePath}");
         // Serilog reads a plain MinimumLevel value; WebApplicationFactory passes every parent key as an
         // empty argument, so a nested Default key would arrive as an empty, invalid level.

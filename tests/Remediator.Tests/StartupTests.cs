@@ -1,3 +1,4 @@
+using Remediator.Engine.Tests;
 using Remediator.Hosting;
 
 namespace Remediator.Tests;
@@ -37,9 +38,23 @@ public sealed class StartupTests : IDisposable
     }
 
     [Fact]
+    public async Task An_empty_rules_directory_stops_the_process_naming_the_setting()
+    {
+        var rules = Directory.CreateDirectory(Path.Combine(_work.FullName, "rules")).FullName;
+
+        var (exitCode, error) = await RunAsync($"--Remediator:Rules:Path={rules}", $"--Remediator:Persistence:ConnectionString=Data Source={Path.Combine(_work.FullName, "state.db")}");
+
+        exitCode.ShouldBe(1);
+        error.ShouldContain("refusing to start");
+        error.ShouldContain($"{rules}:1:1: error: the rules path holds no rules (hint: add rule files (*.yaml with 'rules:'); to run without rules on purpose set Remediator:Rules:AllowEmpty=true)");
+        error.ShouldNotContain("   at ");
+    }
+
+    [Fact]
     public async Task Invalid_escalation_policies_stop_the_process_with_the_list_of_errors()
     {
         var rules = Directory.CreateDirectory(Path.Combine(_work.FullName, "rules")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(rules, "fintech.yaml"), RuleFiles.RestartFintechService);
         await File.WriteAllTextAsync(Path.Combine(rules, "escalation.yaml"), "policies: [ { name: broken } ]\nchannels: 42\n");
 
         var (exitCode, error) = await RunAsync($"--Remediator:Rules:Path={rules}", $"--Remediator:Persistence:ConnectionString=Data Source={Path.Combine(_work.FullName, "state.db")}");

@@ -7,8 +7,8 @@ namespace Remediator.Engine.Rules;
 
 /// <summary>
 /// Loads the rules at startup (the service refuses to start without a valid set), watches the
-/// files, and swaps in a new set only when it loads without errors: a typo saved in an editor
-/// must never leave the engine without rules.
+/// files, and swaps in a new set only when it loads without errors: a typo saved in an editor,
+/// or a directory emptied by a bad deploy, must never leave the engine without rules.
 /// </summary>
 public sealed class RuleSetProvider : IRuleSetProvider, IHostedService, IDisposable
 {
@@ -67,7 +67,7 @@ public sealed class RuleSetProvider : IRuleSetProvider, IHostedService, IDisposa
     {
         lock (_reloadGate)
         {
-            var result = RulesPathResolver.Exists(RulesPath) ? _loader.Load(RulesPath) : MissingPath();
+            var result = RulesPathResolver.Exists(RulesPath) ? RefuseEmpty(_loader.Load(RulesPath)) : MissingPath();
             var now = _timeProvider.GetUtcNow();
             RuleReloadStatus status;
             if (result.Succeeded)
@@ -212,6 +212,17 @@ public sealed class RuleSetProvider : IRuleSetProvider, IHostedService, IDisposa
             _logger.LogError(ex, "Reloading the rules from {RulesPath} failed; keeping the current rules", RulesPath);
         }
     }
+
+    /// <summary>A load that found no rules at all counts as failed unless <see cref="RulesOptions.AllowEmpty"/> says so on purpose.</summary>
+    private RuleLoadResult RefuseEmpty(RuleLoadResult result) =>
+        result.Succeeded && result.RuleSet!.Count == 0 && !_options.AllowEmpty
+            ? new(null, [new RuleDiagnostic(
+                RulesPath,
+                1,
+                1,
+                "the rules path holds no rules",
+                $"add rule files (*.yaml with 'rules:'); to run without rules on purpose set {RulesOptions.SectionName}:AllowEmpty=true")])
+            : result;
 
     private RuleLoadResult MissingPath() =>
         new(null, [new RuleDiagnostic(

@@ -11,6 +11,14 @@ public sealed class RulesOptions
     /// </summary>
     public string Path { get; set; } = "rules";
 
+    /// <summary>
+    /// Run with no rules on purpose. Default false: a rules path that yields no rules (an empty
+    /// directory, a ConfigMap mounted empty, files with no <c>rules:</c>) is an error, which stops
+    /// the engine at start-up and on reload keeps the last good set (readiness Degraded), instead of
+    /// an engine that marks every alert handled and does nothing.
+    /// </summary>
+    public bool AllowEmpty { get; set; }
+
     /// <summary>Reload when a rule file changes. Default true.</summary>
     public bool Watch { get; set; } = true;
 

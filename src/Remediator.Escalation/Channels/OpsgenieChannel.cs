@@ -25,7 +25,13 @@ public sealed class OpsgenieChannel(HttpDelivery http, ISecretResolver secrets) 
             return Task.FromResult(failure!);
         }
 
-        var baseUrl = delivery.Channel.Setting("url") is { } configured ? new Uri(configured.TrimEnd('/') + "/") : DefaultUrl;
+        if (delivery.Channel.Url("url", secrets, out failure, DefaultUrl) is not { } configured)
+        {
+            return Task.FromResult(failure!);
+        }
+
+        // The API paths are relative to the base URL, which therefore must end with '/'.
+        var baseUrl = configured.AbsoluteUri.EndsWith('/') ? configured : new Uri(configured.AbsoluteUri + "/");
         var url = new Uri(baseUrl, RelativePath(delivery));
         var payload = Payload(delivery);
         return http.SendAsync(

@@ -24,7 +24,12 @@ public sealed class PagerDutyChannel(HttpDelivery http, ISecretResolver secrets)
             return Task.FromResult(failure!);
         }
 
-        var url = delivery.Channel.Setting("url") is { } configured ? new Uri(configured) : DefaultUrl;
+        var url = delivery.Channel.Url("url", secrets, out failure, DefaultUrl);
+        if (url is null)
+        {
+            return Task.FromResult(failure!);
+        }
+
         var payload = Payload(delivery, routingKey);
         return http.SendAsync(() => new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonBody.From(payload) }, cancellationToken);
     }

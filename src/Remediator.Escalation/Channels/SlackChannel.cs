@@ -16,7 +16,7 @@ public sealed class SlackChannel(HttpDelivery http, ISecretResolver secrets) : I
     public Task<DeliveryResult> SendAsync(DeliverEscalation delivery, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(delivery);
-        var url = delivery.Channel.Value("webhook-url", secrets, out var failure);
+        var url = delivery.Channel.Url("webhook-url", secrets, out var failure);
         if (url is null)
         {
             return Task.FromResult(failure!);

@@ -27,7 +27,7 @@ public sealed class WebhookChannel(HttpDelivery http, ISecretResolver secrets) :
     public Task<DeliveryResult> SendAsync(DeliverEscalation delivery, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(delivery);
-        var url = delivery.Channel.Value("url", secrets, out var failure);
+        var url = delivery.Channel.Url("url", secrets, out var failure);
         if (url is null)
         {
             return Task.FromResult(failure!);

@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
+using Remediator.Escalation.Secrets;
 using Remediator.Rules;
+using Remediator.Rules.Actions;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -75,13 +77,13 @@ public static partial class EscalationPolicyLoader
         return diagnostics.Count == 0 ? new EscalationLoadResult(set, []) : new EscalationLoadResult(null, diagnostics);
     }
 
-    [GeneratedRegex("^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")]
+    [GeneratedRegex(@"^[a-z0-9]([a-z0-9-]*[a-z0-9])?\z")]
     private static partial Regex NamePattern();
 
-    [GeneratedRegex("^[A-Za-z0-9_.-]+$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_.-]+\z")]
     private static partial Regex SecretNamePattern();
 
-    [GeneratedRegex(@"^[^@\s]+@[^@\s]+$")]
+    [GeneratedRegex(@"^[^@\s]+@[^@\s]+\z")]
     private static partial Regex AddressPattern();
 
     private sealed record NamedNode(string Value, YamlNode Node);
@@ -252,7 +254,7 @@ public static partial class EscalationPolicyLoader
                 }
                 else if (spec.Kind == SettingKind.Secret)
                 {
-                    Error(value, $"'{spec.Key}' is a credential and must be given as a secret reference", $"{spec.Key}: {{ secret: NAME }}, resolved from configuration (Remediator:Escalation:Secrets:NAME), the environment or a file");
+                    Error(value, $"'{spec.Key}' is a credential and must be given as a secret reference", $"{spec.Key}: {{ secret: NAME }}, resolved from configuration ({SecretResolver.SectionName}:NAME), the environment ({SecretResolver.EnvironmentPrefix}NAME) or the secrets directory");
                 }
                 else if (ReadSetting(value, spec) is { } text)
                 {
@@ -276,7 +278,7 @@ public static partial class EscalationPolicyLoader
 
             var valid = spec.Kind switch
             {
-                SettingKind.Url or SettingKind.UrlOrSecret => Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https",
+                SettingKind.Url or SettingKind.UrlOrSecret => RequestPaths.TryParseHttpUrl(value, out _),
                 SettingKind.Port => int.TryParse(value, out var port) && port is > 0 and <= 65535,
                 SettingKind.Bool => value is "true" or "false",
                 SettingKind.Address => AddressPattern().IsMatch(value),
@@ -286,7 +288,7 @@ public static partial class EscalationPolicyLoader
             {
                 var expected = spec.Kind switch
                 {
-                    SettingKind.Url or SettingKind.UrlOrSecret => "an absolute http(s) URL",
+                    SettingKind.Url or SettingKind.UrlOrSecret => "an absolute http(s) URL without credentials",
                     SettingKind.Port => "a port between 1 and 65535",
                     SettingKind.Bool => "true or false",
                     _ => "an email address",

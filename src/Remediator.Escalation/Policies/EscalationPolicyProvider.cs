@@ -1,13 +1,15 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Remediator.Rules;
 
 namespace Remediator.Escalation.Policies;
 
 /// <summary>
 /// Loads escalation.yaml at start (errors stop the service, as for rules), watches it, and swaps
 /// in a new set only when it loads cleanly: a typo never leaves the engine unable to page anyone.
-/// A missing file means no policies (escalations are recorded as unrouted) and is logged.
+/// A missing file is such an error too, unless <see cref="EscalationOptions.AllowMissingPolicy"/>
+/// asks for no policies (escalations are then recorded as unrouted, with a warning).
 /// </summary>
 public sealed class EscalationPolicyProvider : IEscalationPolicyProvider, IHostedService, IDisposable
 {
@@ -47,7 +49,7 @@ public sealed class EscalationPolicyProvider : IEscalationPolicyProvider, IHoste
         lock (_gate)
         {
             var now = _timeProvider.GetUtcNow();
-            var result = File.Exists(PolicyPath) ? EscalationPolicyLoader.Load(PolicyPath) : new EscalationLoadResult(EscalationPolicySet.Empty, []);
+            var result = File.Exists(PolicyPath) ? EscalationPolicyLoader.Load(PolicyPath) : Missing();
             EscalationReloadStatus status;
             if (result.Succeeded)
             {
@@ -134,6 +136,20 @@ public sealed class EscalationPolicyProvider : IEscalationPolicyProvider, IHoste
             _debounce.Change(_options.WatchDebounce, Timeout.InfiniteTimeSpan);
         }
     }
+
+    /// <summary>
+    /// No policy file: no policies when <see cref="EscalationOptions.AllowMissingPolicy"/> says so on
+    /// purpose; otherwise an error, so a file lost in a deploy stops the engine at start-up, and on
+    /// reload keeps the policies in force, instead of escalations silently paging no one.
+    /// </summary>
+    private EscalationLoadResult Missing() => _options.AllowMissingPolicy
+        ? new(EscalationPolicySet.Empty, [])
+        : new(null, [new RuleDiagnostic(
+            PolicyPath,
+            1,
+            1,
+            "the escalation policy file does not exist",
+            $"restore it (docs/escalation.md); to run without escalation policies on purpose set {EscalationOptions.SectionName}:AllowMissingPolicy=true")]);
 
     private EscalationPolicySet LoadOnFirstUse()
     {

@@ -126,19 +126,22 @@ internal sealed class ActionContext(IKubernetesReader reader, IKubernetesApi? wr
         return true;
     }
 
-    /// <summary>A proxied request; one that is not GET/HEAD counts as mutating and is only planned in dry-run.</summary>
+    /// <summary>
+    /// A proxied request, or null in dry-run, where nothing is sent, not even a GET: a dry run must
+    /// not reach into a pod, and its result says what it would have sent (method and API path). A
+    /// request that is not GET/HEAD is recorded as mutating when sent. A path that could leave the
+    /// proxy path fails the step (<see cref="ProxyRequest.ApiPath"/>).
+    /// </summary>
     public async Task<ProxyResponse?> ProxyAsync(ProxyRequest request, CancellationToken cancellationToken)
     {
-        if (!request.IsIdempotent)
+        ArgumentNullException.ThrowIfNull(request);
+        var apiPath = Read(_ => request.ApiPath);
+        if (DryRun || !request.IsIdempotent)
         {
-            Plan($"{request.Method} {request.Kind.ToString().ToLowerInvariant()}s/proxy {Qualified(request.Namespace, request.Name)}:{request.Port}{request.Path}");
-            if (DryRun)
-            {
-                return null;
-            }
+            Plan($"{request.Method} {apiPath}");
         }
 
-        return await Reader.ProxyAsync(request, cancellationToken);
+        return DryRun ? null : await Reader.ProxyAsync(request, cancellationToken);
     }
 
     public ActionOutcome Outcome(ActionStatus status, string summary) => new()
@@ -149,7 +152,7 @@ internal sealed class ActionContext(IKubernetesReader reader, IKubernetesApi? wr
         PlannedRequests = [.. _planned],
     };
 
-    /// <summary>Records a mutating request made outside the Kubernetes API (an http action to a URL).</summary>
+    /// <summary>Records a request made outside the Kubernetes API (an http action to a URL): every one in dry-run, a mutating one when sent.</summary>
     public void RecordPlanned(string request) => Plan(request);
 
     private IKubernetesApi Writer => writer ?? throw new InvalidOperationException("no writable Kubernetes API outside dry-run");

@@ -35,7 +35,7 @@ public sealed record ActionOutcome
     /// <summary>The inverse, when the action is reversible; null when it is not (a restart cannot be un-done).</summary>
     public Compensation? Compensation { get; init; }
 
-    /// <summary>Every mutating request, as <c>VERB resource ns/name: body</c>: sent, or in dry-run only planned.</summary>
+    /// <summary>Every mutating request, as <c>VERB resource ns/name: body</c>, sent or in dry-run only planned; in dry-run also every HTTP request a step would have sent (<c>GET /api/v1/.../proxy/path</c>, <c>GET https://...</c>).</summary>
     public IReadOnlyList<string> PlannedRequests { get; init; } = [];
 
     public bool Succeeded => Status != ActionStatus.Failed;

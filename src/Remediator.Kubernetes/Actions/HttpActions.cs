@@ -11,7 +11,7 @@ namespace Remediator.Kubernetes.Actions;
 /// <summary>
 /// An HTTP request to every ready pod (<c>via: pod</c>, through the pod proxy), to a Service
 /// (<c>via: service</c>, the target's name, through the service proxy) or to a <c>url</c>.
-/// A method other than GET/HEAD changes something, so dry-run only plans it.
+/// Dry-run sends nothing, not even a GET: the result lists what would have been sent.
 /// </summary>
 internal sealed class HttpAction(HttpClient http) : IRemediationAction
 {
@@ -24,6 +24,7 @@ internal sealed class HttpAction(HttpClient http) : IRemediationAction
         var (body, path) = (p.Body, p.Path);
         var expect = new ExpectedStatus(p.ExpectStatus);
         IReadOnlyList<ActionTargetResult> results;
+        string destination;
         switch (p.Via)
         {
             case "pod":
@@ -35,6 +36,7 @@ internal sealed class HttpAction(HttpClient http) : IRemediationAction
                         return context.Outcome(ActionStatus.Failed, $"no ready pods for {context.Target}");
                     }
 
+                    destination = string.Create(CultureInfo.InvariantCulture, $":{port}{path}");
                     results = await PodRequests.SendToEachAsync(context, pods, port, method, path, body, expect.Matches, cancellationToken);
                     break;
                 }
@@ -45,14 +47,16 @@ internal sealed class HttpAction(HttpClient http) : IRemediationAction
 
                     // A workload and its Service usually share a name; 'service' says so when they do not.
                     var service = p.Service ?? context.Target.Name ?? throw new ActionParameterException("http via service needs 'service' or a target with a name");
+                    destination = string.Create(CultureInfo.InvariantCulture, $":{port}{path}");
                     var response = await context.ProxyAsync(new ProxyRequest(ProxyTargetKind.Service, context.Namespace, service, port, method, path) { Body = body }, cancellationToken);
-                    results = [Result($"service/{context.Namespace}/{service}", method, port, path, response?.StatusCode, response?.Body, expect)];
+                    results = [Result($"service/{context.Namespace}/{service}", method, destination, response, expect)];
                     break;
                 }
 
             case "url":
                 {
                     var url = p.Url ?? throw new ActionParameterException("http: 'url' is required with via: url");
+                    destination = url.AbsoluteUri;
                     results = [await SendToUrlAsync(context, url, method, body, expect, cancellationToken)];
                     break;
                 }
@@ -62,19 +66,26 @@ internal sealed class HttpAction(HttpClient http) : IRemediationAction
         }
 
         var failed = results.Where(r => !r.Succeeded).ToList();
-        var summary = failed.Count == 0
-            ? $"{method} {path} answered as expected by {results.Count} target(s)"
-            : $"{method} {path} failed for {failed.Count} of {results.Count}: {string.Join("; ", failed.Select(f => $"{f.Target}: {f.Message}"))}";
+        var summary = (context.DryRun, failed.Count) switch
+        {
+            (true, 0) => $"sent {method} {destination} to {results.Count} target(s)",
+            (false, 0) => $"{method} {destination} answered as expected by {results.Count} target(s)",
+            _ => $"{method} {destination} failed for {failed.Count} of {results.Count}: {string.Join("; ", failed.Select(f => $"{f.Target}: {f.Message}"))}",
+        };
         return context.Outcome(failed.Count == 0 ? ActionStatus.Succeeded : ActionStatus.Failed, summary) with { Details = results };
     }
 
     private async Task<ActionTargetResult> SendToUrlAsync(ActionContext context, Uri uri, HttpMethod method, string? body, ExpectedStatus expect, CancellationToken cancellationToken)
     {
         var mutating = method != HttpMethod.Get && method != HttpMethod.Head;
-        if (mutating && context.DryRun)
+        if (mutating || context.DryRun)
         {
-            context.RecordPlanned($"{method} {uri}");
-            return new ActionTargetResult(uri.ToString(), true, $"would send {method}");
+            context.RecordPlanned($"{method} {uri.AbsoluteUri}");
+        }
+
+        if (context.DryRun)
+        {
+            return Result(uri.AbsoluteUri, method, uri.AbsoluteUri, response: null, expect);
         }
 
         using var request = new HttpRequestMessage(method, uri);
@@ -83,26 +94,24 @@ internal sealed class HttpAction(HttpClient http) : IRemediationAction
             request.Content = new StringContent(body, Encoding.UTF8, "application/json");
         }
 
-        if (mutating)
-        {
-            context.RecordPlanned($"{method} {uri}");
-        }
-
         try
         {
             using var response = await http.SendAsync(request, cancellationToken);
-            return Result(uri.ToString(), method, null, uri.AbsolutePath, (int)response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken), expect);
+            return Result(uri.AbsoluteUri, method, uri.AbsoluteUri, new ProxyResponse((int)response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken)), expect);
         }
         catch (HttpRequestException e)
         {
-            return new ActionTargetResult(uri.ToString(), false, $"unreachable: {e.Message}");
+            return new ActionTargetResult(uri.AbsoluteUri, false, $"unreachable: {ResponseExcerpt.Clean(e.Message)}");
         }
     }
 
-    private static ActionTargetResult Result(string target, HttpMethod method, int? port, string path, int? status, string? body, ExpectedStatus expect) =>
-        status is not { } code
-            ? new ActionTargetResult(target, true, $"would send {method} {(port is null ? "" : $":{port}")}{path}")
-            : new ActionTargetResult(target, expect.Matches(code), string.Create(CultureInfo.InvariantCulture, $"answered {code}{(expect.Matches(code) ? "" : $" (expected {expect}): {body}")}"));
+    /// <summary>One target's result: what dry-run would have sent, or the answer's status and a sanitised excerpt (<see cref="ResponseExcerpt"/>).</summary>
+    private static ActionTargetResult Result(string target, HttpMethod method, string destination, ProxyResponse? response, ExpectedStatus expect) =>
+        response is null
+            ? new ActionTargetResult(target, true, $"would send {method} {destination}")
+            : expect.Matches(response.StatusCode)
+                ? new ActionTargetResult(target, true, ResponseExcerpt.Answered(response.StatusCode, body: null))
+                : new ActionTargetResult(target, false, $"{ResponseExcerpt.Answered(response.StatusCode, response.Body)} (expected {expect})");
 }
 
 /// <summary><c>expect-status</c>: one status code, or any 2xx when the rule gives none.</summary>
@@ -115,7 +124,7 @@ internal sealed record ExpectedStatus(int? Code)
 
 /// <summary>
 /// A GET through the pod proxy on every ready pod: each must answer 2xx and, when
-/// <c>json-field</c> is given, carry <c>expect</c> in that (dotted) field. Read-only.
+/// <c>json-field</c> is given, carry <c>expect</c> in that (dotted) field. Read-only; dry-run sends nothing.
 /// </summary>
 internal sealed class HealthCheckAction : IRemediationAction
 {
@@ -134,11 +143,14 @@ internal sealed class HealthCheckAction : IRemediationAction
 
         var results = await PodRequests.SendToEachAsync(context, pods, port, HttpMethod.Get, path, null, null, cancellationToken, field is null ? null : r => CheckField(r.Body, field, expected ?? string.Empty));
         var failed = results.Where(r => !r.Succeeded).ToList();
-        var summary = failed.Count == 0
-            ? $"{results.Count} pods healthy on :{port}{path}"
-            : $"{failed.Count} of {results.Count} pods unhealthy on :{port}{path}: {string.Join("; ", failed.Select(f => $"{f.Target}: {f.Message}"))}";
+        var summary = (context.DryRun, failed.Count) switch
+        {
+            (true, 0) => $"checked :{port}{path} on {results.Count} pods",
+            (false, 0) => $"{results.Count} pods healthy on :{port}{path}",
+            _ => $"{failed.Count} of {results.Count} pods unhealthy on :{port}{path}: {string.Join("; ", failed.Select(f => $"{f.Target}: {f.Message}"))}",
+        };
 
-        // Read-only: a dry-run health check really checks.
+        // Read-only, but a dry run still sends nothing into a pod (ActionContext.ProxyAsync): it says what it would have checked.
         return context.Outcome(failed.Count == 0 ? ActionStatus.Succeeded : ActionStatus.Failed, summary) with { Details = results };
     }
 
@@ -165,6 +177,6 @@ internal sealed class HealthCheckAction : IRemediationAction
             JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
             _ => node.ToJsonString(),
         };
-        return actual == expected ? null : $"{field} is {actual ?? "missing"}, expected {expected}";
+        return actual == expected ? null : $"{field} is {(actual is null ? "missing" : ResponseExcerpt.Clean(actual))}, expected {expected}";
     }
 }

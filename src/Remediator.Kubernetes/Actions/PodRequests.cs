@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using Remediator.Kubernetes.Client;
 
@@ -7,10 +6,6 @@ namespace Remediator.Kubernetes.Actions;
 /// <summary>One HTTP request to each of a set of pods through the pod proxy, with a result per pod.</summary>
 internal static class PodRequests
 {
-    private const int MaxBodyInMessage = 200;
-
-    private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
-
     /// <summary>The API server's own 404 for the pod (a Status naming kind pods), as opposed to the pod's application answering 404.</summary>
     internal static bool IsPodGone(ProxyResponse response)
     {
@@ -22,9 +17,9 @@ internal static class PodRequests
         try
         {
             return JsonNode.Parse(response.Body) is JsonObject status
-                && Text(status["kind"]) == "Status"
-                && Text(status["reason"]) == "NotFound"
-                && Text(status["details"]?["kind"]) == "pods";
+                && ResponseExcerpt.Text(status["kind"]) == "Status"
+                && ResponseExcerpt.Text(status["reason"]) == "NotFound"
+                && ResponseExcerpt.Text(status["details"]?["kind"]) == "pods";
         }
         catch (System.Text.Json.JsonException)
         {
@@ -70,12 +65,12 @@ internal static class PodRequests
                 {
                     return new ActionTargetResult(target, false, response.Refusal is { } refusal
                         ? string.Create(CultureInfo.InvariantCulture, $"{response.StatusCode} {refusal}")
-                        : string.Create(CultureInfo.InvariantCulture, $"answered {response.StatusCode}: {Shorten(response.Body)}"));
+                        : ResponseExcerpt.Answered(response.StatusCode, response.Body));
                 }
 
                 var bodyProblem = checkBody?.Invoke(response);
                 return bodyProblem is null
-                    ? new ActionTargetResult(target, true, string.Create(CultureInfo.InvariantCulture, $"answered {response.StatusCode}"))
+                    ? new ActionTargetResult(target, true, ResponseExcerpt.Answered(response.StatusCode, body: null))
                     : new ActionTargetResult(target, false, bodyProblem);
             }
             catch (KubernetesApiException e)
@@ -88,11 +83,5 @@ internal static class PodRequests
             }
         });
         return await Task.WhenAll(tasks);
-    }
-
-    private static string Shorten(string body)
-    {
-        var flat = body.ReplaceLineEndings(" ").Trim();
-        return flat.Length <= MaxBodyInMessage ? flat : flat[..MaxBodyInMessage] + "…";
     }
 }

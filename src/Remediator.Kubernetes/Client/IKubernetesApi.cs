@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
+using Remediator.Rules.Actions;
 
 namespace Remediator.Kubernetes.Client;
 
@@ -63,6 +65,16 @@ public sealed record ProxyRequest(ProxyTargetKind Kind, string Namespace, string
 
     /// <summary>GET and HEAD change nothing and may be retried.</summary>
     public bool IsIdempotent => Method == HttpMethod.Get || Method == HttpMethod.Head;
+
+    /// <summary>
+    /// The API server path this request goes to: <c>/api/v1/namespaces/{ns}/pods/{name}:{port}/proxy{Path}</c>
+    /// (or <c>services</c>). Throws <see cref="ArgumentException"/> when <see cref="Path"/> could leave
+    /// that proxy path (<see cref="RequestPaths.PathProblem"/>): a <c>..</c> would reach any API path,
+    /// sent with the engine's own token, and whatever it read would land in the step's result.
+    /// </summary>
+    public string ApiPath => RequestPaths.PathProblem(Path) is { } problem
+        ? throw new ArgumentException($"a {Kind.ToString().ToLowerInvariant()} proxy request may not leave the proxy path: {problem}", nameof(Path))
+        : string.Create(CultureInfo.InvariantCulture, $"{(Kind == ProxyTargetKind.Pod ? KubernetesResource.Pods : KubernetesResource.Services).PathFor(Namespace)}/{Uri.EscapeDataString(Name)}:{Port}/proxy{Path}");
 }
 
 public sealed record ProxyResponse(int StatusCode, string Body)

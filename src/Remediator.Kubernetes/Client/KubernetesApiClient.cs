@@ -220,8 +220,7 @@ public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         var resource = request.Kind == ProxyTargetKind.Pod ? KubernetesResource.Pods : KubernetesResource.Services;
-        var target = string.Create(CultureInfo.InvariantCulture, $"{Uri.EscapeDataString(request.Name)}:{request.Port}");
-        var path = $"{resource.PathFor(request.Namespace)}/{target}/proxy{(request.Path.StartsWith('/') ? request.Path : "/" + request.Path)}";
+        var path = request.ApiPath;
         var traits = new RequestTraits(request.IsIdempotent ? "get" : "create", resource, request.Namespace, request.Name, "proxy", request.IsIdempotent) { Proxy = true };
         using var response = await SendAsync(
             traits,

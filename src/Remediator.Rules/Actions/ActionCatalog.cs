@@ -58,7 +58,7 @@ public static class ActionCatalog
             new("service", ParameterType.Text, "The Service to call (via service); default: the one named like the target."),
             new("port", ParameterType.Port, "The pod or service port (via pod/service).") { Minimum = 1, Maximum = 65535 },
             new("path", ParameterType.Path, "The request path (via pod/service).") { Default = "/" },
-            new("url", ParameterType.Url, "The absolute URL (via url).") { },
+            new("url", ParameterType.Url, "The absolute URL (via url); its scheme, host and port are literal, templates may fill only the path and query.") { },
             new("method", ParameterType.Choice, "The HTTP method.") { Default = "GET", Choices = _httpMethods },
             new("body", ParameterType.Text, "The request body.") { },
             new("expect-status", ParameterType.Number, "The status code that counts as success; default: any 2xx.") { Minimum = 100, Maximum = 599 },

@@ -21,6 +21,9 @@ public sealed class ActionSpec
 
     public IReadOnlyList<ParameterSpec> Parameters { get; }
 
+    /// <summary>The parameter named <paramref name="name"/>, or null (a flattened map entry such as <c>env.X</c> is not one).</summary>
+    public ParameterSpec? Parameter(string name) => Parameters.FirstOrDefault(p => p.Name == name);
+
     /// <summary>True when every use changes the cluster. <c>http</c> is destructive only for methods other than GET/HEAD: see <see cref="IsDestructive"/>.</summary>
     public bool AlwaysDestructive { get; init; } = true;
 

@@ -11,7 +11,7 @@ public static class HealthCheckParameters
         return new HealthCheckSpec
         {
             Port = args.RequiredInt("port"),
-            Path = args.RequiredString("path"),
+            Path = args.RequiredPath("path"),
             JsonField = args.String("json-field"),
             ExpectedValue = args.String("expect"),
         };

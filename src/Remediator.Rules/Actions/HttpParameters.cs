@@ -14,8 +14,8 @@ public sealed record HttpParameters(string Via, int? Port, string Path, Uri? Url
         return new HttpParameters(
             args.String("via") ?? "pod",
             args.Int("port"),
-            args.String("path") ?? "/",
-            args.String("url") is { } url ? new Uri(url, UriKind.Absolute) : null,
+            args.Path("path") ?? "/",
+            args.Url("url"),
             args.String("method") ?? "GET",
             args.String("body"),
             args.Int("expect-status"))

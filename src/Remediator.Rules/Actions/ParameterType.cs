@@ -12,7 +12,7 @@ public enum ParameterType
     /// <summary>A TCP port, 1..65535.</summary>
     Port,
 
-    /// <summary>A URL path starting with '/'; may use templates.</summary>
+    /// <summary>A URL path starting with a literal '/'; templates may fill segments, each value percent-encoded as data.</summary>
     Path,
 
     /// <summary>Free text; may use templates.</summary>
@@ -27,7 +27,7 @@ public enum ParameterType
     /// <summary>One of a fixed set of words.</summary>
     Choice,
 
-    /// <summary>An absolute http(s) URL; may use templates.</summary>
+    /// <summary>An absolute http(s) URL whose scheme, host and port are literal; templates may fill the path and query, percent-encoded as data.</summary>
     Url,
 
     /// <summary>A map of environment variable names to values (values may use templates); flattened as <c>NAME.VAR</c>.</summary>

@@ -8,6 +8,6 @@ public sealed record ResetCircuitBreakersParameters(int Port, string Path, strin
     public static ResetCircuitBreakersParameters From(PlannedStep step)
     {
         var args = StepArguments.For(step, "reset-circuit-breakers");
-        return new ResetCircuitBreakersParameters(args.RequiredInt("port"), args.String("path") ?? "/circuit-breakers/reset", args.String("method") ?? "POST");
+        return new ResetCircuitBreakersParameters(args.RequiredInt("port"), args.Path("path") ?? "/circuit-breakers/reset", args.String("method") ?? "POST");
     }
 }

@@ -29,6 +29,27 @@ internal readonly struct StepArguments
     public string RequiredString(string name) =>
         String(name) ?? throw new ArgumentException($"step '{_step.Name}' lacks parameter '{name}'", nameof(name));
 
+    /// <summary>
+    /// A request path (<c>path</c>): checked again here, where the action layer reads it, so a step
+    /// that did not come through the loader cannot send a dot-segment either.
+    /// </summary>
+    public string? Path(string name) => String(name) switch
+    {
+        null => null,
+        var path when RequestPaths.PathProblem(path) is { } problem => throw Refused(name, problem),
+        var path => path,
+    };
+
+    public string RequiredPath(string name) => Path(name) ?? RequiredString(name);
+
+    /// <summary>A request URL (<c>url</c>): an absolute http(s) URL without credentials or dot-segments.</summary>
+    public Uri? Url(string name) => String(name) switch
+    {
+        null => null,
+        var url when RequestPaths.UrlProblem(url) is { } problem => throw Refused(name, problem),
+        var url => new Uri(url, UriKind.Absolute),
+    };
+
     public int? Int(string name) => String(name) is { } text ? ParseInt(name, text) : null;
 
     public int RequiredInt(string name) => ParseInt(name, RequiredString(name));
@@ -65,6 +86,9 @@ internal readonly struct StepArguments
 
     private int ParseInt(string name, string text) =>
         int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) ? value : throw Malformed(name, text);
+
+    private ArgumentException Refused(string name, string problem) =>
+        new($"step '{_step.Name}' parameter '{name}' is refused: {problem}", name);
 
     private ArgumentException Malformed(string name, string value) =>
         new($"step '{_step.Name}' has a malformed '{name}': '{value}'", name);

@@ -589,21 +589,54 @@ internal sealed partial class RuleFileReader(FileContext file, Dictionary<string
 
     private void CheckTextShape(ParameterSpec spec, YamlScalarNode node, Template template)
     {
+        if (spec.Type == ParameterType.Path)
+        {
+            CheckPath(spec.Name, node, template.Source);
+        }
+        else if (spec.Type == ParameterType.Url)
+        {
+            CheckUrl(spec.Name, node, template);
+        }
+    }
+
+    /// <summary>
+    /// A request path starts with a literal '/' (a template there could supply the whole path, which
+    /// is now one encoded segment) and holds no dot-segment; label values are encoded when rendered.
+    /// </summary>
+    private void CheckPath(string key, YamlNode node, string text)
+    {
+        if (!text.StartsWith('/'))
+        {
+            file.Error(node, $"'{key}' must start with '/', found '{text}'", text.StartsWith("{{", StringComparison.Ordinal)
+                ? $"a template fills one path segment, so start with the literal part: {key}: /status/{{{{ $labels.service }}}}"
+                : $"{key}: /{text}");
+        }
+        else if (RequestPaths.FindDotSegment(text) is { } dot)
+        {
+            file.Error(node, $"'{key}' has the dot-segment '{dot}': '{text}'", "write the path as the server should see it, without '.' or '..' segments");
+        }
+    }
+
+    /// <summary>
+    /// A URL's scheme, host and port are literal, so no alert can choose where a request (and its
+    /// body) goes; templates may fill the path and query only, where their values are encoded.
+    /// </summary>
+    private void CheckUrl(string key, YamlScalarNode node, Template template)
+    {
         var text = template.Source;
-        var startsWithTemplate = text.StartsWith("{{", StringComparison.Ordinal);
-        if (spec.Type == ParameterType.Path && !startsWithTemplate && !text.StartsWith('/'))
+        var firstTemplate = template.IsLiteral ? -1 : text.IndexOf("{{", StringComparison.Ordinal);
+        var authorityEnd = RequestPaths.AuthorityEnd(firstTemplate < 0 ? text : text[..firstTemplate]);
+        if (firstTemplate >= 0 && authorityEnd < 0)
         {
-            file.Error(node, $"'{spec.Name}' must start with '/', found '{text}'", $"{spec.Name}: /{text}");
+            file.ErrorAt(
+                node,
+                firstTemplate,
+                $"'{key}' must name its scheme, host and port literally: a template may fill only the path or the query",
+                $"e.g. {key}: https://status.internal/incidents/{{{{ $labels.service }}}}; a host that depends on the alert needs a rule per host");
         }
-        else if (spec.Type == ParameterType.Url && !startsWithTemplate
-            && !(text.StartsWith("http://", StringComparison.Ordinal) || text.StartsWith("https://", StringComparison.Ordinal)
-                 || (template.IsLiteral && Uri.TryCreate(text, UriKind.Absolute, out _))))
+        else if (RequestPaths.UrlProblem(template.IsLiteral ? text : text[..firstTemplate]) is { } problem)
         {
-            file.Error(node, $"'{spec.Name}' must be an absolute http:// or https:// URL, found '{text}'");
-        }
-        else if (spec.Type == ParameterType.Url && template.IsLiteral && !Uri.TryCreate(text, UriKind.Absolute, out _))
-        {
-            file.Error(node, $"'{spec.Name}' is not a valid URL: '{text}'");
+            file.Error(node, $"'{key}' is not usable: {problem}", $"{key}: https://status.internal/incidents");
         }
     }
 
@@ -672,9 +705,9 @@ internal sealed partial class RuleFileReader(FileContext file, Dictionary<string
         {
             var port = YamlRead.Int(file, h.Required(file, "port", "port: 8080"), "port", 1, 65535);
             var path = YamlRead.String(file, h.Required(file, "path", "path: /health"), "path");
-            if (path is not null && !path.StartsWith('/'))
+            if (path is not null)
             {
-                file.Error(h["path"]!, $"'path' must start with '/', found '{path}'", $"path: /{path}");
+                CheckPath("path", h["path"]!, path);
             }
 
             var jsonField = YamlRead.String(file, h["json-field"], "json-field");
@@ -727,18 +760,18 @@ internal sealed partial class RuleFileReader(FileContext file, Dictionary<string
 
     private SourceLocation Locate(YamlNode node) => new(file.Path, (int)node.Start.Line, (int)node.Start.Column);
 
-    [GeneratedRegex("^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[a-z0-9]([a-z0-9-]*[a-z0-9])?\z", RegexOptions.CultureInvariant)]
     private static partial Regex RuleName();
 
-    [GeneratedRegex("^(?=.{1,63}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?=.{1,63}\z)[a-z0-9]([a-z0-9-]*[a-z0-9])?\z", RegexOptions.CultureInvariant)]
     internal static partial Regex DnsLabel();
 
-    [GeneratedRegex(@"^(?=.{1,253}$)[a-z0-9]([a-z0-9.-]*[a-z0-9])?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?=.{1,253}\z)[a-z0-9]([a-z0-9.-]*[a-z0-9])?\z", RegexOptions.CultureInvariant)]
     internal static partial Regex DnsSubdomain();
 
-    [GeneratedRegex(@"^[-._a-zA-Z][-._a-zA-Z0-9]*$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[-._a-zA-Z][-._a-zA-Z0-9]*\z", RegexOptions.CultureInvariant)]
     private static partial Regex EnvName();
 
-    [GeneratedRegex(@"^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?\z", RegexOptions.CultureInvariant)]
     private static partial Regex Quantity();
 }

@@ -103,6 +103,6 @@ public sealed partial class LabelMatcher
         return builder.Append('"').ToString();
     }
 
-    [GeneratedRegex(@"^[A-Za-z0-9_:\-]+(?:\|[A-Za-z0-9_:\-]+)*$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Za-z0-9_:\-]+(?:\|[A-Za-z0-9_:\-]+)*\z", RegexOptions.CultureInvariant)]
     private static partial Regex LiteralAlternation();
 }

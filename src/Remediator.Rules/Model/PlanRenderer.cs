@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using Remediator.Contracts;
+using Remediator.Rules.Actions;
 using Remediator.Rules.Loading;
 using Remediator.Rules.Templates;
 
@@ -127,10 +128,10 @@ internal static class PlanRenderer
             var parameters = new Dictionary<string, string>(spec.Parameters.Count, StringComparer.Ordinal);
             foreach (var (key, template) in spec.Parameters)
             {
-                if (!template.TryRender(alert, out var value, out var missing))
+                if (!TryRenderParameter(spec.Action.Parameter(key)?.Type, template, alert, out var value, out var problem))
                 {
                     steps = null;
-                    reason = $"step '{spec.Name}' parameter '{key}': the alert has no {missing}";
+                    reason = $"step '{spec.Name}' parameter '{key}': {problem}";
                     return false;
                 }
 
@@ -256,6 +257,32 @@ internal static class PlanRenderer
         targets = resolved;
         reason = null;
         return true;
+    }
+
+    /// <summary>
+    /// A step parameter's value for this alert. A request path or URL gets its label and annotation
+    /// values percent-encoded as data, and is refused when the result could still leave the path
+    /// the rule names (a value that is exactly <c>..</c>): the rule, not the alert, decides where a
+    /// request goes.
+    /// </summary>
+    private static bool TryRenderParameter(ParameterType? type, Template template, AlertReceived alert, [NotNullWhen(true)] out string? value, [NotNullWhen(false)] out string? problem)
+    {
+        var rendered = type is ParameterType.Path or ParameterType.Url
+            ? template.TryRenderEncoded(alert, out value, out var missing)
+            : template.TryRender(alert, out value, out missing);
+        if (!rendered)
+        {
+            problem = $"the alert has no {missing}";
+            return false;
+        }
+
+        problem = type switch
+        {
+            ParameterType.Path => RequestPaths.PathProblem(value!),
+            ParameterType.Url => RequestPaths.UrlProblem(value!),
+            _ => null,
+        };
+        return problem is null;
     }
 
     private static bool TryRender(Template template, AlertReceived alert, string where, [NotNullWhen(true)] out string? value, [NotNullWhen(false)] out string? reason)

@@ -87,7 +87,20 @@ public sealed class Template
     }
 
     /// <summary>Renders against <paramref name="alert"/>; fails, naming the reference, when the alert lacks a label or annotation it uses.</summary>
-    public bool TryRender(AlertReceived alert, [NotNullWhen(true)] out string? value, [NotNullWhen(false)] out string? missing)
+    public bool TryRender(AlertReceived alert, [NotNullWhen(true)] out string? value, [NotNullWhen(false)] out string? missing) =>
+        TryRender(alert, static part => part, out value, out missing);
+
+    /// <summary>
+    /// Renders a request path or URL: every label or annotation value is percent-encoded
+    /// (<see cref="Uri.EscapeDataString(string)"/>), so it is data inside one path segment or query
+    /// value and never structure: a value's <c>/</c>, <c>?</c>, <c>#</c>, <c>%</c> or <c>\</c>
+    /// cannot add a segment, start a query or reach another host. Dot-segments a value may still
+    /// form (a label that is exactly <c>..</c>) are refused by <see cref="Actions.RequestPaths"/>.
+    /// </summary>
+    public bool TryRenderEncoded(AlertReceived alert, [NotNullWhen(true)] out string? value, [NotNullWhen(false)] out string? missing) =>
+        TryRender(alert, Uri.EscapeDataString, out value, out missing);
+
+    private bool TryRender(AlertReceived alert, Func<string, string> place, [NotNullWhen(true)] out string? value, [NotNullWhen(false)] out string? missing)
     {
         ArgumentNullException.ThrowIfNull(alert);
         missing = null;
@@ -113,7 +126,7 @@ public sealed class Template
                 return false;
             }
 
-            builder.Append(part);
+            builder.Append(place(part));
         }
 
         value = builder.ToString();

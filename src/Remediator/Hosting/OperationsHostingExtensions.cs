@@ -23,6 +23,7 @@ public static class OperationsHostingExtensions
         // MassTransit adds its bus check tagged "ready" itself.
         builder.Services.AddHealthChecks()
             .AddCheck<RulesHealthCheck>("rules", tags: [HealthTags.Ready])
+            .AddCheck<EscalationPoliciesHealthCheck>("escalation", tags: [HealthTags.Ready])
             .AddCheck<StoreHealthCheck>("store", tags: [HealthTags.Ready])
             .AddCheck<KubernetesHealthCheck>("kubernetes", tags: [HealthTags.Ready]);
         builder.AddRemediatorApiSecurity();

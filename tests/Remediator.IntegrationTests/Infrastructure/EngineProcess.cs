@@ -64,6 +64,8 @@ public sealed class EngineProcess : IAsyncDisposable
             ["Remediator:Rules:Path"] = settings.RulesPath,
             // Tests write their rules before starting the engine; no reloads to wait for.
             ["Remediator:Rules:Watch"] = "false",
+            // Most tests page no one: only those that write an escalation.yaml (EscalationEndToEndTests) have policies.
+            ["Remediator:Escalation:AllowMissingPolicy"] = "true",
             ["Remediator:Webhook:BearerToken"] = settings.BearerToken,
             // The API's mutating endpoints (approve, pause, ...) take the same token in tests.
             ["Remediator:Api:BearerToken"] = settings.BearerToken,
