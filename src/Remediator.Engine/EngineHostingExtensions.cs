@@ -38,8 +38,15 @@ public static class EngineHostingExtensions
         builder.Services.AddSingleton(new DurableConsumers(countReceipts: transport == BusTransport.InMemory));
         // One formatter names every queue, the scheduler's included (its address is derived from it).
         var formatter = KebabCaseEndpointNameFormatter.Instance;
+        var usageTelemetry = section.GetValue(nameof(BusOptions.UsageTelemetry), new BusOptions().UsageTelemetry);
         builder.Services.AddMassTransit(bus =>
         {
+            // MassTransit reports usage to its vendor unless told not to; opting in is the user's call.
+            if (!usageTelemetry)
+            {
+                bus.DisableUsageTelemetry();
+            }
+
             bus.SetEndpointNameFormatter(formatter);
             bus.AddRemediatorConsumers();
             configure?.Invoke(bus);

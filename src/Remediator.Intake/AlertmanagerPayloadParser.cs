@@ -37,8 +37,17 @@ public static partial class AlertmanagerPayloadParser
     /// <summary>How much of a rejected value a message quotes: enough to recognise it, never the whole of a huge one.</summary>
     private const int MaxQuotedLength = 64;
 
-    public static PayloadParseResult Parse(ReadOnlyMemory<byte> utf8Json)
+    /// <summary>The documented defaults, for callers with no webhook configuration (the <c>rules test</c> command).</summary>
+    private static readonly WebhookOptions _defaultLimits = new();
+
+    /// <summary>Parses with the default limits of <see cref="WebhookOptions"/>.</summary>
+    public static PayloadParseResult Parse(ReadOnlyMemory<byte> utf8Json) => Parse(utf8Json, _defaultLimits);
+
+    /// <param name="utf8Json">The request body.</param>
+    /// <param name="limits">The alert count and length caps (<see cref="WebhookOptions.MaxAlertsPerNotification"/> and the <c>Max*Length</c> settings).</param>
+    public static PayloadParseResult Parse(ReadOnlyMemory<byte> utf8Json, WebhookOptions limits)
     {
+        ArgumentNullException.ThrowIfNull(limits);
         // The JSON reader checks structure, not the bytes inside strings: invalid UTF-8 there
         // would only surface when a value is read, as an exception rather than a 400.
         if (InvalidUtf8Offset(utf8Json.Span) is { } offset)
@@ -66,7 +75,7 @@ public static partial class AlertmanagerPayloadParser
         {
             try
             {
-                return PayloadParseResult.Valid(ReadNotification(document.RootElement));
+                return PayloadParseResult.Valid(ReadNotification(document.RootElement, limits));
             }
             catch (InvalidPayloadException ex)
             {
@@ -75,7 +84,7 @@ public static partial class AlertmanagerPayloadParser
         }
     }
 
-    private static AlertmanagerNotification ReadNotification(JsonElement root)
+    private static AlertmanagerNotification ReadNotification(JsonElement root, WebhookOptions limits)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
@@ -93,8 +102,8 @@ public static partial class AlertmanagerPayloadParser
         var receiver = RequiredString(root, "receiver", "receiver");
         var status = RequiredStatus(root, "status", "status");
         var groupKey = RequiredString(root, "groupKey", "groupKey");
-        var groupLabels = OptionalStringMap(root, "groupLabels", "groupLabels");
-        var commonLabels = OptionalStringMap(root, "commonLabels", "commonLabels");
+        var groupLabels = OptionalLabels(root, "groupLabels", "groupLabels", limits);
+        var commonLabels = OptionalLabels(root, "commonLabels", "commonLabels", limits);
         var commonAnnotations = OptionalStringMap(root, "commonAnnotations", "commonAnnotations");
         var externalUrl = OptionalString(root, "externalURL", "externalURL");
         var truncatedAlerts = OptionalCount(root, "truncatedAlerts", "truncatedAlerts");
@@ -114,11 +123,23 @@ public static partial class AlertmanagerPayloadParser
             throw Invalid("alerts", "must contain at least one alert");
         }
 
+        // Counted before any alert is read: the cap is there so that one request cannot make the
+        // engine do unbounded work, and every alert becomes a message, a claim and maybe a run.
+        if (alertsElement.GetArrayLength() > limits.MaxAlertsPerNotification)
+        {
+            throw new InvalidPayloadException(new PayloadError(
+                "alerts",
+                $"has {alertsElement.GetArrayLength().ToString(CultureInfo.InvariantCulture)} alerts, more than {WebhookOptions.Key(nameof(WebhookOptions.MaxAlertsPerNotification))} ({limits.MaxAlertsPerNotification.ToString(CultureInfo.InvariantCulture)}); set max_alerts on the Alertmanager receiver to at most that, or raise the limit")
+            {
+                Kind = PayloadErrorKind.TooManyAlerts,
+            });
+        }
+
         var alerts = new List<AlertmanagerAlert>(alertsElement.GetArrayLength());
         var index = 0;
         foreach (var alertElement in alertsElement.EnumerateArray())
         {
-            alerts.Add(ReadAlert(alertElement, $"alerts[{index}]"));
+            alerts.Add(ReadAlert(alertElement, $"alerts[{index}]", limits));
             index++;
         }
 
@@ -137,7 +158,7 @@ public static partial class AlertmanagerPayloadParser
         };
     }
 
-    private static AlertmanagerAlert ReadAlert(JsonElement element, string path)
+    private static AlertmanagerAlert ReadAlert(JsonElement element, string path, WebhookOptions limits)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
@@ -145,8 +166,9 @@ public static partial class AlertmanagerPayloadParser
         }
 
         var fingerprint = RequiredString(element, "fingerprint", $"{path}.fingerprint");
+        CheckLength(fingerprint, limits.MaxFingerprintLength, nameof(WebhookOptions.MaxFingerprintLength), $"{path}.fingerprint");
         var status = RequiredStatus(element, "status", $"{path}.status");
-        var labels = RequiredStringMap(element, "labels", $"{path}.labels");
+        var labels = RequiredLabels(element, "labels", $"{path}.labels", limits);
         var annotations = OptionalStringMap(element, "annotations", $"{path}.annotations");
         var startsAt = RequiredTimestamp(element, "startsAt", $"{path}.startsAt")
             ?? throw Invalid($"{path}.startsAt", "must not be Alertmanager's zero time: every alert has a start");
@@ -213,15 +235,60 @@ public static partial class AlertmanagerPayloadParser
             : throw Invalid(path, "must be a non-negative whole number");
     }
 
-    private static Dictionary<string, string> RequiredStringMap(JsonElement parent, string name, string path)
+    private static Dictionary<string, string> RequiredLabels(JsonElement parent, string name, string path, WebhookOptions limits)
     {
         if (!parent.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
         {
             throw Invalid(path, "is required");
         }
 
-        return ReadStringMap(element, path);
+        return CheckLabels(ReadStringMap(element, path), path, limits);
     }
+
+    private static Dictionary<string, string> OptionalLabels(JsonElement parent, string name, string path, WebhookOptions limits) =>
+        CheckLabels(OptionalStringMap(parent, name, path), path, limits);
+
+    /// <summary>
+    /// Labels are kept (claims, runs), matched by rules and templated into Kubernetes names and
+    /// requests, so their size is capped and they carry no control characters: a <c>\n</c> at the
+    /// end of a namespace must not slip past a pattern that checks the rest. Annotations are free
+    /// text for people (multi-line descriptions) and are not checked here.
+    /// </summary>
+    private static Dictionary<string, string> CheckLabels(Dictionary<string, string> labels, string path, WebhookOptions limits)
+    {
+        foreach (var (name, value) in labels)
+        {
+            var labelPath = MemberPath(path, name);
+            CheckLength(name, limits.MaxLabelNameLength, nameof(WebhookOptions.MaxLabelNameLength), labelPath, "label name");
+            CheckNoControlCharacters(name, labelPath, "label name");
+            CheckLength(value, limits.MaxLabelValueLength, nameof(WebhookOptions.MaxLabelValueLength), labelPath);
+            CheckNoControlCharacters(value, labelPath);
+        }
+
+        return labels;
+    }
+
+    /// <summary><paramref name="what"/> says what is checked when it is not the field's value ("label name").</summary>
+    private static void CheckLength(string value, int maxLength, string setting, string path, string? what = null)
+    {
+        if (value.Length > maxLength)
+        {
+            throw Invalid(path, $"{Subject(what)}must be at most {maxLength.ToString(CultureInfo.InvariantCulture)} characters ({WebhookOptions.Key(setting)}), not {value.Length.ToString(CultureInfo.InvariantCulture)}");
+        }
+    }
+
+    private static void CheckNoControlCharacters(string value, string path, string? what = null)
+    {
+        for (var index = 0; index < value.Length; index++)
+        {
+            if (char.IsControl(value[index]))
+            {
+                throw Invalid(path, $"{Subject(what)}must not contain control characters, not {Quote(value[index].ToString())} at position {index.ToString(CultureInfo.InvariantCulture)}");
+            }
+        }
+    }
+
+    private static string Subject(string? what) => what is null ? string.Empty : $"({what}) ";
 
     private static Dictionary<string, string> OptionalStringMap(JsonElement parent, string name, string path) =>
         parent.TryGetProperty(name, out var element) && element.ValueKind != JsonValueKind.Null

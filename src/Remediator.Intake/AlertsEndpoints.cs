@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 
 namespace Remediator.Intake;
 
@@ -20,6 +21,9 @@ public static class AlertsEndpoints
     public const string Route = "/api/v1/alerts";
 
     private const string LoggerCategory = "Remediator.Intake.AlertsEndpoints";
+    private const string JsonMediaType = "application/json";
+    private const string CharsetParameter = "charset";
+    private const string Utf8Charset = "utf-8";
     private const int ReadChunkBytes = 16 * 1024;
     private const int MaxInitialBufferBytes = 1024 * 1024;
 
@@ -54,12 +58,33 @@ public static class AlertsEndpoints
 
         // Credentials are checked before the body is read so an unauthenticated sender cannot
         // make the service buffer anything. The header value itself is never logged.
-        if (!authenticator.IsAuthorized(request.Headers.Authorization.ToString()))
+        var remoteIp = httpContext.Connection.RemoteIpAddress;
+        switch (authenticator.Authorize(request.Headers.Authorization.ToString(), remoteIp))
         {
-            logger.LogWarning("Rejected webhook from {RemoteIp}: missing or invalid credentials", httpContext.Connection.RemoteIpAddress);
-            metrics.Rejected("unauthorized");
-            httpContext.Response.Headers.WWWAuthenticate = authenticator.Challenges.ToArray();
-            return WebhookProblems.Unauthorized();
+            case WebhookAccess.InvalidCredentials:
+                logger.LogWarning("Rejected webhook from {RemoteIp}: missing or invalid credentials", remoteIp);
+                metrics.Rejected("unauthorized");
+                httpContext.Response.Headers.WWWAuthenticate = authenticator.Challenges.ToArray();
+                return WebhookProblems.Unauthorized();
+            case WebhookAccess.NotLoopback:
+                // No challenge: no scheme would be accepted until someone configures one.
+                logger.LogWarning(
+                    "Rejected webhook from {RemoteIp}: no webhook credentials are configured, so only loopback callers are accepted; configure {Section}:BearerToken or BasicAuth",
+                    remoteIp,
+                    WebhookOptions.SectionName);
+                metrics.Rejected("unauthorized");
+                return WebhookProblems.NotLoopback();
+            case WebhookAccess.Allowed:
+                break;
+        }
+
+        // A browser may send text/plain or a form across origins without asking first (no CORS
+        // preflight); only JSON, which it must ask for and is never allowed, is taken.
+        if (!IsJson(request.ContentType))
+        {
+            logger.LogWarning("Rejected webhook from {RemoteIp}: Content-Type {ContentType} is not application/json", remoteIp, request.ContentType);
+            metrics.Rejected("unsupported_media_type");
+            return WebhookProblems.UnsupportedMediaType(request.ContentType);
         }
 
         // The limit is enforced here, with a problem response; Kestrel's own (30 MB) would
@@ -69,7 +94,20 @@ public static class AlertsEndpoints
             sizeLimit.MaxRequestBodySize = null;
         }
 
-        var body = await ReadBodyAsync(request, settings.MaxBodyBytes, httpContext.RequestAborted);
+        ReadOnlyMemory<byte>? body;
+        try
+        {
+            body = await ReadBodyAsync(request, settings.MaxBodyBytes, httpContext.RequestAborted);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status408RequestTimeout)
+        {
+            // Kestrel's minimum request body data rate: the sender is too slow (or holding the
+            // connection open on purpose). The client's fault, not a server error.
+            logger.LogWarning("Rejected webhook from {RemoteIp}: client timeout, the body arrived more slowly than the minimum data rate ({Reason})", remoteIp, ex.Message);
+            metrics.Rejected("client_timeout");
+            return WebhookProblems.RequestBodyTimeout();
+        }
+
         if (body is not { } payload)
         {
             logger.LogWarning("Rejected webhook: body larger than {MaxBodyBytes} bytes", settings.MaxBodyBytes);
@@ -79,7 +117,14 @@ public static class AlertsEndpoints
 
         // Everything is validated before anything is published: a half-published group would be
         // re-sent in full by Alertmanager anyway, and a 400 must mean "nothing happened".
-        var parsed = AlertmanagerPayloadParser.Parse(payload);
+        var parsed = AlertmanagerPayloadParser.Parse(payload, settings);
+        if (parsed.Error is { Kind: PayloadErrorKind.TooManyAlerts } tooMany)
+        {
+            logger.LogWarning("Rejected webhook payload: {Field} {Problem}", tooMany.Field, tooMany.Message);
+            metrics.Rejected("too_large");
+            return WebhookProblems.TooManyAlerts(tooMany, settings.MaxAlertsPerNotification);
+        }
+
         if (!parsed.IsValid)
         {
             logger.LogWarning("Rejected webhook payload: {Field} {Problem}", parsed.Error.Field, parsed.Error.Message);
@@ -122,6 +167,14 @@ public static class AlertsEndpoints
             notification.GroupKey);
         return TypedResults.Accepted((string?)null, new AlertsAccepted(alerts.Count));
     }
+
+    /// <summary>application/json, with no parameter but an optional UTF-8 charset: what Alertmanager sends.</summary>
+    public static bool IsJson(string? contentType) =>
+        MediaTypeHeaderValue.TryParse(contentType, out var mediaType)
+        && mediaType.MediaType.Equals(JsonMediaType, StringComparison.OrdinalIgnoreCase)
+        && mediaType.Parameters.All(parameter =>
+            parameter.Name.Equals(CharsetParameter, StringComparison.OrdinalIgnoreCase)
+            && HeaderUtilities.RemoveQuotes(parameter.Value).Equals(Utf8Charset, StringComparison.OrdinalIgnoreCase));
 
     /// <returns>The body, or null when it exceeds <paramref name="maxBytes"/>.</returns>
     private static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)

@@ -8,7 +8,8 @@ namespace Remediator.Intake;
 public static class IntakeHostingExtensions
 {
     /// <summary>
-    /// The webhook's options (validated at startup) and authenticator. An <see cref="IAlertPublisher"/>
+    /// The webhook's options (validated at startup), authenticator and the start-up line saying
+    /// who it answers. An <see cref="IAlertPublisher"/>
     /// must come from elsewhere (the engine's bus).
     /// </summary>
     public static IHostApplicationBuilder AddRemediatorIntake(this IHostApplicationBuilder builder)
@@ -19,6 +20,7 @@ public static class IntakeHostingExtensions
             .ValidateOnStart();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>());
         builder.Services.TryAddSingleton<WebhookAuthenticator>();
+        builder.Services.AddHostedService<WebhookAccessLog>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddMetrics();
         builder.Services.TryAddSingleton<IntakeMetrics>();

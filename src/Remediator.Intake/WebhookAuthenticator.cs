@@ -1,14 +1,17 @@
+using System.Net;
 using System.Text;
 using Microsoft.Extensions.Options;
 
 namespace Remediator.Intake;
 
 /// <summary>
-/// Checks the webhook's optional bearer token and basic credentials, compared in constant time
-/// as <see cref="SecretDigest"/>s.
+/// Decides who may post to the webhook: with credentials configured, whoever sends them (compared
+/// in constant time as <see cref="SecretDigest"/>s); without, loopback callers only, unless
+/// <see cref="WebhookOptions.AllowAnonymous"/> opens it to everyone.
 /// </summary>
 public sealed class WebhookAuthenticator
 {
+    private readonly bool _allowAnonymous;
     private readonly SecretDigest? _bearerDigest;
     private readonly SecretDigest? _usernameDigest;
     private readonly SecretDigest? _passwordDigest;
@@ -17,6 +20,7 @@ public sealed class WebhookAuthenticator
     {
         ArgumentNullException.ThrowIfNull(options);
         var settings = options.Value;
+        _allowAnonymous = settings.AllowAnonymous;
         if (!string.IsNullOrEmpty(settings.BearerToken))
         {
             _bearerDigest = new SecretDigest(settings.BearerToken);
@@ -47,14 +51,30 @@ public sealed class WebhookAuthenticator
     /// <summary>The <c>WWW-Authenticate</c> values to send with 401, one per accepted scheme.</summary>
     public IReadOnlyList<string> Challenges { get; }
 
-    /// <summary>True when no credentials are configured, or the Authorization header carries valid ones.</summary>
-    public bool IsAuthorized(string? authorizationHeader)
+    /// <summary>Whether this caller may post; decided before the body is read.</summary>
+    /// <param name="authorizationHeader">The request's <c>Authorization</c> header, if any.</param>
+    /// <param name="remoteAddress">The caller's address; null when the connection has no network peer (a Unix socket, the in-process test server).</param>
+    public WebhookAccess Authorize(string? authorizationHeader, IPAddress? remoteAddress)
     {
-        if (!RequiresAuthentication)
+        if (RequiresAuthentication)
         {
-            return true;
+            return HasValidCredentials(authorizationHeader) ? WebhookAccess.Allowed : WebhookAccess.InvalidCredentials;
         }
 
+        return _allowAnonymous || IsLoopback(remoteAddress) ? WebhookAccess.Allowed : WebhookAccess.NotLoopback;
+    }
+
+    /// <summary>
+    /// Loopback means this machine (or this pod: containers in a pod share its loopback). An IPv6
+    /// socket reports an IPv4 caller as <c>::ffff:a.b.c.d</c>, which is unwrapped first. No address
+    /// means no network peer at all.
+    /// </summary>
+    public static bool IsLoopback(IPAddress? remoteAddress) =>
+        remoteAddress is null
+        || IPAddress.IsLoopback(remoteAddress.IsIPv4MappedToIPv6 ? remoteAddress.MapToIPv4() : remoteAddress);
+
+    private bool HasValidCredentials(string? authorizationHeader)
+    {
         if (!AuthorizationHeader.TryParse(authorizationHeader, out var scheme, out var credentials))
         {
             return false;

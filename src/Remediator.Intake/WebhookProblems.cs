@@ -10,6 +10,11 @@ public static class WebhookProblems
     public const string UnauthorizedType = "urn:remediator:problem:unauthorized";
     public const string PayloadTooLargeType = "urn:remediator:problem:payload-too-large";
     public const string BusUnavailableType = "urn:remediator:problem:bus-unavailable";
+    public const string UnsupportedMediaTypeType = "urn:remediator:problem:unsupported-media-type";
+    public const string RequestBodyTimeoutType = "urn:remediator:problem:request-body-timeout";
+
+    /// <summary>How much of a sender's header a problem quotes.</summary>
+    private const int MaxQuotedLength = 64;
 
     public static ProblemHttpResult InvalidPayload(PayloadError error)
     {
@@ -33,6 +38,43 @@ public static class WebhookProblems
             title: "Authentication required",
             type: UnauthorizedType);
 
+    /// <summary>
+    /// Nobody configured webhook credentials, so the webhook answers this machine only; the detail
+    /// names the settings that open it, because the operator reading Alertmanager's log has no
+    /// other clue why a fresh deployment refuses it.
+    /// </summary>
+    public static ProblemHttpResult NotLoopback() =>
+        TypedResults.Problem(
+            detail: $"Without credentials the webhook accepts callers on this machine only. Configure {WebhookOptions.Key(nameof(WebhookOptions.BearerToken))} (or {WebhookOptions.Key(nameof(WebhookOptions.BasicAuth))}:Username and Password) and send them from Alertmanager, or set {WebhookOptions.Key(nameof(WebhookOptions.AllowAnonymous))}=true to accept anyone.",
+            statusCode: StatusCodes.Status401Unauthorized,
+            title: "Webhook credentials are not configured",
+            type: UnauthorizedType);
+
+    public static ProblemHttpResult UnsupportedMediaType(string? contentType) =>
+        TypedResults.Problem(
+            detail: $"The body must be sent as Content-Type: application/json (UTF-8), as Alertmanager does; got {(string.IsNullOrEmpty(contentType) ? "none" : Truncate(contentType))}.",
+            statusCode: StatusCodes.Status415UnsupportedMediaType,
+            title: "Unsupported media type",
+            type: UnsupportedMediaTypeType);
+
+    public static ProblemHttpResult TooManyAlerts(PayloadError error, int maxAlerts)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return TypedResults.Problem(
+            detail: $"{error.Field} {error.Message}",
+            statusCode: StatusCodes.Status413PayloadTooLarge,
+            title: "Too many alerts in one notification",
+            type: PayloadTooLargeType,
+            extensions: new Dictionary<string, object?> { ["field"] = error.Field, ["maxAlertsPerNotification"] = maxAlerts });
+    }
+
+    public static ProblemHttpResult RequestBodyTimeout() =>
+        TypedResults.Problem(
+            detail: "The request body arrived more slowly than the server's minimum data rate and was abandoned; nothing was accepted.",
+            statusCode: StatusCodes.Status408RequestTimeout,
+            title: "Request body timed out",
+            type: RequestBodyTimeoutType);
+
     public static ProblemHttpResult PayloadTooLarge(long maxBodyBytes) =>
         TypedResults.Problem(
             detail: $"The body exceeds Remediator:Webhook:MaxBodyBytes ({maxBodyBytes} bytes); lower max_alerts in the Alertmanager receiver or raise the limit.",
@@ -47,4 +89,7 @@ public static class WebhookProblems
             statusCode: StatusCodes.Status503ServiceUnavailable,
             title: "Message bus unavailable",
             type: BusUnavailableType);
+
+    /// <summary>A header echoed back is the sender's text: bounded, like the payload parser's quotes.</summary>
+    private static string Truncate(string value) => value.Length <= MaxQuotedLength ? $"'{value}'" : $"'{value[..MaxQuotedLength]}...'";
 }

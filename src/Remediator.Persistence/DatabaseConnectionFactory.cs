@@ -8,10 +8,13 @@ namespace Remediator.Persistence;
 
 /// <summary>
 /// Connections for the configured provider: an <see cref="NpgsqlDataSource"/> (pooled) for
-/// PostgreSQL, a file for SQLite whose directory is created on first use.
+/// PostgreSQL, a file for SQLite, created owner-only with its directory (<see cref="OwnerOnlyFiles"/>).
 /// </summary>
 public sealed class DatabaseConnectionFactory : IDatabaseConnectionFactory, IAsyncDisposable, IDisposable
 {
+    /// <summary>The files SQLite keeps beside a database: rollback journal, write-ahead log, shared memory.</summary>
+    private static readonly string[] _sqliteCompanionSuffixes = ["-journal", "-wal", "-shm"];
+
     private readonly NpgsqlDataSource? _postgres;
     private readonly string? _sqlite;
 
@@ -34,10 +37,20 @@ public sealed class DatabaseConnectionFactory : IDatabaseConnectionFactory, IAsy
         {
             Dialect = SqliteDialect.Instance;
             var builder = new SqliteConnectionStringBuilder(settings.EffectiveConnectionString);
-            var directory = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
+            var file = Path.GetFullPath(builder.DataSource);
+            var directory = Path.GetDirectoryName(file);
             if (!string.IsNullOrEmpty(directory))
             {
-                Directory.CreateDirectory(directory);
+                OwnerOnlyFiles.CreateDirectory(directory);
+            }
+
+            // The database holds step outputs and alert labels: owner-only, whether this start
+            // creates it or an older engine left it at the umask's 0644. SQLite gives its journal
+            // and WAL files the database's mode when it creates them; ones left over are tightened too.
+            OwnerOnlyFiles.CreateOrRestrict(file);
+            foreach (var suffix in _sqliteCompanionSuffixes)
+            {
+                OwnerOnlyFiles.Restrict(file + suffix);
             }
 
             _sqlite = builder.ConnectionString;

@@ -146,4 +146,81 @@ public class AlertmanagerPayloadParserTests
         result.Error!.Field.Length.ShouldBeLessThan(300);
         result.Error.Field.ShouldStartWith("alerts[0].labels[\"---");
     }
+
+    [Fact]
+    public void Annotations_keep_their_line_breaks_where_labels_may_not_have_any()
+    {
+        var payload = Payloads.Valid();
+        payload["alerts"]![0]!["annotations"]!["description"] = "line one\nline two\ttabbed";
+
+        var result = AlertmanagerPayloadParser.Parse(Payloads.Bytes(payload));
+
+        result.IsValid.ShouldBeTrue(result.Error?.ToString());
+    }
+
+    [Fact]
+    public void A_control_character_in_a_label_value_is_refused_naming_the_label_and_the_character()
+    {
+        var payload = Payloads.Valid();
+        payload["alerts"]![0]!["labels"]!["namespace"] = "kube-system\n";
+
+        var result = AlertmanagerPayloadParser.Parse(Payloads.Bytes(payload));
+
+        result.Error!.Field.ShouldBe("alerts[0].labels.namespace");
+        result.Error.Message.ShouldBe("must not contain control characters, not \"\\n\" at position 11");
+    }
+
+    [Theory]
+    [InlineData("fingerprint", 64, "Remediator:Webhook:MaxFingerprintLength")]
+    [InlineData("label value", 2048, "Remediator:Webhook:MaxLabelValueLength")]
+    public void Values_up_to_their_cap_are_accepted_and_longer_ones_refused_naming_the_setting(string what, int cap, string setting)
+    {
+        JsonObject WithLength(int length)
+        {
+            var payload = Payloads.Valid();
+            var value = new string('a', length);
+            if (what == "fingerprint")
+            {
+                payload["alerts"]![0]!["fingerprint"] = value;
+            }
+            else
+            {
+                payload["alerts"]![0]!["labels"]!["pod"] = value;
+            }
+
+            return payload;
+        }
+
+        AlertmanagerPayloadParser.Parse(Payloads.Bytes(WithLength(cap))).IsValid.ShouldBeTrue();
+        var refused = AlertmanagerPayloadParser.Parse(Payloads.Bytes(WithLength(cap + 1)));
+
+        refused.Error!.Field.ShouldBe(what == "fingerprint" ? "alerts[0].fingerprint" : "alerts[0].labels.pod");
+        refused.Error.Message.ShouldBe($"must be at most {cap} characters ({setting}), not {cap + 1}");
+    }
+
+    [Fact]
+    public void A_label_name_over_its_cap_is_refused_naming_the_setting()
+    {
+        var payload = Payloads.Valid();
+        payload["alerts"]![0]!["labels"]![new string('n', 1025)] = "x";
+
+        var result = AlertmanagerPayloadParser.Parse(Payloads.Bytes(payload));
+
+        result.Error!.Field.ShouldStartWith("alerts[0].labels[\"nnn");
+        result.Error.Message.ShouldBe("(label name) must be at most 1024 characters (Remediator:Webhook:MaxLabelNameLength), not 1025");
+    }
+
+    [Fact]
+    public void The_caps_come_from_the_options_given()
+    {
+        var tooMany = AlertmanagerPayloadParser.Parse(Payloads.Bytes(Payloads.Valid()), new WebhookOptions { MaxAlertsPerNotification = 1 });
+        tooMany.Error!.Kind.ShouldBe(PayloadErrorKind.TooManyAlerts);
+        tooMany.Error.Field.ShouldBe("alerts");
+        tooMany.Error.Message.ShouldContain("has 2 alerts, more than Remediator:Webhook:MaxAlertsPerNotification (1)");
+        tooMany.Error.Message.ShouldContain("max_alerts");
+
+        var tooLong = AlertmanagerPayloadParser.Parse(Payloads.Bytes(Payloads.Valid()), new WebhookOptions { MaxLabelValueLength = 5 });
+        tooLong.Error!.Kind.ShouldBe(PayloadErrorKind.Invalid);
+        tooLong.Error.Field.ShouldBe("groupLabels.alertname");
+    }
 }

@@ -108,6 +108,14 @@ public static class Payloads
         ["NUL in the fingerprint"] = (Mutate(p => Alert(p, 1)["fingerprint"] = "\u0000"), "alerts[1].fingerprint"),
         ["NUL in generatorURL"] = (Mutate(p => Alert(p, 0)["generatorURL"] = "http://prometheus/\u0000"), "alerts[0].generatorURL"),
         ["generatorURL as number"] = (Mutate(p => Alert(p, 1)["generatorURL"] = 1), "alerts[1].generatorURL"),
+        ["newline ending a label value"] = (Mutate(p => Alert(p, 0)["labels"]!["namespace"] = "kube-system\n"), "alerts[0].labels.namespace"),
+        ["terminal escape in a label value"] = (Mutate(p => Alert(p, 1)["labels"]!["service"] = "\u001b[31mpayment-service"), "alerts[1].labels.service"),
+        ["C1 control character in a label value"] = (Mutate(p => Alert(p, 1)["labels"]!["service"] = "payment\u0085service"), "alerts[1].labels.service"),
+        ["tab in a label name"] = (Mutate(p => Alert(p, 0)["labels"]!["a\tb"] = "x"), "alerts[0].labels[\"a\\tb\"]"),
+        ["control character in a group label"] = (Mutate(p => p["groupLabels"]!["alertname"] = "Service\rNotResponding"), "groupLabels.alertname"),
+        ["control character in a common label"] = (Mutate(p => p["commonLabels"]!["namespace"] = "fintech\u007f"), "commonLabels.namespace"),
+        ["fingerprint over MaxFingerprintLength"] = (Mutate(p => Alert(p, 1)["fingerprint"] = new string('f', 65)), "alerts[1].fingerprint"),
+        ["label value over MaxLabelValueLength"] = (Mutate(p => Alert(p, 0)["labels"]!["service"] = new string('s', 2049)), "alerts[0].labels.service"),
     };
 
     private static JsonObject Alert(JsonObject payload, int index) => payload["alerts"]![index]!.AsObject();

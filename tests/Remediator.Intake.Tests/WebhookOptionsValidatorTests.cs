@@ -24,4 +24,26 @@ public class WebhookOptionsValidatorTests
         result.FailureMessage.ShouldContain("Remediator:Webhook:MaxBodyBytes");
         result.FailureMessage.ShouldContain("Remediator:Webhook:BasicAuth");
     }
+
+    [Fact]
+    public void AllowAnonymous_with_credentials_and_non_positive_caps_are_refused_naming_each_setting()
+    {
+        var result = Validator.Validate(null, new WebhookOptions
+        {
+            AllowAnonymous = true,
+            BearerToken = "s3cret-token",
+            MaxAlertsPerNotification = 0,
+            MaxFingerprintLength = -1,
+            MaxLabelNameLength = 0,
+            MaxLabelValueLength = 0,
+        });
+
+        result.Failures!.Count().ShouldBe(5);
+        var message = result.FailureMessage!;
+        message.ShouldContain("Remediator:Webhook:AllowAnonymous cannot be true while BearerToken or BasicAuth is set");
+        message.ShouldContain("Remediator:Webhook:MaxAlertsPerNotification must be positive (got 0); the default is 1000.");
+        message.ShouldContain("Remediator:Webhook:MaxFingerprintLength");
+        message.ShouldContain("Remediator:Webhook:MaxLabelNameLength");
+        message.ShouldContain("Remediator:Webhook:MaxLabelValueLength");
+    }
 }

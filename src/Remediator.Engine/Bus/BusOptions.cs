@@ -15,4 +15,11 @@ public sealed class BusOptions
     /// Default 5 s: well inside Alertmanager's 10 s webhook timeout.
     /// </summary>
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Whether MassTransit may report usage telemetry (host, time zone, endpoints) to its vendor.
+    /// Default false: the engine does not phone home, and where there is no route out the attempt
+    /// only ends in a logged stack trace. Read when the bus is registered.
+    /// </summary>
+    public bool UsageTelemetry { get; set; }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -32,11 +33,19 @@ internal sealed class IntakeHost : IAsyncDisposable
 
     public ErrorRecorder Errors { get; }
 
-    public static async Task<IntakeHost> StartAsync(long maxBodyBytes)
+    /// <param name="maxBodyBytes">The webhook's body limit.</param>
+    /// <param name="settings">Further configuration, by key (<c>Remediator:Webhook:AllowAnonymous</c>).</param>
+    /// <param name="arrange">Runs on every request before the webhook: what the test server cannot fake, such as the caller's address.</param>
+    public static async Task<IntakeHost> StartAsync(long maxBodyBytes, IReadOnlyDictionary<string, string>? settings = null, Action<HttpContext>? arrange = null)
     {
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseTestServer();
         builder.Configuration[$"{WebhookOptions.SectionName}:MaxBodyBytes"] = maxBodyBytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            builder.Configuration[key] = value;
+        }
+
         var errors = new ErrorRecorder();
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(errors);
@@ -47,6 +56,15 @@ internal sealed class IntakeHost : IAsyncDisposable
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        if (arrange is not null)
+        {
+            app.Use((context, next) =>
+            {
+                arrange(context);
+                return next(context);
+            });
+        }
+
         app.MapAlertsEndpoints();
         await app.StartAsync();
         return new IntakeHost(app, publisher, errors);
