@@ -301,6 +301,18 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
             When(AlertResolved, c => IsForRun(c.Saga, c.Message))
                 .Then(c => NoteResolved(c.Saga.Run, c.Message.Alert)));
 
+        // Cancelled mid-attempt: the journal is sealed, so a step that has not begun never will;
+        // the one running (if any) reports into the cancelled run, and nothing it did is undone
+        // behind the rule's back.
+        During(
+            Executing,
+            When(Cancel, c => c.Message.RemediationId == c.Saga.Run.RemediationId)
+                .ThenAsync(c => c.GetServiceOrCreateInstance<IStepJournal>().SealAsync(c.Saga.Run.RemediationId, c.Saga.Run.Attempt, c.CancellationToken))
+                .Unschedule(ExecutionTimeout)
+                .Then(c => Cancelling(c.Saga, $"cancelled{By(c.Message.By, c.Message.Comment)} while executing attempt {c.Saga.Run.Attempt}: no further step starts, and steps that already ran are kept"))
+                .Publish(c => CancelledEvent(c.Saga))
+                .TransitionTo(Cancelled));
+
         // The attempt's steps should long have finished: they were lost with an engine that died
         // mid-step (in-memory bus) or they hang. The attempt is closed, so none of its steps that
         // had not begun ever will, and verification decides; never a silent Executing forever.

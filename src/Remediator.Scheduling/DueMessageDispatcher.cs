@@ -71,6 +71,7 @@ public sealed partial class DueMessageDispatcher(
         {
             try
             {
+                using var trace = OutboxRecords.ResumeTrace(claimed.Message);
                 var endpoint = await bus.GetSendEndpoint(claimed.Message.Destination);
                 await endpoint.Send(new ScheduledMessagePlaceholder(), new ForwardPipe(claimed.Message, timeProvider), cancellationToken);
             }

@@ -1,5 +1,6 @@
 using MassTransit.Testing;
 using Remediator.Contracts;
+using Remediator.Kubernetes.Simulator;
 using static Remediator.Sagas.Tests.SagaFixture;
 
 namespace Remediator.Sagas.Tests;
@@ -65,6 +66,23 @@ public sealed class RemediationSagaTests : IAsyncLifetime
         {
             await Task.Delay(20, deadline.Token);
         }
+    }
+
+    [Fact]
+    public async Task A_run_cancelled_while_executing_starts_no_further_step_and_ends_cancelled()
+    {
+        _fixture.CreateDeployment("auth-service");
+        await _fixture.StartAsync();
+        _fixture.Simulator.Cluster.SetRolloutBehavior(Namespace, "auth-service", RolloutBehavior.Stalled);
+        var request = Request("auth-service", [Step("restart"), Step("wait-for-rollout", destructive: false), Step("scale", parameters: ("replicas", "4"))]);
+
+        await _fixture.Harness.Bus.Publish(request);
+        var executing = await _fixture.WaitUntilAsync(request, saga => saga.Run.Steps.Any(step => step.Name == "restart"));
+        await _fixture.Harness.Bus.Publish(new CancelRemediation { CorrelationId = executing.CorrelationId, RemediationId = executing.Run.RemediationId, By = "on-call" });
+        var saga = await _fixture.WaitForAsync(request, m => m.Cancelled);
+
+        saga.Run.Outcome!.ShouldContain("while executing attempt 1");
+        _fixture.Mutations().ShouldNotContain(mutation => mutation.Path.EndsWith("/scale", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -18,7 +18,7 @@
 
   // Which buttons a run in a state gets; the engine has the last word (409 when the state moved on).
   const APPROVABLE = ['AwaitingApproval'];
-  const CANCELLABLE = ['Pending', 'WaitingForRoot', 'AwaitingApproval', 'Verifying'];
+  const CANCELLABLE = ['Pending', 'WaitingForRoot', 'AwaitingApproval', 'Executing', 'Verifying'];
   const STATE_CLASSES = {
     Succeeded: 'state-ok',
     Pending: 'state-wait',

@@ -11,10 +11,18 @@ public sealed class BusOptions
     public RabbitMqBusOptions RabbitMq { get; set; } = new();
 
     /// <summary>
-    /// How long the webhook waits for the broker to confirm its alerts before answering 503.
-    /// Default 5 s: well inside Alertmanager's 10 s webhook timeout.
+    /// How long the webhook waits for the database to commit its alerts to the outbox before
+    /// answering 503. Default 5 s: well inside Alertmanager's 10 s webhook timeout.
     /// </summary>
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How many messages may wait in the outbox, due and not yet handled, before the webhook answers
+    /// 503 with Retry-After instead of accepting more (Alertmanager sends again later). Default
+    /// 10,000: a node outage sends hundreds of alerts at once; far more means the engine is behind,
+    /// and a real alert should not queue behind a flood.
+    /// </summary>
+    public int MaxBacklog { get; set; } = 10_000;
 
     /// <summary>
     /// Whether MassTransit may report usage telemetry (host, time zone, endpoints) to its vendor.

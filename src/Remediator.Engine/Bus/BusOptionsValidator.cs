@@ -14,6 +14,11 @@ public sealed class BusOptionsValidator : IValidateOptions<BusOptions>
             failures.Add($"{BusOptions.SectionName}:PublishTimeout must be positive (got {options.PublishTimeout}); the default is 00:00:05.");
         }
 
+        if (options.MaxBacklog < 1)
+        {
+            failures.Add($"{BusOptions.SectionName}:MaxBacklog must be at least 1 (got {options.MaxBacklog}); the default is 10000.");
+        }
+
         if (options.Transport == BusTransport.RabbitMq)
         {
             var url = options.RabbitMq.Url;

@@ -1,7 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Remediator.Contracts;
-using Remediator.Engine.Alerts;
 using Remediator.Intake;
 using Remediator.Scheduling.Outbox;
 
@@ -10,26 +9,42 @@ namespace Remediator.Engine.Bus;
 /// <summary>
 /// Hands the webhook's alerts to the engine durably: they are committed to the outbox in the
 /// engine's database (one transaction per notification) before the webhook answers 202, on every
-/// transport, and the dispatcher then sends them to the intake queue. A crash after the 202 loses
-/// nothing: the next start sends what is still there.
+/// transport, and the dispatcher then publishes them (to <see cref="AlertReceived"/>'s exchange, as
+/// before, so whatever subscribes to alerts still gets them). A crash after the 202 loses nothing:
+/// the next start sends what is still there.
 /// </summary>
 public sealed class OutboxAlertPublisher(
     TransactionalOutbox outbox,
-    IEndpointNameFormatter formatter,
+    IBus bus,
     IOptions<BusOptions> options,
     TimeProvider timeProvider) : IAlertPublisher
 {
-    private readonly Uri _intake = new($"queue:{formatter.Consumer<AlertReceivedConsumer>()}");
+    private readonly Uri _alerts = bus.Topology.Publish<AlertReceived>().TryGetPublishAddress(bus.Address, out var address)
+        ? address
+        : throw new InvalidOperationException($"The bus has no publish address for {nameof(AlertReceived)}.");
 
     public async Task PublishAsync(IReadOnlyList<AlertReceived> alerts, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(alerts);
-        var timeout = options.Value.PublishTimeout;
+        var settings = options.Value;
+        var timeout = settings.PublishTimeout;
         using var deadline = new CancellationTokenSource(timeout, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
         try
         {
-            await outbox.SendAsync(alerts, _intake, linked.Token);
+            // Bounded work in flight: past the backlog limit Alertmanager is told to come back later
+            // rather than queueing a flood in front of the next real alert.
+            if (await outbox.BacklogAsync(settings.MaxBacklog, linked.Token) >= settings.MaxBacklog)
+            {
+                throw new AlertPublishException(
+                    $"{settings.MaxBacklog} or more messages are waiting to be handled ({BusOptions.SectionName}:{nameof(BusOptions.MaxBacklog)}); not accepting {alerts.Count} more until the engine catches up.");
+            }
+
+            await outbox.SendAsync(alerts, _alerts, linked.Token);
+        }
+        catch (AlertPublishException)
+        {
+            throw;
         }
         catch (OperationCanceledException ex) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {

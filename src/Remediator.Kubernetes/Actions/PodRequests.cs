@@ -65,7 +65,7 @@ internal static class PodRequests
                 if (!statusOk)
                 {
                     return new ActionTargetResult(target, false, response.Refusal is { } refusal
-                        ? string.Create(CultureInfo.InvariantCulture, $"{response.StatusCode} {refusal}")
+                        ? string.Create(CultureInfo.InvariantCulture, $"{response.StatusCode} {ResponseExcerpt.Clean(refusal.ToString())}")
                         : ResponseExcerpt.Answered(response.StatusCode, response.Body));
                 }
 

@@ -21,9 +21,9 @@ public static class RemediationsEndpoints
 
     private static readonly string[] _approvable = ["AwaitingApproval"];
 
-    // A running routing slip cannot be recalled mid-step: cancel is for runs that have not acted
-    // yet or are only verifying.
-    private static readonly string[] _cancellable = ["Pending", "WaitingForRoot", "AwaitingApproval", "Verifying"];
+    // Every unfinished state but Compensating (which is already undoing): while executing, the
+    // step under way finishes and no further one starts.
+    private static readonly string[] _cancellable = ["Pending", "WaitingForRoot", "AwaitingApproval", "Executing", "Verifying"];
 
     // The recovery of a finished run that left an isolation in place (a cascade's root).
     private static readonly string[] _restorable = ["Succeeded", "Escalated"];

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using MassTransit;
 using MassTransit.Context;
@@ -12,6 +13,19 @@ namespace Remediator.Scheduling.Outbox;
 /// </summary>
 internal static class OutboxRecords
 {
+    /// <summary>The W3C trace parent of the span that sent the message, kept so delivery continues its trace.</summary>
+    public const string TraceParentHeader = "Remediator-Outbox-TraceParent";
+
+    /// <summary>
+    /// Continues the trace of the span that sent <paramref name="message"/> while it is delivered
+    /// (the dispatcher runs outside any request), so the webhook, the bus and the Kubernetes calls
+    /// stay one trace. Null when the message carries none.
+    /// </summary>
+    public static Activity? ResumeTrace(ScheduledMessageRecord message) =>
+        message.Headers.TryGetValue(TraceParentHeader, out var parent)
+            ? new Activity("outbox deliver").SetParentId(parent).Start()
+            : null;
+
     public static ScheduledMessageRecord From<T>(SendContext<T> context, DateTimeOffset now, DurableConsumers consumers)
         where T : class
     {
@@ -47,6 +61,11 @@ internal static class OutboxRecords
     public static Dictionary<string, string> CopyHeaders(Headers headers)
     {
         var copy = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (Activity.Current is { IdFormat: ActivityIdFormat.W3C, Id: { } traceParent })
+        {
+            copy[TraceParentHeader] = traceParent;
+        }
+
         foreach (var (key, value) in headers.GetAll())
         {
             var text = value switch

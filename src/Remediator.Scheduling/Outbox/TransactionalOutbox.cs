@@ -72,6 +72,10 @@ public sealed partial class TransactionalOutbox(
         }
     }
 
+    /// <summary>How many messages wait to be sent or handled (due now), counting no further than <paramref name="limit"/>.</summary>
+    public Task<int> BacklogAsync(int limit, CancellationToken cancellationToken) =>
+        store.CountDueAsync(timeProvider.GetUtcNow(), limit, cancellationToken);
+
     /// <summary>
     /// Puts messages the engine originates outside any consumer (the webhook's alerts) in the outbox
     /// in one commit: when this returns they are durable, and the dispatcher sends them.

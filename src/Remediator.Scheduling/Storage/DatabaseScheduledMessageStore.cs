@@ -182,6 +182,17 @@ public sealed class DatabaseScheduledMessageStore(IDatabaseConnectionFactory dat
         return true;
     }
 
+    public async Task<int> CountDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    {
+        // Bounded: the webhook asks on every notification, and only whether the limit is passed.
+        await using var connection = await database.ConnectAsync(cancellationToken);
+        await using var command = connection.CreateCommand(
+            "SELECT count(*) FROM (SELECT 1 FROM scheduled_messages WHERE due_at <= @now LIMIT @limit) AS due")
+            .AddParameter("@now", database.Dialect.ToTimestamp(now))
+            .AddParameter("@limit", limit);
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+    }
+
     public async Task<int> ReleaseHeldAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.ConnectAsync(cancellationToken);

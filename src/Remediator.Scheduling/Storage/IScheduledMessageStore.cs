@@ -30,6 +30,9 @@ public interface IScheduledMessageStore
     /// </summary>
     Task<bool> AcknowledgeAsync(Guid messageId, string consumer, DateTimeOffset now, CancellationToken cancellationToken);
 
+    /// <summary>How many messages are due at <paramref name="now"/> and not yet handled, counting no further than <paramref name="limit"/>.</summary>
+    Task<int> CountDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken);
+
     /// <summary>
     /// Hands back every message held for receipts (sent into in-memory queues that died with the
     /// previous process) so they are sent again; returns how many.

@@ -93,6 +93,14 @@ public sealed class InMemoryScheduledMessageStore : IScheduledMessageStore
         }
     }
 
+    public Task<int> CountDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(Math.Min(limit, _entries.Values.Count(entry => entry.Message.DueAt <= now)));
+        }
+    }
+
     public Task<int> ReleaseHeldAsync(CancellationToken cancellationToken)
     {
         lock (_gate)

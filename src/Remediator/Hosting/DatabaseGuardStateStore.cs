@@ -108,6 +108,13 @@ public sealed class DatabaseGuardStateStore(IDatabaseConnectionFactory database)
 
     private SqlDialect Dialect => database.Dialect;
 
+    /// <summary>Takes the guard lock until the transaction ends (SQLite: its write lock already serialises).</summary>
+    private async Task LockGuardsAsync(DatabaseConnection connection, CancellationToken cancellationToken)
+    {
+        await using var gate = connection.CreateCommand($"SELECT id FROM guard_slot_lock WHERE id = 1{Dialect.ForUpdate}");
+        await gate.ExecuteScalarAsync(cancellationToken);
+    }
+
     public async Task<PauseSnapshot> GetPausesAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.ConnectAsync(cancellationToken);
@@ -121,6 +128,14 @@ public sealed class DatabaseGuardStateStore(IDatabaseConnectionFactory database)
     {
         ArgumentException.ThrowIfNullOrEmpty(targetKey);
         await using var connection = await database.ConnectAsync(cancellationToken);
+        if (connection.InUnitOfWork)
+        {
+            // Inside a run's transaction, what other runs recorded (firings, slots, attempts) is
+            // invisible until they commit: evaluations queue on the guard lock, held to the commit,
+            // so each one counts everything the ones before it decided.
+            await LockGuardsAsync(connection, cancellationToken);
+        }
+
         await PurgeFiringsAsync(connection, firingsSince, cancellationToken);
         await using var command = connection.CreateCommand(
             $"""
@@ -241,10 +256,7 @@ public sealed class DatabaseGuardStateStore(IDatabaseConnectionFactory database)
 
         // Every acquirer queues on this one row, so each counts the slots after the previous one
         // committed its insert (read committed takes a new snapshot per statement).
-        await using (var gate = connection.CreateCommand($"SELECT id FROM guard_slot_lock WHERE id = 1{Dialect.ForUpdate}"))
-        {
-            await gate.ExecuteScalarAsync(cancellationToken);
-        }
+        await LockGuardsAsync(connection, cancellationToken);
 
         long held;
         long mine;
@@ -348,6 +360,11 @@ public sealed class DatabaseGuardStateStore(IDatabaseConnectionFactory database)
     {
         var threshold = Dialect.ToTimestamp(Clamp(since));
         await using var connection = await database.ConnectAsync(cancellationToken);
+        if (connection.InUnitOfWork)
+        {
+            await LockGuardsAsync(connection, cancellationToken);
+        }
+
         await PurgeFiringsAsync(connection, since, cancellationToken);
         await using var count = connection.CreateCommand(FiringCountSql).AddParameter("@firings_since", threshold);
         return Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
@@ -357,6 +374,11 @@ public sealed class DatabaseGuardStateStore(IDatabaseConnectionFactory database)
     {
         var threshold = Dialect.ToTimestamp(Clamp(since));
         await using var connection = await database.ConnectAsync(cancellationToken);
+        if (connection.InUnitOfWork)
+        {
+            await LockGuardsAsync(connection, cancellationToken);
+        }
+
         await PurgeFiringsAsync(connection, since, cancellationToken);
         var firings = new List<(string Target, DateTimeOffset FiredAt)>();
         await using (var select = connection.CreateCommand("SELECT target_key, fired_at FROM guard_firings WHERE fired_at >= @since").AddParameter("@since", threshold))

@@ -98,15 +98,14 @@ public sealed class AlertmanagerInstance : IAsyncDisposable
         }
     }
 
-    /// <summary>How many webhook notifications failed so far (Alertmanager's own counter); each failure is retried.</summary>
-    public async Task<double> FailedWebhookNotificationsAsync()
+    /// <summary>How many webhook notifications reached the engine so far (Alertmanager's attempts less its failures).</summary>
+    public async Task<double> DeliveredWebhookNotificationsAsync()
     {
-        var metrics = await _http.GetStringAsync("metrics");
-        return metrics
-            .Split('\n')
-            .Where(line => line.StartsWith("alertmanager_notifications_failed_total{", StringComparison.Ordinal)
-                && line.Contains("integration=\"webhook\"", StringComparison.Ordinal))
+        var metrics = (await _http.GetStringAsync("metrics")).Split('\n');
+        double Sum(string name) => metrics
+            .Where(line => line.StartsWith($"{name}{{", StringComparison.Ordinal) && line.Contains("integration=\"webhook\"", StringComparison.Ordinal))
             .Sum(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+        return Sum("alertmanager_notifications_total") - Sum("alertmanager_notifications_failed_total");
     }
 
     public string Describe() => _process.Describe();
