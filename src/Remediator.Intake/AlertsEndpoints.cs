@@ -169,7 +169,7 @@ public static class AlertsEndpoints
     }
 
     /// <summary>application/json, with no parameter but an optional UTF-8 charset: what Alertmanager sends.</summary>
-    public static bool IsJson(string? contentType) =>
+    private static bool IsJson(string? contentType) =>
         MediaTypeHeaderValue.TryParse(contentType, out var mediaType)
         && mediaType.MediaType.Equals(JsonMediaType, StringComparison.OrdinalIgnoreCase)
         && mediaType.Parameters.All(parameter =>

@@ -16,6 +16,16 @@ public sealed class OwnerOnlyFilesTests : IDisposable
 
     private string PathOf(params string[] parts) => Path.Combine([_directory.FullName, .. parts]);
 
+    /// <summary>A link planted where a secret is kept, pointing at a file that is not the engine's to write.</summary>
+    private (string Link, string Target) LinkToForeignFile()
+    {
+        var target = PathOf("elsewhere");
+        File.WriteAllText(target, "someone else's file");
+        var link = PathOf("api-token");
+        File.CreateSymbolicLink(link, target);
+        return (link, target);
+    }
+
     [Fact]
     public async Task A_new_sqlite_database_is_0600_in_a_0700_directory()
     {
@@ -50,10 +60,7 @@ public sealed class OwnerOnlyFilesTests : IDisposable
     [Fact]
     public void A_symbolic_link_is_refused_with_an_error_naming_it()
     {
-        var target = PathOf("elsewhere");
-        File.WriteAllText(target, "someone else's file");
-        var link = PathOf("api-token");
-        File.CreateSymbolicLink(link, target);
+        var (link, target) = LinkToForeignFile();
 
         var error = Should.Throw<IOException>(() => OwnerOnlyFiles.RefuseSymbolicLink(link));
 
@@ -79,10 +86,7 @@ public sealed class OwnerOnlyFilesTests : IDisposable
     [Fact]
     public void An_atomic_write_replaces_a_link_instead_of_writing_through_it()
     {
-        var target = PathOf("elsewhere");
-        File.WriteAllText(target, "someone else's file");
-        var link = PathOf("api-token");
-        File.CreateSymbolicLink(link, target);
+        var (link, target) = LinkToForeignFile();
 
         OwnerOnlyFiles.WriteAtomically(link, "token\n");
 

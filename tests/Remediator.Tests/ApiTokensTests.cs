@@ -18,6 +18,14 @@ public sealed class ApiTokensTests : IDisposable
 
     private string TokenPath => Path.Combine(_directory.FullName, "data", "api-token");
 
+    /// <summary>What an older engine (or a careless copy) left behind: the umask's 0644.</summary>
+    private void WriteWorldReadableTokenFile(string content)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(TokenPath)!);
+        File.WriteAllText(TokenPath, content);
+        File.SetUnixFileMode(TokenPath, WorldReadable);
+    }
+
     private ApiTokens Start()
     {
         var tokens = new ApiTokens(Microsoft.Extensions.Options.Options.Create(new ApiOptions { GeneratedTokenPath = TokenPath }), _logger);
@@ -38,9 +46,7 @@ public sealed class ApiTokensTests : IDisposable
     [Fact]
     public void A_token_left_readable_by_others_is_reused_and_made_0600()
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(TokenPath)!);
-        File.WriteAllText(TokenPath, "0123456789abcdef0123456789abcdef\n");
-        File.SetUnixFileMode(TokenPath, WorldReadable);
+        WriteWorldReadableTokenFile("0123456789abcdef0123456789abcdef\n");
 
         var tokens = Start();
 
@@ -51,9 +57,7 @@ public sealed class ApiTokensTests : IDisposable
     [Fact]
     public void An_unusable_token_file_is_replaced_whole_by_a_new_0600_one()
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(TokenPath)!);
-        File.WriteAllText(TokenPath, "short\n");
-        File.SetUnixFileMode(TokenPath, WorldReadable);
+        WriteWorldReadableTokenFile("short\n");
 
         var tokens = Start();
 
