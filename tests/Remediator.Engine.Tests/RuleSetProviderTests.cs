@@ -25,9 +25,10 @@ public sealed class RuleSetProviderTests : IDisposable
 
     private static RuleDiagnostic Error(int line) => new("rules/bad.yaml", line, 3, "unknown key 'stpes'", "did you mean 'steps'?");
 
-    private RuleSetProvider Create(string? path = null, bool watch = false, bool allowEmpty = false) =>
+    /// <summary>A provider on the scripted loader, or on <paramref name="loader"/> (e.g. the real file loader).</summary>
+    private RuleSetProvider Create(string? path = null, bool watch = false, bool allowEmpty = false, IRuleSetLoader? loader = null) =>
         new(
-            _loader,
+            loader ?? _loader,
             Options.Create(new RulesOptions { Path = path ?? _rules.FullName, Watch = watch, WatchDebounce = TimeSpan.FromMilliseconds(500), AllowEmpty = allowEmpty }),
             new FakeEnvironment(_rules.Parent!.FullName),
             _time,
@@ -148,13 +149,7 @@ public sealed class RuleSetProviderTests : IDisposable
     [Fact]
     public async Task An_empty_rules_directory_stops_the_start_naming_the_setting()
     {
-        using var provider = new RuleSetProvider(
-            new RuleFileLoader(),
-            Options.Create(new RulesOptions { Path = _rules.FullName, Watch = false }),
-            new FakeEnvironment(_rules.FullName),
-            _time,
-            new RemediatorMetrics(_services.GetRequiredService<IMeterFactory>()),
-            NullLogger<RuleSetProvider>.Instance);
+        using var provider = Create(loader: new RuleFileLoader());
 
         var failure = await Should.ThrowAsync<RuleLoadException>(() => provider.StartAsync(CancellationToken.None));
 
@@ -245,13 +240,7 @@ public sealed class RuleSetProviderTests : IDisposable
     {
         var file = Path.Combine(_rules.FullName, "fintech.yaml");
         await File.WriteAllTextAsync(file, RuleFiles.RestartFintechService);
-        using var provider = new RuleSetProvider(
-            new RuleFileLoader(),
-            Options.Create(new RulesOptions { Path = _rules.FullName, Watch = false }),
-            new FakeEnvironment(_rules.FullName),
-            _time,
-            new RemediatorMetrics(_services.GetRequiredService<IMeterFactory>()),
-            NullLogger<RuleSetProvider>.Instance);
+        using var provider = Create(loader: new RuleFileLoader());
         await provider.StartAsync(CancellationToken.None);
         provider.Current.Rules.Select(rule => rule.Name).ShouldBe(["restart-fintech-service"]);
 

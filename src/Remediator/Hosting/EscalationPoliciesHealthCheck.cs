@@ -6,14 +6,10 @@ namespace Remediator.Hosting;
 /// <summary>Degraded (still paging with the policies in force) when the latest reload of escalation.yaml failed, e.g. the file went missing.</summary>
 public sealed class EscalationPoliciesHealthCheck(IEscalationPolicyProvider provider) : IHealthCheck
 {
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        var result = provider.LastReload switch
-        {
-            null => HealthCheckResult.Unhealthy("The escalation policies have not been loaded yet."),
-            { Succeeded: true } status => HealthCheckResult.Healthy($"{status.PolicyCount} escalation policies loaded."),
-            var status => HealthCheckResult.Degraded($"The last reload of the escalation policies failed with {status.Errors.Count} errors; {status.PolicyCount} earlier policies stay in force."),
-        };
-        return Task.FromResult(result);
-    }
+    // A failed first load stops the engine (EscalationPolicyProvider.StartAsync), so a failed status here always has policies in force.
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(ReloadHealth.Of(
+            "escalation policies",
+            provider.LastReload is { } status ? (status.Succeeded, status.PolicyCount, status.Errors.Count) : null,
+            loaded: provider.LastReload is not null));
 }
