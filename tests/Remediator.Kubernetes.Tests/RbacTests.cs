@@ -70,7 +70,8 @@ public sealed class RbacTests : ClusterFixture
 
         // scale on cart is refused by design (its HPA owns the count): the refusal must come from the engine, not a 403.
         await Run("scale", cart, ("by", "+1"));
-        foreach (var outcome in outcomes.Where(o => o.Compensation is not null).ToList())
+        // Undone newest first, as Courier compensates: each undo finds what its action left.
+        foreach (var outcome in outcomes.Where(o => o.Compensation is not null).Reverse().ToList())
         {
             outcomes.Add(await Executor.CompensateAsync(outcome.Compensation!, false, CancellationToken.None));
         }
