@@ -1,5 +1,6 @@
 using MassTransit.Testing;
 using Remediator.Contracts;
+using Remediator.Sagas.Steps;
 using static Remediator.Sagas.Tests.SagaFixture;
 
 namespace Remediator.Sagas.Tests;
@@ -194,6 +195,29 @@ public sealed class RemediationSagaTests : IAsyncLifetime
         saga.Run.Outcome!.ShouldContain("restart-missing");
         var deployment = _fixture.Simulator.Cluster.Get(Remediator.Kubernetes.Simulator.ResourceType.Deployments, Namespace, "auth-service")!;
         deployment["spec"]!["replicas"]!.GetValue<int>().ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task A_step_that_keeps_its_change_is_shown_kept_and_left_as_it_is_when_a_later_step_fails()
+    {
+        _fixture.CreateDeployment("auth-service", replicas: 2);
+        await _fixture.StartAsync();
+        var request = Request(
+            "auth-service",
+            [
+                Step("scale", parameters: ("replicas", "3")) with { Compensate = StepCompensation.Keep },
+                Step("set-env", parameters: ("env.POOL", "20")),
+                Step("restart") with { Name = "restart-missing", Target = Deployment("no-such-service") },
+            ]);
+
+        await _fixture.Harness.Bus.Publish(request);
+        var saga = await _fixture.WaitForAsync(request, m => m.Escalated);
+        var compensated = await WaitForStepsAsync(saga, phase: "compensate", count: 2);
+
+        compensated.Select(s => (s.Name, s.Status)).ShouldBe([("set-env", "Succeeded"), ("scale", ExecuteStepActivity.KeptStatus)]);
+        compensated[1].Summary.ShouldStartWith("kept, not undone (compensate: keep)");
+        var deployment = _fixture.Simulator.Cluster.Get(Remediator.Kubernetes.Simulator.ResourceType.Deployments, Namespace, "auth-service")!;
+        deployment["spec"]!["replicas"]!.GetValue<int>().ShouldBe(3);
     }
 
     [Fact]
