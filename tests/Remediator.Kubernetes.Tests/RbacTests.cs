@@ -84,8 +84,9 @@ public sealed class RbacTests : ClusterFixture
             new RemediationTarget { Kind = TargetKind.StatefulSet, Namespace = Namespace, Name = "ledger" },
             new RemediationTarget { Kind = TargetKind.DaemonSet, Namespace = Namespace, Name = "agent" },
             new RemediationTarget { Kind = TargetKind.Deployment, Namespace = Namespace, LabelSelector = "app=cart" },
-            FirstPod("checkout"),
-            new RemediationTarget { Kind = TargetKind.Pod, Namespace = Namespace, LabelSelector = "app=checkout" },
+            // cart's pods, not checkout's: reading checkout advances its stepwise rollout, which replaces its pods.
+            FirstPod("cart"),
+            new RemediationTarget { Kind = TargetKind.Pod, Namespace = Namespace, LabelSelector = "app=cart" },
         })
         {
             await guard.ReadAsync(target, CancellationToken.None);

@@ -54,16 +54,7 @@ internal sealed class IsolateAction : IRemediationAction
                 continue;
             }
 
-            undo.Add(new CompensatingRequest
-            {
-                Verb = CompensationVerb.Patch,
-                Resource = resource,
-                Namespace = ns,
-                Name = name,
-                Subresource = "scale",
-                Body = ScaleAction.ReplicasPatch(replicas).ToJsonString(),
-                Expected = ChangedFields.LeftBy(ScaleAction.ReplicasPatch(0), written),
-            });
+            undo.Add(ScaleAction.ScaleBack(resource, ns, name, replicas, 0, written));
             details.Add(new ActionTargetResult(described, true, $"scaled from {replicas} to 0 replicas"));
         }
 

@@ -49,16 +49,7 @@ internal sealed class ScaleAction : IRemediationAction
                 continue;
             }
 
-            undo.Add(new CompensatingRequest
-            {
-                Verb = CompensationVerb.Patch,
-                Resource = resource,
-                Namespace = ns,
-                Name = name,
-                Subresource = "scale",
-                Body = ReplicasPatch(current).ToJsonString(),
-                Expected = ChangedFields.LeftBy(ReplicasPatch(desired), written),
-            });
+            undo.Add(ScaleBack(resource, ns, name, current, desired, written));
             details.Add(new ActionTargetResult(described, true, $"scaled from {current} to {desired} replicas{(desired != (p.Replicas ?? current + p.By) ? $" (clamped to [{p.Min ?? 0}, {p.Max?.ToString(CultureInfo.InvariantCulture) ?? "∞"}])" : "")}"));
         }
 
@@ -72,6 +63,18 @@ internal sealed class ScaleAction : IRemediationAction
     }
 
     public static JsonObject ReplicasPatch(int replicas) => new() { ["spec"] = new JsonObject { ["replicas"] = replicas } };
+
+    /// <summary>The undo of a scale from <paramref name="replicas"/> to <paramref name="left"/> (<paramref name="written"/>: the scale write's answer, null in dry-run).</summary>
+    internal static CompensatingRequest ScaleBack(KubernetesResource resource, string ns, string name, int replicas, int left, JsonObject? written) => new()
+    {
+        Verb = CompensationVerb.Patch,
+        Resource = resource,
+        Namespace = ns,
+        Name = name,
+        Subresource = "scale",
+        Body = ReplicasPatch(replicas).ToJsonString(),
+        Expected = ChangedFields.LeftBy(ReplicasPatch(left), written),
+    };
 
     internal static async Task RefuseIfAutoscaledAsync(ActionContext context, KubernetesResource resource, string name, string described, CancellationToken cancellationToken)
     {
