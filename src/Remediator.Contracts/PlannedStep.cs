@@ -20,6 +20,9 @@ public sealed record PlannedStep
 
     public bool ContinueOnError { get; init; }
 
+    /// <summary>Whether this step's change is undone when a later step of the attempt fails, or kept.</summary>
+    public StepCompensation Compensate { get; init; }
+
     /// <summary>True when the action changes the cluster; resolved alerts never start these.</summary>
     public bool Destructive { get; init; }
 }

@@ -42,6 +42,13 @@ public sealed class ClusterState(TimeProvider time)
     private readonly Dictionary<(string Namespace, string Name), RolloutBehavior> _rollouts = [];
     private readonly HashSet<(string Namespace, string Name)> _deadlineExceeded = [];
     private readonly HashSet<(string Namespace, string Name)> _pendingTicks = [];
+
+    // Pods a ReplicaSet released (relabelled out of its selector): it adopts them again when their labels match again.
+    private readonly HashSet<(ResourceType Type, string Namespace, string Name)> _released = [];
+
+    // When each object was created, in order: creationTimestamp has only seconds, and the controllers' choices need the order.
+    private readonly Dictionary<(ResourceType Type, string Namespace, string Name), long> _creationOrder = [];
+    private long _creations;
     private long _resourceVersion = 1000;
     private readonly List<StoredEvent> _history = [];
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -311,6 +318,7 @@ public sealed class ClusterState(TimeProvider time)
         metadata["uid"] = Guid.NewGuid().ToString();
         metadata["creationTimestamp"] = time.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
         metadata["generation"] = 1;
+        _creationOrder[key] = ++_creations;
         if (type == ResourceType.Pods && obj["status"] is null)
         {
             obj["status"] = PodStatus(ready: true, NextIp(), obj);
@@ -350,6 +358,8 @@ public sealed class ClusterState(TimeProvider time)
     {
         _objects.Remove(key, out var removed);
         Unindex(key, removed!);
+        _released.Remove(key);
+        _creationOrder.Remove(key);
 
         // A deletion is a change too: it gets the next resourceVersion, which its DELETED event carries.
         removed!["metadata"]!["resourceVersion"] = (++_resourceVersion).ToString(CultureInfo.InvariantCulture);
@@ -602,9 +612,25 @@ public sealed class ClusterState(TimeProvider time)
         {
             var released = (JsonObject)orphan.DeepClone();
             ((JsonObject)released["metadata"]!).Remove("ownerReferences");
-            Put(Key(ResourceType.Pods, ns, Name(orphan)), released);
+            var releasedKey = Key(ResourceType.Pods, ns, Name(orphan));
+            Put(releasedKey, released);
+            _released.Add(releasedKey);
             pods.Remove(orphan);
         }
+
+        // ... and adopted again once its labels match again (a quarantine undone).
+        foreach (var key in _released.Where(k => k.Namespace == ns && _objects.TryGetValue(k, out var pod) && ControllerUid(pod) is null &&
+            Selectors.Matches(replicaSet["spec"]!["selector"], Selectors.Labels(pod))).ToList())
+        {
+            var adopted = (JsonObject)_objects[key].DeepClone();
+            adopted["metadata"]!["ownerReferences"] = OwnerReferences(replicaSet);
+            Put(key, adopted);
+            _released.Remove(key);
+            pods.Add(_objects[key]);
+        }
+
+        // Oldest first, as the surplus ranking below needs.
+        pods = [.. pods.OrderBy(p => _creationOrder.GetValueOrDefault(Key(ResourceType.Pods, ns, Name(p))))];
 
         var ready = !IsStalledNewReplicaSet(replicaSet);
         for (var i = pods.Count; i < desired; i++)
@@ -612,7 +638,9 @@ public sealed class ClusterState(TimeProvider time)
             pods.Add(CreatePod(replicaSet, replicaSet["spec"]!["template"]!, $"{Name(replicaSet)}-{NextSuffix()}", ready, tolerateUnschedulable: false));
         }
 
-        foreach (var extra in pods.Skip(desired).ToList())
+        // The controller's choice among too many pods (getPodsToDelete): one not ready before a ready one, then the newest.
+        var surplus = pods.Select((pod, age) => (Pod: pod, Age: age)).OrderBy(p => IsReady(p.Pod)).ThenByDescending(p => p.Age).Take(pods.Count - desired).Select(p => p.Pod).ToList();
+        foreach (var extra in surplus)
         {
             Remove(Key(ResourceType.Pods, ns, Name(extra)));
             pods.Remove(extra);

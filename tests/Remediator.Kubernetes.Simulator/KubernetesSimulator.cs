@@ -344,6 +344,15 @@ public sealed class KubernetesSimulator : IAsyncDisposable
                 }
 
             case "DELETE":
+                if (body.Length > 0 && ParseObject(body)["preconditions"]?["resourceVersion"]?.GetValue<string>() is { } precondition &&
+                    Cluster.Get(route.Type, route.Namespace, route.Name)["metadata"]!["resourceVersion"]!.GetValue<string>() is var actual && actual != precondition)
+                {
+                    throw new ApiError(
+                        409,
+                        "Conflict",
+                        $"Operation cannot be fulfilled on {route.Type.QualifiedName} \"{route.Name}\": Precondition failed: ResourceVersion in precondition: {precondition}, ResourceVersion in object meta: {actual}");
+                }
+
                 return await WriteAsync(context, 200, Cluster.Delete(route.Type, route.Namespace, route.Name));
             default:
                 throw new ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");

@@ -70,7 +70,8 @@ public sealed class RbacTests : ClusterFixture
 
         // scale on cart is refused by design (its HPA owns the count): the refusal must come from the engine, not a 403.
         await Run("scale", cart, ("by", "+1"));
-        foreach (var outcome in outcomes.Where(o => o.Compensation is not null).ToList())
+        // Undone newest first, as Courier compensates: each undo finds what its action left.
+        foreach (var outcome in outcomes.Where(o => o.Compensation is not null).Reverse().ToList())
         {
             outcomes.Add(await Executor.CompensateAsync(outcome.Compensation!, false, CancellationToken.None));
         }
@@ -83,8 +84,9 @@ public sealed class RbacTests : ClusterFixture
             new RemediationTarget { Kind = TargetKind.StatefulSet, Namespace = Namespace, Name = "ledger" },
             new RemediationTarget { Kind = TargetKind.DaemonSet, Namespace = Namespace, Name = "agent" },
             new RemediationTarget { Kind = TargetKind.Deployment, Namespace = Namespace, LabelSelector = "app=cart" },
-            FirstPod("checkout"),
-            new RemediationTarget { Kind = TargetKind.Pod, Namespace = Namespace, LabelSelector = "app=checkout" },
+            // cart's pods, not checkout's: reading checkout advances its stepwise rollout, which replaces its pods.
+            FirstPod("cart"),
+            new RemediationTarget { Kind = TargetKind.Pod, Namespace = Namespace, LabelSelector = "app=cart" },
         })
         {
             await guard.ReadAsync(target, CancellationToken.None);

@@ -35,6 +35,48 @@ public class LoaderTests
     }
 
     [Fact]
+    public void A_step_keeps_or_undoes_its_change_as_it_says_else_as_its_action_does_by_default()
+    {
+        var set = TestRules.LoadValid("""
+            rules:
+              - name: cascade
+                match: [alertname = Cascade]
+                target: { kind: Deployment, namespace: fintech-services, name: payment-service }
+                steps:
+                  - action: isolate
+                  - action: scale
+                    replicas: 3
+                    compensate: undo
+                  - action: set-env
+                    env: { MODE: safe }
+                  - action: set-resources
+                    limits: { memory: 1Gi }
+                    compensate: keep
+                  - action: wait-for-rollout
+            """);
+
+        var steps = set.Match(TestAlerts.Firing(("alertname", "Cascade"))).ShouldHaveSingleItem().Plan.Steps;
+
+        steps.Select(s => s.Compensate).ShouldBe([StepCompensation.Keep, StepCompensation.Undo, StepCompensation.Undo, StepCompensation.Keep, StepCompensation.Undo]);
+    }
+
+    [Fact]
+    public void An_unknown_compensate_value_is_an_error_with_a_hint()
+    {
+        var result = TestRules.Load(("rules/r.yaml", """
+            rules:
+              - name: r
+                match: [alertname = A]
+                target: { kind: Deployment, namespace: fintech-services, name: a }
+                steps:
+                  - action: isolate
+                    compensate: kepp
+            """));
+
+        result.Diagnostics.ShouldHaveSingleItem().Message.ShouldBe("'compensate' must be one of undo, keep, found 'kepp'");
+    }
+
+    [Fact]
     public void Every_step_example_in_docs_is_valid()
     {
         var steps = string.Join('\n', DocsExamples.Steps.Split('\n').Select(line => "    " + line));

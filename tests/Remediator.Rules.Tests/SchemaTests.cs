@@ -7,7 +7,7 @@ namespace Remediator.Rules.Tests;
 /// <summary>rules/schema.json is written by hand for editors; these checks stop it drifting from the catalog.</summary>
 public class SchemaTests
 {
-    private static readonly string[] _stepKeys = ["action", "name", "timeout", "continue-on-error", "target"];
+    private static readonly string[] _stepKeys = ["action", "name", "timeout", "continue-on-error", "compensate", "target"];
 
     private static JsonElement Definitions()
     {
@@ -40,6 +40,8 @@ public class SchemaTests
             var required = then.TryGetProperty("required", out var r) ? r.EnumerateArray().Select(e => e.GetString()!).ToList() : [];
             required.Order().ShouldBe(action.Parameters.Where(p => p.Required).Select(p => p.Name).Order(), action.Name);
             then.GetProperty("additionalProperties").GetBoolean().ShouldBeFalse();
+            properties.GetProperty("compensate").GetProperty("default").GetString()
+                .ShouldBe(action.DefaultCompensation == StepCompensation.Keep ? "keep" : "undo", $"{action.Name}: compensate's default");
 
             foreach (var choice in action.Parameters.Where(p => p.Type == ParameterType.Choice))
             {

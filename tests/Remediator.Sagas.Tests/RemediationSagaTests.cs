@@ -1,6 +1,7 @@
 using MassTransit.Testing;
 using Remediator.Contracts;
 using Remediator.Kubernetes.Simulator;
+using Remediator.Sagas.Steps;
 using static Remediator.Sagas.Tests.SagaFixture;
 
 namespace Remediator.Sagas.Tests;
@@ -189,15 +190,17 @@ public sealed class RemediationSagaTests : IAsyncLifetime
         (await _fixture.Harness.Published.Any<RemediationEscalated>()).ShouldBeTrue();
     }
 
-    [Fact]
-    public async Task A_failing_step_compensates_the_earlier_reversible_ones_in_reverse_order()
+    [Theory]
+    [InlineData(StepCompensation.Undo, "Succeeded", 2)]
+    [InlineData(StepCompensation.Keep, ExecuteStepActivity.KeptStatus, 3)]
+    public async Task A_failing_step_compensates_the_earlier_reversible_ones_in_reverse_order_undoing_or_keeping_each_as_it_says(StepCompensation scale, string scaleStatus, int replicas)
     {
         _fixture.CreateDeployment("auth-service", replicas: 2);
         await _fixture.StartAsync();
         var request = Request(
             "auth-service",
             [
-                Step("scale", parameters: ("replicas", "3")),
+                Step("scale", parameters: ("replicas", "3")) with { Compensate = scale },
                 Step("set-env", parameters: ("env.POOL", "20")),
                 Step("restart") with { Name = "restart-missing", Target = Deployment("no-such-service") },
             ]);
@@ -206,12 +209,11 @@ public sealed class RemediationSagaTests : IAsyncLifetime
         var saga = await _fixture.WaitForAsync(request, m => m.Escalated);
         var compensated = await WaitForStepsAsync(saga, phase: "compensate", count: 2);
 
-        compensated.Select(s => s.Name).ShouldBe(["set-env", "scale"]);
-        compensated.ShouldAllBe(s => s.Status == "Succeeded");
+        compensated.Select(s => (s.Name, s.Status)).ShouldBe([("set-env", "Succeeded"), ("scale", scaleStatus)]);
         saga.Run.Timeline.Select(e => e.State).ShouldContain("Failed");
         saga.Run.Outcome!.ShouldContain("restart-missing");
         var deployment = _fixture.Simulator.Cluster.Get(Remediator.Kubernetes.Simulator.ResourceType.Deployments, Namespace, "auth-service")!;
-        deployment["spec"]!["replicas"]!.GetValue<int>().ShouldBe(2);
+        deployment["spec"]!["replicas"]!.GetValue<int>().ShouldBe(replicas);
     }
 
     [Fact]

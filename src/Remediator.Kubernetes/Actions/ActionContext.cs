@@ -105,12 +105,12 @@ internal sealed class ActionContext(IKubernetesReader reader, IKubernetesApi? wr
         return DryRun ? null : await Writer.CreateAsync(resource, ns, body, cancellationToken);
     }
 
-    public async Task DeleteAsync(KubernetesResource resource, string? ns, string name, TimeSpan? gracePeriod, CancellationToken cancellationToken)
+    public async Task DeleteAsync(KubernetesResource resource, string? ns, string name, TimeSpan? gracePeriod, string? resourceVersion, CancellationToken cancellationToken)
     {
-        Plan($"DELETE {resource} {Qualified(ns, name)}");
+        Plan($"DELETE {resource} {Qualified(ns, name)}{(resourceVersion is null ? "" : $" (at resourceVersion {resourceVersion})")}");
         if (!DryRun)
         {
-            await Writer.DeleteAsync(resource, ns, name, gracePeriod, cancellationToken);
+            await Writer.DeleteAsync(resource, ns, name, gracePeriod, resourceVersion, cancellationToken);
         }
     }
 

@@ -67,4 +67,14 @@ public sealed record CompensatingRequest
 
     /// <summary>The patch body as JSON, for <see cref="CompensationVerb.Patch"/>.</summary>
     public string? Body { get; init; }
+
+    /// <summary>
+    /// For <see cref="CompensationVerb.Patch"/>: the fields the action changed, as it left them
+    /// (<c>{"spec":{"replicas":4}}</c>). The undo is sent only while the object still shows them,
+    /// with the resourceVersion of that read; otherwise someone changed it since and it is left as it is.
+    /// </summary>
+    public string? Expected { get; init; }
+
+    /// <summary>For <see cref="CompensationVerb.Delete"/>: the resourceVersion the action created the object at; a delete precondition, so a changed object is not deleted.</summary>
+    public string? ResourceVersion { get; init; }
 }

@@ -48,7 +48,7 @@ internal sealed class ContainerPatchAction(string name) : IRemediationAction
             var described = Workloads.Describe(resource, ns, workloadName);
             // The inverse is computed from what was read, so the write carries that resourceVersion:
             // if the template changed in between, it is a 409 and the values are read again.
-            var (containers, backward, previous) = await context.RetryOnConflictAsync(described, async () =>
+            var (containers, backward, previous, templateChange, written) = await context.RetryOnConflictAsync(described, async () =>
             {
                 var workload = await context.Reader.GetAsync(resource, ns, workloadName, null, cancellationToken);
                 var containers = (workload["spec"]?["template"]?["spec"]?["containers"] as JsonArray ?? []).OfType<JsonObject>()
@@ -73,8 +73,9 @@ internal sealed class ContainerPatchAction(string name) : IRemediationAction
                     previous[containerName] = old;
                 }
 
-                await context.PatchAsync(resource, ns, workloadName, PatchKind.StrategicMerge, ActionContext.Guarded(TemplatePatch(forward), workload), null, cancellationToken);
-                return (containers, backward, previous);
+                var templateChange = TemplatePatch(forward);
+                var written = await context.PatchAsync(resource, ns, workloadName, PatchKind.StrategicMerge, ActionContext.Guarded((JsonObject)templateChange.DeepClone(), workload), null, cancellationToken);
+                return (containers, backward, previous, templateChange, written);
             });
             before[workloadName] = previous;
             undo.Add(new CompensatingRequest
@@ -85,6 +86,7 @@ internal sealed class ContainerPatchAction(string name) : IRemediationAction
                 Name = workloadName,
                 Patch = PatchKind.StrategicMerge,
                 Body = TemplatePatch(backward).ToJsonString(),
+                Expected = ChangedFields.LeftBy(templateChange, written),
             });
             var what = Name == "set-env" ? string.Join(", ", env.Keys) : string.Join(", ", resources.Select(r => $"{r.Key}={r.Value}"));
             details.Add(new ActionTargetResult(described, true, $"set {what} in container(s) {string.Join(", ", containers.Select(c => c["name"]!.GetValue<string>()))}"));

@@ -38,16 +38,14 @@ internal sealed class IsolateAction : IRemediationAction
         {
             var described = Workloads.Describe(resource, ns, name);
             // The count to restore is the one read; the write carries its resourceVersion (409: read again).
-            var replicas = await context.RetryOnConflictAsync(described, async () =>
+            var (replicas, written) = await context.RetryOnConflictAsync(described, async () =>
             {
                 var scale = await context.Reader.GetAsync(resource, ns, name, "scale", cancellationToken);
                 var replicas = Workloads.Int(scale["spec"]?["replicas"]);
-                if (replicas != 0)
-                {
-                    await context.PatchAsync(resource, ns, name, PatchKind.Merge, ActionContext.Guarded(ScaleAction.ReplicasPatch(0), scale), "scale", cancellationToken);
-                }
-
-                return replicas;
+                var written = replicas == 0
+                    ? null
+                    : await context.PatchAsync(resource, ns, name, PatchKind.Merge, ActionContext.Guarded(ScaleAction.ReplicasPatch(0), scale), "scale", cancellationToken);
+                return (replicas, written);
             });
             before[name] = replicas;
             if (replicas == 0)
@@ -56,7 +54,7 @@ internal sealed class IsolateAction : IRemediationAction
                 continue;
             }
 
-            undo.Add(new CompensatingRequest { Verb = CompensationVerb.Patch, Resource = resource, Namespace = ns, Name = name, Subresource = "scale", Body = ScaleAction.ReplicasPatch(replicas).ToJsonString() });
+            undo.Add(ScaleAction.ScaleBack(resource, ns, name, replicas, 0, written));
             details.Add(new ActionTargetResult(described, true, $"scaled from {replicas} to 0 replicas"));
         }
 
@@ -94,7 +92,8 @@ internal sealed class IsolateAction : IRemediationAction
 
             removed[QuarantineLabel] = "true";
             before[name] = labels.DeepClone();
-            await context.PatchAsync(KubernetesResource.Pods, ns, name, PatchKind.Merge, new JsonObject { ["metadata"] = new JsonObject { ["labels"] = removed } }, null, cancellationToken);
+            var quarantine = new JsonObject { ["metadata"] = new JsonObject { ["labels"] = removed } };
+            var written = await context.PatchAsync(KubernetesResource.Pods, ns, name, PatchKind.Merge, quarantine.DeepClone(), null, cancellationToken);
             undo.Add(new CompensatingRequest
             {
                 Verb = CompensationVerb.Patch,
@@ -102,6 +101,7 @@ internal sealed class IsolateAction : IRemediationAction
                 Namespace = ns,
                 Name = name,
                 Body = new JsonObject { ["metadata"] = new JsonObject { ["labels"] = restore } }.ToJsonString(),
+                Expected = ChangedFields.LeftBy(quarantine, written),
             });
             details.Add(new ActionTargetResult(described, true, $"quarantined: removed labels {string.Join(", ", keys)} selected by service(s) {string.Join(", ", selecting.Select(Workloads.Name))}"));
         }
@@ -140,9 +140,10 @@ internal sealed class IsolateAction : IRemediationAction
                 },
             };
             var described = Workloads.Describe(resource, ns, name);
+            JsonObject? created = null;
             try
             {
-                await context.CreateAsync(KubernetesResource.NetworkPolicies, ns, policy, cancellationToken);
+                created = await context.CreateAsync(KubernetesResource.NetworkPolicies, ns, policy, cancellationToken);
                 details.Add(new ActionTargetResult(described, true, $"deny-all NetworkPolicy {policyName} created"));
             }
             catch (KubernetesApiException e) when (e.Reason == "AlreadyExists")
@@ -150,7 +151,14 @@ internal sealed class IsolateAction : IRemediationAction
                 details.Add(new ActionTargetResult(described, true, $"deny-all NetworkPolicy {policyName} already present"));
             }
 
-            undo.Add(new CompensatingRequest { Verb = CompensationVerb.Delete, Resource = KubernetesResource.NetworkPolicies, Namespace = ns, Name = policyName });
+            undo.Add(new CompensatingRequest
+            {
+                Verb = CompensationVerb.Delete,
+                Resource = KubernetesResource.NetworkPolicies,
+                Namespace = ns,
+                Name = policyName,
+                ResourceVersion = created?["metadata"]?["resourceVersion"]?.GetValue<string>(),
+            });
         }
 
         return Result(context, details, null, undo, "delete the isolating NetworkPolicies");

@@ -125,13 +125,12 @@ public sealed class KubernetesActionExecutor : IDisposable
                 switch (request.Verb)
                 {
                     case CompensationVerb.Patch:
-                        var body = JsonNode.Parse(request.Body ?? throw new ActionParameterException("a compensating patch has no body"))!;
-                        await context.PatchAsync(request.Resource, request.Namespace, request.Name, request.Patch, body, request.Subresource, cancellationToken);
+                        await context.RetryOnConflictAsync(Described(request), () => RestoreAsync(context, request, cancellationToken));
                         break;
                     case CompensationVerb.Delete:
                         try
                         {
-                            await context.DeleteAsync(request.Resource, request.Namespace, request.Name, null, cancellationToken);
+                            await context.DeleteAsync(request.Resource, request.Namespace, request.Name, null, request.ResourceVersion, cancellationToken);
                         }
                         catch (KubernetesApiException e) when (e.IsNotFound)
                         {
@@ -144,12 +143,43 @@ public sealed class KubernetesActionExecutor : IDisposable
 
             return context.Outcome(ActionStatus.Succeeded, compensation.Description);
         }
-        catch (Exception e) when (e is KubernetesApiException or KubernetesUnavailableException or ActionParameterException)
+        catch (KubernetesApiException e) when (e.IsConflict)
+        {
+            _logger.LogWarning(e, "Compensation \"{Compensation}\" refused by a concurrent change", compensation.Description);
+            return context.Outcome(ActionStatus.Failed, $"compensation \"{compensation.Description}\" not applied: the object changed since the remediation changed it (409 Conflict), so it is left as it is: {e.Message}");
+        }
+        catch (Exception e) when (e is KubernetesApiException or KubernetesUnavailableException or ActionParameterException or ActionRefusedException)
         {
             _logger.LogWarning(e, "Compensation \"{Compensation}\" failed", compensation.Description);
             return context.Outcome(ActionStatus.Failed, $"compensation \"{compensation.Description}\" failed: {e.Message}");
         }
     }
+
+    /// <summary>
+    /// One undo, from a fresh read: only while the object still shows what the action left
+    /// (<see cref="CompensatingRequest.Expected"/>), and written with the resourceVersion of that
+    /// read, so a change made in between is a 409 and this runs again on a new read.
+    /// </summary>
+    private static async Task<bool> RestoreAsync(ActionContext context, CompensatingRequest request, CancellationToken cancellationToken)
+    {
+        var described = Described(request);
+        var current = await context.Reader.GetAsync(request.Resource, request.Namespace, request.Name, request.Subresource, cancellationToken);
+        if (request.Expected is { } expected && JsonNode.Parse(expected) is { } left && !ChangedFields.StillHold(left, current))
+        {
+            throw new ActionRefusedException(
+                $"not undone: {described} was changed since the remediation left it {expected}; it is now {ChangedFields.Project(left, current)?.ToJsonString()}, and that change is kept");
+        }
+
+        var body = JsonNode.Parse(request.Body ?? throw new ActionParameterException("a compensating patch has no body"))!;
+        JsonNode guarded = body is JsonArray operations
+            ? new JsonArray([new JsonObject { ["op"] = "replace", ["path"] = "/metadata/resourceVersion", ["value"] = current["metadata"]?["resourceVersion"]?.DeepClone() }, .. operations.Select(o => o?.DeepClone())])
+            : ActionContext.Guarded((JsonObject)body, current);
+        await context.PatchAsync(request.Resource, request.Namespace, request.Name, request.Patch, guarded, request.Subresource, cancellationToken);
+        return true;
+    }
+
+    private static string Described(CompensatingRequest request) =>
+        $"{request.Resource}{(request.Subresource is null ? "" : "/" + request.Subresource)} {(request.Namespace is null ? "" : request.Namespace + "/")}{request.Name}";
 
     public void Dispose() => _http.Dispose();
 

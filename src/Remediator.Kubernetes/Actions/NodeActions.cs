@@ -50,6 +50,9 @@ internal sealed class CordonAction(bool cordon) : IRemediationAction
         Resource = KubernetesResource.Nodes,
         Name = node,
         Body = Unschedulable(unschedulable).ToJsonString(),
+
+        // A boolean the API server stores as sent: what the action left is the opposite of the undo.
+        Expected = ChangedFields.LeftBy(Unschedulable(!unschedulable), null),
     };
 
     private static JsonObject Unschedulable(bool value) => new() { ["spec"] = new JsonObject { ["unschedulable"] = value } };
@@ -209,7 +212,7 @@ internal sealed class DeletePodAction : IRemediationAction
             var name = Workloads.Name(pod);
             try
             {
-                await context.DeleteAsync(KubernetesResource.Pods, context.Namespace, name, null, cancellationToken);
+                await context.DeleteAsync(KubernetesResource.Pods, context.Namespace, name, null, null, cancellationToken);
                 details.Add(new ActionTargetResult($"pod/{context.Namespace}/{name}", true, "deleted"));
             }
             catch (KubernetesApiException e) when (e.IsNotFound)

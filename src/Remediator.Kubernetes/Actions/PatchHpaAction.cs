@@ -30,7 +30,7 @@ internal sealed class PatchHpaAction : IRemediationAction
             var described = Workloads.Describe(KubernetesResource.HorizontalPodAutoscalers, ns, name);
 
             // The old bounds are the inverse, so the write carries the resourceVersion they were read at (409: read again).
-            var (oldMin, oldMax, newMin, newMax) = await context.RetryOnConflictAsync(described, async () =>
+            var (oldMin, oldMax, newMin, newMax, written) = await context.RetryOnConflictAsync(described, async () =>
             {
                 var hpa = await context.Reader.GetAsync(KubernetesResource.HorizontalPodAutoscalers, ns, name, null, cancellationToken);
                 var oldMin = Workloads.Int(hpa["spec"]?["minReplicas"], 1);
@@ -42,12 +42,20 @@ internal sealed class PatchHpaAction : IRemediationAction
                     throw new ActionRefusedException($"{described}: max-replicas {newMax} would be below min-replicas {newMin}");
                 }
 
-                await context.PatchAsync(KubernetesResource.HorizontalPodAutoscalers, ns, name, PatchKind.Merge, ActionContext.Guarded(Bounds(newMin, newMax), hpa), null, cancellationToken);
-                return (oldMin, oldMax, newMin, newMax);
+                var written = await context.PatchAsync(KubernetesResource.HorizontalPodAutoscalers, ns, name, PatchKind.Merge, ActionContext.Guarded(Bounds(newMin, newMax), hpa), null, cancellationToken);
+                return (oldMin, oldMax, newMin, newMax, written);
             });
             before[name] = new JsonObject { ["minReplicas"] = oldMin, ["maxReplicas"] = oldMax };
             after[name] = new JsonObject { ["minReplicas"] = newMin, ["maxReplicas"] = newMax };
-            undo.Add(new CompensatingRequest { Verb = CompensationVerb.Patch, Resource = KubernetesResource.HorizontalPodAutoscalers, Namespace = ns, Name = name, Body = Bounds(oldMin, oldMax).ToJsonString() });
+            undo.Add(new CompensatingRequest
+            {
+                Verb = CompensationVerb.Patch,
+                Resource = KubernetesResource.HorizontalPodAutoscalers,
+                Namespace = ns,
+                Name = name,
+                Body = Bounds(oldMin, oldMax).ToJsonString(),
+                Expected = ChangedFields.LeftBy(Bounds(newMin, newMax), written),
+            });
             details.Add(new ActionTargetResult(described, true, $"bounds [{oldMin}, {oldMax}] -> [{newMin}, {newMax}]"));
         }
 

@@ -115,7 +115,7 @@ internal sealed class RollbackAction : IRemediationAction
             new JsonObject { ["op"] = "replace", ["path"] = "/metadata/resourceVersion", ["value"] = deployment["metadata"]!["resourceVersion"]!.DeepClone() },
             new JsonObject { ["op"] = "replace", ["path"] = "/spec/template", ["value"] = template },
             new JsonObject { ["op"] = "replace", ["path"] = "/metadata/annotations", ["value"] = annotations });
-        await context.PatchAsync(KubernetesResource.Deployments, ns, name, PatchKind.Json, patch, null, cancellationToken);
+        var written = await context.PatchAsync(KubernetesResource.Deployments, ns, name, PatchKind.Json, patch, null, cancellationToken);
 
         // The write's answer still carries the old revision: the controller numbers the rollout afterwards, the newest plus one.
         var resulting = Math.Max(current, history.Keys.Max()) + 1;
@@ -129,6 +129,7 @@ internal sealed class RollbackAction : IRemediationAction
             Body = new JsonArray(
                 new JsonObject { ["op"] = "replace", ["path"] = "/spec/template", ["value"] = currentTemplate.DeepClone() },
                 new JsonObject { ["op"] = "replace", ["path"] = "/metadata/annotations", ["value"] = currentAnnotations.DeepClone() }).ToJsonString(),
+            Expected = ChangedFields.LeftBy(new JsonObject { ["spec"] = new JsonObject { ["template"] = template.DeepClone() } }, written),
         };
         return (new ActionTargetResult(described, true, $"rolled back from revision {current} to {targetRevision}'s template, which becomes revision {resulting}"), current, resulting, inverse);
     }

@@ -29,19 +29,17 @@ internal sealed class ScaleAction : IRemediationAction
         {
             var described = Workloads.Describe(resource, ns, name);
             await RefuseIfAutoscaledAsync(context, resource, name, described, cancellationToken);
-            var (current, desired) = await context.RetryOnConflictAsync(described, async () =>
+            var (current, desired, written) = await context.RetryOnConflictAsync(described, async () =>
             {
                 // A relative change must start from the count it changes: the patch carries the
                 // resourceVersion read, so a concurrent scale is a 409 and this runs again.
                 var scale = await context.Reader.GetAsync(resource, ns, name, "scale", cancellationToken);
                 var current = Workloads.Int(scale["spec"]?["replicas"]);
                 var desired = p.DesiredReplicas(current);
-                if (desired != current)
-                {
-                    await context.PatchAsync(resource, ns, name, PatchKind.Merge, ActionContext.Guarded(ReplicasPatch(desired), scale), "scale", cancellationToken);
-                }
-
-                return (current, desired);
+                var written = desired == current
+                    ? null
+                    : await context.PatchAsync(resource, ns, name, PatchKind.Merge, ActionContext.Guarded(ReplicasPatch(desired), scale), "scale", cancellationToken);
+                return (current, desired, written);
             });
             before[name] = current;
             after[name] = desired;
@@ -51,15 +49,7 @@ internal sealed class ScaleAction : IRemediationAction
                 continue;
             }
 
-            undo.Add(new CompensatingRequest
-            {
-                Verb = CompensationVerb.Patch,
-                Resource = resource,
-                Namespace = ns,
-                Name = name,
-                Subresource = "scale",
-                Body = ReplicasPatch(current).ToJsonString(),
-            });
+            undo.Add(ScaleBack(resource, ns, name, current, desired, written));
             details.Add(new ActionTargetResult(described, true, $"scaled from {current} to {desired} replicas{(desired != (p.Replicas ?? current + p.By) ? $" (clamped to [{p.Min ?? 0}, {p.Max?.ToString(CultureInfo.InvariantCulture) ?? "∞"}])" : "")}"));
         }
 
@@ -73,6 +63,18 @@ internal sealed class ScaleAction : IRemediationAction
     }
 
     public static JsonObject ReplicasPatch(int replicas) => new() { ["spec"] = new JsonObject { ["replicas"] = replicas } };
+
+    /// <summary>The undo of a scale from <paramref name="replicas"/> to <paramref name="left"/> (<paramref name="written"/>: the scale write's answer, null in dry-run).</summary>
+    internal static CompensatingRequest ScaleBack(KubernetesResource resource, string ns, string name, int replicas, int left, JsonObject? written) => new()
+    {
+        Verb = CompensationVerb.Patch,
+        Resource = resource,
+        Namespace = ns,
+        Name = name,
+        Subresource = "scale",
+        Body = ReplicasPatch(replicas).ToJsonString(),
+        Expected = ChangedFields.LeftBy(ReplicasPatch(left), written),
+    };
 
     internal static async Task RefuseIfAutoscaledAsync(ActionContext context, KubernetesResource resource, string name, string described, CancellationToken cancellationToken)
     {

@@ -20,7 +20,7 @@ internal sealed class DisconnectedKubernetesApi(string reason) : IKubernetesApi
 
     public Task<JsonObject> PatchAsync(KubernetesResource resource, string? ns, string name, PatchKind kind, JsonNode patch, string? subresource = null, CancellationToken cancellationToken = default) => Fail<JsonObject>();
 
-    public Task DeleteAsync(KubernetesResource resource, string? ns, string name, TimeSpan? gracePeriod = null, CancellationToken cancellationToken = default) => Fail<bool>();
+    public Task DeleteAsync(KubernetesResource resource, string? ns, string name, TimeSpan? gracePeriod = null, string? resourceVersion = null, CancellationToken cancellationToken = default) => Fail<bool>();
 
     public Task EvictAsync(string ns, string pod, TimeSpan? gracePeriod = null, CancellationToken cancellationToken = default) => Fail<bool>();
 

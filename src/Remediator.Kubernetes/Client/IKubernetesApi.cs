@@ -44,7 +44,8 @@ public interface IKubernetesApi : IKubernetesReader
 
     Task<JsonObject> PatchAsync(KubernetesResource resource, string? ns, string name, PatchKind kind, JsonNode patch, string? subresource = null, CancellationToken cancellationToken = default);
 
-    Task DeleteAsync(KubernetesResource resource, string? ns, string name, TimeSpan? gracePeriod = null, CancellationToken cancellationToken = default);
+    /// <summary>Deletes an object; with <paramref name="resourceVersion"/>, only at that version (a precondition: 409 Conflict if it changed since).</summary>
+    Task DeleteAsync(KubernetesResource resource, string? ns, string name, TimeSpan? gracePeriod = null, string? resourceVersion = null, CancellationToken cancellationToken = default);
 
     /// <summary>Evicts a pod through the <c>policy/v1</c> Eviction API, which honours PodDisruptionBudgets.</summary>
     Task EvictAsync(string ns, string pod, TimeSpan? gracePeriod = null, CancellationToken cancellationToken = default);

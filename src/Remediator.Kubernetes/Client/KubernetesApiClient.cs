@@ -180,7 +180,7 @@ public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
         return await ReadObjectAsync(response, traits, cancellationToken);
     }
 
-    public async Task DeleteAsync(KubernetesResource resource, string? ns, string name, TimeSpan? gracePeriod = null, CancellationToken cancellationToken = default)
+    public async Task DeleteAsync(KubernetesResource resource, string? ns, string name, TimeSpan? gracePeriod = null, string? resourceVersion = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(resource);
         var traits = new RequestTraits("delete", resource, ns, name, null, Idempotent: true);
@@ -188,6 +188,11 @@ public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
         if (gracePeriod is { } grace)
         {
             options["gracePeriodSeconds"] = (long)grace.TotalSeconds;
+        }
+
+        if (resourceVersion is not null)
+        {
+            options["preconditions"] = new JsonObject { ["resourceVersion"] = resourceVersion };
         }
 
         var json = options.ToJsonString();

@@ -28,6 +28,7 @@ public static class ActionCatalog
         ])
         {
             Validate = ValidateScale,
+            DefaultCompensation = StepCompensation.Keep,
         },
         new("rollback", "Roll back to an earlier revision (kubectl rollout undo).", _rollbackable,
         [
@@ -38,6 +39,7 @@ public static class ActionCatalog
             new("mode", ParameterType.Choice, "How to isolate.") { Default = "scale-to-zero", Choices = ["scale-to-zero", "quarantine-pod", "network-policy"] },
         ])
         {
+            DefaultCompensation = StepCompensation.Keep,
             Validate = check =>
             {
                 if ((check.Get("mode") ?? "scale-to-zero") == "scale-to-zero")
@@ -88,6 +90,7 @@ public static class ActionCatalog
             new("max-replicas", ParameterType.Number, "The HPA's maxReplicas.") { Minimum = 1, Maximum = 1000 },
         ])
         {
+            DefaultCompensation = StepCompensation.Keep,
             Validate = check =>
             {
                 AtLeastOne(check, "min-replicas", "max-replicas");
@@ -97,14 +100,17 @@ public static class ActionCatalog
                 }
             },
         },
-        new("cordon", "Mark the node unschedulable.", [TargetKind.Node], []),
+        new("cordon", "Mark the node unschedulable.", [TargetKind.Node], []) { DefaultCompensation = StepCompensation.Keep },
         new("uncordon", "Mark the node schedulable again.", [TargetKind.Node], []),
         new("drain", "Evict the node's pods (kubectl drain).", [TargetKind.Node],
         [
             new("ignore-daemonsets", ParameterType.Boolean, "Leave DaemonSet pods in place.") { Default = "true" },
             new("delete-emptydir-data", ParameterType.Boolean, "Evict pods that use emptyDir volumes, losing that data.") { Default = "false" },
             new("grace-period", ParameterType.Duration, "The pods' termination grace period; default: each pod's own."),
-        ]),
+        ])
+        {
+            DefaultCompensation = StepCompensation.Keep,
+        },
         new("delete-pod", "Delete the pod(s); their controller replaces them.", [TargetKind.Pod], []),
         new("wait-for-rollout", "Wait until the rollout completes (kubectl rollout status); uses the step timeout.", _workloads, [])
         {

@@ -27,6 +27,13 @@ public sealed class ActionSpec
     /// <summary>True when every use changes the cluster. <c>http</c> is destructive only for methods other than GET/HEAD: see <see cref="IsDestructive"/>.</summary>
     public bool AlwaysDestructive { get; init; } = true;
 
+    /// <summary>
+    /// A step's <c>compensate:</c> when it gives none. Keep for what takes a target out of service
+    /// or adds capacity (an isolation must hold until its cause is fixed; undoing a scale-out
+    /// brings the overload back), undo for configuration changes.
+    /// </summary>
+    public StepCompensation DefaultCompensation { get; init; } = StepCompensation.Undo;
+
     /// <summary>The step timeout when neither the step nor the file's defaults set one.</summary>
     public TimeSpan? DefaultTimeout { get; init; }
 

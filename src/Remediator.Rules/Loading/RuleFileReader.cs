@@ -20,7 +20,14 @@ internal sealed partial class RuleFileReader(FileContext file, Dictionary<string
     private static readonly string[] _topologyKeys = ["name", "namespace", "services"];
     private static readonly string[] _serviceKeys = ["name", "depends-on"];
     private static readonly string[] _targetKeys = ["kind", "namespace", "name", "selector", "dependents-of"];
-    private static readonly string[] _stepKeys = ["action", "name", "timeout", "continue-on-error", "target"];
+    private static readonly string[] _stepKeys = ["action", "name", "timeout", "continue-on-error", "compensate", "target"];
+
+    // compensate: as written in rules.
+    private static readonly Dictionary<string, StepCompensation> _compensations = new(StringComparer.Ordinal)
+    {
+        ["undo"] = StepCompensation.Undo,
+        ["keep"] = StepCompensation.Keep,
+    };
     private static readonly string[] _verifyKeys = ["rollout", "health", "alert-resolved-within", "promql", "window"];
     private static readonly string[] _healthKeys = ["port", "path", "json-field", "expect"];
     private static readonly string[] _rungKeys = ["name", "steps"];
@@ -451,6 +458,7 @@ internal sealed partial class RuleFileReader(FileContext file, Dictionary<string
         var explicitName = map["name"] is { } nameNode ? YamlRead.Scalar(file, nameNode, "name") : null;
         var timeout = YamlRead.Duration(file, map["timeout"], "timeout");
         var continueOnError = YamlRead.Bool(file, map["continue-on-error"], "continue-on-error") ?? false;
+        var compensate = YamlRead.Choice(file, map["compensate"], "compensate", _compensations.Keys) is { } chosen ? _compensations[chosen] : action.DefaultCompensation;
         var stepTarget = map["target"] is { } targetNode ? ReadTarget(targetNode, allowedNamespaces) : null;
         var kind = (stepTarget ?? ruleTarget)?.Kind;
 
@@ -503,7 +511,7 @@ internal sealed partial class RuleFileReader(FileContext file, Dictionary<string
         var destructive = action.IsDestructive(canonical);
         var location = Locate(actionScalar);
         var resolvedTimeout = timeout ?? (action.DefaultTimeout is { } floor && floor > stepTimeout ? floor : stepTimeout);
-        var step = new StepSpec(action.Name, action, parameters, stepTarget, resolvedTimeout, continueOnError, destructive, location);
+        var step = new StepSpec(action.Name, action, parameters, stepTarget, resolvedTimeout, continueOnError, compensate, destructive, location);
         if (stepTarget is null && parameters.TrueForAll(p => p.Value.IsLiteral))
         {
             step = step with
@@ -516,6 +524,7 @@ internal sealed partial class RuleFileReader(FileContext file, Dictionary<string
                     Parameters = canonical.ToFrozenDictionary(StringComparer.Ordinal),
                     Timeout = resolvedTimeout,
                     ContinueOnError = continueOnError,
+                    Compensate = compensate,
                     Destructive = destructive,
                 },
             };

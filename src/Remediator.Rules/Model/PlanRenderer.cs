@@ -145,6 +145,7 @@ internal static class PlanRenderer
                 Parameters = parameters,
                 Timeout = spec.Timeout,
                 ContinueOnError = spec.ContinueOnError,
+                Compensate = spec.Compensate,
                 Destructive = spec.Destructive,
             };
             if (spec.Target is null)

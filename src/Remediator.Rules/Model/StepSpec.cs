@@ -12,6 +12,7 @@ internal sealed record StepSpec(
     TargetSpec? Target,
     TimeSpan Timeout,
     bool ContinueOnError,
+    StepCompensation Compensate,
     bool Destructive,
     SourceLocation Location)
 {

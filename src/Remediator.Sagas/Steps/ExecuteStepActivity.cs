@@ -34,6 +34,9 @@ public sealed class ExecuteStepActivity(KubernetesActionExecutor executor, PromQ
     /// <summary>The step result status of a step whose attempt was closed before it began.</summary>
     public const string SkippedStatus = "Skipped";
 
+    /// <summary>The compensate-phase status of a step whose change was kept (<c>compensate: keep</c>) when a later step failed.</summary>
+    public const string KeptStatus = "Kept";
+
     /// <summary>The phase of a remediation attempt's steps.</summary>
     public const string ExecutePhase = "execute";
 
@@ -108,6 +111,7 @@ public sealed class ExecuteStepActivity(KubernetesActionExecutor executor, PromQ
                     StepName = step.Name,
                     Action = step.Action,
                     Compensation = compensation,
+                    Keep = step.Compensate == StepCompensation.Keep,
                 }
                 : null,
         };
@@ -124,17 +128,22 @@ public sealed class ExecuteStepActivity(KubernetesActionExecutor executor, PromQ
         ArgumentNullException.ThrowIfNull(context);
         var started = time.GetTimestamp();
         var log = context.Log;
-        var outcome = await executor.CompensateAsync(log.Compensation, dryRun: false, context.CancellationToken);
-        await context.Publish(new RemediationStepFinished
+        if (log.Keep)
         {
-            CorrelationId = log.CorrelationId,
-            RemediationId = log.RemediationId,
-            Result = Result(log.Attempt, log.StepName, log.Action, CompensatePhase, continueOnError: false, outcome.Status.ToString(), outcome.Summary, outcome, started),
-        });
+            // Shown in the timeline as kept, so nobody reads a missing undo as a forgotten one.
+            await PublishCompensationAsync(context, log, Result(log.Attempt, log.StepName, log.Action, CompensatePhase, continueOnError: false, KeptStatus, $"kept, not undone (compensate: keep): would have had to {log.Compensation.Description}", outcome: null, started));
+            return context.Compensated();
+        }
+
+        var outcome = await executor.CompensateAsync(log.Compensation, dryRun: false, context.CancellationToken);
+        await PublishCompensationAsync(context, log, Result(log.Attempt, log.StepName, log.Action, CompensatePhase, continueOnError: false, outcome.Status.ToString(), outcome.Summary, outcome, started));
         return outcome.Succeeded
             ? context.Compensated()
             : context.Failed(new RemediationStepFailedException($"compensating step '{log.StepName}': {outcome.Summary}"));
     }
+
+    private static Task PublishCompensationAsync(CompensateContext context, ExecuteStepLog log, RemediationStepResult result) =>
+        context.Publish(new RemediationStepFinished { CorrelationId = log.CorrelationId, RemediationId = log.RemediationId, Result = result });
 
     private static ExecutionResult Replay(ExecuteContext<ExecuteStepArguments> context, StepJournalRecord record) =>
         record.Failed

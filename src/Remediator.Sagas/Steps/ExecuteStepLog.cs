@@ -16,4 +16,7 @@ public sealed record ExecuteStepLog
     public required string Action { get; init; }
 
     public required Compensation Compensation { get; init; }
+
+    /// <summary>The step said <c>compensate: keep</c> (or its action keeps by default): Courier's undo only records that it was kept.</summary>
+    public bool Keep { get; init; }
 }
