@@ -75,10 +75,10 @@ public sealed class RemediationSagaTests : IAsyncLifetime
         _fixture.CreateDeployment("auth-service");
         await _fixture.StartAsync();
         _fixture.Simulator.Cluster.SetRolloutBehavior(Namespace, "auth-service", RolloutBehavior.Stalled);
-        var request = Request("auth-service", [Step("restart"), Step("wait-for-rollout", destructive: false), Step("scale", parameters: ("replicas", "4"))]);
+        var request = Request("auth-service", [Step("restart"), Step("wait-for-rollout", destructive: false) with { Timeout = TimeSpan.FromSeconds(3) }, Step("scale", parameters: ("replicas", "4"))]);
 
         await _fixture.Harness.Bus.Publish(request);
-        var executing = await _fixture.WaitUntilAsync(request, saga => saga.Run.Steps.Any(step => step.Name == "restart"));
+        var executing = await _fixture.WaitForAsync(request, m => m.Executing);
         await _fixture.Harness.Bus.Publish(new CancelRemediation { CorrelationId = executing.CorrelationId, RemediationId = executing.Run.RemediationId, By = "on-call" });
         var saga = await _fixture.WaitForAsync(request, m => m.Cancelled);
 

@@ -27,7 +27,13 @@ public sealed class CrashAfterAcceptTests(ServersFixture servers, ITestOutputHel
     {
         var random = new Random(Seed);
         Output.WriteLine($"seed {Seed}, {store} with the {transport} transport");
-        var engine = await StartScenarioAsync(store, ScenarioRules.RestartOnly, new Dictionary<string, string> { ["Remediator:Bus:Transport"] = transport });
+        // A step lost with the in-memory queues ends at the execution deadline (the step's 1 m timeout
+        // plus this grace), which must fall inside the scenario's wait.
+        var engine = await StartScenarioAsync(store, ScenarioRules.RestartOnly, new Dictionary<string, string>
+        {
+            ["Remediator:Bus:Transport"] = transport,
+            ["Remediator:Sagas:ExecutionGrace"] = "00:00:10",
+        });
         foreach (var service in SimulatedCluster.FintechServices)
         {
             await PostAsync(engine, TestAlert.ServiceNotResponding(service));
