@@ -19,8 +19,15 @@ public sealed class PersistenceOptions
     /// </summary>
     public string? ConnectionString { get; set; }
 
-    /// <summary>How often expired alert de-duplication keys are deleted. Default 10 minutes.</summary>
+    /// <summary>How often expired alert de-duplication keys and rows past <see cref="Retention"/> are deleted. Default 10 minutes.</summary>
     public TimeSpan PurgeInterval { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// How long finished runs, finished escalations, step journals and the inbox's record of handled
+    /// messages are kept. Default 30 days: the dashboard's history and the effectiveness figures
+    /// reach that far back; nothing unfinished is ever deleted.
+    /// </summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(30);
 
     /// <summary>The configured connection string, or the provider's default.</summary>
     public string EffectiveConnectionString =>

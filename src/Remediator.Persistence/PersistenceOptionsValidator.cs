@@ -17,6 +17,11 @@ public sealed class PersistenceOptionsValidator : IValidateOptions<PersistenceOp
             failures.Add($"{Section}:PurgeInterval must be positive (got {options.PurgeInterval}); the default is 00:10:00.");
         }
 
+        if (options.Retention <= TimeSpan.Zero)
+        {
+            failures.Add($"{Section}:Retention must be positive (got {options.Retention}); the default is 30.00:00:00.");
+        }
+
         switch (options.Provider)
         {
             case DatabaseProvider.Sqlite:

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Remediator.Persistence.Alerts;
 using Remediator.Persistence.Migrations;
+using Remediator.Persistence.Retention;
 
 namespace Remediator.Persistence;
 
@@ -59,6 +60,10 @@ public static class PersistenceServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.AddDatabaseMigration(Steps.DatabaseStepJournal.Migration);
         services.TryAddSingleton<Steps.DatabaseStepJournal>();
+
+        // An attempt that began before the retention period ended long ago (its deadline is minutes).
+        services.AddDatabaseRetention(new RetentionRule("step_journal", "began_at"));
+        services.AddDatabaseRetention(new RetentionRule("step_journal_seals", "sealed_at"));
         return services;
     }
 

@@ -70,7 +70,10 @@ public sealed class RemediationRun
     /// <summary>The alert had resolved before the request reached the saga: the run is cancelled without asking the guards.</summary>
     public bool ResolvedBeforeStart { get; set; }
 
-    /// <summary>Every alert that joined this run; a resolved notification for any of them counts.</summary>
+    /// <summary>
+    /// The alerts that joined this run, at most <see cref="MaxFingerprints"/> (the first and the
+    /// newest); a resolved notification for any of them counts.
+    /// </summary>
     public IReadOnlyList<string> Fingerprints { get; set; } = [];
 
     /// <summary>The first alert's source (Prometheus graph link), for the people an escalation pages.</summary>
@@ -94,6 +97,9 @@ public sealed class RemediationRun
     /// <summary>Request ids kept per run: a redelivery comes soon after its delivery, and a storm's repeats must not grow the run without bound.</summary>
     public const int MaxRequestIds = 256;
 
+    /// <summary>Distinct alert fingerprints kept per run: a storm of alerts for one target must not grow its row without bound.</summary>
+    public const int MaxFingerprints = 256;
+
     /// <summary>True when the request started this run or joined it (a redelivery to ignore).</summary>
     public bool Knows(Guid requestId) => requestId == RemediationId || RequestIds.Contains(requestId);
 
@@ -107,7 +113,10 @@ public sealed class RemediationRun
         RequestIds = [.. RequestIds.TakeLast(MaxRequestIds - 1), requestId];
         if (!Fingerprints.Contains(fingerprint))
         {
-            Fingerprints = [.. Fingerprints, fingerprint];
+            // Bounded like the request ids; the run's own (first) alert always stays.
+            Fingerprints = Fingerprints.Count < MaxFingerprints
+                ? [.. Fingerprints, fingerprint]
+                : [Fingerprints[0], .. Fingerprints.Skip(1).TakeLast(MaxFingerprints - 2), fingerprint];
         }
 
         var reason = (JoinStreak == 0 ? $"joined by alert {alert}" : $"joined by {JoinStreak + 1} alerts, the latest {alert}") + (why is null ? "" : $": {why}");

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Remediator.Persistence;
+using Remediator.Persistence.Retention;
 using Remediator.Scheduling.Outbox;
 using Remediator.Scheduling.Storage;
 
@@ -24,6 +25,9 @@ public static class SchedulingHostingExtensions
         builder.Services.AddRemediatorDatabase();
         builder.Services.AddDatabaseMigration(DatabaseScheduledMessageStore.Migration);
         builder.Services.AddDatabaseMigration(DatabaseScheduledMessageStore.OutboxMigration);
+
+        // A redelivery comes within minutes of the first delivery; the inbox need not remember longer than the retention period.
+        builder.Services.AddDatabaseRetention(DatabaseScheduledMessageStore.InboxRetention);
         builder.Services.TryAddSingleton<TransactionalOutbox>();
         builder.Services.TryAddSingleton<IScheduledMessageStore, DatabaseScheduledMessageStore>();
         builder.Services.AddRemediatorSchedulingCore();

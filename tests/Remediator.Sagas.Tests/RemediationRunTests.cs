@@ -45,4 +45,19 @@ public sealed class RemediationRunTests
         run.Knows(joined[0]).ShouldBeFalse("the oldest joins are forgotten; a redelivery comes soon after its delivery");
         run.Timeline.ShouldHaveSingleItem();
     }
+
+    [Fact]
+    public void Fingerprints_are_capped_and_the_run_keeps_its_first_alert()
+    {
+        var run = new RemediationRun { RemediationId = Guid.NewGuid() };
+        run.Join(_at, Guid.NewGuid(), "first", "first");
+        for (var i = 0; i < RemediationRun.MaxFingerprints * 2; i++)
+        {
+            run.Join(_at, Guid.NewGuid(), $"fp-{i}", $"alert {i}");
+        }
+
+        run.Fingerprints.Count.ShouldBe(RemediationRun.MaxFingerprints);
+        run.Fingerprints[0].ShouldBe("first");
+        run.Fingerprints[^1].ShouldBe($"fp-{(RemediationRun.MaxFingerprints * 2) - 1}");
+    }
 }

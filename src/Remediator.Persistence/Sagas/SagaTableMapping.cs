@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using MassTransit;
 using Remediator.Persistence.Migrations;
+using Remediator.Persistence.Retention;
 
 namespace Remediator.Persistence.Sagas;
 
@@ -36,6 +37,10 @@ public sealed partial class SagaTableMapping<TSaga>
 
     /// <summary>How instances are written as JSON. Default: <see cref="JsonSerializerDefaults.Web"/> (camelCase).</summary>
     public JsonSerializerOptions SerializerOptions { get; init; } = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Instances in one of <paramref name="finishedStates"/> that nothing has changed for the retention period may go.</summary>
+    public RetentionRule Retention(IEnumerable<string> finishedStates) =>
+        new(TableName, "updated_at", RetentionRule.In("saga_state", finishedStates));
 
     /// <summary>The table and its indexes, as migration <c>saga-{table}-0001</c>.</summary>
     public IDatabaseMigration Migration()

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Remediator.Persistence;
 using Remediator.Persistence.Migrations;
+using Remediator.Persistence.Retention;
 using Remediator.Persistence.Transactions;
 
 namespace Remediator.Scheduling.Storage;
@@ -53,6 +54,9 @@ public sealed class DatabaseScheduledMessageStore(IDatabaseConnectionFactory dat
         """,
         "CREATE INDEX ix_consumed_messages_consumed_at ON consumed_messages (consumed_at)",
     ]);
+
+    /// <summary>The inbox's record of handled messages goes after the retention period.</summary>
+    public static readonly RetentionRule InboxRetention = new("consumed_messages", "consumed_at");
 
     /// <summary>The lease of a row sent but held for receipts: it is never due again while this process lives.</summary>
     private static readonly DateTimeOffset _heldUntil = new(9999, 1, 1, 0, 0, 0, TimeSpan.Zero);

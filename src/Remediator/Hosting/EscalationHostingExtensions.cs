@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Remediator.Engine.Rules;
 using Remediator.Escalation;
 using Remediator.Escalation.Policies;
+using Remediator.Persistence.Retention;
 using Remediator.Persistence.Sagas;
 
 namespace Remediator.Hosting;
@@ -26,6 +27,12 @@ public static class EscalationHostingExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddEscalation();
+        builder.Services.AddDatabaseRetention(EscalationSagaTable.Retention(
+        [
+            nameof(EscalationStateMachine.Acknowledged),
+            nameof(EscalationStateMachine.Resolved),
+            nameof(EscalationStateMachine.Unrouted),
+        ]));
         builder.Services.AddOptions<EscalationOptions>().PostConfigure<IOptions<RulesOptions>, IHostEnvironment>((options, rules, environment) =>
         {
             var rulesPath = RulesPathResolver.Resolve(rules.Value.Path, Directory.GetCurrentDirectory(), environment.ContentRootPath);

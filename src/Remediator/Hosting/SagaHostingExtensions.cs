@@ -4,6 +4,7 @@ using Remediator.Guards;
 using Remediator.Kubernetes;
 using Remediator.Kubernetes.Connection;
 using Remediator.Persistence;
+using Remediator.Persistence.Retention;
 using Remediator.Persistence.Sagas;
 using Remediator.Sagas;
 using Remediator.Sagas.Api;
@@ -44,6 +45,17 @@ public static class SagaHostingExtensions
         // Steps write ahead to the database, so one redelivered after an engine died never acts twice.
         builder.Services.AddDatabaseStepJournal();
         builder.Services.Replace(ServiceDescriptor.Singleton<IStepJournal, DurableStepJournal>());
+
+        // A finished run's row goes after the retention period; the target's next alert starts afresh.
+        builder.Services.AddDatabaseRetention(RemediationSagaTable.Retention(
+        [
+            nameof(RemediationStateMachine.Succeeded),
+            nameof(RemediationStateMachine.Failed),
+            nameof(RemediationStateMachine.Escalated),
+            nameof(RemediationStateMachine.Cancelled),
+            nameof(RemediationStateMachine.Refused),
+            nameof(RemediationStateMachine.Idle),
+        ]));
         return builder;
     }
 
