@@ -67,6 +67,6 @@ public sealed partial class SagaTableMapping<TSaga>
         ]);
     }
 
-    [GeneratedRegex("^[a-z][a-z0-9_]{0,62}$")]
+    [GeneratedRegex(@"^[a-z][a-z0-9_]{0,62}\z")]
     private static partial Regex TableNamePattern();
 }
