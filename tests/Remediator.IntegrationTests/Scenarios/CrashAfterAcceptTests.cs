@@ -33,6 +33,10 @@ public sealed class CrashAfterAcceptTests(ServersFixture servers, ITestOutputHel
         {
             ["Remediator:Bus:Transport"] = transport,
             ["Remediator:Sagas:ExecutionGrace"] = "00:00:10",
+
+            // Runs whose step died with the in-memory queues hold their slot until that deadline;
+            // the scenario is about losing nothing, not about the concurrency guard refusing the rest.
+            ["Remediator:Guards:MaxConcurrentRemediations"] = "10",
         });
         foreach (var service in SimulatedCluster.FintechServices)
         {
