@@ -1,8 +1,8 @@
 using MassTransit;
-using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Remediator.Engine.Bus;
 using Remediator.Intake;
 using Remediator.Persistence;
