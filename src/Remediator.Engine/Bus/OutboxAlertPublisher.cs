@@ -42,16 +42,12 @@ public sealed class OutboxAlertPublisher(
 
             await outbox.SendAsync(alerts, _alerts, linked.Token);
         }
-        catch (AlertPublishException)
-        {
-            throw;
-        }
         catch (OperationCanceledException ex) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             // A locked or unreachable database turns into a prompt "try later" for the sender.
             throw new AlertPublishException($"The database did not commit {alerts.Count} alerts within {timeout}.", ex);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is not OperationCanceledException and not AlertPublishException)
         {
             throw new AlertPublishException($"Storing {alerts.Count} alerts failed: {ex.Message}", ex);
         }

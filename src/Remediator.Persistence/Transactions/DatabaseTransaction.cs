@@ -20,8 +20,6 @@ public sealed class DatabaseTransaction : IAsyncDisposable
     /// <summary>Statements that belong to the unit of work in force.</summary>
     internal static DatabaseTransaction Joined { get; } = new(null, null);
 
-    internal DbTransaction? Inner => _transaction;
-
     public Task CommitAsync(CancellationToken cancellationToken) =>
         _transaction?.CommitAsync(cancellationToken) ?? Task.CompletedTask;
 

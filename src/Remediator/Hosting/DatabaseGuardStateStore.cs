@@ -108,6 +108,22 @@ public sealed class DatabaseGuardStateStore(IDatabaseConnectionFactory database)
 
     private SqlDialect Dialect => database.Dialect;
 
+    /// <summary>
+    /// A connection for a read a guard decision rests on. Inside a run's transaction, what other runs
+    /// recorded (firings, slots, attempts) is invisible until they commit: such reads queue on the
+    /// guard lock, held to the commit, so each decision counts everything the ones before it decided.
+    /// </summary>
+    private async Task<DatabaseConnection> ConnectToDecideAsync(CancellationToken cancellationToken)
+    {
+        var connection = await database.ConnectAsync(cancellationToken);
+        if (connection.InUnitOfWork)
+        {
+            await LockGuardsAsync(connection, cancellationToken);
+        }
+
+        return connection;
+    }
+
     /// <summary>Takes the guard lock until the transaction ends (SQLite: its write lock already serialises).</summary>
     private async Task LockGuardsAsync(DatabaseConnection connection, CancellationToken cancellationToken)
     {
@@ -127,14 +143,7 @@ public sealed class DatabaseGuardStateStore(IDatabaseConnectionFactory database)
     public async Task<GuardSnapshot> GetSnapshotAsync(Guid remediationId, string targetKey, DateTimeOffset attemptsSince, DateTimeOffset firingsSince, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(targetKey);
-        await using var connection = await database.ConnectAsync(cancellationToken);
-        if (connection.InUnitOfWork)
-        {
-            // Inside a run's transaction, what other runs recorded (firings, slots, attempts) is
-            // invisible until they commit: evaluations queue on the guard lock, held to the commit,
-            // so each one counts everything the ones before it decided.
-            await LockGuardsAsync(connection, cancellationToken);
-        }
+        await using var connection = await ConnectToDecideAsync(cancellationToken);
 
         await PurgeFiringsAsync(connection, firingsSince, cancellationToken);
         await using var command = connection.CreateCommand(
@@ -359,11 +368,7 @@ public sealed class DatabaseGuardStateStore(IDatabaseConnectionFactory database)
     public async Task<int> CountFiringTargetsAsync(DateTimeOffset since, CancellationToken cancellationToken)
     {
         var threshold = Dialect.ToTimestamp(Clamp(since));
-        await using var connection = await database.ConnectAsync(cancellationToken);
-        if (connection.InUnitOfWork)
-        {
-            await LockGuardsAsync(connection, cancellationToken);
-        }
+        await using var connection = await ConnectToDecideAsync(cancellationToken);
 
         await PurgeFiringsAsync(connection, since, cancellationToken);
         await using var count = connection.CreateCommand(FiringCountSql).AddParameter("@firings_since", threshold);
@@ -373,11 +378,7 @@ public sealed class DatabaseGuardStateStore(IDatabaseConnectionFactory database)
     public async Task<IReadOnlyList<string>> GetFiringTargetsAsync(DateTimeOffset since, CancellationToken cancellationToken)
     {
         var threshold = Dialect.ToTimestamp(Clamp(since));
-        await using var connection = await database.ConnectAsync(cancellationToken);
-        if (connection.InUnitOfWork)
-        {
-            await LockGuardsAsync(connection, cancellationToken);
-        }
+        await using var connection = await ConnectToDecideAsync(cancellationToken);
 
         await PurgeFiringsAsync(connection, since, cancellationToken);
         var firings = new List<(string Target, DateTimeOffset FiredAt)>();
