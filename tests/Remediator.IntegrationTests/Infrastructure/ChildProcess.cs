@@ -58,6 +58,42 @@ public sealed class ChildProcess : IAsyncDisposable
         return $"----- {Name} ({state}) output -----{Environment.NewLine}{Output}{Environment.NewLine}----- end of {Name} output -----";
     }
 
+    /// <summary>
+    /// Sends SIGTERM (what Kubernetes and systemd send to stop a pod or a unit) and waits up to
+    /// <paramref name="grace"/> for the process to exit by itself; past it, SIGKILL, as the kubelet
+    /// does after terminationGracePeriodSeconds. Returns whether it exited within the grace.
+    /// </summary>
+    public async Task<bool> TerminateAsync(TimeSpan grace)
+    {
+        if (_endState is not null || _process.HasExited)
+        {
+            await DisposeAsync();
+            return true;
+        }
+
+        using (var signal = Process.Start(new ProcessStartInfo("kill", ["-TERM", Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })!)
+        {
+            await signal.WaitForExitAsync();
+        }
+
+        using var timeout = new CancellationTokenSource(grace);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            await DisposeAsync();
+            _endState = "stopped by the test (SIGTERM, then SIGKILL after the grace period)";
+            return false;
+        }
+
+        var exitCode = _process.ExitCode;
+        await DisposeAsync();
+        _endState = $"stopped by the test (SIGTERM, exited with {exitCode})";
+        return true;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_endState is not null)

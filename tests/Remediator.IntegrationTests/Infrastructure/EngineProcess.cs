@@ -134,6 +134,9 @@ public sealed class EngineProcess : IAsyncDisposable
     /// <summary>Kills the process with SIGKILL (no graceful shutdown, as a crashed or OOM-killed engine); its output stays readable.</summary>
     public async Task KillAsync() => await _process.DisposeAsync();
 
+    /// <summary>Stops the process with SIGTERM (a graceful shutdown, as a rolling update does), SIGKILL past <paramref name="grace"/>; whether it exited within it.</summary>
+    public Task<bool> TerminateAsync(TimeSpan grace) => _process.TerminateAsync(grace);
+
     public async ValueTask DisposeAsync()
     {
         _http.Dispose();
