@@ -8,6 +8,7 @@ using Remediator.Engine.Alerts;
 using Remediator.Engine.Bus;
 using Remediator.Engine.Rules;
 using Remediator.Intake;
+using Remediator.Persistence;
 using Remediator.Scheduling;
 using Remediator.Scheduling.Outbox;
 
@@ -101,6 +102,22 @@ public static class EngineHostingExtensions
         builder.Services.TryAddSingleton<IRuleSetProvider>(provider => provider.GetRequiredService<RuleSetProvider>());
         builder.Services.AddHostedService(provider => provider.GetRequiredService<RuleSetProvider>());
         builder.Services.TryAddSingleton<IAlertMatcher, RuleSetAlertMatcher>();
+        return builder;
+    }
+
+    /// <summary>
+    /// Replaces the in-memory de-duplication with <see cref="DatabaseAlertDeduplicator"/> over the
+    /// <c>alert_claims</c> table (migrated at start, expired claims purged every
+    /// <c>Remediator:Persistence:PurgeInterval</c>); call after <c>AddRemediatorPersistence</c>,
+    /// before or after the bus. Claims survive restarts and are shared by every engine replica.
+    /// </summary>
+    public static IHostApplicationBuilder AddRemediatorDurableDeduplication(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddDatabaseMigration(DatabaseAlertClaims.Migration);
+        builder.Services.TryAddSingleton<DatabaseAlertClaims>();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AlertClaimPurgeService>());
+        builder.Services.Replace(ServiceDescriptor.Singleton<IAlertDeduplicator, DatabaseAlertDeduplicator>());
         return builder;
     }
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Remediator.Guards.State;
 using Remediator.Guards.Workloads;
 using Remediator.Kubernetes.Client;
+using Remediator.Persistence;
 
 namespace Remediator.Guards;
 
@@ -30,6 +31,20 @@ public static class GuardsHostingExtensions
             ? new KubernetesWorkloadStatusReader(reader)
             : new UnavailableWorkloadStatusReader());
         builder.Services.TryAddSingleton<IRemediationGuards, RemediationGuards>();
+        return builder;
+    }
+
+    /// <summary>
+    /// Replaces the in-memory state with <see cref="DatabaseGuardStateStore"/> and adds its tables
+    /// to the startup migration (after <c>AddRemediatorPersistence</c>; before or after
+    /// <see cref="AddRemediatorGuards"/>): cooldowns, attempts, slots, pauses and the storm brake
+    /// survive restarts and are shared by every engine replica on the database.
+    /// </summary>
+    public static IHostApplicationBuilder AddRemediatorDurableGuardState(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddDatabaseMigration(DatabaseGuardStateStore.Migration);
+        builder.Services.Replace(ServiceDescriptor.Singleton<IGuardStateStore, DatabaseGuardStateStore>());
         return builder;
     }
 }

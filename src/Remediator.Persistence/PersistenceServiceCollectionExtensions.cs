@@ -3,9 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Remediator.Persistence.Alerts;
 using Remediator.Persistence.Migrations;
-using Remediator.Persistence.Retention;
 
 namespace Remediator.Persistence;
 
@@ -14,8 +12,8 @@ public static class PersistenceServiceCollectionExtensions
     /// <summary>
     /// The database layer: <see cref="PersistenceOptions"/> bound from <c>Remediator:Persistence</c>
     /// and validated at start, <see cref="IDatabaseConnectionFactory"/>, the schema migrated while
-    /// the host starts (before the bus consumes anything), and the durable
-    /// <see cref="DatabaseAlertClaims"/> with their periodic purge.
+    /// the host starts (before the bus consumes anything). Each module adds its own tables
+    /// (<see cref="AddDatabaseMigration"/>) and retention rules.
     /// </summary>
     public static IHostApplicationBuilder AddRemediatorPersistence(this IHostApplicationBuilder builder)
     {
@@ -24,7 +22,6 @@ public static class PersistenceServiceCollectionExtensions
         ThrowIfProviderInvalid(section);
         builder.Services.AddOptions<PersistenceOptions>().Bind(section);
         builder.Services.AddRemediatorDatabase();
-        builder.Services.AddDatabaseAlertClaims();
         return builder;
     }
 
@@ -41,29 +38,6 @@ public static class PersistenceServiceCollectionExtensions
         services.TryAddSingleton<IDatabaseConnectionFactory, DatabaseConnectionFactory>();
         services.TryAddSingleton<DatabaseMigrator>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DatabaseMigrationService>());
-        return services;
-    }
-
-    /// <summary>Durable alert claims (their table and the purge of expired ones); needs <see cref="AddRemediatorDatabase"/>.</summary>
-    public static IServiceCollection AddDatabaseAlertClaims(this IServiceCollection services)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        services.AddDatabaseMigration(DatabaseAlertClaims.Migration);
-        services.TryAddSingleton<DatabaseAlertClaims>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AlertClaimPurgeService>());
-        return services;
-    }
-
-    /// <summary>The durable step journal (its tables); needs <see cref="AddRemediatorDatabase"/>.</summary>
-    public static IServiceCollection AddDatabaseStepJournal(this IServiceCollection services)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        services.AddDatabaseMigration(Steps.DatabaseStepJournal.Migration);
-        services.TryAddSingleton<Steps.DatabaseStepJournal>();
-
-        // An attempt that began before the retention period ended long ago (its deadline is minutes).
-        services.AddDatabaseRetention(new RetentionRule("step_journal", "began_at"));
-        services.AddDatabaseRetention(new RetentionRule("step_journal_seals", "sealed_at"));
         return services;
     }
 

@@ -34,19 +34,6 @@ public static class SagaRegistrationExtensions
     }
 
     /// <summary>
-    /// <see cref="AddRemediationSagaServices"/> with its options bound to <c>Remediator:Sagas</c> and
-    /// <c>Remediator:Prometheus</c>. The bus side is <see cref="AddRemediationSaga"/>.
-    /// </summary>
-    public static IHostApplicationBuilder AddRemediationSagas(this IHostApplicationBuilder builder)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddRemediationSagaServices();
-        builder.Services.AddOptions<RemediationSagaOptions>().BindConfiguration(RemediationSagaOptions.SectionName);
-        builder.Services.AddOptions<PrometheusOptions>().BindConfiguration(PrometheusOptions.SectionName);
-        return builder;
-    }
-
-    /// <summary>
     /// What the saga needs besides the bus: options (<c>Remediator:Sagas</c> when bound), the
     /// guard port (the rule's own policy until the guards are wired), the API's query port (over the saga repository
     /// unless a durable store registers its own) and time. The Kubernetes executor comes

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Remediator.Guards.State;
 using Remediator.Guards.Tests;
-using Remediator.Hosting;
 using Remediator.IntegrationTests.Infrastructure;
 using Remediator.Persistence;
 using Remediator.Persistence.Migrations;

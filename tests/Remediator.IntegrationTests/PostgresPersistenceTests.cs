@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Remediator.Engine.Alerts;
 using Remediator.IntegrationTests.Infrastructure;
 using Remediator.Persistence;
-using Remediator.Persistence.Alerts;
 using Remediator.Persistence.Migrations;
 
 namespace Remediator.IntegrationTests;

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Remediator.Engine.Alerts;
 using Remediator.Guards.State;
-using Remediator.Hosting;
 
 namespace Remediator.Tests;
 

@@ -6,9 +6,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Remediator.Contracts;
 using Remediator.Engine.Bus;
 using Remediator.Engine.Tests;
-using Remediator.Hosting;
 using Remediator.Intake;
 using Remediator.Persistence.Sagas;
+using Remediator.Sagas;
 
 namespace Remediator.Tests;
 

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Diagnostics.Metrics;
 using Remediator.Observability.Metrics;
 using Remediator.Persistence;
+using Remediator.Sagas;
 
 namespace Remediator.Hosting;
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Remediator.Api;
 using Remediator.Dashboard;
@@ -11,6 +12,7 @@ using Remediator.Intake;
 using Remediator.Observability;
 using Remediator.Observability.Telemetry;
 using Remediator.Persistence;
+using Remediator.Sagas;
 using Remediator.Sagas.Api;
 using Remediator.Security;
 
@@ -52,6 +54,7 @@ public static class RemediatorWebHost
 
         // A RemediationRequested starts (or joins) the target's saga run, gated by the guards.
         builder.AddRemediatorSagas();
+        builder.Services.Replace(ServiceDescriptor.Scoped<Remediator.Sagas.IRemediationGate, GuardsRemediationGate>());
         builder.AddRemediatorOperations();
         builder.AddRemediatorEscalation();
 

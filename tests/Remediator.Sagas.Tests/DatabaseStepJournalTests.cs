@@ -1,6 +1,8 @@
-using Remediator.Persistence.Steps;
+using Remediator.Persistence;
+using Remediator.Persistence.Tests;
+using Remediator.Sagas.Steps;
 
-namespace Remediator.Persistence.Tests;
+namespace Remediator.Sagas.Tests;
 
 public sealed class DatabaseStepJournalTests : IAsyncLifetime, IDisposable
 {

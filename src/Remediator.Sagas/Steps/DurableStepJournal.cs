@@ -1,12 +1,8 @@
-using Remediator.Persistence.Steps;
-using Remediator.Sagas.Steps;
-
-namespace Remediator.Hosting;
+namespace Remediator.Sagas.Steps;
 
 /// <summary>
 /// The saga's step journal on the engine's database: it survives the engine and is shared by its
-/// replicas, which is what makes a step redelivered after a crash safe. (In the host because the
-/// persistence library does not depend on the sagas.)
+/// replicas, which is what makes a step redelivered after a crash safe.
 /// </summary>
 public sealed class DurableStepJournal(DatabaseStepJournal journal) : IStepJournal
 {

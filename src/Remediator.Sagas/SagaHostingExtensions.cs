@@ -1,16 +1,18 @@
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Remediator.Guards;
 using Remediator.Kubernetes;
 using Remediator.Kubernetes.Connection;
 using Remediator.Persistence;
 using Remediator.Persistence.Retention;
 using Remediator.Persistence.Sagas;
-using Remediator.Sagas;
 using Remediator.Sagas.Api;
 using Remediator.Sagas.Steps;
+using Remediator.Sagas.Verification;
 
-namespace Remediator.Hosting;
+namespace Remediator.Sagas;
 
 public static class SagaHostingExtensions
 {
@@ -24,10 +26,11 @@ public static class SagaHostingExtensions
     };
 
     /// <summary>
-    /// What the remediation saga needs besides the bus: the Kubernetes actions, the saga's
-    /// services, the guards as its gate (call after <c>AddRemediatorGuards</c>), the API's
-    /// query over the saga table and the durable step journal. The bus side
-    /// is <see cref="AddRemediationSagaToBus"/>.
+    /// What the remediation saga needs besides the bus, on the engine's database (call after
+    /// <c>AddRemediatorPersistence</c>): the Kubernetes actions, the saga's services and options
+    /// (<c>Remediator:Sagas</c>, <c>Remediator:Prometheus</c>), the API's query over the saga
+    /// table, the durable step journal and the retention of finished runs. The bus side is
+    /// <see cref="AddRemediationSagaToBus"/>.
     /// </summary>
     public static IHostApplicationBuilder AddRemediatorSagas(this IHostApplicationBuilder builder)
     {
@@ -38,13 +41,19 @@ public static class SagaHostingExtensions
         // dry run from the start: the guards say so before taking a slot or counting an attempt,
         // and the saga skips verification instead of waiting for an alert no action will resolve.
         builder.Services.AddOptions<GuardOptions>().PostConfigure<ResolvedConnection>((options, connection) => options.DryRun |= connection.DryRun);
-        builder.AddRemediationSagas();
-        builder.Services.Replace(ServiceDescriptor.Scoped<IRemediationGate, GuardsRemediationGate>());
+        builder.Services.AddRemediationSagaServices();
+        builder.Services.AddOptions<RemediationSagaOptions>().BindConfiguration(RemediationSagaOptions.SectionName);
+        builder.Services.AddOptions<PrometheusOptions>().BindConfiguration(PrometheusOptions.SectionName);
         builder.Services.Replace(ServiceDescriptor.Scoped<IRemediationQuery, DatabaseRemediationQuery>());
 
         // Steps write ahead to the database, so one redelivered after an engine died never acts twice.
-        builder.Services.AddDatabaseStepJournal();
+        builder.Services.AddDatabaseMigration(DatabaseStepJournal.Migration);
+        builder.Services.TryAddSingleton<DatabaseStepJournal>();
         builder.Services.Replace(ServiceDescriptor.Singleton<IStepJournal, DurableStepJournal>());
+
+        // An attempt that began before the retention period ended long ago (its deadline is minutes).
+        builder.Services.AddDatabaseRetention(new RetentionRule("step_journal", "began_at"));
+        builder.Services.AddDatabaseRetention(new RetentionRule("step_journal_seals", "sealed_at"));
 
         // A finished run's row goes after the retention period; the target's next alert starts afresh.
         builder.Services.AddDatabaseRetention(RemediationSagaTable.Retention(

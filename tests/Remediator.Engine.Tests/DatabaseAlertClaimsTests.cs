@@ -1,8 +1,10 @@
 using Microsoft.Extensions.Time.Testing;
-using Remediator.Persistence.Alerts;
+using Remediator.Engine.Alerts;
+using Remediator.Persistence;
+using Remediator.Persistence.Tests;
 using Remediator.Tests.Shared;
 
-namespace Remediator.Persistence.Tests;
+namespace Remediator.Engine.Tests;
 
 public sealed class DatabaseAlertClaimsTests : IAsyncLifetime, IDisposable
 {

@@ -1,11 +1,10 @@
 using System.Data.Common;
 using System.Globalization;
-using Remediator.Guards.State;
 using Remediator.Persistence;
 using Remediator.Persistence.Migrations;
 using Remediator.Persistence.Transactions;
 
-namespace Remediator.Hosting;
+namespace Remediator.Guards.State;
 
 /// <summary>
 /// The guards' state in the engine's database (SQLite or PostgreSQL), shared by every engine
@@ -13,8 +12,7 @@ namespace Remediator.Hosting;
 /// storm brake outlives the process that recorded it. The two check-and-set operations are
 /// atomic across processes: a slot is counted and taken while holding the row lock of
 /// <c>guard_slot_lock</c> (SQLite: the database write lock every transaction here takes), and
-/// the storm brake engages with one conditional UPDATE. (Lives in the host because the
-/// persistence library does not depend on the guards.)
+/// the storm brake engages with one conditional UPDATE.
 /// </summary>
 public sealed class DatabaseGuardStateStore(IDatabaseConnectionFactory database) : IGuardStateStore
 {

@@ -2,12 +2,10 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Remediator.Guards.State;
-using Remediator.Guards.Tests;
-using Remediator.Hosting;
 using Remediator.Persistence;
 using Remediator.Persistence.Migrations;
 
-namespace Remediator.Tests;
+namespace Remediator.Guards.Tests;
 
 /// <summary>The guard state store contract on a SQLite file of the test's own, migrated as the engine's startup leaves it.</summary>
 public sealed class SqliteGuardStateStoreTests : GuardStateStoreContract, IAsyncLifetime

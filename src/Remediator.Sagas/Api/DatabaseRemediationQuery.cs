@@ -1,10 +1,8 @@
 using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Remediator.Persistence.Sagas;
-using Remediator.Sagas;
-using Remediator.Sagas.Api;
 
-namespace Remediator.Hosting;
+namespace Remediator.Sagas.Api;
 
 /// <summary>
 /// The remediations API over the saga table: a page of instances per query instead of one load

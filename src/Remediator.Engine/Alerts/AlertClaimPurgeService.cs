@@ -2,8 +2,9 @@ using System.Data.Common;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Remediator.Persistence;
 
-namespace Remediator.Persistence.Alerts;
+namespace Remediator.Engine.Alerts;
 
 /// <summary>Deletes expired alert claims every <see cref="PersistenceOptions.PurgeInterval"/>, so the table stays the size of one window.</summary>
 internal sealed class AlertClaimPurgeService(

@@ -1,7 +1,8 @@
+using Remediator.Persistence;
 using Remediator.Persistence.Migrations;
 using Remediator.Persistence.Transactions;
 
-namespace Remediator.Persistence.Alerts;
+namespace Remediator.Engine.Alerts;
 
 /// <summary>
 /// Durable claims on alert occurrences (idempotency keys), shared by every engine process on the

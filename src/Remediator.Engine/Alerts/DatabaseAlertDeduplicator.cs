@@ -1,13 +1,10 @@
 using Microsoft.Extensions.Options;
-using Remediator.Engine.Alerts;
-using Remediator.Persistence.Alerts;
 
-namespace Remediator.Hosting;
+namespace Remediator.Engine.Alerts;
 
 /// <summary>
 /// The engine's de-duplication on the database: claims survive restarts and are shared by every
 /// engine replica, so one alert occurrence is handled once however many engines receive it.
-/// (Lives in the host because the persistence library does not depend on the engine.)
 /// </summary>
 public sealed class DatabaseAlertDeduplicator(DatabaseAlertClaims claims, IOptions<DeduplicationOptions> options) : IAlertDeduplicator
 {

@@ -1,7 +1,8 @@
+using Remediator.Persistence;
 using Remediator.Persistence.Migrations;
 using Remediator.Persistence.Transactions;
 
-namespace Remediator.Persistence.Steps;
+namespace Remediator.Sagas.Steps;
 
 /// <summary>What <see cref="DatabaseStepJournal.BeginAsync"/> found for a step.</summary>
 /// <param name="Claimed">This call inserted the step's row: the caller may act.</param>
