@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Remediator.Contracts;
 using Remediator.Guards.State;
 using Remediator.Guards.Workloads;
+using Remediator.Rules.Actions;
 
 namespace Remediator.Guards;
 
@@ -237,7 +238,7 @@ public sealed partial class RemediationGuards(
 
     private async Task<GuardDecision?> MinimumHealthyRefusalAsync(GuardRequest request, GuardOptions settings, CancellationToken cancellationToken)
     {
-        foreach (var step in request.Steps.Where(step => step.Destructive && step.Action is "scale" or "isolate"))
+        foreach (var step in request.Steps.Where(step => step.Destructive && ActionCatalog.Find(step.Action)?.ReducesCapacity == true))
         {
             var target = step.Target ?? request.Target;
             WorkloadStatus status;

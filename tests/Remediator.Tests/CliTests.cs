@@ -2,6 +2,7 @@ using System.CommandLine;
 using Remediator.Cli;
 using Remediator.Engine.Tests;
 using Remediator.Intake.Tests;
+using Remediator.Rules.Schema;
 
 namespace Remediator.Tests;
 
@@ -54,6 +55,15 @@ public sealed class CliTests : IDisposable
         output.ShouldContain("error: ");
         output.ShouldContain("reboot");
         output.TrimEnd().ShouldEndWith("in 1 rule file.");
+    }
+
+    [Fact]
+    public void Schema_prints_the_schema_the_catalog_generates()
+    {
+        var (exitCode, output) = Run("rules", "schema");
+
+        exitCode.ShouldBe(0);
+        output.ShouldBe(RuleSchema.Generate());
     }
 
     [Fact]

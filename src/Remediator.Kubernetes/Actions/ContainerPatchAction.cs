@@ -11,9 +11,9 @@ namespace Remediator.Kubernetes.Actions;
 /// The previous values are recorded, and the inverse patch restores them exactly, deleting
 /// what did not exist before.
 /// </summary>
-internal sealed class ContainerPatchAction(string name) : IRemediationAction
+internal sealed class ContainerPatchAction(ActionSpec spec) : IRemediationAction
 {
-    public string Name { get; } = name;
+    public ActionSpec Spec { get; } = spec;
 
     public async Task<ActionOutcome> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
     {
@@ -21,7 +21,7 @@ internal sealed class ContainerPatchAction(string name) : IRemediationAction
         string? onlyContainer;
         IReadOnlyDictionary<string, string> env = new Dictionary<string, string>();
         var resources = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (Name == "set-env")
+        if (Spec == ActionCatalog.SetEnv)
         {
             (onlyContainer, env) = context.Read(SetEnvParameters.From);
         }
@@ -65,7 +65,7 @@ internal sealed class ContainerPatchAction(string name) : IRemediationAction
                 foreach (var container in containers)
                 {
                     var containerName = container["name"]!.GetValue<string>();
-                    var (change, inverse, old) = Name == "set-env" ? EnvPatch(container, env) : ResourcesPatch(container, resources);
+                    var (change, inverse, old) = Spec == ActionCatalog.SetEnv ? EnvPatch(container, env) : ResourcesPatch(container, resources);
                     change["name"] = containerName;
                     inverse["name"] = containerName;
                     forward.Add(change);
@@ -88,7 +88,7 @@ internal sealed class ContainerPatchAction(string name) : IRemediationAction
                 Body = TemplatePatch(backward).ToJsonString(),
                 Expected = ChangedFields.LeftBy(templateChange, written),
             });
-            var what = Name == "set-env" ? string.Join(", ", env.Keys) : string.Join(", ", resources.Select(r => $"{r.Key}={r.Value}"));
+            var what = Spec == ActionCatalog.SetEnv ? string.Join(", ", env.Keys) : string.Join(", ", resources.Select(r => $"{r.Key}={r.Value}"));
             details.Add(new ActionTargetResult(described, true, $"set {what} in container(s) {string.Join(", ", containers.Select(c => c["name"]!.GetValue<string>()))}"));
         }
 
@@ -96,7 +96,7 @@ internal sealed class ContainerPatchAction(string name) : IRemediationAction
         {
             Details = details,
             Before = before.ToJsonString(),
-            Compensation = new Compensation($"restore the values {Name} replaced", undo),
+            Compensation = new Compensation($"restore the values {Spec.Name} replaced", undo),
         };
     }
 

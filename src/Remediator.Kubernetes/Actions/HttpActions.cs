@@ -15,7 +15,7 @@ namespace Remediator.Kubernetes.Actions;
 /// </summary>
 internal sealed class HttpAction(HttpClient http) : IRemediationAction
 {
-    public string Name => "http";
+    public ActionSpec Spec => ActionCatalog.Http;
 
     public async Task<ActionOutcome> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
     {
@@ -128,7 +128,7 @@ internal sealed record ExpectedStatus(int? Code)
 /// </summary>
 internal sealed class HealthCheckAction : IRemediationAction
 {
-    public string Name => "health-check";
+    public ActionSpec Spec => ActionCatalog.HealthCheck;
 
     public async Task<ActionOutcome> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
     {

@@ -16,7 +16,7 @@ internal sealed class IsolateAction : IRemediationAction
     public const string QuarantineLabel = "remediator.io/quarantined";
     public const string ManagedByLabel = "app.kubernetes.io/managed-by";
 
-    public string Name => "isolate";
+    public ActionSpec Spec => ActionCatalog.Isolate;
 
     public Task<ActionOutcome> ExecuteAsync(ActionContext context, CancellationToken cancellationToken) =>
         context.Read(IsolateParameters.From).Mode switch

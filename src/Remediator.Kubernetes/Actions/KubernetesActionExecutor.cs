@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Remediator.Contracts;
 using Remediator.Kubernetes.Client;
 using Remediator.Kubernetes.Connection;
+using Remediator.Rules.Actions;
 
 namespace Remediator.Kubernetes.Actions;
 
@@ -37,8 +38,8 @@ public sealed class KubernetesActionExecutor : IDisposable
             new ResetCircuitBreakersAction(),
             new RollbackAction(),
             new IsolateAction(),
-            new ContainerPatchAction("set-env"),
-            new ContainerPatchAction("set-resources"),
+            new ContainerPatchAction(ActionCatalog.SetEnv),
+            new ContainerPatchAction(ActionCatalog.SetResources),
             new PatchHpaAction(),
             new CordonAction(cordon: true),
             new CordonAction(cordon: false),
@@ -46,10 +47,10 @@ public sealed class KubernetesActionExecutor : IDisposable
             new DeletePodAction(),
             new HttpAction(_http),
             new HealthCheckAction(),
-        }.ToDictionary(a => a.Name, StringComparer.Ordinal);
+        }.ToDictionary(a => a.Spec.Name, StringComparer.Ordinal);
     }
 
-    /// <summary>The catalog actions this executor can run.</summary>
+    /// <summary>The catalog actions this executor can run: every one that <see cref="ActionSpec.ActsOnCluster"/> (a test holds it to that).</summary>
     public IReadOnlyCollection<string> Actions => _actions.Keys;
 
     /// <summary>
@@ -67,7 +68,7 @@ public sealed class KubernetesActionExecutor : IDisposable
         }
 
         var isDryRun = dryRun || _connection.DryRun;
-        var defaultTimeout = step.Action == "wait-for-rollout" ? _options.DefaultRolloutTimeout : _options.DefaultStepTimeout;
+        var defaultTimeout = action.Spec == ActionCatalog.WaitForRollout ? _options.DefaultRolloutTimeout : _options.DefaultStepTimeout;
         var timeout = step.Timeout ?? defaultTimeout;
         using var deadline = new CancellationTokenSource(timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);

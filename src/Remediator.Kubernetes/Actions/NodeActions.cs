@@ -8,7 +8,7 @@ namespace Remediator.Kubernetes.Actions;
 /// <summary><c>kubectl cordon</c> / <c>uncordon</c>: set spec.unschedulable; each is the other's inverse.</summary>
 internal sealed class CordonAction(bool cordon) : IRemediationAction
 {
-    public string Name => cordon ? "cordon" : "uncordon";
+    public ActionSpec Spec => cordon ? ActionCatalog.Cordon : ActionCatalog.Uncordon;
 
     public async Task<ActionOutcome> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
     {
@@ -69,7 +69,7 @@ internal sealed class DrainAction : IRemediationAction
 {
     public const string MirrorAnnotation = "kubernetes.io/config.mirror";
 
-    public string Name => "drain";
+    public ActionSpec Spec => ActionCatalog.Drain;
 
     public async Task<ActionOutcome> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
     {
@@ -195,7 +195,7 @@ internal sealed class DrainAction : IRemediationAction
 /// <summary>Deletes pods by name or selector; their controllers recreate them. Not reversible.</summary>
 internal sealed class DeletePodAction : IRemediationAction
 {
-    public string Name => "delete-pod";
+    public ActionSpec Spec => ActionCatalog.DeletePod;
 
     public async Task<ActionOutcome> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
     {

@@ -12,7 +12,7 @@ namespace Remediator.Kubernetes.Actions;
 /// </summary>
 internal sealed class PatchHpaAction : IRemediationAction
 {
-    public string Name => "patch-hpa";
+    public ActionSpec Spec => ActionCatalog.PatchHpa;
 
     public async Task<ActionOutcome> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
     {

@@ -11,7 +11,7 @@ namespace Remediator.Kubernetes.Actions;
 /// </summary>
 internal sealed class ResetCircuitBreakersAction : IRemediationAction
 {
-    public string Name => "reset-circuit-breakers";
+    public ActionSpec Spec => ActionCatalog.ResetCircuitBreakers;
 
     public async Task<ActionOutcome> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
     {

@@ -2,6 +2,8 @@ using System.Text.Json.Nodes;
 using Remediator.Contracts;
 using Remediator.Kubernetes.Client;
 
+using Remediator.Rules.Actions;
+
 namespace Remediator.Kubernetes.Actions;
 
 /// <summary>
@@ -13,7 +15,7 @@ internal sealed class RestartAction : IRemediationAction
 {
     public const string RestartedAtAnnotation = "kubectl.kubernetes.io/restartedAt";
 
-    public string Name => "restart";
+    public ActionSpec Spec => ActionCatalog.Restart;
 
     public async Task<ActionOutcome> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
     {

@@ -31,7 +31,7 @@ internal sealed class RollbackAction : IRemediationAction
         "kubectl.kubernetes.io/last-applied-configuration",
     ];
 
-    public string Name => "rollback";
+    public ActionSpec Spec => ActionCatalog.Rollback;
 
     public async Task<ActionOutcome> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
     {

@@ -13,7 +13,7 @@ namespace Remediator.Kubernetes.Actions;
 /// </summary>
 internal sealed class ScaleAction : IRemediationAction
 {
-    public string Name => "scale";
+    public ActionSpec Spec => ActionCatalog.Scale;
 
     public async Task<ActionOutcome> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
     {

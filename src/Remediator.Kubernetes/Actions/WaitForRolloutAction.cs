@@ -2,6 +2,8 @@ using System.Text.Json.Nodes;
 using Remediator.Contracts;
 using Remediator.Kubernetes.Client;
 
+using Remediator.Rules.Actions;
+
 namespace Remediator.Kubernetes.Actions;
 
 /// <summary>
@@ -13,7 +15,7 @@ namespace Remediator.Kubernetes.Actions;
 /// </summary>
 internal sealed class WaitForRolloutAction : IRemediationAction
 {
-    public string Name => "wait-for-rollout";
+    public ActionSpec Spec => ActionCatalog.WaitForRollout;
 
     public async Task<ActionOutcome> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
     {

@@ -1,8 +1,15 @@
+using System.Text.Json.Nodes;
 using Remediator.Contracts;
 
 namespace Remediator.Rules.Actions;
 
-/// <summary>A catalog action: its parameters, the target kinds it acts on, and whether it changes the cluster.</summary>
+/// <summary>
+/// A catalog action, self-describing: its parameters and their checks, the target kinds it acts
+/// on, whether it changes the cluster or takes capacity away, what undoing it means, and the
+/// Kubernetes Event it leaves. The catalog (<see cref="ActionCatalog"/>) registers each one once;
+/// the rule loader, <c>rules/schema.json</c>, the guards, the Kubernetes executor and the docs'
+/// tables all read it from there.
+/// </summary>
 public sealed class ActionSpec
 {
     internal ActionSpec(string name, string description, IReadOnlyList<TargetKind> targetKinds, IReadOnlyList<ParameterSpec> parameters)
@@ -34,8 +41,40 @@ public sealed class ActionSpec
     /// </summary>
     public StepCompensation DefaultCompensation { get; init; } = StepCompensation.Undo;
 
+    /// <summary>
+    /// What undoing a step of this action does, for people (docs/rules.md's Undo table); null when
+    /// there is nothing to undo or it cannot be undone, so <c>compensate:</c> has no effect.
+    /// </summary>
+    public string? Undo { get; init; }
+
+    /// <summary>
+    /// True when a step may leave the target with fewer ready replicas than before (a scale-down,
+    /// an isolation): the minimum-healthy guard reads the target's current counts before it runs.
+    /// </summary>
+    public bool ReducesCapacity { get; init; }
+
+    /// <summary>False for the one action the engine runs without the cluster (<c>notify</c>, sent by the escalation channels).</summary>
+    public bool ActsOnCluster { get; init; } = true;
+
+    /// <summary>
+    /// The <c>reason</c> of the Kubernetes Event a successful step records on each object it is
+    /// about (UpperCamelCase, as Kubernetes reasons are), e.g. <c>RemediatorScaled</c>; null for
+    /// an action that does not act on the cluster.
+    /// </summary>
+    public string? EventReason { get; init; }
+
+    /// <summary>What a dry run of a step says it would do, before the target: "would <c>{DryRunVerb}</c> deployment shop/cart".</summary>
+    public required string DryRunVerb { get; init; }
+
     /// <summary>The step timeout when neither the step nor the file's defaults set one.</summary>
     public TimeSpan? DefaultTimeout { get; init; }
+
+    /// <summary>
+    /// JSON Schema keywords added to the action's case in <c>rules/schema.json</c> for what its
+    /// parameters alone cannot say (exclusive or paired parameters); <see cref="Validate"/> is the
+    /// authority, this only gives editors the same hint early.
+    /// </summary>
+    internal JsonObject? SchemaConstraints { get; init; }
 
     /// <summary>Cross-parameter checks (exclusive or paired parameters, bounds, mode-specific target kinds).</summary>
     internal Action<ActionCheck>? Validate { get; init; }
@@ -45,4 +84,14 @@ public sealed class ActionSpec
     /// <summary>Whether a step with these canonical parameters changes the cluster.</summary>
     public bool IsDestructive(IReadOnlyDictionary<string, string> parameters) =>
         DestructiveWhen?.Invoke(parameters) ?? AlwaysDestructive;
+
+    /// <summary>A step's dry-run text: <c>would scale deployment shop/cart (by=+2, max=10)</c>.</summary>
+    public string DryRunText(PlannedStep step, string target)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        var parameters = step.Parameters.Count == 0 ? "" : $" ({string.Join(", ", step.Parameters.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"))})";
+        return $"would {DryRunVerb} {target}{parameters}";
+    }
+
+    public override string ToString() => Name;
 }

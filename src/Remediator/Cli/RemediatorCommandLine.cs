@@ -1,9 +1,10 @@
 using System.CommandLine;
 using Remediator.Hosting;
+using Remediator.Rules.Schema;
 
 namespace Remediator.Cli;
 
-/// <summary>The command-line surface: <c>rules lint</c>, <c>rules test</c>, and <c>run</c> (the default).</summary>
+/// <summary>The command-line surface: <c>rules lint</c>, <c>rules test</c>, <c>rules schema</c>, and <c>run</c> (the default).</summary>
 public static class RemediatorCommandLine
 {
     /// <summary>Where the rules are looked for when no path is given, as in <c>Remediator:Rules:Path</c>.</summary>
@@ -53,6 +54,7 @@ public static class RemediatorCommandLine
         var rules = new Command("rules", "Check rule files.");
         rules.Subcommands.Add(CreateLint());
         rules.Subcommands.Add(CreateTest());
+        rules.Subcommands.Add(CreateSchema());
         root.Subcommands.Add(rules);
         return root;
     }
@@ -74,6 +76,17 @@ public static class RemediatorCommandLine
             return RulesLintCommand.Run(given.Length > 0 ? given : [DefaultRulesPath], parseResult.InvocationConfiguration.Output);
         });
         return lint;
+    }
+
+    private static Command CreateSchema()
+    {
+        var schema = new Command("schema", $"Print the JSON Schema for rule files, generated from the action catalog ({RuleSchema.Command}).");
+        schema.SetAction(async (parseResult, cancellationToken) =>
+        {
+            await parseResult.InvocationConfiguration.Output.WriteAsync(RuleSchema.Generate().AsMemory(), cancellationToken);
+            return 0;
+        });
+        return schema;
     }
 
     private static Command CreateTest()
