@@ -35,6 +35,13 @@ public sealed class EscalationOptions
     /// </summary>
     public string? SecretsDirectory { get; set; }
 
+    /// <summary>
+    /// Deliver <c>notify</c> steps of dry runs for real. Default false: in a dry run nothing leaves
+    /// the engine, and each channel says what it would have sent. A rule asks for it per step with
+    /// <c>send-in-dry-run: true</c>.
+    /// </summary>
+    public bool NotifyInDryRun { get; set; }
+
     public DeliveryOptions Delivery { get; set; } = new();
 }
 

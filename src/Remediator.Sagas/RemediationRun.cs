@@ -1,4 +1,6 @@
 using Remediator.Contracts;
+using Remediator.Kubernetes.Actions;
+using Remediator.Sagas.Steps;
 
 namespace Remediator.Sagas;
 
@@ -79,6 +81,18 @@ public sealed class RemediationRun
     /// <summary>The first alert's source (Prometheus graph link), for the people an escalation pages.</summary>
     public string? GeneratorUrl { get; set; }
 
+    /// <summary>The first alert's labels: what the dashboard names the run by (alert name, namespace, severity) and silences it with.</summary>
+    public IReadOnlyDictionary<string, string> AlertLabels { get; set; } = new Dictionary<string, string>();
+
+    /// <summary>The first alert's annotations (summary, <c>runbook_url</c>).</summary>
+    public IReadOnlyDictionary<string, string> AlertAnnotations { get; set; } = new Dictionary<string, string>();
+
+    /// <summary>The Alertmanager that sent the first alert (its <c>externalURL</c>), for the links to it and to a silence.</summary>
+    public string? AlertmanagerUrl { get; set; }
+
+    /// <summary>The cascade root this run waited for, kept after the wait ended (unlike <see cref="WaitingFor"/>) so the run links to it.</summary>
+    public CascadeRoot? CascadeRoot { get; set; }
+
     /// <summary>The newest request ids that reached the run, at most <see cref="MaxRequestIds"/>: a redelivered request is recognised by them.</summary>
     public IReadOnlyList<Guid> RequestIds { get; set; } = [];
 
@@ -123,6 +137,30 @@ public sealed class RemediationRun
         var entry = new RemediationTimelineEntry { At = at, State = State, Reason = reason };
         Timeline = JoinStreak == 0 ? [.. Timeline, entry] : [.. Timeline.SkipLast(1), entry];
         JoinStreak++;
+    }
+
+    /// <summary>One channel's delivery of a <c>notify</c> step: a step result of its own (phase <c>deliver</c>) and a timeline note.</summary>
+    public void RecordDelivery(RemediationNotificationDelivered delivery)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        var (status, what) = delivery.Outcome switch
+        {
+            NotificationOutcome.Delivered => (nameof(ActionStatus.Succeeded), $"delivered via {delivery.Channel}"),
+            NotificationOutcome.NotSent => (nameof(ActionStatus.DryRun), $"not sent via {delivery.Channel} (dry run)"),
+            _ => (nameof(ActionStatus.Failed), $"not delivered via {delivery.Channel}"),
+        };
+        AddStep(new RemediationStepResult
+        {
+            Attempt = delivery.Attempt,
+            Name = delivery.StepName,
+            Action = ExecuteStepActivity.NotifyAction,
+            Phase = ExecuteStepActivity.DeliverPhase,
+            Status = status,
+            Summary = $"{delivery.Channel}: {delivery.Detail}",
+            ContinueOnError = true,
+            At = delivery.At,
+        });
+        Note(delivery.At, $"notify step '{delivery.StepName}': {what}: {delivery.Detail}");
     }
 
     public void Record(DateTimeOffset at, string state, string reason)

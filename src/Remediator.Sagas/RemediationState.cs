@@ -27,6 +27,10 @@ public sealed class RemediationState : SagaStateMachineInstance, ISagaVersion
     /// </summary>
     public IReadOnlyList<string> ResolvedAlerts { get; set; } = [];
 
+    /// <summary>The run with this id: the current one or one before it.</summary>
+    public RemediationRun? FindRun(Guid remediationId) =>
+        Run.RemediationId == remediationId ? Run : PreviousRuns.FirstOrDefault(run => run.RemediationId == remediationId);
+
     public Guid? RootWaitTimeoutTokenId { get; set; }
 
     public Guid? ApprovalTimeoutTokenId { get; set; }

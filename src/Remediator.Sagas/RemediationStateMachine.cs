@@ -93,6 +93,11 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
             x.CorrelateById(c => c.Message.CorrelationId);
             x.OnMissingInstance(m => m.Discard());
         });
+        Event(() => NotificationDelivered, x =>
+        {
+            x.CorrelateById(c => c.Message.CorrelationId);
+            x.OnMissingInstance(m => m.Discard());
+        });
         Schedule(() => RootWaitTimeout, x => x.RootWaitTimeoutTokenId, s =>
         {
             s.Delay = _options.RootWaitTimeout;
@@ -243,6 +248,12 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
             When(StepFinished, c => c.Message.RemediationId == c.Saga.Run.RemediationId)
                 .Then(c => c.Saga.Run.AddStep(c.Message.Result))
                 .Then(c => TrackIsolation(c.Saga.Run, c.Message)));
+
+        // A notify step's deliveries report back whenever the channels answer, often after the run
+        // ended: recorded on the run they belong to, whatever its state.
+        DuringAny(
+            When(NotificationDelivered)
+                .Then(c => c.Saga.FindRun(c.Message.RemediationId)?.RecordDelivery(c.Message)));
 
         // An escalated run's alert resolving is news for whoever was paged: the escalation of this
         // run hears it by id (no lookup by fingerprint per alert).
@@ -406,6 +417,8 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
     public Event<DependentWaiting> DependentWaits { get; private set; } = null!;
 
     public Event<RootRemediationFinished> RootFinished { get; private set; } = null!;
+
+    public Event<RemediationNotificationDelivered> NotificationDelivered { get; private set; } = null!;
 
     public Schedule<RemediationState, RootWaitTimedOut> RootWaitTimeout { get; private set; } = null!;
 
@@ -618,6 +631,9 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
             DryRun = request.Plan.Safety.DryRun,
             Fingerprints = [request.Alert.Fingerprint],
             GeneratorUrl = request.Alert.GeneratorUrl,
+            AlertLabels = request.Alert.Labels,
+            AlertAnnotations = request.Alert.Annotations,
+            AlertmanagerUrl = request.Alert.ExternalUrl,
             RequestIds = [request.RequestId],
         };
 
@@ -636,6 +652,7 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
             // A cascade: what the target depends on is being remediated. The guards are asked
             // when the wait ends, so a waiting run holds no slot.
             saga.Run.WaitingFor = root;
+            saga.Run.CascadeRoot = root;
             saga.Run.Record(Now, Pending.Name, $"requested by rule '{request.RuleName}' for alert {Describe(request.Alert)}");
             return;
         }
@@ -961,7 +978,9 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
     {
         CorrelationId = saga.CorrelationId,
         RemediationId = saga.Run.RemediationId,
+        Attempt = saga.Run.Attempt,
         StepName = what,
+        DryRun = saga.Run.DryRun,
         Target = saga.Run.Target!,
         Parameters = new Dictionary<string, string> { ["message"] = $"{saga.Run.RuleName} on {saga.Run.Target}: {message}" },
         At = Now,

@@ -2,6 +2,7 @@ using MassTransit;
 using MassTransit.Scheduling;
 using Remediator.Contracts;
 using Remediator.Escalation.Messages;
+using Remediator.Rules.Actions;
 
 namespace Remediator.Escalation.Tests;
 
@@ -212,5 +213,54 @@ public sealed class EscalationSagaTests : IAsyncLifetime
         (await _fixture.Harness.Consumed.Any<EscalationDelivered>()).ShouldBeTrue();
         _fixture.Saga.Sagas.Contains(remediationId).ShouldBeNull();
         Http.To("/pd-primary").ShouldBeEmpty();
+        // The run hears how it went.
+        var outcome = (await _fixture.Harness.Published.SelectAsync<RemediationNotificationDelivered>().Take(1).ToListAsync()).Single().Context.Message;
+        (outcome.RemediationId, outcome.Channel, outcome.Outcome).ShouldBe((remediationId, "slack", NotificationOutcome.Delivered));
+    }
+
+    [Fact]
+    public async Task A_notify_step_of_a_dry_run_sends_nothing_and_reports_what_each_channel_would_have_sent()
+    {
+        var remediationId = Guid.NewGuid();
+
+        await _fixture.Harness.Bus.Publish(Notify(remediationId, dryRun: true, channels: "slack,no-such-channel"));
+
+        var outcomes = await _fixture.Harness.Published.SelectAsync<RemediationNotificationDelivered>().Take(2).ToListAsync();
+        outcomes.Select(o => (o.Context.Message.Channel, o.Context.Message.Outcome)).ShouldBe([("slack", NotificationOutcome.NotSent), ("no-such-channel", NotificationOutcome.Failed)], ignoreOrder: true);
+        outcomes.Single(o => o.Context.Message.Channel == "slack").Context.Message.Detail.ShouldContain("would have sent \"Restarted api-gateway\"");
+        outcomes.Single(o => o.Context.Message.Channel == "no-such-channel").Context.Message.Detail.ShouldBe("channel 'no-such-channel' is not defined in escalation.yaml");
+        // Nothing was handed to the delivery consumer: nothing can leave the engine.
+        _fixture.Harness.Sent.Select<DeliverEscalation>().ShouldBeEmpty();
+        Http.Requests.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_notify_step_of_a_dry_run_that_asks_for_real_deliveries_sends_them()
+    {
+        var remediationId = Guid.NewGuid();
+
+        await _fixture.Harness.Bus.Publish(Notify(remediationId, dryRun: true, channels: "slack", sendInDryRun: true));
+
+        (await Http.WaitForAsync(r => r.Path == "/slack")).Single().Json["text"]!.GetValue<string>().ShouldEndWith("Restarted api-gateway");
+    }
+
+    private static RemediationNotificationRequested Notify(Guid remediationId, bool dryRun, string channels, bool sendInDryRun = false)
+    {
+        var parameters = new Dictionary<string, string> { ["message"] = "Restarted api-gateway", ["channel"] = channels };
+        if (sendInDryRun)
+        {
+            parameters[NotifyParameters.SendInDryRun] = "true";
+        }
+
+        return new RemediationNotificationRequested
+        {
+            CorrelationId = Guid.NewGuid(),
+            RemediationId = remediationId,
+            StepName = "notify",
+            DryRun = dryRun,
+            Target = Samples.Target,
+            Parameters = parameters,
+            At = Samples.At,
+        };
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Remediator.Contracts;
 using Remediator.Kubernetes.Simulator;
 using Remediator.Sagas.Api;
+using Remediator.Sagas.Steps;
 using Remediator.Sagas.Verification;
 using static Remediator.Sagas.Tests.SagaFixture;
 
@@ -115,9 +116,47 @@ public sealed class VerificationTests : IAsyncLifetime
         var notification = _fixture.Harness.Published.Select<RemediationNotificationRequested>().Single().Context.Message;
         notification.RemediationId.ShouldBe(request.RequestId);
         notification.Parameters["message"].ShouldBe("restarted auth-service");
+        notification.DryRun.ShouldBeFalse();
         await _fixture.Saga.Consumed.Any<Messages.RemediationStepFinished>(x => x.Context.Message.Result.Name == "notify");
-        saga.Run.Steps.Select(s => (s.Name, s.Status)).ShouldBe([("restart-missing", "Failed"), ("notify", "Succeeded")]);
+        // Handed to the channels, not yet delivered: not shown as a success.
+        saga.Run.Steps.Select(s => (s.Name, s.Status)).ShouldBe([("restart-missing", "Failed"), ("notify", ExecuteStepActivity.RequestedStatus)]);
     }
+
+    [Fact]
+    public async Task A_notify_steps_delivery_outcome_per_channel_lands_on_its_run_even_after_the_run_ended()
+    {
+        _fixture.CreateDeployment("auth-service");
+        await _fixture.StartAsync();
+        var request = Request("auth-service", [Step("notify", destructive: false, parameters: ("message", "restarting auth-service"))]);
+        await _fixture.Harness.Bus.Publish(request);
+        var saga = await _fixture.WaitForAsync(request, m => m.Succeeded);
+        var notification = _fixture.Harness.Published.Select<RemediationNotificationRequested>().Single().Context.Message;
+
+        // The channels answer after the run ended.
+        var at = saga.Run.FinishedAt!.Value;
+        await _fixture.Harness.Bus.Publish(Delivered(notification, "ops-slack", NotificationOutcome.Failed, "secret 'slack-url' is not set", at));
+        await _fixture.Harness.Bus.Publish(Delivered(notification, "ops-mail", NotificationOutcome.Delivered, "250 OK", at));
+        saga = await _fixture.WaitUntilAsync(request, s => s.Run.Steps.Count(step => step.Phase == ExecuteStepActivity.DeliverPhase) == 2);
+
+        var deliveries = saga.Run.Steps.Where(s => s.Phase == ExecuteStepActivity.DeliverPhase).ToList();
+        deliveries.Select(s => (s.Name, s.Status, s.Summary)).ShouldBe(
+            [("notify", "Failed", "ops-slack: secret 'slack-url' is not set"), ("notify", "Succeeded", "ops-mail: 250 OK")],
+            ignoreOrder: true);
+        saga.Run.Timeline.ShouldContain(e => e.Reason == "notify step 'notify': not delivered via ops-slack: secret 'slack-url' is not set");
+        saga.CurrentState.ShouldBe(_fixture.Machine.Succeeded.Name);
+    }
+
+    private static RemediationNotificationDelivered Delivered(RemediationNotificationRequested request, string channel, NotificationOutcome outcome, string detail, DateTimeOffset at) => new()
+    {
+        CorrelationId = request.CorrelationId,
+        RemediationId = request.RemediationId,
+        Attempt = request.Attempt,
+        StepName = request.StepName,
+        Channel = channel,
+        Outcome = outcome,
+        Detail = detail,
+        At = at,
+    };
 
     [Fact]
     public async Task A_request_after_a_run_ended_starts_a_new_run_and_keeps_the_old_one()

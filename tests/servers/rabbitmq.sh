@@ -42,11 +42,28 @@ start() {
 stop() {
   if ! node_up; then
     log "rabbitmq: not running"
+    stop_epmd
     return
   fi
   log "rabbitmq: stopping"
   rabbitmqctl stop >/dev/null
+  stop_epmd
   log "rabbitmq: stopped"
+}
+
+# The broker started Erlang's port mapper (epmd) and leaves it listening after it stops; with no
+# Erlang node left registered there is nothing it serves, so it goes too.
+stop_epmd() {
+  command -v epmd >/dev/null || return 0
+  local names
+  # epmd -names fails when no epmd is running: nothing to stop.
+  names="$(epmd -names 2>/dev/null)" || return 0
+  if grep -q '^name ' <<<"$names"; then
+    log "rabbitmq: epmd still has Erlang nodes registered: left running"
+    return
+  fi
+  epmd -kill >/dev/null
+  log "rabbitmq: epmd stopped"
 }
 
 case "${1:-start}" in

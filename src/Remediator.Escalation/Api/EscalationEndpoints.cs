@@ -1,4 +1,5 @@
 using MassTransit;
+using MassTransit.Saga;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -16,6 +17,7 @@ namespace Remediator.Escalation.Api;
 public static class EscalationEndpoints
 {
     public const string Route = "/api/v1/remediations";
+    public const string ListRoute = "/api/v1/escalations";
     public const string NotFoundType = "urn:remediator:problem:escalation-not-found";
     public const string ConflictType = "urn:remediator:problem:escalation-state-conflict";
 
@@ -24,10 +26,35 @@ public static class EscalationEndpoints
         endpoints.MapGet($"{Route}/{{id:guid}}/escalation", GetEscalation)
             .WithName("GetEscalation")
             .WithSummary("A remediation's escalation: tiers, channels told, acknowledgement, resolution, timeline.");
+        endpoints.MapGet(ListRoute, ListEscalations)
+            .WithName("ListEscalations")
+            .WithSummary("Escalations, optionally in one state (?state=Paging: paged and not yet acknowledged), newest first.");
         endpoints.MapPost($"{Route}/{{id:guid}}/ack", AcknowledgeEscalation)
             .WithName("AcknowledgeEscalation")
             .WithSummary("Acknowledge an escalation: stop paging further tiers and acknowledge in PagerDuty/Opsgenie.");
         return endpoints;
+    }
+
+    /// <summary>
+    /// What the dashboard asks to know which runs have someone to acknowledge. Escalations are few
+    /// (one per escalated run, deleted after the retention period), so they are read whole.
+    /// </summary>
+    public static async Task<Ok<EscalationList>> ListEscalations(string? state, IQuerySagaRepository<EscalationState> query, ILoadSagaRepository<EscalationState> load)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(load);
+        var ids = await query.Find(new SagaQuery<EscalationState>(saga => state == null || string.Equals(saga.CurrentState, state, StringComparison.OrdinalIgnoreCase)));
+        var views = new List<EscalationView>();
+        foreach (var id in ids)
+        {
+            // Matched by the query, it may have been purged since: skipped, not an error.
+            if (await load.Load(id) is { } saga && (state is null || string.Equals(saga.CurrentState, state, StringComparison.OrdinalIgnoreCase)))
+            {
+                views.Add(EscalationView.From(saga));
+            }
+        }
+
+        return TypedResults.Ok(new EscalationList([.. views.OrderByDescending(view => view.Timeline.Count > 0 ? view.Timeline[0].At : default)]));
     }
 
     public static async Task<Results<Ok<EscalationView>, ProblemHttpResult>> GetEscalation(Guid id, ILoadSagaRepository<EscalationState> escalations)

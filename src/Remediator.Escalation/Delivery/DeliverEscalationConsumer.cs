@@ -1,5 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.Logging;
+using Remediator.Contracts;
 using Remediator.Escalation.Channels;
 using Remediator.Escalation.Messages;
 using Remediator.Scheduling.Outbox;
@@ -52,6 +53,13 @@ public sealed class DeliverEscalationConsumer(
                 delivery.RemediationId,
                 delivery.Channel.Name,
                 result.Detail);
+        }
+
+        if (delivery.Notification is { } notification)
+        {
+            await context.Publish(
+                NotificationRequestedConsumer.Outcome(notification, delivery.Channel.Name, result.Succeeded ? NotificationOutcome.Delivered : NotificationOutcome.Failed, result.Detail, timeProvider.GetUtcNow()),
+                context.CancellationToken);
         }
 
         await context.Publish(

@@ -1,3 +1,4 @@
+using Remediator.Contracts;
 using Remediator.Escalation.Policies;
 
 namespace Remediator.Escalation.Messages;
@@ -29,4 +30,7 @@ public sealed record DeliverEscalation
     public string? Note { get; init; }
 
     public required DateTimeOffset At { get; init; }
+
+    /// <summary>For a <c>notify</c> step's delivery: the request, so its outcome goes back to the run.</summary>
+    public RemediationNotificationRequested? Notification { get; init; }
 }

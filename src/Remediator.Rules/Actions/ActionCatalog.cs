@@ -214,6 +214,7 @@ public static class ActionCatalog
     public static ActionSpec Notify { get; } = new("notify", "Send a message to the rule's escalation channel.", _anyKind,
     [
         new("message", ParameterType.Text, "The message; may use templates.") { Required = true },
+        new(NotifyParameters.SendInDryRun, ParameterType.Boolean, "Deliver even when the run is a dry run (otherwise a dry run sends nothing and says what it would have sent).") { Default = "false" },
     ])
     {
         AlwaysDestructive = false,

@@ -47,6 +47,21 @@ public sealed record RemediationView
     /// <summary>The remediation this run waits for (a cascade's root), while it does.</summary>
     public Guid? WaitingFor { get; init; }
 
+    /// <summary>The alert that started the run: name, labels, links out.</summary>
+    public RemediationAlertView Alert { get; init; } = new();
+
+    /// <summary>The cascade root the run waited for (kept after the wait ended).</summary>
+    public RemediationLink? CascadeRoot { get; init; }
+
+    /// <summary>The runs that waited for this one (it is their cascade root).</summary>
+    public IReadOnlyList<RemediationLink> Dependents { get; init; } = [];
+
+    /// <summary>The engine's flag that the run needs a human: a step was interrupted and its outcome is unknown.</summary>
+    public bool Uncertain { get; init; }
+
+    /// <summary>While the run awaits approval: when it escalates for want of one.</summary>
+    public DateTimeOffset? ApprovalDueAt { get; init; }
+
     /// <summary>States a run ends in.</summary>
     public static readonly IReadOnlySet<string> FinalStates = new HashSet<string>(StringComparer.Ordinal) { "Succeeded", "Escalated", "Cancelled", "Refused" };
 
@@ -73,6 +88,30 @@ public sealed record RemediationView
             Steps = run.Steps,
             Isolations = [.. run.Isolations.Select(isolation => isolation.StepName)],
             WaitingFor = run.WaitingFor?.RemediationId,
+            Alert = RemediationAlertView.From(run),
+            CascadeRoot = run.CascadeRoot is { } root ? new RemediationLink(root.RemediationId, root.TargetKey, root.RuleName) : null,
+            Dependents = [.. run.Dependents.Select(dependent => new RemediationLink(dependent.RemediationId, null, null))],
+            Uncertain = run.Uncertain,
         };
     }
+
+    /// <summary>
+    /// The view with its approval deadline: the approval timeout runs from the moment the run
+    /// entered <c>AwaitingApproval</c> (its last entry into that state on the timeline).
+    /// </summary>
+    public RemediationView WithApprovalDeadline(TimeSpan approvalTimeout)
+    {
+        if (State != AwaitingApprovalState)
+        {
+            return this;
+        }
+
+        var entered = Timeline
+            .Select((entry, index) => (entry, index))
+            .LastOrDefault(x => x.entry.State == AwaitingApprovalState && (x.index == 0 || Timeline[x.index - 1].State != AwaitingApprovalState));
+        return entered.entry is null ? this : this with { ApprovalDueAt = entered.entry.At + approvalTimeout };
+    }
+
+    /// <summary>The state in which a run waits for a human's approve or reject.</summary>
+    public const string AwaitingApprovalState = "AwaitingApproval";
 }

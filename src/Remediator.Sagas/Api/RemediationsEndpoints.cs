@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
 using Remediator.Contracts;
 
 namespace Remediator.Sagas.Api;
@@ -19,7 +20,7 @@ public static class RemediationsEndpoints
     public const string ConflictType = "urn:remediator:problem:remediation-state-conflict";
     public const string BadQueryType = "urn:remediator:problem:bad-query";
 
-    private static readonly string[] _approvable = ["AwaitingApproval"];
+    private static readonly string[] _approvable = [RemediationView.AwaitingApprovalState];
 
     // Every unfinished state but Compensating (which is already undoing): while executing, the
     // step under way finishes and no further one starts.
@@ -53,6 +54,7 @@ public static class RemediationsEndpoints
 
     public static async Task<Results<Ok<RemediationPage>, ProblemHttpResult>> ListRemediations(
         IRemediationQuery query,
+        IOptions<RemediationSagaOptions> options,
         string? state,
         string? rule,
         string? target,
@@ -82,13 +84,17 @@ public static class RemediationsEndpoints
                 type: BadQueryType);
         }
 
-        return TypedResults.Ok(await query.ListAsync(filter, cancellationToken));
+        ArgumentNullException.ThrowIfNull(options);
+        var found = await query.ListAsync(filter, cancellationToken);
+        var approvalTimeout = options.Value.ApprovalTimeout;
+        return TypedResults.Ok(found with { Items = [.. found.Items.Select(view => view.WithApprovalDeadline(approvalTimeout))] });
     }
 
-    public static async Task<Results<Ok<RemediationView>, ProblemHttpResult>> GetRemediation(Guid id, IRemediationQuery query, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<RemediationView>, ProblemHttpResult>> GetRemediation(Guid id, IRemediationQuery query, IOptions<RemediationSagaOptions> options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return await query.FindAsync(id, cancellationToken) is { } view ? TypedResults.Ok(view) : NotFound(id);
+        ArgumentNullException.ThrowIfNull(options);
+        return await query.FindAsync(id, cancellationToken) is { } view ? TypedResults.Ok(view.WithApprovalDeadline(options.Value.ApprovalTimeout)) : NotFound(id);
     }
 
     public static Task<Results<Accepted<RemediationView>, ProblemHttpResult>> ApproveRemediation(Guid id, RemediationDecision? decision, IRemediationQuery query, IPublishEndpoint bus, CancellationToken cancellationToken) =>

@@ -2,6 +2,7 @@ using System.Text.Json;
 using MassTransit;
 using Remediator.Contracts;
 using Remediator.Kubernetes.Actions;
+using Remediator.Rules.Actions;
 using Remediator.Sagas.Messages;
 using Remediator.Sagas.Verification;
 
@@ -27,6 +28,12 @@ public sealed class ExecuteStepActivity(KubernetesActionExecutor executor, PromQ
 {
     /// <summary>The action that only asks the escalation channels to tell people.</summary>
     public const string NotifyAction = "notify";
+
+    /// <summary>The status of a <c>notify</c> step once its message is handed to the channels: not yet delivered.</summary>
+    public const string RequestedStatus = "Requested";
+
+    /// <summary>The phase of a <c>notify</c> step's deliveries, one result per channel.</summary>
+    public const string DeliverPhase = "deliver";
 
     /// <summary>The step result status of a destructive step interrupted by an engine stop.</summary>
     public const string UnknownStatus = "Unknown";
@@ -59,16 +66,28 @@ public sealed class ExecuteStepActivity(KubernetesActionExecutor executor, PromQ
         var step = arguments.Step;
         if (step.Action == NotifyAction)
         {
+            // The escalation channels deliver it (or, in a dry run, say what they would have sent):
+            // each channel's outcome comes back to the run as a RemediationNotificationDelivered.
             await context.Publish(new RemediationNotificationRequested
             {
                 CorrelationId = arguments.CorrelationId,
                 RemediationId = arguments.RemediationId,
+                Attempt = arguments.Attempt,
                 StepName = step.Name,
+                DryRun = arguments.DryRun,
                 Target = step.Target ?? arguments.Target,
                 Parameters = step.Parameters,
                 At = time.GetUtcNow(),
             });
-            await ReportAsync(context, arguments, nameof(ActionStatus.Succeeded), "notification requested", started);
+            var message = NotifyParameters.From(step).Message;
+            await ReportAsync(
+                context,
+                arguments,
+                arguments.DryRun ? nameof(ActionStatus.DryRun) : RequestedStatus,
+                arguments.DryRun
+                    ? $"dry run: would notify \"{message}\"; each channel says below what it would have sent (nothing is sent unless {NotifyParameters.SendInDryRun} or the engine's setting asks)"
+                    : $"handed \"{message}\" to the escalation channels; each channel's delivery is reported below",
+                started);
             return context.Completed();
         }
 

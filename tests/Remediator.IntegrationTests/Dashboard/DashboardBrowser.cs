@@ -92,6 +92,45 @@ public sealed class DashboardBrowser : IDisposable
     public void Gone(string cssSelector) =>
         Until($"{cssSelector} to disappear", driver => !driver.FindElements(By.CssSelector(cssSelector)).Any(element => element.Displayed));
 
+    /// <summary>How many elements match now (after a wait for what must be shown first).</summary>
+    public int Count(string cssSelector) => _driver.FindElements(By.CssSelector(cssSelector)).Count;
+
+    /// <summary>Runs <paramref name="script"/> in the page and returns what it returned.</summary>
+    public T Script<T>(string script) => (T)((IJavaScriptExecutor)_driver).ExecuteScript(script)!;
+
+    /// <summary>True when the page is no wider than the browser's viewport: nothing scrolls sideways.</summary>
+    public bool FitsWidth() => Script<bool>("return document.documentElement.scrollWidth <= document.documentElement.clientWidth;");
+
+    /// <summary>The viewport as a device this wide (420: a phone) would have it, or back to the window's own with null.</summary>
+    public void Viewport(int? width)
+    {
+        if (width is { } pixels)
+        {
+            _driver.ExecuteCdpCommand("Emulation.setDeviceMetricsOverride", new Dictionary<string, object?> { ["width"] = pixels, ["height"] = 900, ["deviceScaleFactor"] = 1, ["mobile"] = pixels < 600 });
+        }
+        else
+        {
+            _driver.ExecuteCdpCommand("Emulation.clearDeviceMetricsOverride", []);
+        }
+    }
+
+    /// <summary>A PNG of the whole page (not only the viewport), for the docs.</summary>
+    public void SaveScreenshot(string path)
+    {
+        var height = Script<long>("return Math.ceil(document.documentElement.scrollHeight);");
+        var width = Script<long>("return document.documentElement.clientWidth;");
+        var shot = _driver.ExecuteCdpCommand("Page.captureScreenshot", new Dictionary<string, object?>
+        {
+            ["format"] = "png",
+            ["captureBeyondViewport"] = true,
+            ["clip"] = new Dictionary<string, object> { ["x"] = 0, ["y"] = 0, ["width"] = width, ["height"] = height, ["scale"] = 1 },
+        });
+        var data = shot is Dictionary<string, object> result && result["data"] is string png
+            ? png
+            : throw new InvalidOperationException("Chromium returned no screenshot.");
+        File.WriteAllBytes(path, Convert.FromBase64String(data));
+    }
+
     public T Until<T>(string waitingFor, Func<IWebDriver, T?> condition)
     {
         var wait = new WebDriverWait(_driver, Eventually.DefaultTimeout);

@@ -52,10 +52,6 @@ public sealed class DashboardTests(ServersFixture servers, ITestOutputHelper out
         var row = browser.Visible($"#active-table tr[data-target='{target}'][data-state='AwaitingApproval']");
         var id = row.GetDomAttribute("data-id");
 
-        // Acknowledging is answered on the page whether or not this engine has the endpoint yet.
-        browser.Click($"#active-table tr[data-id='{id}'] button[data-action='ack']");
-        browser.TextOf(".message .message-title", title => title.StartsWith("Acknowledg", StringComparison.Ordinal), "an answer to acknowledging");
-
         browser.Click($"#active-table tr[data-id='{id}'] button[data-action='approve']");
         browser.Visible($"#history-table tr[data-id='{id}'][data-state='Succeeded']");
         browser.Click($"#history-table tr[data-id='{id}'] a");
@@ -89,6 +85,10 @@ public sealed class DashboardTests(ServersFixture servers, ITestOutputHelper out
 
         browser.Type("#pause-reason", "database failover drill");
         browser.Click("#pause-all");
+        // Pausing everything is confirmed first.
+        browser.Visible("#pause-confirm");
+        (await PausedAsync(engine)).ShouldBeFalse();
+        browser.Click("#pause-all-confirm");
 
         browser.TextOf("#pause-status[data-paused='true']", text => text.Contains("database failover drill", StringComparison.Ordinal), "the global pause and its reason");
         (await PausedAsync(engine)).ShouldBeTrue();
