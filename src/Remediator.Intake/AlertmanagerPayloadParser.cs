@@ -253,7 +253,9 @@ public static partial class AlertmanagerPayloadParser
             }
         }
 
-        return new ApiAlert(ReadAlertBody(element, path, fingerprint, AlertStatus.Firing, limits), state, receivers);
+        // Alertmanager's webhook hides the end of an alert that has not ended yet (its zero time);
+        // the API shows when it will time out. Taken in as the webhook would have sent it.
+        return new ApiAlert(ReadAlertBody(element, path, fingerprint, AlertStatus.Firing, limits) with { EndsAt = null }, state, receivers);
     }
 
     /// <summary>What a webhook alert and an API alert share, checked the same way.</summary>
