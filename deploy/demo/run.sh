@@ -175,6 +175,11 @@ step "Starting Remediator on $engine_url (dry run, shipped rules from rules/)"
   export Remediator__Guards__DryRun=true
   export Remediator__Persistence__ConnectionString="Data Source=$work/engine/remediator.db"
   export Remediator__Prometheus__Url="$prometheus_url"
+  # Reads the firing alerts back from Alertmanager (started next): at start-up, every 15 s, and at
+  # once when a notification was cut by max_alerts (docs/alertmanager.md).
+  export Remediator__Reconcile__Alertmanagers__0__Url="$alertmanager_url/"
+  export Remediator__Reconcile__Receivers__0=remediator
+  export Remediator__Reconcile__Interval=00:00:15
   exec dotnet "$engine_dll"
 ) >"$work/engine.log" 2>&1 &
 pids+=("$!")

@@ -48,27 +48,9 @@ public static partial class AlertmanagerPayloadParser
     public static PayloadParseResult Parse(ReadOnlyMemory<byte> utf8Json, WebhookOptions limits)
     {
         ArgumentNullException.ThrowIfNull(limits);
-        // The JSON reader checks structure, not the bytes inside strings: invalid UTF-8 there
-        // would only surface when a value is read, as an exception rather than a 400.
-        if (InvalidUtf8Offset(utf8Json.Span) is { } offset)
+        if (ReadDocument(utf8Json, out var document) is { } documentError)
         {
-            return PayloadParseResult.Invalid(new PayloadError("$", $"is not valid UTF-8 (byte {offset.ToString(CultureInfo.InvariantCulture)}); Alertmanager sends UTF-8 JSON"));
-        }
-
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(utf8Json, new JsonDocumentOptions { MaxDepth = MaxDepth, AllowDuplicateProperties = false });
-        }
-        catch (JsonException ex)
-        {
-            return PayloadParseResult.Invalid(new PayloadError("$", $"is not valid JSON ({ex.Message})"));
-        }
-        catch (InvalidOperationException)
-        {
-            // The duplicate-member check unescapes every member name, and a name escaping a lone
-            // UTF-16 surrogate ("\ud800") cannot be unescaped; which member it was is not reported.
-            return PayloadParseResult.Invalid(new PayloadError("$", "is not valid Unicode text: a member name escapes a lone surrogate such as \\ud800"));
+            return PayloadParseResult.Invalid(documentError);
         }
 
         using (document)
@@ -81,6 +63,35 @@ public static partial class AlertmanagerPayloadParser
             {
                 return PayloadParseResult.Invalid(ex.Error);
             }
+        }
+    }
+
+    /// <returns>The problem with the document as a whole, or null and the parsed <paramref name="document"/>.</returns>
+    private static PayloadError? ReadDocument(ReadOnlyMemory<byte> utf8Json, out JsonDocument document)
+    {
+        document = null!;
+
+        // The JSON reader checks structure, not the bytes inside strings: invalid UTF-8 there
+        // would only surface when a value is read, as an exception rather than a 400.
+        if (InvalidUtf8Offset(utf8Json.Span) is { } offset)
+        {
+            return new PayloadError("$", $"is not valid UTF-8 (byte {offset.ToString(CultureInfo.InvariantCulture)}); Alertmanager sends UTF-8 JSON");
+        }
+
+        try
+        {
+            document = JsonDocument.Parse(utf8Json, new JsonDocumentOptions { MaxDepth = MaxDepth, AllowDuplicateProperties = false });
+            return null;
+        }
+        catch (JsonException ex)
+        {
+            return new PayloadError("$", $"is not valid JSON ({ex.Message})");
+        }
+        catch (InvalidOperationException)
+        {
+            // The duplicate-member check unescapes every member name, and a name escaping a lone
+            // UTF-16 surrogate ("\ud800") cannot be unescaped; which member it was is not reported.
+            return new PayloadError("$", "is not valid Unicode text: a member name escapes a lone surrogate such as \\ud800");
         }
     }
 
@@ -168,6 +179,88 @@ public static partial class AlertmanagerPayloadParser
         var fingerprint = RequiredString(element, "fingerprint", $"{path}.fingerprint");
         CheckLength(fingerprint, limits.MaxFingerprintLength, nameof(WebhookOptions.MaxFingerprintLength), $"{path}.fingerprint");
         var status = RequiredStatus(element, "status", $"{path}.status");
+        return ReadAlertBody(element, path, fingerprint, status, limits);
+    }
+
+    /// <summary>
+    /// Parses Alertmanager's <c>GET /api/v2/alerts</c> answer (an array of its <c>gettableAlert</c>)
+    /// with the webhook's checks on every alert: fingerprint, labels, timestamps and the length caps.
+    /// Unlike a notification, which is taken or refused whole, each alert stands alone here: one bad
+    /// alert is reported and the rest are still read, so it cannot hide every other firing alert.
+    /// </summary>
+    public static ApiAlertsParseResult ParseApiAlerts(ReadOnlyMemory<byte> utf8Json, WebhookOptions limits)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        if (ReadDocument(utf8Json, out var document) is { } documentError)
+        {
+            return ApiAlertsParseResult.Invalid(documentError);
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Array)
+            {
+                return ApiAlertsParseResult.Invalid(new PayloadError("$", $"must be a JSON array of alerts, not {Describe(root.ValueKind)}"));
+            }
+
+            var alerts = new List<ApiAlert>(root.GetArrayLength());
+            var rejected = new List<PayloadError>();
+            var index = 0;
+            foreach (var element in root.EnumerateArray())
+            {
+                try
+                {
+                    alerts.Add(ReadApiAlert(element, $"[{index}]", limits));
+                }
+                catch (InvalidPayloadException ex)
+                {
+                    rejected.Add(ex.Error);
+                }
+
+                index++;
+            }
+
+            return ApiAlertsParseResult.Valid(alerts, rejected);
+        }
+    }
+
+    private static ApiAlert ReadApiAlert(JsonElement element, string path, WebhookOptions limits)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            throw Invalid(path, $"must be a JSON object, not {Describe(element.ValueKind)}");
+        }
+
+        var fingerprint = RequiredString(element, "fingerprint", $"{path}.fingerprint");
+        CheckLength(fingerprint, limits.MaxFingerprintLength, nameof(WebhookOptions.MaxFingerprintLength), $"{path}.fingerprint");
+        if (!element.TryGetProperty("status", out var status) || status.ValueKind != JsonValueKind.Object)
+        {
+            throw Invalid($"{path}.status", "is required and must be an object with a state");
+        }
+
+        var state = RequiredString(status, "state", $"{path}.status.state");
+        var receivers = new List<string>();
+        if (element.TryGetProperty("receivers", out var receiversElement) && receiversElement.ValueKind == JsonValueKind.Array)
+        {
+            var index = 0;
+            foreach (var receiver in receiversElement.EnumerateArray())
+            {
+                receivers.Add(receiver.ValueKind == JsonValueKind.Object
+                    ? RequiredString(receiver, "name", $"{path}.receivers[{index}].name")
+                    : throw Invalid($"{path}.receivers[{index}]", $"must be an object with a name, not {Describe(receiver.ValueKind)}"));
+                index++;
+            }
+        }
+
+        // Alertmanager's webhook hides the end of an alert that has not ended yet (its zero time);
+        // the API shows when it will time out. Taken in as the webhook would have sent it.
+        return new ApiAlert(ReadAlertBody(element, path, fingerprint, AlertStatus.Firing, limits) with { EndsAt = null }, state, receivers);
+    }
+
+    /// <summary>What a webhook alert and an API alert share, checked the same way.</summary>
+    private static AlertmanagerAlert ReadAlertBody(JsonElement element, string path, string fingerprint, AlertStatus status, WebhookOptions limits)
+    {
         var labels = RequiredLabels(element, "labels", $"{path}.labels", limits);
         var annotations = OptionalStringMap(element, "annotations", $"{path}.annotations");
         var startsAt = RequiredTimestamp(element, "startsAt", $"{path}.startsAt")

@@ -8,6 +8,8 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using Remediator.Contracts;
+using Remediator.Intake.Reconcile;
 
 namespace Remediator.Intake;
 
@@ -39,16 +41,18 @@ public static class AlertsEndpoints
         HttpContext httpContext,
         WebhookAuthenticator authenticator,
         IOptions<WebhookOptions> options,
-        IAlertPublisher publisher,
-        TimeProvider timeProvider,
+        AlertIntake intake,
+        AlertmanagerReconcileTrigger reconcile,
+        IOptions<AlertmanagerReconcileOptions> reconcileOptions,
         IntakeMetrics metrics,
         ILoggerFactory loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(httpContext);
         ArgumentNullException.ThrowIfNull(authenticator);
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(publisher);
-        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(intake);
+        ArgumentNullException.ThrowIfNull(reconcile);
+        ArgumentNullException.ThrowIfNull(reconcileOptions);
         ArgumentNullException.ThrowIfNull(metrics);
         ArgumentNullException.ThrowIfNull(loggerFactory);
 
@@ -133,14 +137,14 @@ public static class AlertsEndpoints
         }
 
         var notification = parsed.Notification;
-        var alerts = notification.ToAlertsReceived(timeProvider.GetUtcNow());
+        IReadOnlyList<AlertReceived> alerts;
         try
         {
-            await publisher.PublishAsync(alerts, httpContext.RequestAborted);
+            alerts = await intake.AcceptAsync(notification, httpContext.RequestAborted);
         }
         catch (AlertPublishException ex)
         {
-            logger.LogError(ex, "Could not hand {AlertCount} alerts of group {GroupKey} to the bus; answering 503 so Alertmanager retries", alerts.Count, notification.GroupKey);
+            logger.LogError(ex, "Could not hand {AlertCount} alerts of group {GroupKey} to the bus; answering 503 so Alertmanager retries", notification.Alerts.Count, notification.GroupKey);
             metrics.Rejected("bus_unavailable");
             httpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(settings.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
             return WebhookProblems.BusUnavailable();
@@ -149,15 +153,17 @@ public static class AlertsEndpoints
         metrics.Accepted(alerts.Count);
         if (notification.TruncatedAlerts > 0)
         {
-            // Alertmanager dropped these before sending (the receiver's max_alerts): they will
-            // not be remediated unless they arrive in a later notification.
+            // Alertmanager dropped these before sending (the receiver's max_alerts) and its
+            // notification log will not send them again: a reconcile round reads them now (a
+            // no-op while reconciling is off, which the warning says).
+            reconcile.Request();
             logger.LogWarning(
-                "Alertmanager left {TruncatedAlerts} alerts of group {GroupKey} out of the notification (max_alerts of receiver {Receiver})",
+                "Alertmanager left {TruncatedAlerts} alerts of group {GroupKey} out of the notification (max_alerts of receiver {Receiver}); {Reconcile}",
                 notification.TruncatedAlerts,
                 notification.GroupKey,
-                notification.Receiver);
+                notification.Receiver,
+                reconcileOptions.Value.IsEnabled ? "reconciling with Alertmanager now" : $"they are lost until repeat_interval unless {AlertmanagerReconcileOptions.Key(nameof(AlertmanagerReconcileOptions.Alertmanagers))} is configured");
         }
-
 
         logger.LogInformation(
             "Accepted {AlertCount} alerts ({Status}) from receiver {Receiver}, group {GroupKey}",

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Remediator.Intake.Reconcile;
 
 namespace Remediator.Intake;
 
@@ -9,8 +10,9 @@ public static class IntakeHostingExtensions
 {
     /// <summary>
     /// The webhook's options (validated at startup), authenticator and the start-up line saying
-    /// who it answers. An <see cref="IAlertPublisher"/>
-    /// must come from elsewhere (the engine's bus).
+    /// who it answers, and <see cref="AlertIntake"/>, the path every alert takes. An <see cref="IAlertPublisher"/>
+    /// must come from elsewhere (the engine's bus). Reconciling with Alertmanager is
+    /// <see cref="ReconcileHostingExtensions.AddAlertmanagerReconcile"/>.
     /// </summary>
     public static IHostApplicationBuilder AddRemediatorIntake(this IHostApplicationBuilder builder)
     {
@@ -24,6 +26,8 @@ public static class IntakeHostingExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddMetrics();
         builder.Services.TryAddSingleton<IntakeMetrics>();
+        builder.Services.TryAddScoped<AlertIntake>();
+        builder.Services.TryAddSingleton<AlertmanagerReconcileTrigger>();
         builder.Services.AddProblemDetails();
         return builder;
     }

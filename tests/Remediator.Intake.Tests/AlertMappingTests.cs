@@ -55,4 +55,15 @@ public class AlertMappingTests
         AlertIdempotencyKey.For("f", startsAt.AddHours(1), AlertStatus.Firing).ShouldNotBe(firing);
         AlertIdempotencyKey.For("g", startsAt, AlertStatus.Firing).ShouldNotBe(firing);
     }
+
+    [Fact]
+    public void The_webhooks_nanoseconds_and_the_APIs_milliseconds_name_the_same_occurrence()
+    {
+        // Alertmanager's webhook: 08:00:00.123456789Z; its GET /api/v2/alerts: 08:00:00.123Z.
+        var fromApi = new DateTimeOffset(2026, 11, 21, 8, 0, 0, 123, TimeSpan.Zero);
+        var fromWebhook = fromApi.AddTicks(4567);
+
+        AlertIdempotencyKey.For("f", fromWebhook, AlertStatus.Firing).ShouldBe(AlertIdempotencyKey.For("f", fromApi, AlertStatus.Firing));
+        AlertIdempotencyKey.For("f", fromApi.AddMilliseconds(1), AlertStatus.Firing).ShouldNotBe(AlertIdempotencyKey.For("f", fromApi, AlertStatus.Firing));
+    }
 }

@@ -82,6 +82,8 @@ public sealed partial class DeploymentConfigurationTests
         var keys = Mapping(Service(EngineService), "environment").Keys.Cast<string>()
             .Where(name => name.StartsWith("Remediator__", StringComparison.Ordinal))
             .Select(name => name.Replace("__", ":", StringComparison.Ordinal))
+            // A list's elements are documented once, as <n>: Remediator:Reconcile:Receivers:<n>.
+            .Select(key => ListIndex().Replace(key, ":<n>"))
             .ToList();
 
         keys.ShouldNotBeEmpty();
@@ -193,4 +195,7 @@ public sealed partial class DeploymentConfigurationTests
 
     [GeneratedRegex("^```yaml\\n(?<body>.*?)^```", RegexOptions.Multiline | RegexOptions.Singleline)]
     private static partial Regex YamlBlock();
+
+    [GeneratedRegex(@":[0-9]+(?=:|$)")]
+    private static partial Regex ListIndex();
 }

@@ -162,7 +162,7 @@ public sealed class OperationsEndpointsTests : IDisposable
     }
 
     [Fact]
-    public async Task Liveness_is_cheap_and_readiness_lists_bus_store_rules_and_kubernetes()
+    public async Task Liveness_is_cheap_and_readiness_lists_bus_store_rules_kubernetes_and_reconciling()
     {
         using var client = _factory.CreateClient();
 
@@ -174,10 +174,12 @@ public sealed class OperationsEndpointsTests : IDisposable
         live.GetProperty("checks").GetArrayLength().ShouldBe(0);
         readyResponse.Content.Headers.ContentType!.MediaType.ShouldBe("application/json");
         var checks = ready.GetProperty("checks").EnumerateArray().ToDictionary(check => check.GetProperty("name").GetString()!, check => check.GetProperty("status").GetString());
-        checks.Keys.ShouldBe(["escalation", "kubernetes", "masstransit-bus", "rules", "store"], ignoreOrder: true);
+        checks.Keys.ShouldBe(["alertmanager-reconcile", "escalation", "kubernetes", "masstransit-bus", "rules", "store"], ignoreOrder: true);
         checks.Values.ShouldAllBe(status => status == "Healthy");
         ready.GetProperty("checks").EnumerateArray().Single(check => check.GetProperty("name").GetString() == "kubernetes")
             .GetProperty("description").GetString().ShouldStartWith("No cluster: dry-run");
+        ready.GetProperty("checks").EnumerateArray().Single(check => check.GetProperty("name").GetString() == "alertmanager-reconcile")
+            .GetProperty("description").GetString().ShouldStartWith("off: no Alertmanager");
     }
 
     [Fact]

@@ -9,6 +9,7 @@ using Remediator.Escalation.Policies;
 using Remediator.Guards;
 using Remediator.Guards.Api;
 using Remediator.Intake;
+using Remediator.Intake.Reconcile;
 using Remediator.Observability;
 using Remediator.Observability.Telemetry;
 using Remediator.Persistence;
@@ -51,6 +52,9 @@ public static class RemediatorWebHost
             bus.AddEscalationToBus();
         });
         builder.AddRemediatorGuards();
+
+        // After the bus: the start-up round hands what the webhook missed to the bus's outbox.
+        builder.AddAlertmanagerReconcile();
 
         // A RemediationRequested starts (or joins) the target's saga run, gated by the guards.
         builder.AddRemediatorSagas();

@@ -33,31 +33,36 @@ public sealed class AlertmanagerInstance : IAsyncDisposable
     public string ConfigFile { get; }
 
     /// <summary>The Alertmanager configuration the tests run, pointing at <paramref name="webhookUrl"/>.</summary>
-    public static string Configuration(Uri webhookUrl, string bearerToken) => $"""
-        route:
-          receiver: {ReceiverName}
-          group_by: [alertname, namespace, service]
-          group_wait: 0s
-          group_interval: 1s
-          repeat_interval: 24h
-        receivers:
-          - name: {ReceiverName}
-            webhook_configs:
-              - url: {webhookUrl}
-                send_resolved: true
-                http_config:
-                  authorization:
-                    type: Bearer
-                    credentials: {bearerToken}
-        """;
+    public static string Configuration(Uri webhookUrl, string bearerToken, AlertmanagerSetup? setup = null)
+    {
+        setup ??= new AlertmanagerSetup();
+        return $"""
+            route:
+              receiver: {ReceiverName}
+              group_by: [{string.Join(", ", setup.GroupBy)}]
+              group_wait: 0s
+              group_interval: 1s
+              repeat_interval: 24h
+            receivers:
+              - name: {ReceiverName}
+                webhook_configs:
+                  - url: {webhookUrl}
+                    send_resolved: true
+                    max_alerts: {setup.MaxAlerts}
+                    http_config:
+                      authorization:
+                        type: Bearer
+                        credentials: {bearerToken}
+            """;
+    }
 
     /// <summary>Starts an Alertmanager under <paramref name="workDirectory"/> and waits until it is ready.</summary>
-    public static async Task<AlertmanagerInstance> StartAsync(string workDirectory, Uri webhookUrl, string bearerToken, ITestOutputHelper testOutput)
+    public static async Task<AlertmanagerInstance> StartAsync(string workDirectory, Uri webhookUrl, string bearerToken, ITestOutputHelper testOutput, AlertmanagerSetup? setup = null)
     {
-        var directory = Directory.CreateDirectory(Path.Combine(workDirectory, "alertmanager")).FullName;
+        setup ??= new AlertmanagerSetup();
+        var directory = Directory.CreateDirectory(Path.Combine(workDirectory, setup.Name)).FullName;
         var configFile = Path.Combine(directory, "alertmanager.yml");
-        await File.WriteAllTextAsync(configFile, Configuration(webhookUrl, bearerToken));
-        var port = FreePort.Next();
+        await File.WriteAllTextAsync(configFile, Configuration(webhookUrl, bearerToken, setup));
 
         var startInfo = new ProcessStartInfo("prometheus-alertmanager")
         {
@@ -65,14 +70,27 @@ public sealed class AlertmanagerInstance : IAsyncDisposable
             {
                 $"--config.file={configFile}",
                 $"--storage.path={Directory.CreateDirectory(Path.Combine(directory, "data")).FullName}",
-                // Empty: no gossip cluster, so no second port and no peers to wait for.
-                "--cluster.listen-address=",
-                $"--web.listen-address=127.0.0.1:{port}",
+                $"--web.listen-address=127.0.0.1:{setup.Port}",
                 "--log.level=debug",
             },
         };
-        var process = ChildProcess.Start("alertmanager", startInfo);
-        var instance = new AlertmanagerInstance(process, testOutput, new Uri($"http://127.0.0.1:{port}/"), configFile);
+        if (setup.ClusterPort is { } clusterPort)
+        {
+            startInfo.ArgumentList.Add($"--cluster.listen-address=127.0.0.1:{clusterPort}");
+            startInfo.ArgumentList.Add($"--cluster.advertise-address=127.0.0.1:{clusterPort}");
+            foreach (var peer in setup.ClusterPeers)
+            {
+                startInfo.ArgumentList.Add($"--cluster.peer=127.0.0.1:{peer}");
+            }
+        }
+        else
+        {
+            // Empty: no gossip cluster, so no second port and no peers to wait for.
+            startInfo.ArgumentList.Add("--cluster.listen-address=");
+        }
+
+        var process = ChildProcess.Start(setup.Name, startInfo);
+        var instance = new AlertmanagerInstance(process, testOutput, setup.BaseUrl, configFile);
         try
         {
             await Eventually.TrueAsync(instance.IsReadyAsync, "Alertmanager to be ready", diagnostics: process.Describe);
@@ -109,6 +127,9 @@ public sealed class AlertmanagerInstance : IAsyncDisposable
     }
 
     public string Describe() => _process.Describe();
+
+    /// <summary>Kills the process (an Alertmanager peer going down); its output stays readable.</summary>
+    public async Task StopAsync() => await _process.DisposeAsync();
 
     public async ValueTask DisposeAsync()
     {

@@ -67,11 +67,15 @@ public abstract class ServersTest(ServersFixture servers, ITestOutputHelper outp
     }
 
     /// <summary>Starts an Alertmanager whose only receiver is <paramref name="engine"/>'s webhook.</summary>
-    protected async Task<AlertmanagerInstance> StartAlertmanagerAsync(EngineProcess engine)
+    protected async Task<AlertmanagerInstance> StartAlertmanagerAsync(EngineProcess engine, AlertmanagerSetup? setup = null)
     {
         ArgumentNullException.ThrowIfNull(engine);
-        return Track(await AlertmanagerInstance.StartAsync(WorkDirectory, engine.WebhookUrl, BearerToken, Output));
+        return await StartAlertmanagerAsync(engine.WebhookUrl, setup);
     }
+
+    /// <summary>Starts an Alertmanager whose only receiver is the webhook at <paramref name="webhookUrl"/>.</summary>
+    protected async Task<AlertmanagerInstance> StartAlertmanagerAsync(Uri webhookUrl, AlertmanagerSetup? setup = null) =>
+        Track(await AlertmanagerInstance.StartAsync(WorkDirectory, webhookUrl, BearerToken, Output, setup));
 
     /// <summary>A database of this test's own.</summary>
     protected async Task<PostgresDatabase> CreateDatabaseAsync() =>
