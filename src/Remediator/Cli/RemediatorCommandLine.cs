@@ -4,7 +4,7 @@ using Remediator.Rules.Schema;
 
 namespace Remediator.Cli;
 
-/// <summary>The command-line surface: <c>rules lint</c>, <c>rules test</c>, <c>rules schema</c>, and <c>run</c> (the default).</summary>
+/// <summary>The command-line surface: <c>rules lint</c>, <c>rules test</c>, <c>rules schema</c>, <c>rules backtest</c>, and <c>run</c> (the default).</summary>
 public static class RemediatorCommandLine
 {
     /// <summary>Where the rules are looked for when no path is given, as in <c>Remediator:Rules:Path</c>.</summary>
@@ -51,10 +51,11 @@ public static class RemediatorCommandLine
         run.SetAction(RunEngineAsync);
         root.Subcommands.Add(run);
 
-        var rules = new Command("rules", "Check rule files.");
+        var rules = new Command("rules", "Check rule files, and what they would have done.");
         rules.Subcommands.Add(CreateLint());
         rules.Subcommands.Add(CreateTest());
         rules.Subcommands.Add(CreateSchema());
+        rules.Subcommands.Add(CreateBacktest());
         root.Subcommands.Add(rules);
         return root;
     }
@@ -113,5 +114,68 @@ public static class RemediatorCommandLine
             parseResult.InvocationConfiguration.Output,
             parseResult.InvocationConfiguration.Error));
         return test;
+    }
+
+    private static Command CreateBacktest()
+    {
+        var prometheus = new Option<string>("--prometheus")
+        {
+            Description = "The Prometheus whose ALERTS history is replayed, e.g. http://prometheus:9090.",
+            Required = true,
+        };
+        var from = new Option<string>("--from")
+        {
+            Description = "The range's start: RFC 3339 (2026-11-20T10:00:00Z) or a duration ago (7d).",
+            Required = true,
+        };
+        var to = new Option<string>("--to")
+        {
+            Description = "The range's end, as --from (default: now).",
+            DefaultValueFactory = _ => Backtest.BacktestTime.Now,
+        };
+        var rulesPath = new Option<string>("--rules")
+        {
+            Description = "The rule directory or file (default: rules); escalation.yaml beside the rules names whom escalations page.",
+            DefaultValueFactory = _ => DefaultRulesPath,
+        };
+        var format = new Option<string>("--format")
+        {
+            Description = "text (default) or json.",
+            DefaultValueFactory = _ => RulesBacktestCommand.TextFormat,
+        };
+        var target = new Option<string?>("--target") { Description = "A target (deployment/fintech-services/auth-service) whose timeline to print." };
+        var rule = new Option<string?>("--rule") { Description = "Report this rule only (all rules still run: they share the guards)." };
+        var step = new Option<string?>("--step") { Description = "The range queries' step, at least the alert rules' evaluation interval (default 30s)." };
+        var config = new Option<FileInfo?>("--config") { Description = "An engine settings file (appsettings.json) whose Remediator:Guards section replaces the defaults." };
+        var backtest = new Command("backtest", "Replay the alerts Prometheus fired in a range through the rules and the guards on a simulated clock; exits 0, 1 if the history cannot be read, 2 for bad input.")
+        {
+            prometheus,
+            from,
+            to,
+            rulesPath,
+            format,
+            target,
+            rule,
+            step,
+            config,
+        };
+        backtest.SetAction((parseResult, cancellationToken) => RulesBacktestCommand.RunAsync(
+            new RulesBacktestCommand.Arguments
+            {
+                Prometheus = parseResult.GetRequiredValue(prometheus),
+                From = parseResult.GetRequiredValue(from),
+                To = parseResult.GetRequiredValue(to),
+                Rules = parseResult.GetRequiredValue(rulesPath),
+                Format = parseResult.GetRequiredValue(format),
+                Target = parseResult.GetValue(target),
+                Rule = parseResult.GetValue(rule),
+                Step = parseResult.GetValue(step),
+                Config = parseResult.GetValue(config),
+            },
+            TimeProvider.System,
+            parseResult.InvocationConfiguration.Output,
+            parseResult.InvocationConfiguration.Error,
+            cancellationToken));
+        return backtest;
     }
 }

@@ -6,7 +6,9 @@ namespace Remediator.IntegrationTests.Infrastructure;
 /// <summary>Runs a short command (rabbitmqctl, psql, amtool, a provisioning script) to completion.</summary>
 public static class CommandLine
 {
-    public sealed record Result(int ExitCode, string Output)
+    /// <param name="Output">Standard output and error, interleaved as they arrived.</param>
+    /// <param name="StandardOutput">Standard output alone (a report a test parses, without the progress on standard error).</param>
+    public sealed record Result(int ExitCode, string Output, string StandardOutput)
     {
         public bool Succeeded => ExitCode == 0;
     }
@@ -39,7 +41,12 @@ public static class CommandLine
 
         using var process = new Process { StartInfo = startInfo };
         var output = new StringBuilder();
-        process.OutputDataReceived += (_, e) => Append(output, e.Data);
+        var standardOutput = new StringBuilder();
+        process.OutputDataReceived += (_, e) =>
+        {
+            Append(output, e.Data);
+            Append(standardOutput, e.Data);
+        };
         process.ErrorDataReceived += (_, e) => Append(output, e.Data);
         try
         {
@@ -63,7 +70,7 @@ public static class CommandLine
             throw new TimeoutException($"{Format(fileName, startInfo.ArgumentList)} did not finish within {(timeout ?? _defaultTimeout).TotalSeconds:0} s:{Environment.NewLine}{Snapshot(output)}", ex);
         }
 
-        return new Result(process.ExitCode, Snapshot(output));
+        return new Result(process.ExitCode, Snapshot(output), Snapshot(standardOutput));
     }
 
     /// <summary>Runs the command and throws, with its output, unless it exits 0.</summary>
