@@ -8,6 +8,7 @@ using Remediator.Persistence.Retention;
 using Remediator.Persistence.Sagas;
 using Remediator.Sagas;
 using Remediator.Sagas.Api;
+using Remediator.Sagas.Reconciliation;
 using Remediator.Sagas.Steps;
 
 namespace Remediator.Hosting;
@@ -45,6 +46,9 @@ public static class SagaHostingExtensions
         // Steps write ahead to the database, so one redelivered after an engine died never acts twice.
         builder.Services.AddDatabaseStepJournal();
         builder.Services.Replace(ServiceDescriptor.Singleton<IStepJournal, DurableStepJournal>());
+
+        // Every replica checks that no unfinished run waits without a timer, and repairs what does.
+        builder.AddRemediationReconciler();
 
         // A finished run's row goes after the retention period; the target's next alert starts afresh.
         builder.Services.AddDatabaseRetention(RemediationSagaTable.Retention(
