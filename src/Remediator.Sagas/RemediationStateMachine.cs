@@ -98,6 +98,11 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
             x.CorrelateById(c => c.Message.CorrelationId);
             x.OnMissingInstance(m => m.Discard());
         });
+        Event(() => Escalate, x =>
+        {
+            x.CorrelateById(c => c.Message.CorrelationId);
+            x.OnMissingInstance(m => m.Discard());
+        });
         Schedule(() => RootWaitTimeout, x => x.RootWaitTimeoutTokenId, s =>
         {
             s.Delay = _options.RootWaitTimeout;
@@ -334,7 +339,7 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
                 .Then(c =>
                 {
                     c.Saga.Run.Uncertain = true;
-                    c.Saga.Run.Note(Now, $"the steps of attempt {c.Saga.Run.Attempt} did not finish within {ExecutionDeadline(c.Saga.Run)} (the engine may have stopped mid-step): the attempt is closed and verification decides");
+                    c.Saga.Run.Note(Now, c.Message.Reason ?? $"the steps of attempt {c.Saga.Run.Attempt} did not finish within {ExecutionDeadline(c.Saga.Run)} (the engine may have stopped mid-step): the attempt is closed and verification decides");
                 })
                 .IfElse(
                     c => c.Saga.Run.DryRun,
@@ -350,6 +355,19 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
                 .ThenAsync(c => c.GetServiceOrCreateInstance<IStepJournal>().SealAsync(c.Saga.Run.RemediationId, c.Saga.Run.Attempt, c.CancellationToken))
                 .Then(c => Failing(c.Saga, $"attempt {c.Saga.Run.Attempt}: a step failed and the compensation did not finish within {ExecutionDeadline(c.Saga.Run)}; what it restored is unknown"))
                 .Publish(c => FailedEvent(c.Saga))
+                .Publish(c => EscalatedEvent(c.Saga))
+                .TransitionTo(Escalated));
+
+        // The reconciler found the run stuck where nothing can move it: it escalates, saying why.
+        During(
+            [Pending, WaitingForRoot, AwaitingApproval, Executing, Compensating, Verifying],
+            When(Escalate, c => c.Message.RemediationId == c.Saga.Run.RemediationId)
+                .ThenAsync(c => c.GetServiceOrCreateInstance<IStepJournal>().SealAsync(c.Saga.Run.RemediationId, c.Saga.Run.Attempt, c.CancellationToken))
+                .Unschedule(RootWaitTimeout)
+                .Unschedule(ApprovalTimeout)
+                .Unschedule(ExecutionTimeout)
+                .Unschedule(VerificationTimeout)
+                .Then(c => Escalating(c.Saga, c.Message.Reason))
                 .Publish(c => EscalatedEvent(c.Saga))
                 .TransitionTo(Escalated));
 
@@ -425,6 +443,8 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
     public Event<RejectRemediation> Reject { get; private set; } = null!;
 
     public Event<CancelRemediation> Cancel { get; private set; } = null!;
+
+    public Event<EscalateRemediation> Escalate { get; private set; } = null!;
 
     public Schedule<RemediationState, ApprovalTimedOut> ApprovalTimeout { get; private set; } = null!;
 
@@ -686,7 +706,7 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
             .If(c => IsVerified(c.Saga.Run), SucceedVerified);
 
     /// <summary>How long the attempt's steps may take: each step's timeout (or the executor's default), plus <see cref="RemediationSagaOptions.ExecutionGrace"/>.</summary>
-    private TimeSpan ExecutionDeadline(RemediationRun run) =>
+    internal TimeSpan ExecutionDeadline(RemediationRun run) =>
         run.CurrentSteps.Aggregate(
             _options.ExecutionGrace,
             (total, step) => total + (step.Timeout ?? (step.Action == "wait-for-rollout" ? _actions.DefaultRolloutTimeout : _actions.DefaultStepTimeout)));
@@ -872,7 +892,7 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
     private static bool IsVerified(RemediationRun run) =>
         run.ChecksPassed && (run.Plan!.Verification?.AlertResolvedWithin is null || run.AlertResolvedAt is not null);
 
-    private static TimeSpan VerificationDeadline(RemediationRun run)
+    internal static TimeSpan VerificationDeadline(RemediationRun run)
     {
         var plan = run.Plan!.Verification ?? new VerificationPlan();
         return plan.AlertResolvedWithin is { } within && within < plan.Window ? within : plan.Window;

@@ -9,6 +9,7 @@ using Remediator.Persistence;
 using Remediator.Persistence.Retention;
 using Remediator.Persistence.Sagas;
 using Remediator.Sagas.Api;
+using Remediator.Sagas.Reconciliation;
 using Remediator.Sagas.Steps;
 using Remediator.Sagas.Verification;
 
@@ -54,6 +55,8 @@ public static class SagaHostingExtensions
         // An attempt that began before the retention period ended long ago (its deadline is minutes).
         builder.Services.AddDatabaseRetention(new RetentionRule("step_journal", "began_at"));
         builder.Services.AddDatabaseRetention(new RetentionRule("step_journal_seals", "sealed_at"));
+        // Every replica checks that no unfinished run waits without a timer, and repairs what does.
+        builder.AddRemediationReconciler();
 
         // A finished run's row goes after the retention period; the target's next alert starts afresh.
         builder.Services.AddDatabaseRetention(RemediationSagaTable.Retention(

@@ -121,5 +121,8 @@ public sealed class CrashSafetyTests : IAsyncLifetime
 
             return Task.CompletedTask;
         }
+
+        public Task<StepJournalProgress> GetProgressAsync(Guid remediationId, int attempt, CancellationToken cancellationToken) =>
+            Task.FromResult(new StepJournalProgress(0, 0));
     }
 }

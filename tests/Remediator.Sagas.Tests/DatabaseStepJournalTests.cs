@@ -49,6 +49,19 @@ public sealed class DatabaseStepJournalTests : IAsyncLifetime, IDisposable
         (await journal.BeginAsync("run/2", "run/2/execute/0", default)).Claimed.ShouldBeTrue();
     }
 
+    [Fact]
+    public async Task An_attempts_progress_counts_the_steps_that_began_and_those_never_completed()
+    {
+        var journal = new DatabaseStepJournal(Factory, TimeProvider.System);
+        await journal.BeginAsync("run/1", "run/1/execute/0", default);
+        await journal.CompleteAsync("run/1/execute/0", """{"failed":false}""", default);
+        await journal.BeginAsync("run/1", "run/1/execute/1", default);
+        await journal.BeginAsync("run/2", "run/2/execute/0", default);
+
+        (await journal.CountAsync("run/1", default)).ShouldBe((2, 1));
+        (await journal.CountAsync("run/3", default)).ShouldBe((0, 0));
+    }
+
     public Task DisposeAsync() => Task.CompletedTask;
 
     public void Dispose() => _database.Dispose();

@@ -75,6 +75,19 @@ public abstract class ScheduledMessageStoreContract
     }
 
     [Fact]
+    public async Task A_timer_exists_from_its_scheduling_until_it_is_cancelled()
+    {
+        var record = Record(_now.AddMinutes(5));
+
+        var before = await Store.ExistsAsync(record.TokenId, default);
+        await Store.ScheduleAsync(record, default);
+        var scheduled = await Store.ExistsAsync(record.TokenId, default);
+        await Store.CancelAsync(record.TokenId, default);
+
+        (before, scheduled, await Store.ExistsAsync(record.TokenId, default)).ShouldBe((false, true, false));
+    }
+
+    [Fact]
     public async Task A_claimed_message_is_not_claimed_again_until_its_lease_expires()
     {
         var record = Record(_now);

@@ -97,6 +97,23 @@ public sealed class DatabaseSagaStore<TSaga>(IDatabaseConnectionFactory database
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
+    /// <summary>
+    /// Claims the instance for a change made beside the saga (a repair of the reconciler): moves it
+    /// to the next version if it is still at <paramref name="expectedVersion"/>, else false (the
+    /// saga or another engine changed it since). Inside a unit of work the row stays locked until it
+    /// commits, so of two engines claiming one version exactly one succeeds, and the saga's next
+    /// write re-reads the instance.
+    /// </summary>
+    public async Task<bool> TryClaimAsync(Guid correlationId, long expectedVersion, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.ConnectAsync(cancellationToken);
+        await using var command = connection.CreateCommand($"UPDATE {_table} SET version = version + 1, updated_at = @now WHERE correlation_id = @id AND version = @expected")
+            .AddParameter("@id", Id(correlationId))
+            .AddParameter("@now", database.Dialect.ToTimestamp(timeProvider.GetUtcNow()))
+            .AddParameter("@expected", expectedVersion);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
     /// <summary>Deletes the instance if it is still at <paramref name="expectedVersion"/>.</summary>
     internal async Task<bool> TryDeleteAsync(Guid correlationId, long expectedVersion, CancellationToken cancellationToken)
     {

@@ -12,4 +12,7 @@ public sealed record ExecutionTimedOut
     public required Guid RemediationId { get; init; }
 
     public required int Attempt { get; init; }
+
+    /// <summary>Why the attempt is closed, when the reconciler closes it before its deadline (its steps died with the previous engine process).</summary>
+    public string? Reason { get; init; }
 }

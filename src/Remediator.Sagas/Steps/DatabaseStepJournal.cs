@@ -85,6 +85,18 @@ public sealed class DatabaseStepJournal(IDatabaseConnectionFactory database, Tim
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>How many steps of the attempt began, and how many of them never completed.</summary>
+    public async Task<(int Begun, int Unfinished)> CountAsync(string attemptKey, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(attemptKey);
+        await using var connection = await database.ConnectAsync(cancellationToken);
+        await using var command = connection.CreateCommand("SELECT count(*), count(CASE WHEN completed_at IS NULL THEN 1 END) FROM step_journal WHERE attempt_key = @attempt")
+            .AddParameter("@attempt", attemptKey);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (checked((int)reader.GetInt64(0)), checked((int)reader.GetInt64(1)));
+    }
+
     public async Task SealAsync(string attemptKey, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(attemptKey);

@@ -27,4 +27,10 @@ public sealed class DurableStepJournal(DatabaseStepJournal journal) : IStepJourn
 
     public Task SealAsync(Guid remediationId, int attempt, CancellationToken cancellationToken) =>
         journal.SealAsync(StepJournalKey.AttemptKey(remediationId, attempt), cancellationToken);
+
+    public async Task<StepJournalProgress> GetProgressAsync(Guid remediationId, int attempt, CancellationToken cancellationToken)
+    {
+        var (begun, unfinished) = await journal.CountAsync(StepJournalKey.AttemptKey(remediationId, attempt), cancellationToken);
+        return new StepJournalProgress(begun, unfinished);
+    }
 }

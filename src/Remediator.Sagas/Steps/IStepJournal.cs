@@ -18,4 +18,7 @@ public interface IStepJournal
 
     /// <summary>No step of the attempt begins after this; steps already begun finish as they would.</summary>
     Task SealAsync(Guid remediationId, int attempt, CancellationToken cancellationToken);
+
+    /// <summary>How many steps of the attempt began, and how many of those never completed (the reconciler's view of an attempt whose engine died).</summary>
+    Task<StepJournalProgress> GetProgressAsync(Guid remediationId, int attempt, CancellationToken cancellationToken);
 }

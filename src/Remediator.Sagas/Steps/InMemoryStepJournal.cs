@@ -37,4 +37,11 @@ public sealed class InMemoryStepJournal : IStepJournal
         _sealed[StepJournalKey.AttemptKey(remediationId, attempt)] = true;
         return Task.CompletedTask;
     }
+
+    public Task<StepJournalProgress> GetProgressAsync(Guid remediationId, int attempt, CancellationToken cancellationToken)
+    {
+        var prefix = StepJournalKey.AttemptKey(remediationId, attempt) + "/";
+        var steps = _steps.Where(step => step.Key.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+        return Task.FromResult(new StepJournalProgress(steps.Count, steps.Count(step => step.Value is null)));
+    }
 }

@@ -17,3 +17,8 @@ public enum StepJournalState
 
 /// <summary>What <see cref="IStepJournal.BeginAsync"/> found.</summary>
 public sealed record StepJournalEntry(StepJournalState State, string? Record = null);
+
+/// <summary>What <see cref="IStepJournal.GetProgressAsync"/> found for an attempt.</summary>
+/// <param name="Begun">Steps that began (acted, or were about to).</param>
+/// <param name="Unfinished">Of those, steps that never recorded an outcome: whether they took effect is unknown.</param>
+public sealed record StepJournalProgress(int Begun, int Unfinished);

@@ -57,6 +57,14 @@ internal static class OutboxRecords
         return From<T>(context, now, consumers);
     }
 
+    /// <summary>
+    /// A timer the engine arms itself under a token a state machine already keeps (the dispatcher
+    /// sends the token with it), so the state machine takes it for the one it scheduled.
+    /// </summary>
+    public static ScheduledMessageRecord Timer<T>(T message, Uri destination, DateTimeOffset dueAt, Guid tokenId, DurableConsumers consumers)
+        where T : class =>
+        From(message, destination, dueAt, consumers) with { TokenId = tokenId };
+
     /// <summary>Keeps the headers with simple values; complex values cannot round-trip through the store faithfully.</summary>
     public static Dictionary<string, string> CopyHeaders(Headers headers)
     {

@@ -2,6 +2,7 @@ using MassTransit;
 using MassTransit.Middleware;
 using Microsoft.Extensions.Logging;
 using Remediator.Persistence;
+using Remediator.Persistence.Transactions;
 using Remediator.Scheduling.Storage;
 
 namespace Remediator.Scheduling.Outbox;
@@ -99,6 +100,31 @@ public sealed partial class TransactionalOutbox(
             cancellationToken);
         signal.Notify();
     }
+
+    /// <summary>
+    /// Arms a timer inside the unit of work in force (the caller's, which must be open): <paramref name="message"/>
+    /// goes to <paramref name="destination"/> at <paramref name="dueAt"/> under <paramref name="tokenId"/>,
+    /// replacing any timer with that token. Once the caller committed, <see cref="Wake"/> sends a due one at once.
+    /// </summary>
+    public Task ScheduleInUnitOfWorkAsync<T>(T message, Uri destination, DateTimeOffset dueAt, Guid tokenId, CancellationToken cancellationToken)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(destination);
+        if (DatabaseUnitOfWork.Current is null)
+        {
+            throw new InvalidOperationException($"Arming a {typeof(T).Name} timer needs an open unit of work: without one it would commit apart from the change it belongs to.");
+        }
+
+        return store.ScheduleAsync(OutboxRecords.Timer(message, destination, dueAt, tokenId, consumers), cancellationToken);
+    }
+
+    /// <summary>True while a timer with <paramref name="tokenId"/> is stored (armed, due or held for its receipts).</summary>
+    public Task<bool> IsArmedAsync(Guid tokenId, CancellationToken cancellationToken) =>
+        store.ExistsAsync(tokenId, cancellationToken);
+
+    /// <summary>Wakes the dispatcher after a commit that armed a timer due now.</summary>
+    public void Wake() => signal.Notify();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{MessageType} {MessageId} was handled again by {Consumer} (redelivered after a crash before its acknowledgement)")]
     private partial void LogHandledAgain(string messageType, Guid messageId, string consumer);

@@ -99,6 +99,14 @@ public sealed class DatabaseScheduledMessageStore(IDatabaseConnectionFactory dat
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    public async Task<bool> ExistsAsync(Guid tokenId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.ConnectAsync(cancellationToken);
+        await using var command = connection.CreateCommand("SELECT 1 FROM scheduled_messages WHERE token_id = @token_id")
+            .AddParameter("@token_id", Text(tokenId));
+        return await command.ExecuteScalarAsync(cancellationToken) is not null;
+    }
+
     public async Task<bool> CancelAsync(Guid tokenId, CancellationToken cancellationToken)
     {
         await using var connection = await database.ConnectAsync(cancellationToken);

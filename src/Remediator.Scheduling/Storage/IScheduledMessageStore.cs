@@ -9,6 +9,9 @@ public interface IScheduledMessageStore
     /// <summary>Stores <paramref name="message"/>, replacing (and un-claiming) any timer with the same token.</summary>
     Task ScheduleAsync(ScheduledMessageRecord message, CancellationToken cancellationToken);
 
+    /// <summary>True while a timer with <paramref name="tokenId"/> is stored (due, held or not yet due).</summary>
+    Task<bool> ExistsAsync(Guid tokenId, CancellationToken cancellationToken);
+
     /// <summary>Removes the timer; false when there was none (already sent or never scheduled).</summary>
     Task<bool> CancelAsync(Guid tokenId, CancellationToken cancellationToken);
 

@@ -18,6 +18,14 @@ public sealed class InMemoryScheduledMessageStore : IScheduledMessageStore
         return Task.CompletedTask;
     }
 
+    public Task<bool> ExistsAsync(Guid tokenId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_entries.ContainsKey(tokenId));
+        }
+    }
+
     public Task<bool> CancelAsync(Guid tokenId, CancellationToken cancellationToken)
     {
         lock (_gate)

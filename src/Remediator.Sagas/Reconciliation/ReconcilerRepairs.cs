@@ -1,0 +1,17 @@
+namespace Remediator.Sagas.Reconciliation;
+
+/// <summary>The kinds of repair, as the <c>kind</c> label of <c>remediator_reconciler_repairs_total</c>.</summary>
+public static class ReconcilerRepairs
+{
+    /// <summary>A waiting run's timer (execution deadline, verification window, approval, root wait) was missing: armed again for when it was due.</summary>
+    public const string Timer = "timer";
+
+    /// <summary>At start on the in-memory transport: a run's steps died with the previous process; its attempt is closed at once and verification decides.</summary>
+    public const string Interrupted = "interrupted";
+
+    /// <summary>A run that nothing can move on (no timer can be armed for its state) was escalated.</summary>
+    public const string Escalated = "escalated";
+
+    /// <summary>A guard slot held by no unfinished run was released.</summary>
+    public const string Slot = "slot";
+}

@@ -1,0 +1,302 @@
+using System.Diagnostics.Metrics;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Remediator.Contracts;
+using Remediator.Persistence;
+using Remediator.Persistence.Migrations;
+using Remediator.Persistence.Sagas;
+using Remediator.Sagas.Reconciliation;
+using Remediator.Sagas.Steps;
+using Remediator.Scheduling.Outbox;
+using Remediator.Scheduling.Storage;
+using Remediator.Tests.Shared;
+
+namespace Remediator.Sagas.Tests.Reconciliation;
+
+/// <summary>
+/// What the reconciler repairs, on a real database and a fake clock: SQLite here, PostgreSQL in the
+/// integration tests (this file is linked there). Each "replica" is a service provider of its own
+/// with its own connections, as two engine processes on one database are.
+/// </summary>
+public abstract class RemediationReconcilerContract : IAsyncLifetime
+{
+    private static readonly SagaTableMapping<RemediationState> _table = new()
+    {
+        TableName = "remediation_sagas",
+        State = saga => saga.CurrentState,
+        Key = saga => saga.Run.Target?.ToString(),
+        Group = saga => saga.Run.RuleName,
+    };
+
+    private readonly List<ServiceProvider> _replicas = [];
+    private readonly List<MeterListener> _listeners = [];
+    private readonly InMemoryStepJournal _journal = new();
+    private readonly List<string> _repairs = [];
+    private PersistenceOptions? _database;
+
+    protected FakeTimeProvider Clock { get; } = TestClock.Create();
+
+    private static TimeSpan Grace => new ReconcilerOptions().Grace;
+
+    private static Uri SagaAddress => new($"queue:{KebabCaseEndpointNameFormatter.Instance.Saga<RemediationState>()}");
+
+    /// <summary>A fresh, empty database for the test.</summary>
+    protected abstract Task<PersistenceOptions> CreateDatabaseAsync();
+
+    protected abstract Task DropDatabaseAsync();
+
+    public async Task InitializeAsync()
+    {
+        _database = await CreateDatabaseAsync();
+        await Replica().GetRequiredService<DatabaseMigrator>().MigrateAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var listener in _listeners)
+        {
+            listener.Dispose();
+        }
+
+        foreach (var replica in _replicas)
+        {
+            await replica.DisposeAsync();
+        }
+
+        await DropDatabaseAsync();
+    }
+
+    [Fact]
+    public async Task A_waiting_run_without_its_timer_gets_it_back_due_when_it_was_due_once_the_grace_period_passed()
+    {
+        var replica = Replica();
+        var saga = await SeedAsync(replica, "AwaitingApproval", s => s.ApprovalTimeoutTokenId = Guid.NewGuid());
+
+        var first = await PassAsync(replica, TimeSpan.FromMinutes(1));
+        var second = await PassAsync(replica, Grace);
+        var third = await PassAsync(replica, Grace);
+
+        (first, second, third).ShouldBe((0, 1, 0));
+        _repairs.ShouldBe([ReconcilerRepairs.Timer]);
+        var store = replica.GetRequiredService<IScheduledMessageStore>();
+        (await store.ExistsAsync(saga.ApprovalTimeoutTokenId!.Value, default)).ShouldBeTrue();
+        var due = TestClock.Start + new RemediationSagaOptions().ApprovalTimeout;
+        (await store.ClaimDueAsync(due.AddSeconds(-1), TimeSpan.FromSeconds(30), 10, default)).ShouldBeEmpty();
+        var timer = (await store.ClaimDueAsync(due, TimeSpan.FromSeconds(30), 10, default)).ShouldHaveSingleItem().Message;
+        timer.TokenId.ShouldBe(saga.ApprovalTimeoutTokenId!.Value);
+        timer.Destination.ShouldBe(SagaAddress);
+        timer.Body.ShouldContain(nameof(Messages.ApprovalTimedOut));
+        (await replica.GetRequiredService<DatabaseSagaStore<RemediationState>>().GetAsync(saga.CorrelationId))!.Version.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task A_run_whose_timer_is_armed_is_left_alone()
+    {
+        var replica = Replica();
+        var token = Guid.NewGuid();
+        await SeedAsync(replica, "Verifying", s => s.VerificationTimeoutTokenId = token);
+        await replica.GetRequiredService<IScheduledMessageStore>().ScheduleAsync(
+            new ScheduledMessageRecord(token, SagaAddress, TestClock.Start.AddMinutes(10), "application/vnd.masstransit+json", "{}", new ScheduledMessageIdentity(Guid.NewGuid(), null, null, null, null), new Dictionary<string, string>()),
+            default);
+
+        var repaired = await PassAsync(replica, TimeSpan.Zero) + await PassAsync(replica, Grace) + await PassAsync(replica, Grace);
+
+        repaired.ShouldBe(0);
+        _repairs.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_run_left_pending_is_escalated_saying_why()
+    {
+        var replica = Replica();
+        var saga = await SeedAsync(replica, "Pending");
+
+        var repaired = await PassAsync(replica, TimeSpan.Zero) + await PassAsync(replica, Grace);
+
+        repaired.ShouldBe(1);
+        _repairs.ShouldBe([ReconcilerRepairs.Escalated]);
+        var sent = (await DueAsync(replica)).ShouldHaveSingleItem();
+        sent.Destination.ShouldBe(SagaAddress);
+        sent.Body.ShouldContain(nameof(Messages.EscalateRemediation));
+        sent.Body.ShouldContain(saga.Run.RemediationId.ToString());
+        sent.Body.ShouldContain("left Pending");
+    }
+
+    [Fact]
+    public async Task A_waiting_run_that_lost_its_token_is_escalated()
+    {
+        var replica = Replica();
+        await SeedAsync(replica, "Executing");
+
+        var repaired = await PassAsync(replica, TimeSpan.Zero) + await PassAsync(replica, Grace);
+
+        repaired.ShouldBe(1);
+        _repairs.ShouldBe([ReconcilerRepairs.Escalated]);
+        (await DueAsync(replica)).ShouldHaveSingleItem().Body.ShouldContain("none can be armed again");
+    }
+
+    [Fact]
+    public async Task A_run_that_moves_on_within_the_grace_period_is_not_repaired()
+    {
+        var replica = Replica();
+        var saga = await SeedAsync(replica, "AwaitingApproval", s => s.ApprovalTimeoutTokenId = Guid.NewGuid());
+        var store = replica.GetRequiredService<DatabaseSagaStore<RemediationState>>();
+
+        var before = await PassAsync(replica, TimeSpan.Zero);
+        saga.Run.Note(Clock.GetUtcNow(), "a message arrived");
+        (await store.TryUpdateAsync(saga, 1, default)).ShouldBeTrue();
+        var after = await PassAsync(replica, Grace);
+
+        (before, after).ShouldBe((0, 0));
+        _repairs.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task At_start_on_the_in_memory_transport_an_attempt_whose_steps_died_is_closed_at_once_and_not_repeated()
+    {
+        var replica = Replica(inMemoryTransport: true);
+        var token = Guid.NewGuid();
+        var saga = await SeedAsync(replica, "Executing", s => s.ExecutionTimeoutTokenId = token);
+        var quiet = await SeedAsync(replica, "Executing", s => s.ExecutionTimeoutTokenId = Guid.NewGuid());
+        var store = replica.GetRequiredService<IScheduledMessageStore>();
+        foreach (var tokenId in new[] { token, quiet.ExecutionTimeoutTokenId!.Value })
+        {
+            await store.ScheduleAsync(new ScheduledMessageRecord(tokenId, SagaAddress, TestClock.Start.AddMinutes(20), "application/vnd.masstransit+json", "{}", new ScheduledMessageIdentity(Guid.NewGuid(), null, null, null, null), new Dictionary<string, string>()), default);
+        }
+
+        // The previous process began the first step (a restart) and died before it finished.
+        (await _journal.BeginAsync(new StepJournalKey(saga.Run.RemediationId, 1, ExecuteStepActivity.ExecutePhase, 0), default)).State.ShouldBe(StepJournalState.Begun);
+        Clock.Advance(TimeSpan.FromSeconds(5));
+
+        var repaired = await replica.GetRequiredService<RemediationReconciler>().ReconcileAsync(startedAt: Clock.GetUtcNow(), default);
+
+        repaired.ShouldBe(1);
+        _repairs.ShouldBe([ReconcilerRepairs.Interrupted]);
+        var closed = (await DueAsync(replica)).ShouldHaveSingleItem();
+        closed.TokenId.ShouldBe(token);
+        closed.Body.ShouldContain(nameof(Messages.ExecutionTimedOut));
+        closed.Body.ShouldContain("1 without a known outcome");
+        (await _journal.BeginAsync(new StepJournalKey(saga.Run.RemediationId, 1, ExecuteStepActivity.ExecutePhase, 0), default)).State.ShouldBe(StepJournalState.Interrupted);
+    }
+
+    [Fact]
+    public async Task Two_replicas_repair_a_broken_run_once()
+    {
+        var first = Replica();
+        var second = Replica();
+        await SeedAsync(first, "Pending");
+        await PassAsync(first, TimeSpan.Zero);
+        await PassAsync(second, TimeSpan.Zero);
+        Clock.Advance(Grace);
+
+        var repaired = await Task.WhenAll(
+            first.GetRequiredService<RemediationReconciler>().ReconcileAsync(null, default),
+            second.GetRequiredService<RemediationReconciler>().ReconcileAsync(null, default));
+
+        repaired.Sum().ShouldBe(1);
+        _repairs.ShouldBe([ReconcilerRepairs.Escalated]);
+        (await DueAsync(first)).ShouldHaveSingleItem();
+    }
+
+    private async Task<int> PassAsync(ServiceProvider replica, TimeSpan advance)
+    {
+        Clock.Advance(advance);
+        return await replica.GetRequiredService<RemediationReconciler>().ReconcileAsync(startedAt: null, default);
+    }
+
+    private async Task<IReadOnlyList<ScheduledMessageRecord>> DueAsync(ServiceProvider replica) =>
+        [.. (await replica.GetRequiredService<IScheduledMessageStore>().ClaimDueAsync(Clock.GetUtcNow(), TimeSpan.FromSeconds(30), 100, default)).Select(claimed => claimed.Message)];
+
+    /// <summary>Stores a run in <paramref name="state"/> that entered it at the clock's start, as the saga would have left it.</summary>
+    private static async Task<RemediationState> SeedAsync(ServiceProvider replica, string state, Action<RemediationState>? configure = null)
+    {
+        var steps = new PlannedStep[] { new() { Name = "restart", Action = "restart", Destructive = true } };
+        var saga = new RemediationState
+        {
+            CorrelationId = Guid.NewGuid(),
+            CurrentState = state,
+            Run = new RemediationRun
+            {
+                RemediationId = Guid.NewGuid(),
+                RuleName = "restart-on-down",
+                Target = new RemediationTarget { Kind = TargetKind.Deployment, Namespace = "shop", Name = $"svc-{Guid.NewGuid():N}"[..12] },
+                Plan = new RemediationPlan { Steps = steps, Severity = "P2", Safety = new SafetyPolicy() },
+                RequestedAt = TestClock.Start,
+                Attempt = 1,
+                CurrentSteps = steps,
+            },
+        };
+        saga.Run.Record(TestClock.Start, state, $"entered {state}");
+        configure?.Invoke(saga);
+        (await replica.GetRequiredService<DatabaseSagaStore<RemediationState>>().TryInsertAsync(saga, default)).ShouldBeTrue();
+        return saga;
+    }
+
+    /// <summary>An engine's reconciler and what it needs, on connections of its own to the test's database.</summary>
+    private ServiceProvider Replica(bool inMemoryTransport = false)
+    {
+        var database = _database ?? throw new InvalidOperationException("InitializeAsync has not run.");
+        var services = new ServiceCollection()
+            .AddLogging()
+            .AddMetrics()
+            .AddSingleton<TimeProvider>(Clock);
+        services.Configure<PersistenceOptions>(options =>
+        {
+            options.Provider = database.Provider;
+            options.ConnectionString = database.ConnectionString;
+        });
+        services.AddRemediatorDatabase();
+        services.AddDatabaseMigration(_table.Migration());
+        services.AddDatabaseMigration(DatabaseScheduledMessageStore.Migration);
+        services.AddDatabaseMigration(DatabaseScheduledMessageStore.OutboxMigration);
+        services.AddSingleton(_table);
+        services.AddSingleton<DatabaseSagaStore<RemediationState>>();
+        services.AddSingleton<IScheduledMessageStore, DatabaseScheduledMessageStore>();
+        services.AddSingleton(new DurableConsumers(countReceipts: inMemoryTransport));
+        services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<TransactionalOutbox>();
+        services.AddSingleton<IStepJournal>(_journal);
+        services.AddSingleton(Options.Create(new RemediationSagaOptions()));
+        services.AddSingleton(Options.Create(new Kubernetes.Actions.KubernetesActionOptions()));
+        services.AddSingleton<RemediationStateMachine>();
+        services.AddSingleton<IEndpointNameFormatter>(KebabCaseEndpointNameFormatter.Instance);
+        services.AddSingleton(Options.Create(new ReconcilerOptions()));
+        services.AddSingleton<ReconcilerMetrics>();
+        services.AddSingleton<RemediationReconciler>();
+        var provider = services.BuildServiceProvider();
+        _replicas.Add(provider);
+        Listen(provider.GetRequiredService<IMeterFactory>());
+        return provider;
+    }
+
+    private void Listen(IMeterFactory meters)
+    {
+        var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Scope == meters && instrument.Name == ReconcilerMetrics.RepairsName)
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            lock (_repairs)
+            {
+                foreach (var tag in tags)
+                {
+                    if (tag.Key == "kind")
+                    {
+                        _repairs.Add((string)tag.Value!);
+                    }
+                }
+            }
+        });
+        listener.Start();
+        _listeners.Add(listener);
+    }
+}
