@@ -8,9 +8,21 @@ using Remediator.Kubernetes.Simulator;
 
 namespace Remediator.LoadHarness;
 
+/// <summary>What the engine keeps its messages and state in.</summary>
+public enum EngineBackend
+{
+    /// <summary>RabbitMQ (its own virtual host) and PostgreSQL (its own database), as a production deployment.</summary>
+    RabbitMqPostgres,
+
+    /// <summary>The embedded default: the in-memory bus and a SQLite file.</summary>
+    Embedded,
+}
+
 /// <summary>Where the shared servers are (tests/servers/up.sh) and the engine's extra settings.</summary>
 public sealed record EngineSetup
 {
+    public EngineBackend Backend { get; init; } = EngineBackend.RabbitMqPostgres;
+
     public string RabbitMqHost { get; init; } = "127.0.0.1";
 
     public string RabbitMqUser { get; init; } = "guest";
@@ -64,6 +76,10 @@ public sealed class EngineRunner : IAsyncDisposable
 
     public int ProcessId => _process?.Id ?? 0;
 
+    public EngineBackend Backend => _setup.Backend;
+
+    private bool UsesServers => _setup.Backend == EngineBackend.RabbitMqPostgres;
+
     public static async Task<EngineRunner> StartAsync(EngineSetup setup, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(setup);
@@ -91,9 +107,12 @@ public sealed class EngineRunner : IAsyncDisposable
             Simulator.Cluster.Create(ResourceType.Deployments, AlertPayloads.Namespace, Manifests.Deployment(AlertPayloads.TargetName(_setup.TargetPrefix, target)));
         }
 
-        (await _management.PutAsJsonAsync($"vhosts/{_name}", new { description = "load harness" }, cancellationToken)).EnsureSuccessStatusCode();
-        (await _management.PutAsJsonAsync($"permissions/{_name}/{_setup.RabbitMqUser}", new { configure = ".*", write = ".*", read = ".*" }, cancellationToken)).EnsureSuccessStatusCode();
-        await ExecuteAsync($"create database \"{_name}\"", cancellationToken);
+        if (UsesServers)
+        {
+            (await _management.PutAsJsonAsync($"vhosts/{_name}", new { description = "load harness" }, cancellationToken)).EnsureSuccessStatusCode();
+            (await _management.PutAsJsonAsync($"permissions/{_name}/{_setup.RabbitMqUser}", new { configure = ".*", write = ".*", read = ".*" }, cancellationToken)).EnsureSuccessStatusCode();
+            await ExecuteAsync($"create database \"{_name}\"", cancellationToken);
+        }
 
         var rules = Path.Combine(_directory.FullName, "rules");
         Directory.CreateDirectory(rules);
@@ -127,10 +146,6 @@ public sealed class EngineRunner : IAsyncDisposable
         var configuration = new Dictionary<string, string>
         {
             ["ASPNETCORE_URLS"] = BaseUrl.ToString().TrimEnd('/'),
-            ["Remediator:Bus:Transport"] = "RabbitMq",
-            ["Remediator:Bus:RabbitMq:Url"] = AmqpUrl.ToString(),
-            ["Remediator:Persistence:Provider"] = "Postgres",
-            ["Remediator:Persistence:ConnectionString"] = $"{_setup.PostgresConnectionString};Database={_name}",
             ["Remediator:Rules:Path"] = rules,
             ["Remediator:Rules:Watch"] = "false",
             ["Remediator:Webhook:BearerToken"] = BearerToken,
@@ -138,6 +153,18 @@ public sealed class EngineRunner : IAsyncDisposable
             ["Remediator:Kubernetes:Kubeconfig"] = kubeconfig,
             ["Serilog:MinimumLevel:Default"] = "Warning",
         };
+        if (UsesServers)
+        {
+            configuration["Remediator:Bus:Transport"] = "RabbitMq";
+            configuration["Remediator:Bus:RabbitMq:Url"] = AmqpUrl.ToString();
+            configuration["Remediator:Persistence:Provider"] = "Postgres";
+            configuration["Remediator:Persistence:ConnectionString"] = $"{_setup.PostgresConnectionString};Database={_name}";
+        }
+        else
+        {
+            configuration["Remediator:Persistence:ConnectionString"] = $"Data Source={Path.Combine(_directory.FullName, "remediator.db")}";
+        }
+
         foreach (var (key, value) in _setup.Settings)
         {
             configuration[key] = value;
@@ -226,11 +253,15 @@ public sealed class EngineRunner : IAsyncDisposable
 
         _process?.Dispose();
         await Simulator.DisposeAsync();
-        using (await _management.DeleteAsync($"vhosts/{_name}"))
+        if (UsesServers)
         {
+            using (await _management.DeleteAsync($"vhosts/{_name}"))
+            {
+            }
+
+            await ExecuteAsync($"drop database if exists \"{_name}\" with (force)", CancellationToken.None);
         }
 
-        await ExecuteAsync($"drop database if exists \"{_name}\" with (force)", CancellationToken.None);
         _management.Dispose();
         _directory.Delete(recursive: true);
     }
@@ -255,6 +286,11 @@ public sealed class EngineRunner : IAsyncDisposable
     /// <summary>PostgreSQL's per-table scan counters of the engine's database: where its queries read.</summary>
     public async Task<string> TableStatisticsAsync(CancellationToken cancellationToken)
     {
+        if (!UsesServers)
+        {
+            return "(SQLite: no scan statistics)";
+        }
+
         await using var connection = new NpgsqlConnection($"{_setup.PostgresConnectionString};Database={_name}");
         await connection.OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand(

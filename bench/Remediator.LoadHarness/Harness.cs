@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Remediator.Kubernetes.Simulator;
 
 namespace Remediator.LoadHarness;
 
@@ -10,6 +11,8 @@ public sealed partial class Harness(TextWriter output) : IDisposable
     private const double LatencyRate = 500;
     private const double FirstCallRate = 200;
     private const int FirstCallTargets = 200;
+    private const int LedgerTargets = 20;
+    private const string LedgerPrefix = "ledger";
 
     /// <summary>
     /// The engine opened up for the first-call scenario: no storm brake, no slot limit, no
@@ -43,6 +46,9 @@ public sealed partial class Harness(TextWriter output) : IDisposable
 
     public IReadOnlyDictionary<string, string> EngineSettings { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>What the started engines run on (the ledger runs on both).</summary>
+    public EngineBackend Backend { get; init; } = EngineBackend.RabbitMqPostgres;
+
     public void Dispose() => _http.Dispose();
 
     public async Task<int> RunAsync(string scenario, LoadOptions custom, int stormAlerts, int stormTargets, CancellationToken cancellationToken)
@@ -58,6 +64,8 @@ public sealed partial class Harness(TextWriter output) : IDisposable
         switch (scenario)
         {
             case "all":
+                await LedgerAsync(EngineBackend.RabbitMqPostgres, cancellationToken);
+                await LedgerAsync(EngineBackend.Embedded, cancellationToken);
                 await ThroughputAndLatencyAsync(custom, cancellationToken);
                 await FirstCallAsync(cancellationToken);
                 await StormAsync(stormAlerts, stormTargets, custom.GroupSize, cancellationToken);
@@ -67,6 +75,10 @@ public sealed partial class Harness(TextWriter output) : IDisposable
                 break;
             case "first-call":
                 await FirstCallAsync(cancellationToken);
+                break;
+            case "ledger":
+                await LedgerAsync(EngineBackend.RabbitMqPostgres, cancellationToken);
+                await LedgerAsync(EngineBackend.Embedded, cancellationToken);
                 break;
             case "storm":
                 await StormAsync(stormAlerts, stormTargets, custom.GroupSize, cancellationToken);
@@ -103,7 +115,7 @@ public sealed partial class Harness(TextWriter output) : IDisposable
 
         await WithEngineAsync(EngineSettings, custom.Targets, "tp", async (engine, url, token) =>
         {
-            var amqp = AmqpUrl ?? engine?.AmqpUrl;
+            var amqp = AmqpUrl ?? (engine?.Backend == EngineBackend.RabbitMqPostgres ? engine.AmqpUrl : null);
             if (amqp is not null)
             {
                 var sample = AlertPayloads.Notification("tp", [(0, 0, false)]).Length;
@@ -193,6 +205,55 @@ public sealed partial class Harness(TextWriter output) : IDisposable
         }, cancellationToken);
     }
 
+    /// <summary>
+    /// The ledger: what a new remediation, a repeat of a finished target and a join of a running
+    /// one cost, from the engine's counters. Guards lifted as in the first-call scenario (so 20 new
+    /// targets are not storm-braked), cooldowns and everything else at their defaults.
+    /// </summary>
+    private async Task LedgerAsync(EngineBackend backend, CancellationToken cancellationToken)
+    {
+        if (!StartEngine)
+        {
+            Line("ledger needs --start-engine (the simulator holds the join targets' steps).");
+            return;
+        }
+
+        const int perPhase = LedgerTargets;
+        var settings = _unguarded.Concat(EngineSettings).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal);
+        await WithEngineAsync(backend, settings, 2 * perPhase, LedgerPrefix, async (engine, _, token) =>
+        {
+            Line("");
+            Line($"== Ledger on {backend}: per new remediation, per repeat of a finished target, per join of a running one ({perPhase} targets each, from the engine's /metrics)");
+            var ledger = new Ledger(_http, engine!.BaseUrl, token!, output);
+            await ledger.MeasureIdleAsync(TimeSpan.FromSeconds(5), cancellationToken);
+
+            var fresh = Enumerable.Range(0, perPhase).ToList();
+            var created = await ledger.PhaseAsync("new remediation", [.. fresh.Select(t => AlertPayloads.Notification(LedgerPrefix, [(t, 0, false)]))], perPhase, cancellationToken);
+            ledger.Print(created);
+
+            var repeat = await ledger.PhaseAsync("repeat of a finished target", [.. fresh.Select(t => AlertPayloads.Notification(LedgerPrefix, [(t, 1, false)]))], perPhase, cancellationToken);
+            ledger.Print(repeat);
+
+            // A join needs a run still going: the simulator holds each new target's restart for a
+            // while (less than the ledger's quiet spell), and the target's second alert, sent right
+            // after its first, arrives meanwhile.
+            var joining = Enumerable.Range(perPhase, perPhase).ToList();
+            engine.Simulator.InjectFault(new Fault { Method = "PATCH", PathContains = $"/deployments/{LedgerPrefix}-", Delay = TimeSpan.FromSeconds(2), Times = perPhase });
+            var both = await ledger.PhaseAsync(
+                "new remediation and a join",
+                [.. joining.SelectMany(t => new[] { AlertPayloads.Notification(LedgerPrefix, [(t, 0, false)]), AlertPayloads.Notification(LedgerPrefix, [(t, 1, false)]) })],
+                perPhase,
+                cancellationToken);
+            var join = both.Minus(created, "join of a running remediation");
+            ledger.Print(join);
+
+            var accounting = await RemediationsApi.AccountAsync(_http, engine.BaseUrl, new HashSet<string>(joining.Select(t => AlertPayloads.Fingerprint(LedgerPrefix, t, 1)), StringComparer.Ordinal), cancellationToken);
+            Line($"  (the second alerts of the join targets were found in runs: {accounting.FingerprintsCovered} of {perPhase}; runs by state: {string.Join(", ", accounting.ByOutcome.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key} {p.Value}"))})");
+            Target($"new remediation <= 4 commits ({backend})", created.Commits, 4, higherIsBetter: false, "commits per new remediation");
+            Target($"new remediation <= 3 durable messages ({backend})", created.Messages + created.Timers, 3, higherIsBetter: false, "messages and timers per new remediation");
+        }, cancellationToken);
+    }
+
     private async Task<Accounting> AccountAsync(EngineRunner? engine, Uri webhook, LoadResult result, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var baseUrl = new Uri(webhook, "/");
@@ -221,7 +282,10 @@ public sealed partial class Harness(TextWriter output) : IDisposable
         return accounting;
     }
 
-    private async Task WithEngineAsync(IReadOnlyDictionary<string, string> settings, int targets, string prefix, Func<EngineRunner?, Uri, string?, Task> run, CancellationToken cancellationToken)
+    private Task WithEngineAsync(IReadOnlyDictionary<string, string> settings, int targets, string prefix, Func<EngineRunner?, Uri, string?, Task> run, CancellationToken cancellationToken) =>
+        WithEngineAsync(Backend, settings, targets, prefix, run, cancellationToken);
+
+    private async Task WithEngineAsync(EngineBackend backend, IReadOnlyDictionary<string, string> settings, int targets, string prefix, Func<EngineRunner?, Uri, string?, Task> run, CancellationToken cancellationToken)
     {
         if (!StartEngine)
         {
@@ -230,8 +294,8 @@ public sealed partial class Harness(TextWriter output) : IDisposable
         }
 
         var started = Stopwatch.StartNew();
-        await using var engine = await EngineRunner.StartAsync(new EngineSetup { Targets = targets, TargetPrefix = prefix, Settings = settings }, cancellationToken);
-        Line($"  (engine pid {engine.ProcessId} and {targets} Deployments started in {started.Elapsed.TotalSeconds:F1} s at {engine.BaseUrl}; simulator {engine.Simulator.BaseAddress})");
+        await using var engine = await EngineRunner.StartAsync(new EngineSetup { Backend = backend, Targets = targets, TargetPrefix = prefix, Settings = settings }, cancellationToken);
+        Line($"  (engine pid {engine.ProcessId} on {backend} and {targets} Deployments started in {started.Elapsed.TotalSeconds:F1} s at {engine.BaseUrl}; simulator {engine.Simulator.BaseAddress})");
         // The first requests pay for JIT compilation and connection pools; alerts no rule matches
         // warm every path up to the rule match without counting toward the guards.
         var warmUp = await new LoadDriver(_http, new Uri(engine.BaseUrl, "api/v1/alerts"), EngineRunner.BearerToken).RunAsync(

@@ -6,7 +6,8 @@ var startEngine = new Option<bool>("--start-engine") { Description = "Start the 
 var url = new Option<Uri?>("--url") { Description = "The engine to drive when it is not started here (e.g. http://127.0.0.1:9095/)." };
 var token = new Option<string?>("--token") { Description = "Bearer token of the engine given with --url." };
 var amqp = new Option<Uri?>("--amqp-url") { Description = "Broker for the raw-publish baseline with --url (default: the started engine's vhost)." };
-var scenario = new Option<string>("--scenario") { Description = "all | throughput | latency | first-call | storm | custom", DefaultValueFactory = _ => "all" };
+var scenario = new Option<string>("--scenario") { Description = "all | ledger | throughput | latency | first-call | storm | custom", DefaultValueFactory = _ => "all" };
+var backend = new Option<EngineBackend>("--backend") { Description = "What started engines run on: RabbitMqPostgres or Embedded (the in-memory bus and SQLite); the ledger runs on both.", DefaultValueFactory = _ => EngineBackend.RabbitMqPostgres };
 var rate = new Option<double>("--rate") { Description = "custom: alerts per second (0: as fast as the concurrency allows).", DefaultValueFactory = _ => 0 };
 var groupSize = new Option<int>("--group-size") { Description = "Alerts per notification.", DefaultValueFactory = _ => 1 };
 var targets = new Option<int>("--targets") { Description = "Distinct Deployments.", DefaultValueFactory = _ => 100 };
@@ -20,7 +21,7 @@ var settings = new Option<string[]>("--engine-setting") { Description = "Extra e
 
 var root = new RootCommand("Remediator load harness: drives the engine over HTTP and compares it with the raw broker and bare Kestrel.")
 {
-    startEngine, url, token, amqp, scenario, rate, groupSize, targets, resolved, duplicates, duration, concurrency, stormAlerts, stormTargets, settings,
+    startEngine, url, token, amqp, scenario, backend, rate, groupSize, targets, resolved, duplicates, duration, concurrency, stormAlerts, stormTargets, settings,
 };
 root.SetAction(async (parse, cancellationToken) =>
 {
@@ -34,6 +35,7 @@ root.SetAction(async (parse, cancellationToken) =>
         Concurrency = parse.GetValue(concurrency),
         Duration = TimeSpan.FromSeconds(Math.Clamp(parse.GetValue(duration), 1, 60)),
         EngineSettings = extra,
+        Backend = parse.GetValue(backend),
     };
     var custom = new LoadOptions
     {

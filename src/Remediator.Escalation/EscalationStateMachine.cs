@@ -50,7 +50,9 @@ public sealed class EscalationStateMachine : MassTransitStateMachine<EscalationS
         });
         Event(() => RemediationSucceeded, x =>
         {
-            x.CorrelateBy((saga, c) => saga.RemediationCorrelationId == c.Message.CorrelationId);
+            // By property and value, not an expression over the message: the durable repository
+            // reads the escalations of that remediation by an indexed column (SagaLookup).
+            x.CorrelateBy<Guid>(saga => saga.RemediationCorrelationId, c => c.Message.CorrelationId);
             x.OnMissingInstance(m => m.Discard());
         });
         Event(() => AlertResolved, x =>

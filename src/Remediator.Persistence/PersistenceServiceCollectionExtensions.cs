@@ -35,6 +35,8 @@ public static class PersistenceServiceCollectionExtensions
         services.AddOptions<PersistenceOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PersistenceOptions>, PersistenceOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<DatabaseMetrics>();
         services.TryAddSingleton<IDatabaseConnectionFactory, DatabaseConnectionFactory>();
         services.TryAddSingleton<DatabaseMigrator>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DatabaseMigrationService>());

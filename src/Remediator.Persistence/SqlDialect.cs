@@ -24,6 +24,9 @@ public abstract class SqlDialect
     /// <summary>Appended to a SELECT that must lock the rows it reads until the transaction ends (SQLite locks the whole database instead).</summary>
     public abstract string ForUpdate { get; }
 
+    /// <summary>The text of top-level property <paramref name="name"/> of the JSON object in text column <paramref name="column"/> (null when absent).</summary>
+    public abstract string JsonText(string column, string name);
+
     /// <summary>An instant as the parameter value for a <see cref="TimestampType"/> column.</summary>
     public abstract object ToTimestamp(DateTimeOffset value);
 

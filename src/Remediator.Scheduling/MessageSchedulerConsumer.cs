@@ -13,7 +13,7 @@ namespace Remediator.Scheduling;
 /// The <see cref="DueMessageDispatcher"/> sends it when due. This replaces RabbitMQ's delayed-message
 /// exchange, which is not installed where Remediator runs.
 /// </summary>
-public sealed class MessageSchedulerConsumer(IScheduledMessageStore store, DurableConsumers consumers) :
+public sealed class MessageSchedulerConsumer(IScheduledMessageStore store, DurableConsumers consumers, OutboxMetrics metrics) :
     IConsumer<ScheduleMessage>,
     IConsumer<CancelScheduledMessage>,
     IConsumer<ScheduleRecurringMessage>
@@ -41,6 +41,9 @@ public sealed class MessageSchedulerConsumer(IScheduledMessageStore store, Durab
             OutboxRecords.CopyHeaders(context.Headers),
             consumers.ReceiptsFor(message.PayloadType));
         await store.ScheduleAsync(record, context.CancellationToken);
+
+        // Counted when written: the unit of work around this consumer commits right after it returns.
+        metrics.Written(message.PayloadType.FirstOrDefault() is { } urn ? OutboxMetrics.TypeName(urn) : nameof(ScheduleMessage), OutboxMetrics.TimerKind);
     }
 
     public async Task Consume(ConsumeContext<CancelScheduledMessage> context)

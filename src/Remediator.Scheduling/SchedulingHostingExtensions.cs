@@ -45,6 +45,8 @@ public static class SchedulingHostingExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SchedulingOptions>, SchedulingOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<OutboxSignal>();
+        services.AddMetrics();
+        services.TryAddSingleton<OutboxMetrics>();
         // A host that knows its transport registers its own (the in-memory one counts receipts).
         services.TryAddSingleton(new DurableConsumers(countReceipts: false));
         services.AddHostedService<DueMessageDispatcher>();

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -18,7 +19,7 @@ public sealed class OutboxAlertPublisherTests : IAsyncLifetime, IDisposable
 {
     private readonly FakeTimeProvider _clock = TestClock.Create();
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("remediator-outbox-");
-    private readonly ServiceProvider _services = new ServiceCollection().BuildServiceProvider();
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
     private DatabaseConnectionFactory? _database;
     private IBusControl? _bus;
 
@@ -86,6 +87,7 @@ public sealed class OutboxAlertPublisherTests : IAsyncLifetime, IDisposable
             new OutboxSignal(),
             _clock,
             _services,
+            new OutboxMetrics(_services.GetRequiredService<IMeterFactory>()),
             NullLogger<TransactionalOutbox>.Instance);
         return new OutboxAlertPublisher(outbox, _bus!, Options.Create(new BusOptions { MaxBacklog = maxBacklog }), _clock);
     }

@@ -70,6 +70,17 @@ public sealed class PostgresPersistenceTests(ServersFixture servers) : IAsyncLif
         (await now.TryClaimAsync("expired", _window)).ShouldBeFalse();
     }
 
+    [Fact]
+    public async Task On_loopback_the_engine_talks_to_the_server_without_TLS_unless_the_connection_string_asks_for_it()
+    {
+        // The shared server offers TLS (tests/servers): with the driver's default every connection would take it.
+        var plain = Replica();
+        var asked = Replica($"{Database.ConnectionString};SSL Mode=Require");
+
+        (await SslInUseAsync(plain)).ShouldBeFalse();
+        (await SslInUseAsync(asked)).ShouldBeTrue();
+    }
+
     public async Task DisposeAsync()
     {
         foreach (var replica in _replicas)
@@ -80,15 +91,22 @@ public sealed class PostgresPersistenceTests(ServersFixture servers) : IAsyncLif
         await Database.DisposeAsync();
     }
 
-    private DatabaseConnectionFactory Replica()
+    private DatabaseConnectionFactory Replica(string? connectionString = null)
     {
         var replica = new DatabaseConnectionFactory(Options.Create(new PersistenceOptions
         {
             Provider = DatabaseProvider.Postgres,
-            ConnectionString = Database.ConnectionString,
+            ConnectionString = connectionString ?? Database.ConnectionString,
         }));
         _replicas.Add(replica);
         return replica;
+    }
+
+    private static async Task<bool> SslInUseAsync(DatabaseConnectionFactory replica)
+    {
+        await using var connection = await replica.OpenConnectionAsync();
+        await using var command = connection.CreateCommand("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()");
+        return (bool)(await command.ExecuteScalarAsync())!;
     }
 
     private static DatabaseMigrator Migrator(DatabaseConnectionFactory database, params IDatabaseMigration[] migrations) =>

@@ -18,6 +18,8 @@ namespace Remediator.Persistence.Sagas;
 /// </code>
 /// (retry outside the outbox: an attempt that fails publishes nothing; each round of racing
 /// messages lets one win, so allow about as many retries as messages may race for one instance).
+/// An event correlated by a query must compare the mapping's <see cref="SagaTableMapping{TSaga}.Lookup"/>
+/// property with a value (it reads that indexed column); correlate every other event by id.
 /// Messages for an instance that is not stored yet find no instance: wait for the saga's own
 /// "created" event (published through the outbox, after the insert) before sending more.
 /// </para>
@@ -48,7 +50,11 @@ public static class DatabaseSagaRepositoryExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(mapping);
         services.AddRemediatorDatabase();
-        services.AddDatabaseMigration(mapping.Migration());
+        foreach (var migration in mapping.Migrations())
+        {
+            services.AddDatabaseMigration(migration);
+        }
+
         services.Replace(ServiceDescriptor.Singleton(mapping));
         services.TryAddSingleton<DatabaseSagaStore<TSaga>>();
         services.RegisterLoadSagaRepository<TSaga, DatabaseSagaRepositoryContextFactory<TSaga>>();

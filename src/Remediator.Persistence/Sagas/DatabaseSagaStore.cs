@@ -16,7 +16,7 @@ namespace Remediator.Persistence.Sagas;
 public sealed class DatabaseSagaStore<TSaga>(IDatabaseConnectionFactory database, SagaTableMapping<TSaga> mapping, TimeProvider timeProvider)
     where TSaga : class, ISaga
 {
-    private const string Columns = "correlation_id, version, saga_state, saga_key, saga_group, created_at, updated_at, data";
+    private const string Columns = "correlation_id, version, saga_state, saga_key, saga_group, created_at, updated_at, data, saga_lookup";
 
     private readonly string _table = mapping.TableName;
 
@@ -64,7 +64,7 @@ public sealed class DatabaseSagaStore<TSaga>(IDatabaseConnectionFactory database
         await using var connection = await database.ConnectAsync(cancellationToken);
         await using var command = connection.CreateCommand(
             $"""
-            INSERT INTO {_table} ({Columns}) VALUES (@id, 1, @state, @key, @group, @now, @now, @data)
+            INSERT INTO {_table} ({Columns}) VALUES (@id, 1, @state, @key, @group, @now, @now, @data, @lookup)
             ON CONFLICT (correlation_id) DO NOTHING
             """);
         AddValues(command, instance).AddParameter("@now", now);
@@ -88,7 +88,7 @@ public sealed class DatabaseSagaStore<TSaga>(IDatabaseConnectionFactory database
         await using var connection = await database.ConnectAsync(cancellationToken);
         await using var command = connection.CreateCommand(
             $"""
-            UPDATE {_table} SET version = version + 1, saga_state = @state, saga_key = @key, saga_group = @group, updated_at = @now, data = @data
+            UPDATE {_table} SET version = version + 1, saga_state = @state, saga_key = @key, saga_group = @group, saga_lookup = @lookup, updated_at = @now, data = @data
             WHERE correlation_id = @id AND version = @expected
             """);
         AddValues(command, instance)
@@ -125,24 +125,29 @@ public sealed class DatabaseSagaStore<TSaga>(IDatabaseConnectionFactory database
     }
 
     /// <summary>
-    /// The ids of the instances <paramref name="query"/> selects. A query is an arbitrary
-    /// expression, so every instance is read and tested: fine for the handful of live sagas a
-    /// correlation by property meets; correlate by id where the volume is large.
+    /// The ids of the instances <paramref name="query"/> selects, read by the indexed lookup column
+    /// (<see cref="SagaTableMapping{TSaga}.Lookup"/>). A query on anything else is refused rather
+    /// than answered by reading and testing every instance, whose cost would grow with history.
     /// </summary>
     internal async Task<List<Guid>> FindAsync(ISagaQuery<TSaga> query, CancellationToken cancellationToken)
     {
-        var filter = query.GetFilter();
+        ArgumentNullException.ThrowIfNull(query);
+        if (mapping.Lookup is not { } lookup || !lookup.TryMatch(query.FilterExpression, out var value))
+        {
+            throw new NotSupportedException(
+                $"{typeof(TSaga).Name} was correlated by the query {query.FilterExpression}, which {_table} cannot answer by key: " +
+                "correlate the event by id, or by the property the saga table's mapping names as its Lookup.");
+        }
+
         var ids = new List<Guid>();
         await using var connection = await database.ConnectAsync(cancellationToken);
-        await using var command = connection.CreateCommand($"SELECT data FROM {_table}");
+        await using var command = value is null
+            ? connection.CreateCommand($"SELECT correlation_id FROM {_table} WHERE saga_lookup IS NULL")
+            : connection.CreateCommand($"SELECT correlation_id FROM {_table} WHERE saga_lookup = @lookup").AddParameter("@lookup", value);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            var instance = Deserialize(reader.GetString(0));
-            if (filter(instance))
-            {
-                ids.Add(instance.CorrelationId);
-            }
+            ids.Add(Guid.Parse(reader.GetString(0)));
         }
 
         return ids;
@@ -165,6 +170,7 @@ public sealed class DatabaseSagaStore<TSaga>(IDatabaseConnectionFactory database
             .AddParameter("@state", mapping.State(instance))
             .AddParameter("@key", mapping.Key(instance))
             .AddParameter("@group", mapping.Group(instance))
+            .AddParameter("@lookup", mapping.Lookup?.ValueOf(instance))
             .AddParameter("@data", JsonSerializer.Serialize(instance, mapping.SerializerOptions));
 
     private string Where(DbCommand command, SagaListQuery query)

@@ -35,6 +35,13 @@ public sealed partial class SagaTableMapping<TSaga>
     /// <summary>A grouping value (column <c>saga_group</c>), e.g. the rule name.</summary>
     public Func<TSaga, string?> Group { get; init; } = _ => null;
 
+    /// <summary>
+    /// The property events correlate by other than the id (column <c>saga_lookup</c>, indexed), or
+    /// none. A query-correlated event must compare this property with a value: any other query
+    /// would read every row, and is refused.
+    /// </summary>
+    public SagaLookup<TSaga>? Lookup { get; init; }
+
     /// <summary>How instances are written as JSON. Default: <see cref="JsonSerializerDefaults.Web"/> (camelCase).</summary>
     public JsonSerializerOptions SerializerOptions { get; init; } = new(JsonSerializerDefaults.Web);
 
@@ -42,11 +49,25 @@ public sealed partial class SagaTableMapping<TSaga>
     public RetentionRule Retention(IEnumerable<string> finishedStates) =>
         new(TableName, "updated_at", RetentionRule.In("saga_state", finishedStates));
 
-    /// <summary>The table and its indexes, as migration <c>saga-{table}-0001</c>.</summary>
-    public IDatabaseMigration Migration()
+    /// <summary>
+    /// The table and its indexes, as migrations <c>saga-{table}-0001</c> and
+    /// <c>saga-{table}-0002-lookup</c> (the lookup column, filled from the instances already stored).
+    /// </summary>
+    public IReadOnlyList<IDatabaseMigration> Migrations()
     {
         var table = TableName;
-        return new SqlMigration($"saga-{table}-0001", dialect =>
+        var lookup = Lookup;
+        var serializerOptions = SerializerOptions;
+        return [Table(table), new SqlMigration($"saga-{table}-0002-lookup", dialect =>
+        [
+            $"ALTER TABLE {table} ADD COLUMN saga_lookup text NULL",
+            $"CREATE INDEX ix_{table}_lookup ON {table} (saga_lookup)",
+            .. lookup is null ? Array.Empty<string>() : [$"UPDATE {table} SET saga_lookup = {dialect.JsonText("data", lookup.JsonName(serializerOptions))}"],
+        ])];
+    }
+
+    private static SqlMigration Table(string table) =>
+        new($"saga-{table}-0001", dialect =>
         [
             $"""
             CREATE TABLE {table} (
@@ -65,7 +86,6 @@ public sealed partial class SagaTableMapping<TSaga>
             $"CREATE INDEX ix_{table}_created_at ON {table} (created_at)",
             $"CREATE INDEX ix_{table}_updated_at ON {table} (updated_at)",
         ]);
-    }
 
     [GeneratedRegex(@"^[a-z][a-z0-9_]{0,62}\z")]
     private static partial Regex TableNamePattern();

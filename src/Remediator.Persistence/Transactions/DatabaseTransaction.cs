@@ -10,18 +10,26 @@ public sealed class DatabaseTransaction : IAsyncDisposable
 {
     private readonly DbTransaction? _transaction;
     private readonly Action? _ended;
+    private readonly DatabaseMetrics? _metrics;
 
-    internal DatabaseTransaction(DbTransaction? transaction, Action? ended)
+    internal DatabaseTransaction(DbTransaction? transaction, Action? ended, DatabaseMetrics? metrics)
     {
         _transaction = transaction;
         _ended = ended;
+        _metrics = metrics;
     }
 
     /// <summary>Statements that belong to the unit of work in force.</summary>
-    internal static DatabaseTransaction Joined { get; } = new(null, null);
+    internal static DatabaseTransaction Joined { get; } = new(null, null, null);
 
-    public Task CommitAsync(CancellationToken cancellationToken) =>
-        _transaction?.CommitAsync(cancellationToken) ?? Task.CompletedTask;
+    public async Task CommitAsync(CancellationToken cancellationToken)
+    {
+        if (_transaction is not null)
+        {
+            await _transaction.CommitAsync(cancellationToken);
+            _metrics?.Committed();
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -14,12 +14,14 @@ public sealed class DatabaseUnitOfWork
 
     private readonly DbConnection _connection;
     private readonly DbTransaction _transaction;
+    private readonly DatabaseMetrics? _metrics;
     private bool _ended;
 
-    private DatabaseUnitOfWork(DbConnection connection, DbTransaction transaction)
+    private DatabaseUnitOfWork(DbConnection connection, DbTransaction transaction, DatabaseMetrics? metrics)
     {
         _connection = connection;
         _transaction = transaction;
+        _metrics = metrics;
     }
 
     /// <summary>
@@ -33,17 +35,18 @@ public sealed class DatabaseUnitOfWork
     /// disposes) and commits when the work returns. The ambient value is set here, inside this
     /// method's own flow, because a value set in an awaited method does not flow back to its caller.
     /// </summary>
-    internal static async Task<T> RunAsync<T>(DbConnection connection, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    internal static async Task<T> RunAsync<T>(DbConnection connection, DatabaseMetrics? metrics, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
         await using (connection)
         {
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            var unit = new DatabaseUnitOfWork(connection, transaction);
+            var unit = new DatabaseUnitOfWork(connection, transaction, metrics);
             _ambient.Value = unit;
             try
             {
                 var result = await work(cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
+                metrics?.Committed();
                 return result;
             }
             finally
@@ -56,5 +59,5 @@ public sealed class DatabaseUnitOfWork
     }
 
     /// <summary>A lease on this unit's connection (closing it is the unit's business).</summary>
-    internal DatabaseConnection Lease() => new(_connection, _transaction, owned: false);
+    internal DatabaseConnection Lease() => new(_connection, _transaction, owned: false, _metrics);
 }

@@ -24,7 +24,7 @@ internal sealed class TransactionalConsumeContext<TMessage>(
     where TMessage : class
 {
     private readonly Lock _gate = new();
-    private readonly List<ScheduledMessageRecord> _captured = [];
+    private readonly List<(ScheduledMessageRecord Record, string MessageType)> _captured = [];
 
     public override bool ContinueProcessing { get; set; } = true;
 
@@ -36,8 +36,8 @@ internal sealed class TransactionalConsumeContext<TMessage>(
 
     public override long? LastSequenceNumber => null;
 
-    /// <summary>What the handling sent, in the order it sent it.</summary>
-    public IReadOnlyList<ScheduledMessageRecord> Captured
+    /// <summary>What the handling sent, in the order it sent it, with each message's type (for <see cref="OutboxMetrics"/>).</summary>
+    public IReadOnlyList<(ScheduledMessageRecord Record, string MessageType)> Captured
     {
         get
         {
@@ -53,7 +53,7 @@ internal sealed class TransactionalConsumeContext<TMessage>(
         var record = OutboxRecords.From(context, now, consumers);
         lock (_gate)
         {
-            _captured.Add(record);
+            _captured.Add((record, OutboxMetrics.TypeName(typeof(T))));
         }
 
         return Task.CompletedTask;

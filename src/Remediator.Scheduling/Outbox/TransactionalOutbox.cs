@@ -21,6 +21,7 @@ public sealed partial class TransactionalOutbox(
     OutboxSignal signal,
     TimeProvider timeProvider,
     IServiceProvider provider,
+    OutboxMetrics metrics,
     ILogger<TransactionalOutbox> logger)
 {
     /// <summary>Handles one message through <paramref name="next"/> inside a unit of work, as <paramref name="consumer"/>.</summary>
@@ -30,29 +31,34 @@ public sealed partial class TransactionalOutbox(
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
         var now = timeProvider.GetUtcNow();
-        var sent = await database.InUnitOfWorkAsync(
+        var sent = await database.InUnitOfWorkAsync<IReadOnlyList<(ScheduledMessageRecord Record, string MessageType)>>(
             async cancellationToken =>
             {
                 if (context.MessageId is { } messageId && !await store.AcknowledgeAsync(messageId, consumer, now, cancellationToken))
                 {
                     LogDuplicate(typeof(T).Name, messageId, consumer);
-                    return 0;
+                    return [];
                 }
 
                 var outboxContext = new TransactionalConsumeContext<T>(context, new OutboxConsumeOptions { ConsumerType = consumer }, provider, consumers, now);
                 await next.Send(outboxContext);
                 var captured = outboxContext.Captured;
-                foreach (var message in captured)
+                foreach (var (message, _) in captured)
                 {
                     await store.ScheduleAsync(message, cancellationToken);
                 }
 
-                return captured.Count;
+                return captured;
             },
             context.CancellationToken);
 
-        if (sent > 0)
+        if (sent.Count > 0)
         {
+            foreach (var (_, messageType) in sent)
+            {
+                metrics.Written(messageType, OutboxMetrics.MessageKind);
+            }
+
             signal.Notify();
         }
     }
@@ -98,6 +104,8 @@ public sealed partial class TransactionalOutbox(
                 return messages.Count;
             },
             cancellationToken);
+        metrics.Written(OutboxMetrics.TypeName(typeof(T)), OutboxMetrics.MessageKind, messages.Count);
+
         signal.Notify();
     }
 

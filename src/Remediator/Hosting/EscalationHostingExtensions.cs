@@ -17,6 +17,9 @@ public static class EscalationHostingExtensions
         State = saga => saga.CurrentState,
         Key = saga => saga.Notice?.Target.ToString(),
         Group = saga => saga.Notice?.RuleName,
+
+        // A successful run resolves the escalations of its rule and target: found by this indexed column.
+        Lookup = new(saga => saga.RemediationCorrelationId),
     };
 
     /// <summary>

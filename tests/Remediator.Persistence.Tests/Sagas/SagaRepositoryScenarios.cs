@@ -1,6 +1,9 @@
+using System.Text.Json;
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Remediator.Persistence.Migrations;
 using Remediator.Persistence.Sagas;
 
@@ -18,7 +21,14 @@ public abstract class SagaRepositoryScenarios : IAsyncLifetime
         State = saga => saga.CurrentState,
         Key = saga => saga.Name,
         Group = saga => saga.Owner,
+        Lookup = new(saga => saga.Name),
     };
+
+    /// <summary>The same table with no lookup column mapped: a query correlation has no key to read.</summary>
+    private static readonly SagaTableMapping<ToySaga> _withoutLookup = new() { TableName = Mapping.TableName, Key = saga => saga.Name };
+
+    /// <summary>When the rows a test writes by hand were stored.</summary>
+    private static readonly DateTimeOffset _storedAt = new(2026, 11, 21, 10, 0, 0, TimeSpan.Zero);
 
     private readonly List<ServiceProvider> _engines = [];
     private PersistenceOptions? _options;
@@ -104,6 +114,69 @@ public abstract class SagaRepositoryScenarios : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_query_correlated_message_reads_only_the_rows_with_its_key()
+    {
+        var engine = await StartEngineAsync();
+        var id = NewId.NextGuid();
+        await engine.Harness.Bus.Publish(new ToyStarted(id, "wanted", "team-a"));
+        await engine.CreatedAsync(id);
+
+        // A row of another key whose JSON no one could read: reading every instance (a scan)
+        // would fail on it; a lookup by the indexed column never touches it.
+        await using (var connection = await engine.Database.ConnectAsync())
+        await using (var insert = connection.CreateCommand(
+            $"INSERT INTO {Mapping.TableName} (correlation_id, version, saga_key, saga_lookup, created_at, updated_at, data) VALUES (@id, 1, 'other', 'other', @now, @now, 'not json')"))
+        {
+            insert.AddParameter("@id", NewId.NextGuid().ToString("D")).AddParameter("@now", engine.Database.Dialect.ToTimestamp(_storedAt));
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        await engine.Harness.Bus.Publish(new ToyRenamed("wanted", "found"));
+
+        (await engine.PublishedAsync<ToyUpdated>(sent => sent.Context.Message.ToyId == id)).ShouldBeTrue();
+        (await engine.Store.GetAsync(id)).ShouldNotBeNull().Instance.Name.ShouldBe("found");
+    }
+
+    [Fact]
+    public async Task A_query_on_a_property_the_table_does_not_index_is_refused_not_scanned()
+    {
+        var engine = await StartEngineAsync(_withoutLookup);
+        var id = NewId.NextGuid();
+        await engine.Harness.Bus.Publish(new ToyStarted(id, "unindexed", "team-a"));
+        await engine.CreatedAsync(id);
+
+        await engine.Harness.Bus.Publish(new ToyRenamed("unindexed", "never"));
+
+        (await engine.PublishedAsync<Fault<ToyRenamed>>(fault => fault.Context.Message.Exceptions.Any(e => e.Message.Contains("cannot answer by key", StringComparison.Ordinal)))).ShouldBeTrue();
+        (await engine.Store.GetAsync(id)).ShouldNotBeNull().Instance.Name.ShouldBe("unindexed");
+    }
+
+    [Fact]
+    public async Task Upgrading_fills_the_lookup_column_of_instances_stored_before_it_existed()
+    {
+        var options = _options ?? throw new InvalidOperationException("InitializeAsync has not run.");
+        await using var database = new DatabaseConnectionFactory(Options.Create(options));
+        var migrations = Mapping.Migrations();
+        await new DatabaseMigrator(database, [migrations[0]], TimeProvider.System, NullLogger<DatabaseMigrator>.Instance).MigrateAsync();
+        var id = NewId.NextGuid();
+        await using (var connection = await database.ConnectAsync())
+        await using (var insert = connection.CreateCommand(
+            $"INSERT INTO {Mapping.TableName} (correlation_id, version, saga_state, created_at, updated_at, data) VALUES (@id, 1, 'Counting', @now, @now, @data)"))
+        {
+            insert.AddParameter("@id", id.ToString("D"))
+                .AddParameter("@now", database.Dialect.ToTimestamp(_storedAt))
+                .AddParameter("@data", JsonSerializer.Serialize(new ToySaga { CorrelationId = id, CurrentState = "Counting", Name = "before-upgrade" }, Mapping.SerializerOptions));
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        var engine = await StartEngineAsync();
+        await engine.Harness.Bus.Publish(new ToyRenamed("before-upgrade", "after-upgrade"));
+
+        (await engine.PublishedAsync<ToyUpdated>(sent => sent.Context.Message.ToyId == id)).ShouldBeTrue();
+        (await engine.Store.GetAsync(id)).ShouldNotBeNull().Instance.Name.ShouldBe("after-upgrade");
+    }
+
+    [Fact]
     public async Task A_finalized_saga_is_deleted()
     {
         var engine = await StartEngineAsync();
@@ -178,7 +251,7 @@ public abstract class SagaRepositoryScenarios : IAsyncLifetime
     }
 
     /// <summary>An engine: a test-harness bus with the toy saga on this test's database, schema migrated.</summary>
-    private async Task<Engine> StartEngineAsync()
+    private async Task<Engine> StartEngineAsync(SagaTableMapping<ToySaga>? mapping = null)
     {
         var options = _options ?? throw new InvalidOperationException("InitializeAsync has not run.");
         var services = new ServiceCollection();
@@ -190,21 +263,21 @@ public abstract class SagaRepositoryScenarios : IAsyncLifetime
             configured.ConnectionString = options.ConnectionString;
         });
         services.AddMassTransitTestHarness(bus =>
-            bus.AddSagaStateMachine<ToyStateMachine, ToySaga, ToySagaDefinition>().DatabaseRepository(Mapping));
+            bus.AddSagaStateMachine<ToyStateMachine, ToySaga, ToySagaDefinition>().DatabaseRepository(mapping ?? Mapping));
         var provider = services.BuildServiceProvider(validateScopes: true);
         _engines.Add(provider);
 
         await provider.GetRequiredService<DatabaseMigrator>().MigrateAsync();
         var harness = provider.GetRequiredService<ITestHarness>();
         await harness.Start();
-        return new Engine(provider, harness, provider.GetRequiredService<DatabaseSagaStore<ToySaga>>(), provider.GetRequiredService<ConflictGate>());
+        return new Engine(provider, harness, provider.GetRequiredService<DatabaseSagaStore<ToySaga>>(), provider.GetRequiredService<ConflictGate>(), provider.GetRequiredService<IDatabaseConnectionFactory>());
     }
 
     // The container lives on until the test ends: MassTransit keeps the first bus's logger
     // factory in its ambient log context, which the next bus in this test would find disposed.
     private static Task StopEngineAsync(Engine engine) => engine.Harness.Stop();
 
-    private sealed record Engine(ServiceProvider Provider, ITestHarness Harness, DatabaseSagaStore<ToySaga> Store, ConflictGate Gate)
+    private sealed record Engine(ServiceProvider Provider, ITestHarness Harness, DatabaseSagaStore<ToySaga> Store, ConflictGate Gate, IDatabaseConnectionFactory Database)
     {
         /// <summary>
         /// Waits until the saga announced <paramref name="id"/>: the outbox publishes only after
