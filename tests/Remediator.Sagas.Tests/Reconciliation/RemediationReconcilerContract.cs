@@ -248,7 +248,11 @@ public abstract class RemediationReconcilerContract : IAsyncLifetime
             options.ConnectionString = database.ConnectionString;
         });
         services.AddRemediatorDatabase();
-        services.AddDatabaseMigration(_table.Migration());
+        foreach (var migration in _table.Migrations())
+        {
+            services.AddDatabaseMigration(migration);
+        }
+
         services.AddDatabaseMigration(DatabaseScheduledMessageStore.Migration);
         services.AddDatabaseMigration(DatabaseScheduledMessageStore.OutboxMigration);
         services.AddSingleton(_table);
