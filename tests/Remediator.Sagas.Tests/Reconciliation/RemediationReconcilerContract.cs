@@ -260,6 +260,7 @@ public abstract class RemediationReconcilerContract : IAsyncLifetime
         services.AddSingleton<IScheduledMessageStore, DatabaseScheduledMessageStore>();
         services.AddSingleton(new DurableConsumers(countReceipts: inMemoryTransport));
         services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<OutboxMetrics>();
         services.AddSingleton<TransactionalOutbox>();
         services.AddSingleton<IStepJournal>(_journal);
         services.AddSingleton(Options.Create(new RemediationSagaOptions()));
