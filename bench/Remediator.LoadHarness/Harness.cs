@@ -14,6 +14,8 @@ public sealed partial class Harness(TextWriter output) : IDisposable
     private const int LedgerTargets = 20;
     private const string LedgerPrefix = "ledger";
 
+    private static readonly double[] _coldStartRates = [5, 20];
+
     /// <summary>
     /// The engine opened up for the first-call scenario: no storm brake, no slot limit, no
     /// client-side Kubernetes rate limit, and as many steps at once as remediations (each one's
@@ -75,6 +77,9 @@ public sealed partial class Harness(TextWriter output) : IDisposable
                 break;
             case "first-call":
                 await FirstCallAsync(cancellationToken);
+                break;
+            case "cold-start":
+                await ColdStartAsync(cancellationToken);
                 break;
             case "ledger":
                 await LedgerAsync(EngineBackend.RabbitMqPostgres, cancellationToken);
@@ -161,27 +166,69 @@ public sealed partial class Harness(TextWriter output) : IDisposable
         // The first alert of each Deployment has a first call to measure. The simulator reconciles
         // its whole cluster on every write, so a few hundred Deployments keep it from being the bottleneck.
         var alerts = FirstCallTargets;
-        var settings = _unguarded.Concat(EngineSettings).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal);
-        await WithEngineAsync(settings, alerts, "fc", async (engine, url, token) =>
+        await WithEngineAsync(Backend, Unguarded(), alerts, "fc", warmUp: true, async (engine, url, token) =>
         {
             Line("");
             Line($"== Alert to first Kubernetes call at {FirstCallRate} alerts/s, {alerts} Deployments (storm brake, slot limit and client QPS limit lifted)");
-            var result = await new LoadDriver(_http, url, token).RunAsync(new LoadOptions { AlertsPerSecond = FirstCallRate, Duration = Duration, Targets = alerts, Concurrency = Concurrency * 4, TargetPrefix = "fc" }, cancellationToken);
-            Report("engine", result);
-            var deadline = Stopwatch.StartNew();
-            double[] firstCalls;
-            do
-            {
-                await Task.Delay(500, cancellationToken);
-                firstCalls = FirstCallLatencies(engine!, result);
-            }
-            while (firstCalls.Length < result.FirstFiringSent.Count && deadline.Elapsed < TimeSpan.FromSeconds(30));
-
-            Line($"  first calls seen for {firstCalls.Length} of {result.FirstFiringSent.Count} targets; alert -> first call p50 {Percentiles.Of(firstCalls, 50):F1} ms  p95 {Percentiles.Of(firstCalls, 95):F1} ms  p99 {Percentiles.Of(firstCalls, 99):F1} ms  max {firstCalls.LastOrDefault():F1} ms");
+            var firstCalls = await FirstCallsAsync(engine!, url, token, FirstCallRate, alerts, "fc", cancellationToken);
             Target("alert-to-first-call p99 <= 100 ms at 200 alerts/s", Percentiles.Of(firstCalls, 99), 100, higherIsBetter: false, "ms");
             Line($"  engine peak memory (VmHWM): {engine!.PeakMemoryBytes() / 1048576.0:F0} MB");
         }, cancellationToken);
     }
+
+    /// <summary>
+    /// A cold engine's first burst against the same engine warm: for each of <see cref="_coldStartRates"/>,
+    /// a fresh engine with no warm-up is sent <see cref="Duration"/> of alerts at that rate (each
+    /// alert a new Deployment), then the same again on other Deployments. Run it against a
+    /// ReadyToRun publish with <c>REMEDIATOR_ENGINE_DLL</c> to compare (bench/README.md).
+    /// </summary>
+    private async Task ColdStartAsync(CancellationToken cancellationToken)
+    {
+        if (!StartEngine)
+        {
+            Line("cold-start needs --start-engine.");
+            return;
+        }
+
+        foreach (var rate in _coldStartRates)
+        {
+            var targets = (int)Math.Ceiling(rate * Duration.TotalSeconds);
+            await WithEngineAsync(Backend, Unguarded(), targets, "cold", warmUp: false, async (engine, url, token) =>
+            {
+                for (var target = 0; target < targets; target++)
+                {
+                    engine!.Simulator.Cluster.Create(ResourceType.Deployments, AlertPayloads.Namespace, Manifests.Deployment(AlertPayloads.TargetName("warm", target)));
+                }
+
+                Line("");
+                Line($"== Cold start: alert to first Kubernetes call at {rate} alerts/s, first burst of a fresh engine (no warm-up), then the same engine again");
+                var cold = await FirstCallsAsync(engine!, url, token, rate, targets, "cold", cancellationToken, maxAlerts: targets);
+                var warm = await FirstCallsAsync(engine!, url, token, rate, targets, "warm", cancellationToken, maxAlerts: targets);
+                Line($"  COLDSTART {rate}/s: cold p50 {Percentiles.Of(cold, 50):F1} ms p99 {Percentiles.Of(cold, 99):F1} ms; warm p50 {Percentiles.Of(warm, 50):F1} ms p99 {Percentiles.Of(warm, 99):F1} ms");
+            }, cancellationToken);
+        }
+    }
+
+    /// <summary>Sends alerts at <paramref name="rate"/> for <see cref="Duration"/> and returns alert-to-first-call latencies (ms, sorted), printing them.</summary>
+    private async Task<double[]> FirstCallsAsync(EngineRunner engine, Uri url, string? token, double rate, int targets, string prefix, CancellationToken cancellationToken, int maxAlerts = 0)
+    {
+        var result = await new LoadDriver(_http, url, token).RunAsync(new LoadOptions { AlertsPerSecond = rate, Duration = Duration, Targets = targets, MaxAlerts = maxAlerts, Concurrency = Concurrency * 4, TargetPrefix = prefix }, cancellationToken);
+        Report("engine", result);
+        var deadline = Stopwatch.StartNew();
+        double[] firstCalls;
+        do
+        {
+            await Task.Delay(500, cancellationToken);
+            firstCalls = FirstCallLatencies(engine, result);
+        }
+        while (firstCalls.Length < result.FirstFiringSent.Count && deadline.Elapsed < TimeSpan.FromSeconds(30));
+
+        Line($"  first calls seen for {firstCalls.Length} of {result.FirstFiringSent.Count} targets; alert -> first call p50 {Percentiles.Of(firstCalls, 50):F1} ms  p95 {Percentiles.Of(firstCalls, 95):F1} ms  p99 {Percentiles.Of(firstCalls, 99):F1} ms  max {firstCalls.LastOrDefault():F1} ms");
+        return firstCalls;
+    }
+
+    private Dictionary<string, string> Unguarded() =>
+        _unguarded.Concat(EngineSettings).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal);
 
     private async Task StormAsync(int alerts, int targets, int groupSize, CancellationToken cancellationToken)
     {
@@ -219,8 +266,7 @@ public sealed partial class Harness(TextWriter output) : IDisposable
         }
 
         const int perPhase = LedgerTargets;
-        var settings = _unguarded.Concat(EngineSettings).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal);
-        await WithEngineAsync(backend, settings, 2 * perPhase, LedgerPrefix, async (engine, _, token) =>
+        await WithEngineAsync(backend, Unguarded(), 2 * perPhase, LedgerPrefix, warmUp: true, async (engine, _, token) =>
         {
             Line("");
             Line($"== Ledger on {backend}: per new remediation, per repeat of a finished target, per join of a running one ({perPhase} targets each, from the engine's /metrics)");
@@ -283,9 +329,9 @@ public sealed partial class Harness(TextWriter output) : IDisposable
     }
 
     private Task WithEngineAsync(IReadOnlyDictionary<string, string> settings, int targets, string prefix, Func<EngineRunner?, Uri, string?, Task> run, CancellationToken cancellationToken) =>
-        WithEngineAsync(Backend, settings, targets, prefix, run, cancellationToken);
+        WithEngineAsync(Backend, settings, targets, prefix, warmUp: true, run, cancellationToken);
 
-    private async Task WithEngineAsync(EngineBackend backend, IReadOnlyDictionary<string, string> settings, int targets, string prefix, Func<EngineRunner?, Uri, string?, Task> run, CancellationToken cancellationToken)
+    private async Task WithEngineAsync(EngineBackend backend, IReadOnlyDictionary<string, string> settings, int targets, string prefix, bool warmUp, Func<EngineRunner?, Uri, string?, Task> run, CancellationToken cancellationToken)
     {
         if (!StartEngine)
         {
@@ -296,12 +342,15 @@ public sealed partial class Harness(TextWriter output) : IDisposable
         var started = Stopwatch.StartNew();
         await using var engine = await EngineRunner.StartAsync(new EngineSetup { Backend = backend, Targets = targets, TargetPrefix = prefix, Settings = settings }, cancellationToken);
         Line($"  (engine pid {engine.ProcessId} on {backend} and {targets} Deployments started in {started.Elapsed.TotalSeconds:F1} s at {engine.BaseUrl}; simulator {engine.Simulator.BaseAddress})");
-        // The first requests pay for JIT compilation and connection pools; alerts no rule matches
-        // warm every path up to the rule match without counting toward the guards.
-        var warmUp = await new LoadDriver(_http, new Uri(engine.BaseUrl, "api/v1/alerts"), EngineRunner.BearerToken).RunAsync(
-            new LoadOptions { MaxAlerts = 2_000, Duration = TimeSpan.FromSeconds(20), Concurrency = Concurrency, TargetPrefix = "warm", AlertName = AlertPayloads.WarmUpAlertName },
-            cancellationToken);
-        Line($"  (warm-up: {warmUp.Requests} unmatched alerts in {warmUp.Elapsed.TotalSeconds:F1} s)");
+        if (warmUp)
+        {
+            // The first requests pay for JIT compilation and connection pools; alerts no rule matches
+            // warm every path up to the rule match without counting toward the guards.
+            var warmed = await new LoadDriver(_http, new Uri(engine.BaseUrl, "api/v1/alerts"), EngineRunner.BearerToken).RunAsync(
+                new LoadOptions { MaxAlerts = 2_000, Duration = TimeSpan.FromSeconds(20), Concurrency = Concurrency, TargetPrefix = "warm", AlertName = AlertPayloads.WarmUpAlertName },
+                cancellationToken);
+            Line($"  (warm-up: {warmed.Requests} unmatched alerts in {warmed.Elapsed.TotalSeconds:F1} s)");
+        }
         var cpu = engine.CpuTime();
         var wall = Stopwatch.StartNew();
         try

@@ -6,7 +6,7 @@ var startEngine = new Option<bool>("--start-engine") { Description = "Start the 
 var url = new Option<Uri?>("--url") { Description = "The engine to drive when it is not started here (e.g. http://127.0.0.1:9095/)." };
 var token = new Option<string?>("--token") { Description = "Bearer token of the engine given with --url." };
 var amqp = new Option<Uri?>("--amqp-url") { Description = "Broker for the raw-publish baseline with --url (default: the started engine's vhost)." };
-var scenario = new Option<string>("--scenario") { Description = "all | ledger | throughput | latency | first-call | storm | custom", DefaultValueFactory = _ => "all" };
+var scenario = new Option<string>("--scenario") { Description = "all | ledger | cold-start | throughput | latency | first-call | storm | custom", DefaultValueFactory = _ => "all" };
 var backend = new Option<EngineBackend>("--backend") { Description = "What started engines run on: RabbitMqPostgres or Embedded (the in-memory bus and SQLite); the ledger runs on both.", DefaultValueFactory = _ => EngineBackend.RabbitMqPostgres };
 var rate = new Option<double>("--rate") { Description = "custom: alerts per second (0: as fast as the concurrency allows).", DefaultValueFactory = _ => 0 };
 var groupSize = new Option<int>("--group-size") { Description = "Alerts per notification.", DefaultValueFactory = _ => 1 };
