@@ -36,7 +36,8 @@ public sealed class CliTests : IDisposable
     [Fact]
     public void Lint_passes_valid_rules_with_a_summary()
     {
-        var (exitCode, output) = Run("rules", "lint", RulesDirectory());
+        // The label contract guarantees the labels the rule's templates read: no warning either.
+        var (exitCode, output) = Run("rules", "lint", RulesDirectory(WithLabelContract(RuleFiles.RestartFintechService)));
 
         exitCode.ShouldBe(0);
         output.ShouldBe($"OK: 1 rule in 1 file, no errors.{Environment.NewLine}");
@@ -55,6 +56,21 @@ public sealed class CliTests : IDisposable
         output.ShouldContain("reboot");
         output.TrimEnd().ShouldEndWith("in 1 rule file.");
     }
+
+    [Fact]
+    public void Lint_warns_of_a_label_the_rule_does_not_guarantee_with_its_position_and_still_passes()
+    {
+        var rules = RulesDirectory(WithLabelContract(RuleFiles.RestartFintechService.Replace("$labels.service", "$labels.servce", StringComparison.Ordinal)));
+
+        var (exitCode, output) = Run("rules", "lint", rules);
+
+        exitCode.ShouldBe(0);
+        output.ShouldMatch($@"{System.Text.RegularExpressions.Regex.Escape(Path.Combine(rules, "fintech.yaml"))}:\d+:\d+: warning: rule '[a-z-]+' uses label 'servce', which neither its matchers nor the file's label contract guarantee");
+        output.ShouldContain("(hint: did you mean 'service'?)");
+        output.TrimEnd().ShouldEndWith("no errors, 1 warning.");
+    }
+
+    private static string WithLabelContract(string ruleFile) => $"labels: [namespace, service]{Environment.NewLine}{ruleFile}";
 
     [Fact]
     public void Lint_fails_for_a_missing_path()
