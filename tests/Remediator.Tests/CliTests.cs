@@ -85,6 +85,18 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void Test_reports_a_rule_that_cannot_remediate_the_alert_at_the_template_it_is_about()
+    {
+        var alert = Write("alert.json", Payloads.Bytes(Payloads.Valid()));
+        var rules = RulesDirectory(RuleFiles.RestartFintechService.Replace("$labels.service", "$labels.servce", StringComparison.Ordinal));
+
+        var (_, output) = Run("rules", "test", "--alert", alert, "--rules", rules);
+
+        // Line 8, the target's name, at its value.
+        output.ShouldContain($"{Path.Combine(rules, "fintech.yaml")}:8:13: rule restart-fintech-service selects the alert but cannot remediate it: target.name: the alert has no label 'servce'");
+    }
+
+    [Fact]
     public void Test_shows_the_matching_rule_target_and_plan()
     {
         var alert = Write("alert.json", Payloads.Bytes(Payloads.Valid()));

@@ -293,6 +293,7 @@ internal sealed partial class RuleFileReader(FileContext file, Dictionary<string
         return new CompiledRule
         {
             Name = nameNode.Value!,
+            Templates = [.. file.TemplatesRead.Skip(templatesBefore).Select(read => (read.Template, Locate(read.Node)))],
             Description = map["description"] is YamlScalarNode description ? description.Value : null,
             Location = Locate(nameNode),
             Matchers = [.. matchers],
