@@ -52,7 +52,7 @@ public static class RuleLoader
         }
 
         var result = Parse(sources);
-        return diagnostics.Count == 0 ? result : new RuleLoadResult(null, [.. diagnostics, .. result.Diagnostics]);
+        return diagnostics.Count == 0 ? result : new RuleLoadResult(null, [.. diagnostics, .. result.Diagnostics]) { Warnings = result.Warnings };
     }
 
     /// <summary>
@@ -90,7 +90,7 @@ public static class RuleLoader
                 .ThenBy(x => x.i)
                 .Select(x => x.d)
                 .ToList();
-            return new RuleLoadResult(null, ordered);
+            return new RuleLoadResult(null, ordered) { Warnings = Warnings(readers) };
         }
 
         var topologies = readers.SelectMany(r => r.Reader.Topologies).ToList();
@@ -99,8 +99,11 @@ public static class RuleLoader
             topology.Seal();
         }
 
-        return new RuleLoadResult(new RuleSet(readers.SelectMany(r => r.Reader.Rules).ToList(), topologies), []);
+        return new RuleLoadResult(new RuleSet(readers.SelectMany(r => r.Reader.Rules).ToList(), topologies), []) { Warnings = Warnings(readers) };
     }
+
+    private static List<RuleDiagnostic> Warnings(List<(FileContext File, RuleFileReader Reader)> readers) =>
+        [.. readers.SelectMany(r => r.File.Warnings.OrderBy(w => w.Line).ThenBy(w => w.Column))];
 
     private static void CheckDuplicateRules(List<(FileContext File, RuleFileReader Reader)> readers)
     {

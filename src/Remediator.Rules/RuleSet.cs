@@ -109,7 +109,7 @@ public sealed class RuleSet
             }
             catch (RegexMatchTimeoutException ex)
             {
-                (unresolved ??= []).Add(new UnresolvedMatch(rule.Name, rule.Location.File, $"matcher regex '{ex.Pattern}' took longer than {ex.MatchTimeout.TotalMilliseconds:0} ms on label value '{ex.Input}'"));
+                (unresolved ??= []).Add(Unresolved(rule, rule.Location, $"matcher regex '{ex.Pattern}' took longer than {ex.MatchTimeout.TotalMilliseconds:0} ms on label value '{ex.Input}'"));
                 continue;
             }
 
@@ -131,7 +131,7 @@ public sealed class RuleSet
 
                 if (selected)
                 {
-                    (unresolved ??= []).Add(new UnresolvedMatch(rule.Name, rule.Location.File, "a resolved alert never starts destructive steps"));
+                    (unresolved ??= []).Add(Unresolved(rule, rule.Location, "a resolved alert never starts destructive steps"));
                 }
 
                 continue;
@@ -152,7 +152,7 @@ public sealed class RuleSet
             }
             else
             {
-                (unresolved ??= []).Add(new UnresolvedMatch(rule.Name, rule.Location.File, reason));
+                (unresolved ??= []).Add(Unresolved(rule, rule.LocationOfProblem(alert), reason));
             }
         }
 
@@ -160,6 +160,9 @@ public sealed class RuleSet
             ? RuleEvaluation.None
             : new RuleEvaluation(matches ?? (IReadOnlyList<RuleMatch>)[], unresolved ?? (IReadOnlyList<UnresolvedMatch>)[]) { Resolving = resolving ?? (IReadOnlyList<ConcernedTarget>)[] };
     }
+
+    private static UnresolvedMatch Unresolved(CompiledRule rule, SourceLocation at, string reason) =>
+        new(rule.Name, rule.Location.File, reason) { Line = at.Line, Column = at.Column };
 
     private static RuleSummary Summarize(CompiledRule rule) => new(
         rule.Name,

@@ -48,6 +48,23 @@ public sealed class EscalationEndpointsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_list_of_paging_escalations_holds_those_nobody_acknowledged_yet()
+    {
+        var escalated = EscalationFixture.Escalated();
+        await _fixture.Harness.Bus.Publish(escalated);
+        await _fixture.WaitUntilAsync(escalated.RemediationId, s => s.ChannelsTold.Count == 6);
+        var query = _fixture.Services.GetRequiredService<IQuerySagaRepository<EscalationState>>();
+
+        var paging = (await EscalationEndpoints.ListEscalations("paging", query, Repository)).Value!;
+        paging.Items.Select(view => view.RemediationId).ShouldBe([escalated.RemediationId]);
+
+        (await AckAsync(escalated.RemediationId)).Result.ShouldBeOfType<Accepted<EscalationView>>();
+        await _fixture.WaitUntilAsync(escalated.RemediationId, s => s.CurrentState == "Acknowledged");
+        (await EscalationEndpoints.ListEscalations("Paging", query, Repository)).Value!.Items.ShouldBeEmpty();
+        (await EscalationEndpoints.ListEscalations(null, query, Repository)).Value!.Items.Single().State.ShouldBe("Acknowledged");
+    }
+
+    [Fact]
     public async Task The_escalation_view_names_channels_and_never_shows_a_secret()
     {
         var escalated = EscalationFixture.Escalated();

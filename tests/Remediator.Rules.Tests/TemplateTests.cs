@@ -96,11 +96,14 @@ public class TemplateTests
         var evaluation = set.Evaluate(TestAlerts.Firing(("alertname", "A"), ("namespace", "prod"), ("pod", "Not A Name!")));
 
         evaluation.Matches.Select(m => m.RuleName).ShouldBe(["resolves"]);
+        // Each at the rule part it is about: the template the alert lacks a label or annotation
+        // for, else the rule.
         evaluation.Unresolved.ShouldBe([
-            new UnresolvedMatch("needs-service", "rules.yaml", "target.name: the alert has no label 'service'"),
-            new UnresolvedMatch("needs-annotation", "rules.yaml", "step 'notify' parameter 'message': the alert has no annotation 'runbook'"),
-            new UnresolvedMatch("bad-name-from-label", "rules.yaml", "target.name: 'Not A Name!' is not a valid Kubernetes object name"),
+            new UnresolvedMatch("needs-service", "rules.yaml", "target.name: the alert has no label 'service'") { Line = 4, Column = 77 },
+            new UnresolvedMatch("needs-annotation", "rules.yaml", "step 'notify' parameter 'message': the alert has no annotation 'runbook'") { Line = 9, Column = 41 },
+            new UnresolvedMatch("bad-name-from-label", "rules.yaml", "target.name: 'Not A Name!' is not a valid Kubernetes object name") { Line = 10, Column = 11 },
         ]);
+        evaluation.Unresolved[0].Location.ShouldBe("rules.yaml:4:77");
         set.Match(TestAlerts.Firing(("alertname", "A"), ("namespace", "prod"))).Select(m => m.RuleName).ShouldBe(["resolves"]);
     }
 }

@@ -37,7 +37,8 @@ public sealed class CliTests : IDisposable
     [Fact]
     public void Lint_passes_valid_rules_with_a_summary()
     {
-        var (exitCode, output) = Run("rules", "lint", RulesDirectory());
+        // The label contract guarantees the labels the rule's templates read: no warning either.
+        var (exitCode, output) = Run("rules", "lint", RulesDirectory(WithLabelContract(RuleFiles.RestartFintechService)));
 
         exitCode.ShouldBe(0);
         output.ShouldBe($"OK: 1 rule in 1 file, no errors.{Environment.NewLine}");
@@ -67,6 +68,21 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void Lint_warns_of_a_label_the_rule_does_not_guarantee_with_its_position_and_still_passes()
+    {
+        var rules = RulesDirectory(WithLabelContract(RuleFiles.RestartFintechService.Replace("$labels.service", "$labels.servce", StringComparison.Ordinal)));
+
+        var (exitCode, output) = Run("rules", "lint", rules);
+
+        exitCode.ShouldBe(0);
+        output.ShouldMatch($@"{System.Text.RegularExpressions.Regex.Escape(Path.Combine(rules, "fintech.yaml"))}:\d+:\d+: warning: rule '[a-z-]+' uses label 'servce', which neither its matchers nor the file's label contract guarantee");
+        output.ShouldContain("(hint: did you mean 'service'?)");
+        output.TrimEnd().ShouldEndWith("no errors, 1 warning.");
+    }
+
+    private static string WithLabelContract(string ruleFile) => $"labels: [namespace, service]{Environment.NewLine}{ruleFile}";
+
+    [Fact]
     public void Lint_fails_for_a_missing_path()
     {
         var missing = Path.Combine(_work.FullName, "nope");
@@ -76,6 +92,18 @@ public sealed class CliTests : IDisposable
         exitCode.ShouldBe(1);
         output.ShouldContain($"{missing}:1:1: error: no such file or directory");
         output.ShouldContain("1 error in 0 rule files.");
+    }
+
+    [Fact]
+    public void Test_reports_a_rule_that_cannot_remediate_the_alert_at_the_template_it_is_about()
+    {
+        var alert = Write("alert.json", Payloads.Bytes(Payloads.Valid()));
+        var rules = RulesDirectory(RuleFiles.RestartFintechService.Replace("$labels.service", "$labels.servce", StringComparison.Ordinal));
+
+        var (_, output) = Run("rules", "test", "--alert", alert, "--rules", rules);
+
+        // Line 8, the target's name, at its value.
+        output.ShouldContain($"{Path.Combine(rules, "fintech.yaml")}:8:13: rule restart-fintech-service selects the alert but cannot remediate it: target.name: the alert has no label 'servce'");
     }
 
     [Fact]

@@ -21,7 +21,8 @@ public sealed class EscalationLintTests : IDisposable
 
     private readonly DirectoryInfo _rules = Directory.CreateTempSubdirectory("remediator-escalation-lint-");
 
-    public EscalationLintTests() => File.WriteAllText(Path.Combine(_rules.FullName, "fintech.yaml"), RuleFiles.RestartFintechService);
+    // With its label contract, so the rule file lints without warnings and only the policies vary.
+    public EscalationLintTests() => File.WriteAllText(Path.Combine(_rules.FullName, "fintech.yaml"), $"labels: [namespace, service]{Environment.NewLine}{RuleFiles.RestartFintechService}");
 
     public void Dispose() => _rules.Delete(recursive: true);
 

@@ -19,6 +19,18 @@ internal sealed partial class FileContext(string path, string text, List<RuleDia
 
     public int ErrorCount { get; private set; }
 
+    /// <summary>Every template read from this file, in reading order, with the scalar it came from.</summary>
+    public List<(YamlScalarNode Node, Templates.Template Template)> TemplatesRead { get; } = [];
+
+    public List<RuleDiagnostic> Warnings { get; } = [];
+
+    /// <summary>A warning at the character <paramref name="offset"/> of the scalar's value.</summary>
+    public void WarningAt(YamlScalarNode node, int offset, string message, string? hint = null)
+    {
+        var (line, column) = Locate(node, offset);
+        Warnings.Add(new RuleDiagnostic(Path, Math.Max(line, 1), Math.Max(column, 1), Shorten(message), hint is null ? null : Shorten(hint)) { IsWarning = true });
+    }
+
     public void Error(int line, int column, string message, string? hint = null)
     {
         ErrorCount++;

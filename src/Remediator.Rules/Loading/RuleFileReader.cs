@@ -14,7 +14,7 @@ namespace Remediator.Rules.Loading;
 /// <summary>Reads one rule file into compiled rules and topologies, reporting every problem it finds.</summary>
 internal sealed partial class RuleFileReader(FileContext file, Dictionary<string, Regex> regexes)
 {
-    private static readonly string[] _topKeys = ["defaults", "topology", "rules"];
+    private static readonly string[] _topKeys = ["labels", "defaults", "topology", "rules"];
     private static readonly string[] _safetyKeys = ["severity", "escalation", "cooldown", "max-attempts", "attempt-window", "dry-run", "require-approval", "allowed-namespaces", "step-timeout"];
     private static readonly string[] _ruleKeys = ["name", "description", "match", "status", "target", "steps", "verify", "on-failure", .. _safetyKeys];
     private static readonly string[] _topologyKeys = ["name", "namespace", "services"];
@@ -39,6 +39,9 @@ internal sealed partial class RuleFileReader(FileContext file, Dictionary<string
     private static readonly TimeSpan _defaultVerifyWindow = TimeSpan.FromMinutes(10);
 
     private FileDefaults _defaults = FileDefaults.None;
+
+    /// <summary>The file's label contract (<c>labels:</c>): labels every alert routed to these rules carries.</summary>
+    private HashSet<string> _labelContract = new(StringComparer.Ordinal);
 
     public List<CompiledRule> Rules { get; } = [];
 
@@ -94,6 +97,11 @@ internal sealed partial class RuleFileReader(FileContext file, Dictionary<string
         if (YamlMap.Read(file, stream.Documents[0].RootNode, "the file", _topKeys) is not { } root)
         {
             return;
+        }
+
+        if (YamlRead.Sequence(file, root["labels"], "labels") is { } contract)
+        {
+            _labelContract = [.. contract.Select(label => YamlRead.Scalar(file, label, "labels")?.Value).OfType<string>()];
         }
 
         if (root["defaults"] is { } defaults)
@@ -217,6 +225,7 @@ internal sealed partial class RuleFileReader(FileContext file, Dictionary<string
     private CompiledRule? ReadRule(YamlNode node)
     {
         var errorsBefore = file.ErrorCount;
+        var templatesBefore = file.TemplatesRead.Count;
         var name = node is YamlMappingNode m && m.Children.TryGetValue(new YamlScalarNode("name"), out var n) && n is YamlScalarNode { Value: { } v } ? v : null;
         if (YamlMap.Read(file, node, name is null ? "rule" : $"rule '{name}'", _ruleKeys) is not { } map)
         {
@@ -280,9 +289,11 @@ internal sealed partial class RuleFileReader(FileContext file, Dictionary<string
             return null;
         }
 
+        WarnOfUnguaranteedLabels(nameNode.Value!, matchers, templatesBefore);
         return new CompiledRule
         {
             Name = nameNode.Value!,
+            Templates = [.. file.TemplatesRead.Skip(templatesBefore).Select(read => (read.Template, Locate(read.Node)))],
             Description = map["description"] is YamlScalarNode description ? description.Value : null,
             Location = Locate(nameNode),
             Matchers = [.. matchers],
@@ -295,6 +306,29 @@ internal sealed partial class RuleFileReader(FileContext file, Dictionary<string
             Escalation = escalation,
             Safety = safety,
         };
+    }
+
+    /// <summary>
+    /// A template that reads a label neither the rule's matchers nor the file's label contract
+    /// guarantee fails to render for an alert without it (the run is refused at match time): most
+    /// often a misspelt label. A matcher guarantees its label when it cannot match a missing one
+    /// (which Alertmanager treats as the empty value).
+    /// </summary>
+    private void WarnOfUnguaranteedLabels(string rule, List<LabelMatcher> matchers, int templatesBefore)
+    {
+        var missing = new Dictionary<string, string>();
+        var guaranteed = new HashSet<string>(_labelContract, StringComparer.Ordinal);
+        guaranteed.UnionWith(matchers.Where(matcher => !matcher.Matches(missing)).Select(matcher => matcher.Name));
+        foreach (var (node, template) in file.TemplatesRead.Skip(templatesBefore))
+        {
+            foreach (var (label, offset) in template.LabelReferences.Where(reference => !guaranteed.Contains(reference.Label)))
+            {
+                var hint = Suggest.Closest(label, guaranteed) is { } close
+                    ? $"did you mean '{close}'?"
+                    : $"match it (e.g. {label}=~\".+\") or, if every alert routed here carries it, list it under the file's 'labels:'";
+                file.WarningAt(node, offset, $"rule '{rule}' uses label '{label}', which neither its matchers nor the file's label contract guarantee", hint);
+            }
+        }
     }
 
     private List<LabelMatcher> ReadMatchers(YamlMap map)

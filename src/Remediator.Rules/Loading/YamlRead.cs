@@ -132,6 +132,10 @@ internal static class YamlRead
         {
             file.ErrorAt(scalar, error.Offset, $"bad template in '{key}': {error.Message}", error.Hint);
         }
+        else
+        {
+            file.TemplatesRead.Add((scalar, template!));
+        }
 
         return template;
     }

@@ -12,6 +12,23 @@ internal sealed class CompiledRule
 
     public required SourceLocation Location { get; init; }
 
+    /// <summary>The rule's templates in file order, each where its value is written: where a rule part that cannot render is.</summary>
+    public IReadOnlyList<(Templates.Template Template, SourceLocation At)> Templates { get; init; } = [];
+
+    /// <summary>Where the part of the rule that cannot render for <paramref name="alert"/> is written: its first template the alert lacks a label or annotation for, else the rule.</summary>
+    public SourceLocation LocationOfProblem(AlertReceived alert)
+    {
+        foreach (var (template, at) in Templates)
+        {
+            if (!template.TryRender(alert, out _, out _))
+            {
+                return at;
+            }
+        }
+
+        return Location;
+    }
+
     /// <summary>Position in load order (file order, then order in the file); results come back in this order.</summary>
     public int Ordinal { get; set; }
 

@@ -25,7 +25,11 @@ public sealed class Template
     /// <summary>True when the value has no references and renders to itself.</summary>
     public bool IsLiteral => _segments.Length == 0 || (_segments.Length == 1 && _segments[0].Reference is null);
 
-    public static Template Literal(string text) => new(text, [new Segment(null, text)]);
+    public static Template Literal(string text) => new(text, [new Segment(null, text, 0)]);
+
+    /// <summary>The labels the template reads, each with the 0-based offset of its expression in the source.</summary>
+    public IEnumerable<(string Label, int Offset)> LabelReferences =>
+        _segments.Where(segment => segment.Reference == Reference.Labels).Select(segment => (segment.Text, segment.Offset));
 
     /// <summary>Parses <paramref name="source"/>; on failure <paramref name="error"/> gives the 0-based offset and the reason.</summary>
     public static Template? Parse(string source, out TemplateError? error)
@@ -71,16 +75,16 @@ public sealed class Template
 
             if (open > literalStart)
             {
-                segments.Add(new Segment(null, source[literalStart..open]));
+                segments.Add(new Segment(null, source[literalStart..open], literalStart));
             }
 
-            segments.Add(new Segment(reference, name));
+            segments.Add(new Segment(reference, name, exprStart));
             i = literalStart = close + 2;
         }
 
         if (literalStart < source.Length || segments.Count == 0)
         {
-            segments.Add(new Segment(null, source[literalStart..]));
+            segments.Add(new Segment(null, source[literalStart..], literalStart));
         }
 
         return new Template(source, [.. segments]);
@@ -290,5 +294,5 @@ public sealed class Template
         Annotations,
     }
 
-    private readonly record struct Segment(Reference? Reference, string Text);
+    private readonly record struct Segment(Reference? Reference, string Text, int Offset);
 }

@@ -30,21 +30,24 @@ public static class RulesLintCommand
     private static bool LintRules(IReadOnlyList<string> paths, TextWriter output)
     {
         var result = RuleLoader.Load(paths);
-        foreach (var diagnostic in result.Diagnostics)
+        // Errors and warnings in file order, as a compiler lists them.
+        foreach (var diagnostic in result.Diagnostics.Concat(result.Warnings).OrderBy(d => d.File, StringComparer.Ordinal).ThenBy(d => d.Line).ThenBy(d => d.Column))
         {
             output.WriteLine(diagnostic.ToString());
         }
+
+        var warnings = result.Warnings.Count == 0 ? "" : $", {result.Warnings.Count} {Plural(result.Warnings.Count, "warning")}";
 
         var files = CountRuleFiles(paths);
         if (!result.Succeeded)
         {
             var errors = result.Diagnostics.Count;
-            output.WriteLine($"{errors} {Plural(errors, "error")} in {files} rule {Plural(files, "file")}.");
+            output.WriteLine($"{errors} {Plural(errors, "error")}{warnings} in {files} rule {Plural(files, "file")}.");
             return false;
         }
 
         var rules = result.RuleSet!.Count;
-        output.WriteLine($"OK: {rules} {Plural(rules, "rule")} in {files} {Plural(files, "file")}, no errors.");
+        output.WriteLine($"OK: {rules} {Plural(rules, "rule")} in {files} {Plural(files, "file")}, no errors{warnings}.");
         return true;
     }
 

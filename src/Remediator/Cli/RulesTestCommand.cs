@@ -60,7 +60,7 @@ public static class RulesTestCommand
             var evaluation = ruleSet.Evaluate(alert);
             foreach (var unresolved in evaluation.Unresolved)
             {
-                output.WriteLine($"  rule {unresolved.RuleName} ({unresolved.SourceFile}) selects the alert but cannot remediate it: {unresolved.Reason}");
+                output.WriteLine($"  {unresolved.Location}: rule {unresolved.RuleName} selects the alert but cannot remediate it: {unresolved.Reason}");
             }
 
             if (evaluation.Matches.Count == 0)
