@@ -3,6 +3,8 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Remediator.Intake.Reconcile;
 using Remediator.Intake.Tests.Fuzzing;
 
 namespace Remediator.Intake.Tests;
@@ -44,6 +46,28 @@ public sealed class AlertsEndpointsTests
         detail.ShouldContain("Remediator:Webhook:BearerToken");
         detail.ShouldContain("Remediator:Webhook:AllowAnonymous");
         host.Publisher.Batches.ShouldBe(0);
+    }
+
+    [Theory]
+    [InlineData(3, true)]
+    [InlineData(0, false)]
+    public async Task A_notification_that_left_alerts_out_asks_for_a_reconcile_round_at_once(int truncatedAlerts, bool requested)
+    {
+        await using var host = await IntakeHost.StartAsync(MaxBodyBytes, arrange: context => context.Connection.RemoteIpAddress = IPAddress.Loopback);
+        var payload = Payloads.Valid();
+        payload["truncatedAlerts"] = truncatedAlerts;
+
+        using var response = await host.Client.PostAsync(AlertsEndpoints.Route, Body(Payloads.Bytes(payload)));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        using var stop = new CancellationTokenSource();
+        var request = host.Services.GetRequiredService<AlertmanagerReconcileTrigger>().WaitAsync(stop.Token);
+        request.IsCompleted.ShouldBe(requested);
+        await stop.CancelAsync();
+        if (!requested)
+        {
+            await Should.ThrowAsync<OperationCanceledException>(request);
+        }
     }
 
     [Fact]

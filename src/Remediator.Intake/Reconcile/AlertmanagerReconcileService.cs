@@ -36,7 +36,7 @@ public sealed partial class AlertmanagerReconcileService(
             {
                 await reconciler.ReconcileAsync(stoppingToken);
             }
-            catch (Exception ex) when (ex is AlertPublishException or DbException)
+            catch (Exception ex) when (ex is AlertPublishException or DbException or InvalidDataException)
             {
                 LogRoundFailed(ex, settings.Interval);
             }

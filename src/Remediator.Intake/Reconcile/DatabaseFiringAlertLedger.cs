@@ -54,11 +54,22 @@ public sealed class DatabaseFiringAlertLedger(IDatabaseConnectionFactory databas
         var alerts = new List<FiringAlert>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            var alert = JsonSerializer.Deserialize<AlertReceived>(reader.GetString(0), _json)
-                ?? throw new InvalidDataException("intake_firing_alerts holds a null alert.");
-            alerts.Add(new FiringAlert(alert, database.Dialect.ReadTimestamp(reader, 1)));
+            alerts.Add(new FiringAlert(Read(reader.GetString(0)), database.Dialect.ReadTimestamp(reader, 1)));
         }
 
         return alerts;
+    }
+
+    private static AlertReceived Read(string json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<AlertReceived>(json, _json)
+                ?? throw new InvalidDataException("intake_firing_alerts holds a null alert.");
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"intake_firing_alerts holds an alert the engine cannot read: {ex.Message}", ex);
+        }
     }
 }

@@ -29,6 +29,8 @@ internal sealed class IntakeHost : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    public IServiceProvider Services => _app.Services;
+
     public RecordingPublisher Publisher { get; }
 
     public ErrorRecorder Errors { get; }
