@@ -12,6 +12,7 @@ using Remediator.Observability;
 using Remediator.Observability.Telemetry;
 using Remediator.Persistence;
 using Remediator.Sagas.Api;
+using Remediator.Sagas.Effectiveness;
 using Remediator.Security;
 
 namespace Remediator.Hosting;
@@ -68,6 +69,7 @@ public static class RemediatorWebHost
         api.MapRemediationsEndpoints();
         api.MapEscalationEndpoints();
         api.MapRulesEndpoints();
+        api.MapEffectivenessEndpoints();
         api.MapPauseEndpoints();
         app.MapRemediatorOperations();
         app.MapRemediatorDashboard();

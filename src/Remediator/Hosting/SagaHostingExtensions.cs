@@ -8,6 +8,7 @@ using Remediator.Persistence.Retention;
 using Remediator.Persistence.Sagas;
 using Remediator.Sagas;
 using Remediator.Sagas.Api;
+using Remediator.Sagas.Effectiveness;
 using Remediator.Sagas.Steps;
 
 namespace Remediator.Hosting;
@@ -45,6 +46,12 @@ public static class SagaHostingExtensions
         // Steps write ahead to the database, so one redelivered after an engine died never acts twice.
         builder.Services.AddDatabaseStepJournal();
         builder.Services.Replace(ServiceDescriptor.Singleton<IStepJournal, DurableStepJournal>());
+
+        // Every run's ending, for the effectiveness figures (GET /api/v1/rules/{name}/effectiveness),
+        // kept for the retention period like the finished runs.
+        builder.Services.AddDatabaseMigration(DatabaseRemediationHistory.Migration);
+        builder.Services.Replace(ServiceDescriptor.Singleton<IRemediationHistory, DatabaseRemediationHistory>());
+        builder.Services.AddDatabaseRetention(new RetentionRule("remediation_history", "finished_at"));
 
         // A finished run's row goes after the retention period; the target's next alert starts afresh.
         builder.Services.AddDatabaseRetention(RemediationSagaTable.Retention(
