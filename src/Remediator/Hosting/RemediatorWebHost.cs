@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Remediator.Api;
+using Remediator.Backtest;
 using Remediator.Dashboard;
 using Remediator.Engine;
 using Remediator.Engine.Rules;
@@ -70,6 +71,7 @@ public static class RemediatorWebHost
         api.MapEscalationEndpoints();
         api.MapRulesEndpoints();
         api.MapEffectivenessEndpoints();
+        api.MapBacktestEndpoints();
         api.MapPauseEndpoints();
         app.MapRemediatorOperations();
         app.MapRemediatorDashboard();
