@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Remediator.Contracts;
 using Remediator.Kubernetes.Actions;
 using Remediator.Sagas.Api;
+using Remediator.Sagas.Effectiveness;
 using Remediator.Sagas.Messages;
 using Remediator.Sagas.Steps;
 using Remediator.Sagas.Verification;
@@ -126,10 +127,11 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
 
         // A run the guards let act gives its slot back and starts the target's cooldown, however it ended.
         // Runs waiting for this one (a cascade's dependents) hear how it ended.
-        WhenEnter(Succeeded, x => x.ThenAsync(RecordFinishedAsync).ThenAsync(TellDependentsAsync));
-        WhenEnter(Escalated, x => x.ThenAsync(RecordFinishedAsync).ThenAsync(TellDependentsAsync));
-        WhenEnter(Cancelled, x => x.ThenAsync(RecordFinishedAsync).ThenAsync(TellDependentsAsync));
-        WhenEnter(Refused, x => x.ThenAsync(TellDependentsAsync));
+        // Every ending goes to the history the effectiveness figures are computed from.
+        WhenEnter(Succeeded, x => x.ThenAsync(RecordFinishedAsync).ThenAsync(c => RecordHistoryAsync(c, Succeeded)).ThenAsync(TellDependentsAsync));
+        WhenEnter(Escalated, x => x.ThenAsync(RecordFinishedAsync).ThenAsync(c => RecordHistoryAsync(c, Escalated)).ThenAsync(TellDependentsAsync));
+        WhenEnter(Cancelled, x => x.ThenAsync(RecordFinishedAsync).ThenAsync(c => RecordHistoryAsync(c, Cancelled)).ThenAsync(TellDependentsAsync));
+        WhenEnter(Refused, x => x.ThenAsync(c => RecordHistoryAsync(c, Refused)).ThenAsync(TellDependentsAsync));
 
         // Events a state has no use for (a firing alert, a late step report) are dropped, not faulted.
         OnUnhandledEvent(x => x.Ignore());
@@ -604,6 +606,27 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
         {
             await context.GetServiceOrCreateInstance<IRemediationGate>().RecordFinishedAsync(run.RemediationId, run.Target!, outcome, context.CancellationToken);
         }
+    }
+
+    /// <summary>The run's ending, for the effectiveness figures; a refusal (or a guard's stop of a later attempt) keeps the guard's code.</summary>
+    private async Task RecordHistoryAsync(BehaviorContext<RemediationState> context, State final)
+    {
+        var run = context.Saga.Run;
+        var stopped = final != Succeeded && final != Cancelled && run.Gate is { Verdict: not (GateVerdict.Allow or GateVerdict.DryRunOnly) } gate ? gate.Code : null;
+        await context.GetServiceOrCreateInstance<IRemediationHistory>().RecordAsync(
+            new RemediationRecord(
+                run.RemediationId,
+                run.RuleName,
+                run.Target!.ToString(),
+                final.Name,
+                stopped,
+                run.Attempt,
+                run.RequestIds.Count,
+                run.RequestedAt,
+                run.FinishedAt ?? Now,
+                run.DryRun,
+                run.Approved),
+            context.CancellationToken);
     }
 
     /// <summary>

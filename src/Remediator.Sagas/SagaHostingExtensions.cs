@@ -9,6 +9,7 @@ using Remediator.Persistence;
 using Remediator.Persistence.Retention;
 using Remediator.Persistence.Sagas;
 using Remediator.Sagas.Api;
+using Remediator.Sagas.Effectiveness;
 using Remediator.Sagas.Reconciliation;
 using Remediator.Sagas.Steps;
 using Remediator.Sagas.Verification;
@@ -57,6 +58,11 @@ public static class SagaHostingExtensions
         builder.Services.AddDatabaseRetention(new RetentionRule("step_journal_seals", "sealed_at"));
         // Every replica checks that no unfinished run waits without a timer, and repairs what does.
         builder.AddRemediationReconciler();
+        // Every run's ending, for the effectiveness figures (GET /api/v1/rules/{name}/effectiveness),
+        // kept for the retention period like the finished runs.
+        builder.Services.AddDatabaseMigration(DatabaseRemediationHistory.Migration);
+        builder.Services.Replace(ServiceDescriptor.Singleton<IRemediationHistory, DatabaseRemediationHistory>());
+        builder.Services.AddDatabaseRetention(new RetentionRule("remediation_history", "finished_at"));
 
         // A finished run's row goes after the retention period; the target's next alert starts afresh.
         builder.Services.AddDatabaseRetention(RemediationSagaTable.Retention(

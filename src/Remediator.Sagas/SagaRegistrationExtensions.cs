@@ -53,6 +53,7 @@ public static class SagaRegistrationExtensions
         services.TryAddSingleton<RemediationStepMetrics>();
         services.TryAddScoped<IRemediationGate, PolicyOnlyGate>();
         services.TryAddSingleton<IStepJournal, InMemoryStepJournal>();
+        services.TryAddSingleton<Effectiveness.IRemediationHistory, Effectiveness.InMemoryRemediationHistory>();
         services.TryAddScoped<IRemediationQuery, SagaRepositoryRemediationQuery>();
         services.AddOptions<PrometheusOptions>()
             .Validate(o => o.Url is null || (o.Url.IsAbsoluteUri && o.Url.Scheme is "http" or "https"), $"{PrometheusOptions.SectionName}:Url must be an absolute http(s) URL.")

@@ -16,15 +16,17 @@ public sealed partial class DashboardAssetsTests
 
         var linked = LinkedFile().Matches(html).Select(match => match.Groups["file"].Value).ToList();
 
-        linked.ShouldBe(["favicon.svg", "app.css", "app.js"], ignoreOrder: true);
+        linked.ShouldBe(["favicon.svg", "app.css", "app.js", "rule-insights.js"], ignoreOrder: true);
         linked.ShouldAllBe(file => _assets.Find(file) != null);
     }
 
-    [Fact]
-    public void Every_element_the_script_looks_up_by_id_is_on_the_page()
+    [Theory]
+    [InlineData("app.js")]
+    [InlineData("rule-insights.js")]
+    public void Every_element_the_script_looks_up_by_id_is_on_the_page(string file)
     {
         var ids = ElementId().Matches(PageHtml()).Select(match => match.Groups["id"].Value).ToHashSet(StringComparer.Ordinal);
-        var script = Encoding.UTF8.GetString(_assets.Find("app.js")!.Content.Span);
+        var script = Encoding.UTF8.GetString(_assets.Find(file)!.Content.Span);
 
         var lookedUp = ScriptLookup().Matches(script).Select(match => match.Groups["id"].Value).Distinct().ToList();
 

@@ -1,6 +1,8 @@
 using MassTransit.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Remediator.Contracts;
 using Remediator.Kubernetes.Simulator;
+using Remediator.Sagas.Effectiveness;
 using Remediator.Sagas.Steps;
 using static Remediator.Sagas.Tests.SagaFixture;
 
@@ -20,6 +22,8 @@ public sealed class RemediationSagaTests : IAsyncLifetime
     public async Task A_restart_is_verified_by_the_resolved_alert()
     {
         _fixture.CreateDeployment("auth-service");
+        var history = new InMemoryRemediationHistory();
+        _fixture.Services = services => services.AddSingleton<IRemediationHistory>(history);
         await _fixture.StartAsync();
         var request = Request("auth-service", [Step("restart")], verification: new VerificationPlan { RolloutComplete = true, AlertResolvedWithin = TimeSpan.FromMinutes(5) });
 
@@ -32,12 +36,18 @@ public sealed class RemediationSagaTests : IAsyncLifetime
         saga.Run.Timeline.Select(e => e.State).Distinct().ShouldBe(["Pending", "Executing", "Verifying", "Succeeded"]);
         _fixture.Mutations().ShouldContain(r => r.Method == "PATCH" && r.Path.EndsWith("/deployments/auth-service", StringComparison.Ordinal));
         (await _fixture.Harness.Published.Any<RemediationSucceeded>(x => x.Context.Message.RemediationId == request.RequestId)).ShouldBeTrue();
+
+        // The ending is in the history the effectiveness figures are computed from.
+        var record = (await history.ListAsync(request.RuleName, DateTimeOffset.MinValue, CancellationToken.None)).ShouldHaveSingleItem();
+        record.ShouldBe(new RemediationRecord(request.RequestId, request.RuleName, request.Target.ToString(), "Succeeded", null, 1, 1, request.RequestedAt, saga.Run.FinishedAt!.Value, DryRun: false, Approved: false));
     }
 
     [Fact]
     public async Task A_restart_that_fails_verification_climbs_to_scale_up_then_escalates()
     {
         _fixture.CreateDeployment("auth-service", replicas: 2);
+        var history = new InMemoryRemediationHistory();
+        _fixture.Services = services => services.AddSingleton<IRemediationHistory>(history);
         await _fixture.StartAsync();
         var request = Request(
             "auth-service",
@@ -58,6 +68,8 @@ public sealed class RemediationSagaTests : IAsyncLifetime
         escalated.Attempts.ShouldBe(2);
         escalated.Fingerprints.ShouldBe(["fp-1"]);
         escalated.Timeline.ShouldNotBeEmpty();
+        var record = (await history.ListAsync(request.RuleName, DateTimeOffset.MinValue, CancellationToken.None)).ShouldHaveSingleItem();
+        (record.State, record.Attempts, record.RefusalCode).ShouldBe(("Escalated", 2, null));
 
         // The alert resolving later is news for whoever the escalation paged.
         await _fixture.Harness.Bus.Publish(Resolved(request));

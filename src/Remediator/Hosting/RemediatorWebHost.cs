@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Remediator.Api;
+using Remediator.Backtest;
 using Remediator.Dashboard;
 using Remediator.Engine;
 using Remediator.Engine.Rules;
@@ -15,6 +16,7 @@ using Remediator.Observability.Telemetry;
 using Remediator.Persistence;
 using Remediator.Sagas;
 using Remediator.Sagas.Api;
+using Remediator.Sagas.Effectiveness;
 using Remediator.Security;
 
 namespace Remediator.Hosting;
@@ -75,6 +77,8 @@ public static class RemediatorWebHost
         api.MapRemediationsEndpoints();
         api.MapEscalationEndpoints();
         api.MapRulesEndpoints();
+        api.MapEffectivenessEndpoints();
+        api.MapBacktestEndpoints();
         api.MapPauseEndpoints();
         app.MapRemediatorOperations();
         app.MapRemediatorDashboard();

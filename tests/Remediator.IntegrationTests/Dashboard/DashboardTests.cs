@@ -135,6 +135,29 @@ public sealed class DashboardTests(ServersFixture servers, ITestOutputHelper out
         browser.TextOf("#detail-heading", heading => heading == "Remediation not found", "the unknown run explained");
     }
 
+    [Fact]
+    public async Task A_rules_effectiveness_is_charted_and_its_backtest_explains_a_missing_Prometheus()
+    {
+        var engine = await StartEngineAsync(TestRules.RestartUnresponsiveService);
+        using (var response = await engine.PostWebhookAsync(TestAlert.ToWebhookJson([TestAlert.ServiceNotResponding("ledger")])))
+        {
+            response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        }
+
+        using var browser = SignedIn(engine);
+
+        // Without a cluster the run is a dry run: it ends today, neither verified nor paged.
+        browser.TextOf("#history-table tr[data-target='deployment/fintech-services/ledger'][data-state='Succeeded']", _ => true, "the dry run finished");
+        browser.Visible($"#insights-rule option[value='{TestRules.RestartUnresponsiveServiceName}']");
+        browser.Click("#show-effectiveness");
+        browser.TextOf("#effectiveness-table tr[data-window='24h']", text => text.StartsWith("24h 1 0 0 0 0", StringComparison.Ordinal), "one run in the last 24 hours, not verified");
+        var today = DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        browser.Visible($"#effectiveness-chart g[data-day='{today}'][data-other='1'] rect");
+
+        browser.Click("#run-backtest");
+        browser.TextOf("#insights-message", text => text.Contains("No Prometheus configured (HTTP 409)", StringComparison.Ordinal) && text.Contains("Remediator:Prometheus:Url", StringComparison.Ordinal), "why the backtest cannot run");
+    }
+
     /// <summary>The page open, with the API token and the operator's name saved.</summary>
     private DashboardBrowser SignedIn(EngineProcess engine)
     {
