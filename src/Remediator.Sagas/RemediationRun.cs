@@ -79,6 +79,9 @@ public sealed class RemediationRun
     /// <summary>The first alert's source (Prometheus graph link), for the people an escalation pages.</summary>
     public string? GeneratorUrl { get; set; }
 
+    /// <summary>The first alert's <c>alertname</c>, as the Kubernetes Events of the run's steps name it; null for runs stored before it was kept.</summary>
+    public string? AlertName { get; set; }
+
     /// <summary>The newest request ids that reached the run, at most <see cref="MaxRequestIds"/>: a redelivered request is recognised by them.</summary>
     public IReadOnlyList<Guid> RequestIds { get; set; } = [];
 

@@ -618,6 +618,7 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
             DryRun = request.Plan.Safety.DryRun,
             Fingerprints = [request.Alert.Fingerprint],
             GeneratorUrl = request.Alert.GeneratorUrl,
+            AlertName = request.Alert.Labels.GetValueOrDefault("alertname"),
             RequestIds = [request.RequestId],
         };
 
@@ -801,6 +802,7 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
                 Restore = restores?[index],
                 Target = run.Target!,
                 DryRun = run.DryRun,
+                Origin = new ActionOrigin(run.RemediationId, run.RuleName, run.AlertName ?? run.Fingerprints[0]),
             });
         }
 
