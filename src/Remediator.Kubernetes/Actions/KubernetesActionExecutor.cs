@@ -21,7 +21,8 @@ public sealed class KubernetesActionExecutor : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly RemediationEvents _events;
-    private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
+    // http via url: the rule names the URL literally, so a redirect is reported, not followed.
+    private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AllowAutoRedirect = false }) { Timeout = Timeout.InfiniteTimeSpan };
 
     public KubernetesActionExecutor(IKubernetesApi api, ResolvedConnection connection, IOptions<KubernetesActionOptions> options, TimeProvider time, ILogger<KubernetesActionExecutor> logger, KubernetesClientMetrics? metrics = null)
     {
