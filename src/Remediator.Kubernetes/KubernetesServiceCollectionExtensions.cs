@@ -24,6 +24,7 @@ public static class KubernetesServiceCollectionExtensions
         builder.Services.AddSingleton<IValidateOptions<KubernetesClientOptions>, KubernetesClientOptionsValidator>();
         builder.Services.AddOptions<KubernetesActionOptions>().BindConfiguration(KubernetesActionOptions.SectionName)
             .Validate(o => o.DefaultStepTimeout > TimeSpan.Zero && o.DefaultRolloutTimeout > TimeSpan.Zero && o.PollInterval > TimeSpan.Zero && o.EvictionRetryInterval > TimeSpan.Zero, $"{KubernetesActionOptions.SectionName}: every duration must be positive.")
+            .Validate(o => o.DashboardBaseUrl is null || (o.DashboardBaseUrl.IsAbsoluteUri && o.DashboardBaseUrl.Scheme is "http" or "https"), $"{KubernetesActionOptions.SectionName}:DashboardBaseUrl must be an absolute http(s) URL.")
             .ValidateOnStart();
         builder.Services.AddSingleton(sp =>
         {

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Remediator.Contracts;
 using Remediator.Kubernetes.Actions;
 using Remediator.Sagas.Steps;
@@ -92,6 +93,10 @@ public sealed class RemediationRun
 
     /// <summary>The cascade root this run waited for, kept after the wait ended (unlike <see cref="WaitingFor"/>) so the run links to it.</summary>
     public CascadeRoot? CascadeRoot { get; set; }
+
+    /// <summary>The first alert's <c>alertname</c>, as the Kubernetes Events of the run's steps name it.</summary>
+    [JsonIgnore]
+    public string? AlertName => AlertLabels.GetValueOrDefault(Api.RemediationAlertView.AlertNameLabel);
 
     /// <summary>The newest request ids that reached the run, at most <see cref="MaxRequestIds"/>: a redelivered request is recognised by them.</summary>
     public IReadOnlyList<Guid> RequestIds { get; set; } = [];

@@ -861,6 +861,7 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
                 Restore = restores?[index],
                 Target = run.Target!,
                 DryRun = run.DryRun,
+                Origin = new ActionOrigin(run.RemediationId, run.RuleName, run.AlertName ?? run.Fingerprints[0]),
             });
         }
 

@@ -15,7 +15,7 @@ namespace Remediator.Kubernetes.Simulator;
 public sealed record PodRequest(string Namespace, string Pod, int Port, string Method, string Path, string Body);
 
 /// <summary>What the pod answers.</summary>
-public sealed record PodResponse(int StatusCode, string Body, string ContentType = "application/json");
+public sealed record PodResponse(int StatusCode, string Body, string ContentType = "application/json", string? Location = null);
 
 /// <summary>
 /// An HTTP server that plays every pod: the simulator's proxy forwards here with the pod's name
@@ -85,6 +85,10 @@ public sealed class FakePodServer : IAsyncDisposable
         var response = Handler(request);
         context.Response.StatusCode = response.StatusCode;
         context.Response.ContentType = response.ContentType;
+        if (response.Location is { } location)
+        {
+            context.Response.Headers.Location = location;
+        }
         await context.Response.WriteAsync(response.Body, context.RequestAborted);
     }
 }

@@ -40,6 +40,18 @@ public sealed record RequestLogEntry(
 
     /// <summary>True for requests that would change the cluster.</summary>
     public bool Mutating => Method is not ("GET" or "HEAD" or "OPTIONS") && !Path.Contains("/proxy", StringComparison.Ordinal);
+
+    /// <summary>
+    /// True for the trace a remediation leaves beside its change (docs/operations.md, Kubernetes
+    /// Events): an Event created, or a patch that only sets the <c>remediator.io/last-remediation</c>
+    /// annotation. Tests that count what an action changed leave these out.
+    /// </summary>
+    public bool RemediationTrace =>
+        (Method == "POST" && Path.EndsWith("/events", StringComparison.Ordinal)) ||
+        (Method == "PATCH" && Body is { } body && body.StartsWith("{\"metadata\":{\"annotations\":{\"remediator.io/last-remediation\":", StringComparison.Ordinal));
+
+    /// <summary>A <see cref="Mutating"/> request that is not a <see cref="RemediationTrace"/>: what the action itself changed.</summary>
+    public bool Changes => Mutating && !RemediationTrace;
 }
 
 /// <summary>A pod port the API server's proxy forwards to.</summary>

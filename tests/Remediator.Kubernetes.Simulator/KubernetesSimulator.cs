@@ -36,7 +36,8 @@ public sealed class KubernetesSimulator : IAsyncDisposable
     private readonly List<Fault> _faults = [];
     private readonly List<RequestLogEntry> _requests = [];
     private readonly HashSet<(string Verb, string Resource)> _denied = [];
-    private readonly HttpClient _proxyClient = new() { Timeout = TimeSpan.FromSeconds(30) };
+    // As the API server's proxy: a pod's redirect goes back to the client, it is not followed here.
+    private readonly HttpClient _proxyClient = new(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(30) };
 
     private KubernetesSimulator(WebApplication app, TimeProvider time, SimulatorCertificates? certificates)
     {
@@ -528,6 +529,11 @@ public sealed class KubernetesSimulator : IAsyncDisposable
             if (response.Content.Headers.ContentType is { } type)
             {
                 context.Response.ContentType = type.ToString();
+            }
+
+            if (response.Headers.Location is { } location)
+            {
+                context.Response.Headers.Location = location.ToString();
             }
 
             await context.Response.Body.WriteAsync(await response.Content.ReadAsByteArrayAsync(context.RequestAborted), context.RequestAborted);

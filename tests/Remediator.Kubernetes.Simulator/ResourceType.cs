@@ -16,9 +16,10 @@ public sealed record ResourceType(string Group, string Version, string Plural, s
     public static readonly ResourceType NetworkPolicies = new("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", true);
     public static readonly ResourceType HorizontalPodAutoscalers = new("autoscaling", "v2", "horizontalpodautoscalers", "HorizontalPodAutoscaler", true);
     public static readonly ResourceType PodDisruptionBudgets = new("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget", true);
+    public static readonly ResourceType Events = new("", "v1", "events", "Event", true);
 
     public static IReadOnlyList<ResourceType> All { get; } =
-        [Pods, Services, Secrets, Nodes, Deployments, StatefulSets, DaemonSets, ReplicaSets, NetworkPolicies, HorizontalPodAutoscalers, PodDisruptionBudgets];
+        [Pods, Services, Secrets, Nodes, Deployments, StatefulSets, DaemonSets, ReplicaSets, NetworkPolicies, HorizontalPodAutoscalers, PodDisruptionBudgets, Events];
 
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
 

@@ -60,11 +60,16 @@ public class ClusterFixture : IAsyncLifetime
             new PlannedStep { Name = action, Action = action, Parameters = parameters.ToDictionary(p => p.Key, p => p.Value), Timeout = timeout },
             target,
             dryRun,
-            CancellationToken.None);
+            CancellationToken.None,
+            Origin);
+
+    /// <summary>When set, steps run as part of this remediation run and leave their Events and annotation.</summary>
+    public ActionOrigin? Origin { get; set; }
 
     public static RemediationTarget Deployment(string name) => new() { Kind = TargetKind.Deployment, Namespace = Namespace, Name = name };
 
-    public IReadOnlyList<RequestLogEntry> Mutations() => [.. Simulator.Requests.Where(r => r.Mutating)];
+    /// <summary>What the actions changed, without the Events and annotations they leave beside it.</summary>
+    public IReadOnlyList<RequestLogEntry> Mutations() => [.. Simulator.Requests.Where(r => r.Changes)];
 }
 
 /// <summary>Collects log entries so tests can assert on what the client decided (e.g. a retry delay).</summary>

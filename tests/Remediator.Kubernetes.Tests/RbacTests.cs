@@ -31,6 +31,9 @@ public sealed class RbacTests : ClusterFixture
 
         // The shipped RoleBinding stands for "one per namespace the rules act in": the operator copies it to the test's.
         Simulator.Authorizer = RbacPolicy.Shipped(Namespace).Allows;
+
+        // As the saga runs them: every step also records its Events and annotation, which the roles must grant too.
+        Origin = new ActionOrigin(Guid.NewGuid(), "rbac", "RbacCheck");
     }
 
     [Fact]
@@ -96,6 +99,8 @@ public sealed class RbacTests : ClusterFixture
         await Api.GetVersionAsync();
 
         Simulator.Requests.Where(r => r.StatusCode == 403).Select(r => $"{r.Method} {r.Path}{r.Query}").ShouldBeEmpty();
+        Simulator.Requests.ShouldContain(r => r.Method == "POST" && r.Path == $"/api/v1/namespaces/{Namespace}/events");
+        Simulator.Requests.ShouldContain(r => r.Method == "POST" && r.Path == "/api/v1/namespaces/default/events");
         Simulator.Requests.ShouldContain(r => r.Query.Contains("watch=true", StringComparison.Ordinal));
         outcomes.Where(o => !o.Succeeded).Select(o => o.Summary).ShouldHaveSingleItem().ShouldContain("HorizontalPodAutoscaler \"cart-hpa\"");
 

@@ -164,7 +164,8 @@ public sealed class SagaFixture : IAsyncLifetime
     public void CreateDeployment(string name, int replicas = 2) =>
         Simulator.Cluster.Create(ResourceType.Deployments, Namespace, Manifests.Deployment(name, replicas));
 
-    public IReadOnlyList<RequestLogEntry> Mutations() => [.. Simulator.Requests.Where(r => r.Mutating)];
+    /// <summary>What the actions changed, without the Events and annotations they leave beside it.</summary>
+    public IReadOnlyList<RequestLogEntry> Mutations() => [.. Simulator.Requests.Where(r => r.Changes)];
 
     /// <summary>Waits (up to the harness timeout) until the saga for the request is in <paramref name="state"/>, then returns its instance.</summary>
     public async Task<RemediationState> WaitForAsync(RemediationRequested request, Func<RemediationStateMachine, State> state)

@@ -36,6 +36,15 @@ internal sealed class ActionContext(IKubernetesReader reader, IKubernetesApi? wr
 
     public IReadOnlyList<string> Planned => _planned;
 
+    /// <summary>The target's objects by name, once the action resolved them (a selector can mean several): what its Events are about.</summary>
+    public IReadOnlyList<string>? ResolvedNames { get; set; }
+
+    /// <summary>True once a write reached the cluster (not in dry-run): the step changed something.</summary>
+    public bool Changed { get; private set; }
+
+    /// <summary>Objects of the target's kind this step deleted: they carry no annotation afterwards.</summary>
+    public ISet<string> Deleted { get; } = new HashSet<string>(StringComparer.Ordinal);
+
     /// <summary>What a waiting action is waiting for, so a timeout can say where it stood.</summary>
     public string? Progress { get; set; }
 
@@ -96,13 +105,25 @@ internal sealed class ActionContext(IKubernetesReader reader, IKubernetesApi? wr
     public async Task<JsonObject?> PatchAsync(KubernetesResource resource, string? ns, string name, PatchKind kind, JsonNode patch, string? subresource, CancellationToken cancellationToken)
     {
         Plan($"PATCH {resource}{(subresource is null ? "" : "/" + subresource)} {Qualified(ns, name)} ({kind}): {patch.ToJsonString()}");
-        return DryRun ? null : await Writer.PatchAsync(resource, ns, name, kind, patch, subresource, cancellationToken);
+        if (DryRun)
+        {
+            return null;
+        }
+
+        Changed = true;
+        return await Writer.PatchAsync(resource, ns, name, kind, patch, subresource, cancellationToken);
     }
 
     public async Task<JsonObject?> CreateAsync(KubernetesResource resource, string? ns, JsonObject body, CancellationToken cancellationToken)
     {
         Plan($"CREATE {resource} {Qualified(ns, body["metadata"]?["name"]?.GetValue<string>() ?? "?")}: {body.ToJsonString()}");
-        return DryRun ? null : await Writer.CreateAsync(resource, ns, body, cancellationToken);
+        if (DryRun)
+        {
+            return null;
+        }
+
+        Changed = true;
+        return await Writer.CreateAsync(resource, ns, body, cancellationToken);
     }
 
     public async Task DeleteAsync(KubernetesResource resource, string? ns, string name, TimeSpan? gracePeriod, string? resourceVersion, CancellationToken cancellationToken)
@@ -110,7 +131,12 @@ internal sealed class ActionContext(IKubernetesReader reader, IKubernetesApi? wr
         Plan($"DELETE {resource} {Qualified(ns, name)}{(resourceVersion is null ? "" : $" (at resourceVersion {resourceVersion})")}");
         if (!DryRun)
         {
+            Changed = true;
             await Writer.DeleteAsync(resource, ns, name, gracePeriod, resourceVersion, cancellationToken);
+            if (resource == KubernetesResource.For(Target.Kind))
+            {
+                Deleted.Add(name);
+            }
         }
     }
 
@@ -122,7 +148,13 @@ internal sealed class ActionContext(IKubernetesReader reader, IKubernetesApi? wr
             return false;
         }
 
+        Changed = true;
         await Writer.EvictAsync(ns, pod, gracePeriod, cancellationToken);
+        if (Target.Kind == TargetKind.Pod)
+        {
+            Deleted.Add(pod);
+        }
+
         return true;
     }
 

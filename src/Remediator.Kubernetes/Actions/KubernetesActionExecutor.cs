@@ -20,9 +20,11 @@ public sealed class KubernetesActionExecutor : IDisposable
     private readonly KubernetesActionOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
+    private readonly RemediationEvents _events;
+    // http via url: the rule names the URL literally, so a redirect is reported, not followed.
+    private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AllowAutoRedirect = false }) { Timeout = Timeout.InfiniteTimeSpan };
 
-    public KubernetesActionExecutor(IKubernetesApi api, ResolvedConnection connection, IOptions<KubernetesActionOptions> options, TimeProvider time, ILogger<KubernetesActionExecutor> logger)
+    public KubernetesActionExecutor(IKubernetesApi api, ResolvedConnection connection, IOptions<KubernetesActionOptions> options, TimeProvider time, ILogger<KubernetesActionExecutor> logger, KubernetesClientMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _api = api;
@@ -30,6 +32,7 @@ public sealed class KubernetesActionExecutor : IDisposable
         _options = options.Value;
         _time = time;
         _logger = logger;
+        _events = new RemediationEvents(api, _options, time, logger, metrics);
         _actions = new IRemediationAction[]
         {
             new RestartAction(),
@@ -55,9 +58,11 @@ public sealed class KubernetesActionExecutor : IDisposable
 
     /// <summary>
     /// Runs <paramref name="step"/> on its own target or else <paramref name="target"/>. Nothing is
-    /// changed when <paramref name="dryRun"/> is set or the connection is dry-run.
+    /// changed when <paramref name="dryRun"/> is set or the connection is dry-run. With an
+    /// <paramref name="origin"/>, the step leaves its trace on the objects it is about (Events,
+    /// annotation: <see cref="RemediationEvents"/>), best-effort, whatever its outcome.
     /// </summary>
-    public async Task<ActionOutcome> ExecuteAsync(PlannedStep step, RemediationTarget target, bool dryRun, CancellationToken cancellationToken)
+    public async Task<ActionOutcome> ExecuteAsync(PlannedStep step, RemediationTarget target, bool dryRun, CancellationToken cancellationToken, ActionOrigin? origin = null)
     {
         ArgumentNullException.ThrowIfNull(step);
         ArgumentNullException.ThrowIfNull(target);
@@ -70,8 +75,6 @@ public sealed class KubernetesActionExecutor : IDisposable
         var isDryRun = dryRun || _connection.DryRun;
         var defaultTimeout = action.Spec == ActionCatalog.WaitForRollout ? _options.DefaultRolloutTimeout : _options.DefaultStepTimeout;
         var timeout = step.Timeout ?? defaultTimeout;
-        using var deadline = new CancellationTokenSource(timeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         var context = new ActionContext(_api, isDryRun ? null : _api, isDryRun)
         {
             ActionName = step.Action,
@@ -82,24 +85,39 @@ public sealed class KubernetesActionExecutor : IDisposable
             Logger = _logger,
             Options = _options,
         };
+        var (outcome, refused) = await RunAsync(action, context, timeout, cancellationToken);
+        if (origin is not null && _connection.Connection is not null)
+        {
+            await _events.RecordAsync(context, action.Spec, outcome, refused, origin, cancellationToken);
+        }
+
+        return outcome;
+    }
+
+    private async Task<(ActionOutcome Outcome, bool Refused)> RunAsync(IRemediationAction action, ActionContext context, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var step = context.Step;
+        var effectiveTarget = context.Target;
+        using var deadline = new CancellationTokenSource(timeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
             var outcome = await action.ExecuteAsync(context, linked.Token);
             _logger.LogInformation("{Action} on {Target}: {Status}: {Summary}", step.Action, effectiveTarget, outcome.Status, outcome.Summary);
-            return outcome;
+            return (outcome, false);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            return context.Outcome(ActionStatus.Failed, $"{step.Action} on {effectiveTarget} timed out after {timeout}{(context.Progress is { } progress ? $": {progress}" : "")}");
+            return (context.Outcome(ActionStatus.Failed, $"{step.Action} on {effectiveTarget} timed out after {timeout}{(context.Progress is { } progress ? $": {progress}" : "")}"), false);
         }
         catch (KubernetesUnavailableException) when (_connection.Connection is null)
         {
-            return context.Outcome(ActionStatus.DryRun, $"dry-run: would run {step.Action} on {effectiveTarget}; no cluster connection to read its current state ({_connection.Description})");
+            return (context.Outcome(ActionStatus.DryRun, $"dry-run: would run {step.Action} on {effectiveTarget}; no cluster connection to read its current state ({_connection.Description})"), false);
         }
         catch (Exception e) when (e is KubernetesApiException or KubernetesUnavailableException or ActionParameterException or ActionRefusedException or KubeconfigException)
         {
             _logger.LogWarning(e, "{Action} on {Target} failed", step.Action, effectiveTarget);
-            return context.Outcome(ActionStatus.Failed, $"{step.Action} on {effectiveTarget} failed: {e.Message}");
+            return (context.Outcome(ActionStatus.Failed, $"{step.Action} on {effectiveTarget} failed: {e.Message}"), e is ActionRefusedException);
         }
     }
 

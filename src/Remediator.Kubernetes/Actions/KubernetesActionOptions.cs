@@ -25,4 +25,17 @@ public sealed class KubernetesActionOptions
 
     /// <summary>How long drain first waits before retrying an eviction a disruption budget refused; it doubles up to six times this. Default 5 seconds, as kubectl.</summary>
     public TimeSpan EvictionRetryInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Whether every step records a Kubernetes Event on the objects it is about and annotates the
+    /// ones it changed (<c>remediator.io/last-remediation</c>). Default true; best-effort either way.
+    /// </summary>
+    public bool RecordEvents { get; set; } = true;
+
+    /// <summary>
+    /// The dashboard's public URL, for the run links in Events (<c>{url}/remediations/{id}</c>).
+    /// Default: <c>Remediator:Escalation:PublicBaseUrl</c> (the host fills it in), so one setting
+    /// serves both; unset, an Event names the run by its id.
+    /// </summary>
+    public Uri? DashboardBaseUrl { get; set; }
 }

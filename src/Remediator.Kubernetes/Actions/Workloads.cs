@@ -22,15 +22,19 @@ internal static class Workloads
         var target = context.Target;
         if (target.Name is { } name)
         {
-            return [name];
+            IReadOnlyList<string> named = [name];
+            context.ResolvedNames = named;
+            return named;
         }
 
         var resource = KubernetesResource.For(target.Kind);
         var ns = resource.Namespaced ? context.Namespace : null;
         var items = await context.Reader.ListAsync(resource, ns, target.LabelSelector, null, cancellationToken);
-        return items.Count > 0
+        IReadOnlyList<string> names = items.Count > 0
             ? [.. items.Select(Name)]
             : throw new ActionRefusedException($"no {resource.Kind} in namespace \"{ns}\" matches selector \"{target.LabelSelector}\"");
+        context.ResolvedNames = names;
+        return names;
     }
 
     /// <summary>Only these kinds make sense for the action; anything else is a rule error.</summary>

@@ -515,6 +515,11 @@ public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
         {
             SslOptions = ssl,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+
+            // A pod's 3xx through the proxy is its answer, reported as such: following it would
+            // send the request (and its method and body) wherever the pod points, outside the
+            // path the rule names.
+            AllowAutoRedirect = false,
         };
     }
 

@@ -13,6 +13,7 @@ public sealed class KubernetesClientMetrics
     public const string RequestsName = "remediator.kubernetes.requests";
     public const string DurationName = "remediator.kubernetes.request.duration";
     public const string ErrorsName = "remediator.kubernetes.request.errors";
+    public const string EventsName = "remediator.kubernetes.events";
 
     /// <summary>The verb (get, list, watch, patch, ...) the client attaches to each request for the metrics.</summary>
     internal static readonly HttpRequestOptionsKey<string> VerbOption = new("remediator.kubernetes.verb");
@@ -20,6 +21,7 @@ public sealed class KubernetesClientMetrics
     private readonly Counter<long> _requests;
     private readonly Histogram<double> _duration;
     private readonly Counter<long> _errors;
+    private readonly Counter<long> _events;
 
     public KubernetesClientMetrics(IMeterFactory meterFactory)
     {
@@ -33,6 +35,7 @@ public sealed class KubernetesClientMetrics
             tags: null,
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
         _errors = meter.CreateCounter<long>(ErrorsName, description: "Kubernetes API requests that failed, by verb and reason (server_error, throttled, unreachable, timeout).");
+        _events = meter.CreateCounter<long>(EventsName, description: "The Events and remediator.io/last-remediation annotations steps leave on objects, by kind (event, annotation) and outcome (written, failed).");
     }
 
     public void Answered(string verb, int statusCode, TimeSpan elapsed)
@@ -51,6 +54,10 @@ public sealed class KubernetesClientMetrics
         _duration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("verb", verb));
         Error(verb, timedOut ? "timeout" : "unreachable");
     }
+
+    /// <summary>One Event or annotation a step tried to leave; a failed one never fails the step.</summary>
+    public void Recorded(string kind, string outcome) =>
+        _events.Add(1, new KeyValuePair<string, object?>("kind", kind), new KeyValuePair<string, object?>("outcome", outcome));
 
     private void Error(string verb, string reason) =>
         _errors.Add(1, new KeyValuePair<string, object?>("verb", verb), new KeyValuePair<string, object?>("reason", reason));

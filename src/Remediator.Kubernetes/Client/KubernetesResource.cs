@@ -14,6 +14,7 @@ public sealed record KubernetesResource(string Group, string Version, string Plu
     public static readonly KubernetesResource ReplicaSets = new("apps", "v1", "replicasets", "ReplicaSet", true);
     public static readonly KubernetesResource NetworkPolicies = new("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", true);
     public static readonly KubernetesResource HorizontalPodAutoscalers = new("autoscaling", "v2", "horizontalpodautoscalers", "HorizontalPodAutoscaler", true);
+    public static readonly KubernetesResource Events = new("", "v1", "events", "Event", true);
     public static readonly KubernetesResource PodDisruptionBudgets = new("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget", true);
 
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";

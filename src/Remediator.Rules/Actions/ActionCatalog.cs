@@ -130,7 +130,7 @@ public static class ActionCatalog
         SchemaConstraints = OneOf("anyOf", "requests", "limits"),
     };
 
-    public static ActionSpec PatchHpa { get; } = new("patch-hpa", "Change a HorizontalPodAutoscaler's replica bounds.", [TargetKind.HorizontalPodAutoscaler],
+    public static ActionSpec PatchHpa { get; } = new("patch-hpa", "Change a HorizontalPodAutoscaler's replica bounds; on a Deployment or StatefulSet, those of the HPA that scales it.", [TargetKind.HorizontalPodAutoscaler, .. _scalable],
     [
         new("min-replicas", ParameterType.Number, "The HPA's minReplicas.") { Minimum = 1, Maximum = 1000 },
         new("max-replicas", ParameterType.Number, "The HPA's maxReplicas.") { Minimum = 1, Maximum = 1000 },

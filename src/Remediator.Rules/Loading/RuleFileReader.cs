@@ -460,6 +460,7 @@ internal sealed partial class RuleFileReader(FileContext file, Dictionary<string
             named.Add(step with { Name = name, Constant = step.Constant is null ? null : step.Constant with { Name = name } });
         }
 
+        PlanContradictions.Check(file, named, ruleTarget);
         return named;
     }
 

@@ -115,7 +115,7 @@ public sealed class ExecuteStepActivity(KubernetesActionExecutor executor, PromQ
             ? await executor.CompensateAsync(restore, arguments.DryRun, context.CancellationToken)
             : step.Action == PromQlCondition.Action
                 ? await promQl.CheckAsync(step.Parameters[PromQlCondition.QueryParameter], step.Timeout ?? TimeSpan.Zero, context.CancellationToken)
-                : await executor.ExecuteAsync(step, arguments.Target, arguments.DryRun, context.CancellationToken);
+                : await executor.ExecuteAsync(step, arguments.Target, arguments.DryRun, context.CancellationToken, arguments.Origin);
         await ReportAsync(context, arguments, outcome, started);
         var record = new StepJournalRecord
         {

@@ -26,4 +26,7 @@ public sealed record ExecuteStepArguments
     public required RemediationTarget Target { get; init; }
 
     public required bool DryRun { get; init; }
+
+    /// <summary>The run, rule and alert the step's Kubernetes Events name; null in slips built before it was carried.</summary>
+    public ActionOrigin? Origin { get; init; }
 }

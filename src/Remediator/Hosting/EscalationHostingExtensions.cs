@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Remediator.Engine.Rules;
 using Remediator.Escalation;
 using Remediator.Escalation.Policies;
+using Remediator.Kubernetes.Actions;
 using Remediator.Persistence.Retention;
 using Remediator.Persistence.Sagas;
 
@@ -44,6 +45,11 @@ public static class EscalationHostingExtensions
                 ? Path.Combine(rulesDirectory, EscalationPolicyLoader.FileName)
                 : Path.GetFullPath(options.Path);
         });
+
+        // The dashboard's public URL, configured for the escalation messages, is the default of the
+        // run links in the steps' Kubernetes Events: one setting serves both.
+        builder.Services.AddOptions<KubernetesActionOptions>().PostConfigure<IOptions<EscalationOptions>>((actions, escalation) =>
+            actions.DashboardBaseUrl ??= escalation.Value.PublicBaseUrl);
         return builder;
     }
 

@@ -84,8 +84,8 @@ public sealed class SimulatedCluster : IAsyncDisposable
     public IReadOnlyList<RequestLogEntry> Scales(string deployment) =>
         [.. Api.Requests.Where(r => r.Method is "PATCH" or "PUT" && r.Path == $"{DeploymentPath(deployment)}/scale")];
 
-    /// <summary>Every request that would change the cluster, in arrival order.</summary>
-    public IReadOnlyList<RequestLogEntry> Mutations() => [.. Api.Requests.Where(r => r.Mutating)];
+    /// <summary>What the actions changed, without the Events and annotations they leave beside it.</summary>
+    public IReadOnlyList<RequestLogEntry> Mutations() => [.. Api.Requests.Where(r => r.Changes)];
 
     /// <summary>The circuit-breaker resets that reached <paramref name="deployment"/>'s pods through the API server's proxy.</summary>
     public IReadOnlyList<PodRequest> CircuitBreakerResets(string deployment) =>

@@ -276,6 +276,21 @@ public sealed class CoreActionTests : ClusterFixture
     }
 
     [Fact]
+    public async Task A_pods_redirect_is_reported_as_its_answer_and_not_followed()
+    {
+        Pods.Handler = r => r.Path == "/circuit-breakers/reset"
+            ? new PodResponse(302, "moved", "text/plain", Location: new Uri(Simulator.BaseAddress, $"/api/v1/namespaces/{Namespace}/secrets").ToString())
+            : new PodResponse(200, "{}");
+
+        var outcome = await RunAsync("reset-circuit-breakers", Deployment("cart"), parameters: ("port", "8001"));
+
+        outcome.Status.ShouldBe(ActionStatus.Failed);
+        outcome.Details.ShouldAllBe(d => !d.Succeeded && d.Message == "answered 302: moved");
+        Pods.Requests.Count.ShouldBe(3);
+        Simulator.Requests.ShouldNotContain(r => r.Path.Contains("/secrets", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Reset_circuit_breakers_skips_unready_pods()
     {
         var pods = Simulator.Cluster.List(ResourceType.Pods, Namespace).Items;
