@@ -1,4 +1,5 @@
 using Remediator.Contracts;
+using Remediator.Guards;
 
 namespace Remediator.Sagas;
 
@@ -40,7 +41,7 @@ public sealed class RemediationRun
     public bool HoldsGuardSlot { get; set; }
 
     /// <summary>Set when the run ends, for the guards.</summary>
-    public RemediationRunOutcome? FinalOutcome { get; set; }
+    public RemediationOutcome? FinalOutcome { get; set; }
 
     /// <summary>The routing slip running the current attempt's steps.</summary>
     public Guid? TrackingNumber { get; set; }
