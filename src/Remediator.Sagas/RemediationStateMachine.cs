@@ -16,10 +16,10 @@ namespace Remediator.Sagas;
 /// One remediation per (rule, target). A request starts a run: the guards decide (Pending), an
 /// approval may be awaited (AwaitingApproval, escalates on timeout), the steps run as a Courier
 /// routing slip (Executing; a failing step makes Courier compensate the completed reversible steps
-/// in reverse order: Compensating, then Failed and Escalated), then verification (Verifying: the
-/// resolved alert, rollout and health checks as a second, non-destructive slip, within the
-/// window). Failed verification climbs the rule's ladder while attempts remain, else Failed and
-/// Escalated. Requests for the target while a run is active join it; a request after the run ended
+/// in reverse order: Compensating), then verification (Verifying: the resolved alert, rollout and
+/// health checks as a second, non-destructive slip, within the window). A failed step (unless the
+/// rule says <c>on-step-failure: escalate</c>) or failed verification climbs the rule's ladder
+/// while attempts remain, else Failed and Escalated. Requests for the target while a run is active join it; a request after the run ended
 /// starts a new run (a new RemediationId) on the same instance, the old run kept in its history.
 /// </summary>
 public sealed class RemediationStateMachine : MassTransitStateMachine<RemediationState>
@@ -287,12 +287,17 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
                         .Publish(c => SucceededEvent(c.Saga))
                         .TransitionTo(Succeeded),
                     Verify),
+            // A failed step climbs the ladder like a failed verification, unless the rule says to escalate.
             When(StepsFaulted, c => c.Message.TrackingNumber == c.Saga.Run.TrackingNumber)
                 .Unschedule(ExecutionTimeout)
-                .Then(c => Failing(c.Saga, $"attempt {c.Saga.Run.Attempt}: {RoutingSlips.FaultReason(c.Message)}; completed reversible steps were compensated"))
-                .Publish(c => FailedEvent(c.Saga))
-                .Publish(c => EscalatedEvent(c.Saga))
-                .TransitionTo(Escalated),
+                .IfElse(
+                    c => c.Saga.Run.Plan!.OnStepFailure == StepFailure.Climb && CanClimb(c.Saga.Run),
+                    climb => Climb(climb, c => $"failed: {RoutingSlips.FaultReason(c.Message)}; completed reversible steps were compensated"),
+                    escalate => escalate
+                        .Then(c => Failing(c.Saga, $"attempt {c.Saga.Run.Attempt}: {RoutingSlips.FaultReason(c.Message)}; completed reversible steps were compensated"))
+                        .Publish(c => FailedEvent(c.Saga))
+                        .Publish(c => EscalatedEvent(c.Saga))
+                        .TransitionTo(Escalated)),
             When(AlertResolved, c => IsForRun(c.Saga, c.Message))
                 .Then(c => NoteResolved(c.Saga.Run, c.Message.Alert)));
 
@@ -348,12 +353,12 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
                 .If(c => IsVerified(c.Saga.Run), SucceedVerified),
             When(StepsFaulted, c => c.Message.TrackingNumber == c.Saga.Run.VerificationTrackingNumber)
                 .Unschedule(VerificationTimeout)
-                .IfElse(c => CanClimb(c.Saga.Run), climb => Climb(climb, c => $"verification check failed: {RoutingSlips.FaultReason(c.Message)}"), c => GiveUp(c, x => $"verification check failed: {RoutingSlips.FaultReason(x.Message)}")),
+                .IfElse(c => CanClimb(c.Saga.Run), climb => Climb(climb, c => $"failed verification: verification check failed: {RoutingSlips.FaultReason(c.Message)}"), c => GiveUp(c, x => $"verification check failed: {RoutingSlips.FaultReason(x.Message)}")),
             When(AlertResolved, c => IsForRun(c.Saga, c.Message))
                 .Then(c => NoteResolved(c.Saga.Run, c.Message.Alert))
                 .If(c => IsVerified(c.Saga.Run), SucceedVerified),
             When(VerificationTimeout.Received, c => c.Message.RemediationId == c.Saga.Run.RemediationId && c.Message.Attempt == c.Saga.Run.Attempt)
-                .IfElse(c => CanClimb(c.Saga.Run), climb => Climb(climb, c => MissingConditions(c.Saga.Run)), c => GiveUp(c, x => MissingConditions(x.Saga.Run))));
+                .IfElse(c => CanClimb(c.Saga.Run), climb => Climb(climb, c => $"failed verification: {MissingConditions(c.Saga.Run)}"), c => GiveUp(c, x => MissingConditions(x.Saga.Run))));
     }
 
     /// <summary>No run yet: the instance only remembers resolutions that arrived before any request.</summary>
@@ -600,7 +605,7 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
             {
                 var run = c.Saga.Run;
                 var rung = run.Plan!.Ladder[run.Attempt - 1];
-                run.Note(Now, $"attempt {run.Attempt} failed verification: {reason(c)}; climbing to ladder rung '{rung.Name}'");
+                run.Note(Now, $"attempt {run.Attempt} {reason(c)}; climbing to ladder rung '{rung.Name}'");
                 run.Attempt++;
                 run.CurrentSteps = rung.Steps;
                 run.ChecksPassed = false;
