@@ -9,6 +9,9 @@ public sealed record RemediationPlan
 
     public IReadOnlyList<LadderRung> Ladder { get; init; } = [];
 
+    /// <summary>Whether a failed step climbs <see cref="Ladder"/> like a failed verification (default) or escalates at once.</summary>
+    public StepFailure OnStepFailure { get; init; }
+
     /// <summary>P1 (critical) to P4 (low), as in the PetClinic runbook.</summary>
     public required string Severity { get; init; }
 

@@ -12,26 +12,38 @@ namespace Remediator.Guards;
 public static class GuardsHostingExtensions
 {
     /// <summary>
-    /// <see cref="IRemediationGuards"/> with its options (<c>Remediator:Guards</c>, validated at
-    /// start), the in-memory state store unless another <see cref="IGuardStateStore"/> is
-    /// registered first, and the workload reader over the Kubernetes client when one is registered.
+    /// <see cref="AddRemediatorGuardServices"/> with the options bound to <c>Remediator:Guards</c>.
     /// </summary>
     public static IHostApplicationBuilder AddRemediatorGuards(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddOptions<GuardOptions>().BindConfiguration(GuardOptions.SectionName).ValidateOnStart();
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GuardOptions>, GuardOptionsValidator>());
-        builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddMetrics();
-        builder.Services.TryAddSingleton<GuardMetrics>();
-        builder.Services.TryAddSingleton<IGuardStateStore, InMemoryGuardStateStore>();
+        builder.Services.AddOptions<GuardOptions>().BindConfiguration(GuardOptions.SectionName);
+        builder.Services.AddRemediatorGuardServices();
+        return builder;
+    }
+
+    /// <summary>
+    /// <see cref="IRemediationGuards"/> with its options (validated at start; their documented
+    /// defaults unless bound), the in-memory state store unless another
+    /// <see cref="IGuardStateStore"/> is registered first, and the workload reader over the
+    /// Kubernetes client when one is registered. Idempotent.
+    /// </summary>
+    public static IServiceCollection AddRemediatorGuardServices(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<GuardOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GuardOptions>, GuardOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<GuardMetrics>();
+        services.TryAddSingleton<IGuardStateStore, InMemoryGuardStateStore>();
 
         // The host also runs without a Kubernetes client; then the gate refuses (never guesses).
-        builder.Services.TryAddSingleton<IWorkloadStatusReader>(provider => provider.GetService<IKubernetesReader>() is { } reader
+        services.TryAddSingleton<IWorkloadStatusReader>(provider => provider.GetService<IKubernetesReader>() is { } reader
             ? new KubernetesWorkloadStatusReader(reader)
             : new UnavailableWorkloadStatusReader());
-        builder.Services.TryAddSingleton<IRemediationGuards, RemediationGuards>();
-        return builder;
+        services.TryAddSingleton<IRemediationGuards, RemediationGuards>();
+        return services;
     }
 
     /// <summary>

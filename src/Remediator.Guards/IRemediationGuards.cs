@@ -12,12 +12,8 @@ namespace Remediator.Guards;
 public interface IRemediationGuards
 {
     /// <summary>
-    /// Checks, in this order, stopping at the first that does not pass: global pause, namespace
-    /// pause, denied namespaces, allowed namespaces (engine and rule), dry-run (engine or rule),
-    /// storm brake (destructive steps only), cooldown (first attempt only), max attempts in the
-    /// window, concurrency cap (first attempt only), minimum healthy (destructive scale and
-    /// isolate steps), approval. An <see cref="GuardVerdict.Allow"/> for a first attempt takes a
-    /// concurrency slot.
+    /// Runs the guards in <see cref="RemediationGuards.Order"/>, stopping at the first that does
+    /// not pass. An <see cref="GuardVerdict.Allow"/> for a first attempt takes a concurrency slot.
     /// </summary>
     Task<GuardDecision> EvaluateAsync(GuardRequest request, CancellationToken cancellationToken = default);
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Remediator.Contracts;
+using Remediator.Guards;
 using Remediator.Kubernetes.Actions;
 using Remediator.Sagas.Steps;
 
@@ -43,7 +44,7 @@ public sealed class RemediationRun
     public bool HoldsGuardSlot { get; set; }
 
     /// <summary>Set when the run ends, for the guards.</summary>
-    public RemediationRunOutcome? FinalOutcome { get; set; }
+    public RemediationOutcome? FinalOutcome { get; set; }
 
     /// <summary>The routing slip running the current attempt's steps.</summary>
     public Guid? TrackingNumber { get; set; }

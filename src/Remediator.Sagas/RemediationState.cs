@@ -1,4 +1,5 @@
 using MassTransit;
+using Remediator.Contracts;
 
 namespace Remediator.Sagas;
 
@@ -9,6 +10,9 @@ namespace Remediator.Sagas;
 /// </summary>
 public sealed class RemediationState : SagaStateMachineInstance, ISagaVersion
 {
+    /// <summary>Resolutions the instance keeps, so a request for an alert that already resolved never acts.</summary>
+    public const int MaxResolvedAlerts = 50;
+
     public Guid CorrelationId { get; set; }
 
     public int Version { get; set; }
@@ -22,7 +26,7 @@ public sealed class RemediationState : SagaStateMachineInstance, ISagaVersion
 
     /// <summary>
     /// Resolved alert occurrences (idempotency keys) seen for this target, newest last, at most
-    /// <see cref="RemediationStateMachine.MaxResolvedAlerts"/>: a request that arrives after its
+    /// <see cref="MaxResolvedAlerts"/>: a request that arrives after its
     /// alert's resolution is cancelled instead of acting.
     /// </summary>
     public IReadOnlyList<string> ResolvedAlerts { get; set; } = [];
@@ -38,4 +42,20 @@ public sealed class RemediationState : SagaStateMachineInstance, ISagaVersion
     public Guid? ExecutionTimeoutTokenId { get; set; }
 
     public Guid? VerificationTimeoutTokenId { get; set; }
+
+    public void RememberResolved(AlertReceived alert)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        var key = AlertIdempotencyKey.For(alert.Fingerprint, alert.StartsAt, AlertStatus.Resolved);
+        if (!ResolvedAlerts.Contains(key))
+        {
+            ResolvedAlerts = [.. ResolvedAlerts.TakeLast(MaxResolvedAlerts - 1), key];
+        }
+    }
+
+    public bool WasResolved(AlertReceived alert)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        return ResolvedAlerts.Contains(AlertIdempotencyKey.For(alert.Fingerprint, alert.StartsAt, AlertStatus.Resolved));
+    }
 }

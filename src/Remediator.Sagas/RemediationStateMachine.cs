@@ -2,9 +2,10 @@ using MassTransit;
 using MassTransit.Courier.Contracts;
 using Microsoft.Extensions.Options;
 using Remediator.Contracts;
+using Remediator.Guards;
 using Remediator.Kubernetes.Actions;
+using Remediator.Sagas.Activities;
 using Remediator.Sagas.Api;
-using Remediator.Sagas.Effectiveness;
 using Remediator.Sagas.Messages;
 using Remediator.Sagas.Steps;
 using Remediator.Sagas.Verification;
@@ -15,10 +16,10 @@ namespace Remediator.Sagas;
 /// One remediation per (rule, target). A request starts a run: the guards decide (Pending), an
 /// approval may be awaited (AwaitingApproval, escalates on timeout), the steps run as a Courier
 /// routing slip (Executing; a failing step makes Courier compensate the completed reversible steps
-/// in reverse order: Compensating, then Failed and Escalated), then verification (Verifying: the
-/// resolved alert, rollout and health checks as a second, non-destructive slip, within the
-/// window). Failed verification climbs the rule's ladder while attempts remain, else Failed and
-/// Escalated. Requests for the target while a run is active join it; a request after the run ended
+/// in reverse order: Compensating), then verification (Verifying: the resolved alert, rollout and
+/// health checks as a second, non-destructive slip, within the window). A failed step (unless the
+/// rule says <c>on-step-failure: escalate</c>) or failed verification climbs the rule's ladder
+/// while attempts remain, else Failed and Escalated. Requests for the target while a run is active join it; a request after the run ended
 /// starts a new run (a new RemediationId) on the same instance, the old run kept in its history.
 /// </summary>
 public sealed class RemediationStateMachine : MassTransitStateMachine<RemediationState>
@@ -27,9 +28,6 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
     public const int MaxPreviousRuns = 20;
 
     private const string IsolateAction = "isolate";
-
-    /// <summary>The routing slip variable that brings Courier's events back to the saga.</summary>
-    public const string CorrelationVariable = "RemediationCorrelationId";
 
     private readonly TimeProvider _time;
     private readonly RemediationSagaOptions _options;
@@ -56,12 +54,12 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
         });
         Event(() => StepsCompleted, x =>
         {
-            x.CorrelateById(c => SlipCorrelationId(c.Message.Variables));
+            x.CorrelateById(c => RoutingSlips.CorrelationId(c.Message.Variables));
             x.OnMissingInstance(m => m.Discard());
         });
         Event(() => StepsFaulted, x =>
         {
-            x.CorrelateById(c => SlipCorrelationId(c.Message.Variables));
+            x.CorrelateById(c => RoutingSlips.CorrelationId(c.Message.Variables));
             x.OnMissingInstance(m => m.Discard());
         });
         Event(() => Approve, x =>
@@ -128,10 +126,10 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
         // A run the guards let act gives its slot back and starts the target's cooldown, however it ended.
         // Runs waiting for this one (a cascade's dependents) hear how it ended.
         // Every ending goes to the history the effectiveness figures are computed from.
-        WhenEnter(Succeeded, x => x.ThenAsync(RecordFinishedAsync).ThenAsync(c => RecordHistoryAsync(c, Succeeded)).ThenAsync(TellDependentsAsync));
-        WhenEnter(Escalated, x => x.ThenAsync(RecordFinishedAsync).ThenAsync(c => RecordHistoryAsync(c, Escalated)).ThenAsync(TellDependentsAsync));
-        WhenEnter(Cancelled, x => x.ThenAsync(RecordFinishedAsync).ThenAsync(c => RecordHistoryAsync(c, Cancelled)).ThenAsync(TellDependentsAsync));
-        WhenEnter(Refused, x => x.ThenAsync(c => RecordHistoryAsync(c, Refused)).ThenAsync(TellDependentsAsync));
+        WhenEnter(Succeeded, x => x.Activity(a => a.OfType<ReleaseGuardSlotActivity>()).Activity(a => a.OfType<RecordHistoryActivity>()).ThenAsync(TellDependentsAsync));
+        WhenEnter(Escalated, x => x.Activity(a => a.OfType<ReleaseGuardSlotActivity>()).Activity(a => a.OfType<RecordHistoryActivity>()).ThenAsync(TellDependentsAsync));
+        WhenEnter(Cancelled, x => x.Activity(a => a.OfType<ReleaseGuardSlotActivity>()).Activity(a => a.OfType<RecordHistoryActivity>()).ThenAsync(TellDependentsAsync));
+        WhenEnter(Refused, x => x.Activity(a => a.OfType<RecordHistoryActivity>()).ThenAsync(TellDependentsAsync));
 
         // Events a state has no use for (a firing alert, a late step report) are dropped, not faulted.
         OnUnhandledEvent(x => x.Ignore());
@@ -139,10 +137,10 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
         Initially(
             StartRun(When(Requested)),
             When(AlertResolved)
-                .Then(c => RememberResolved(c.Saga, c.Message.Alert))
+                .Then(c => c.Saga.RememberResolved(c.Message.Alert))
                 .TransitionTo(Idle));
 
-        DuringAny(When(AlertResolved).Then(c => RememberResolved(c.Saga, c.Message.Alert)));
+        DuringAny(When(AlertResolved).Then(c => c.Saga.RememberResolved(c.Message.Alert)));
 
         // A dependent found this target's run active and waits for it: it is told when the run
         // ends, or at once when it already has (or when a newer run replaced it).
@@ -181,8 +179,8 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
         During(
             [Pending, WaitingForRoot, AwaitingApproval, Executing, Compensating, Verifying],
             When(Requested, c => !c.Saga.Run.Knows(c.Message.RequestId))
-                .ThenAsync(RecordFiringAsync)
-                .Then(c => c.Saga.Run.Join(Now, c.Message.RequestId, c.Message.Alert.Fingerprint, Describe(c.Message.Alert))));
+                .Activity(x => x.OfType<RecordFiringActivity>())
+                .Then(c => c.Saga.Run.Join(Now, c.Message.RequestId, c.Message.Alert.Fingerprint, BeginRunActivity.Describe(c.Message.Alert))));
 
         During(
             [Idle, Succeeded, Escalated, Cancelled, Refused],
@@ -210,7 +208,7 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
                     c.Saga.Run.Approved = true;
                     c.Saga.Run.Note(Now, $"approved{By(c.Message.By, c.Message.Comment)}");
                 })
-                .ThenAsync(c => EvaluateAsync(c))
+                .Activity(x => x.OfInstanceType<AdmitActivity>())
                 .Then(c => c.Saga.Run.Note(Now, $"guards: {c.Saga.Run.Gate!.Verdict}: {c.Saga.Run.Gate.Reason}"))),
             When(Reject, c => c.Message.RemediationId == c.Saga.Run.RemediationId)
                 .Unschedule(ApprovalTimeout)
@@ -277,12 +275,8 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
             Succeeded,
             Escalated,
             When(Restore, c => c.Message.RemediationId == c.Saga.Run.RemediationId && c.Saga.Run.Isolations.Count > 0 && c.Saga.Run.RestoreTrackingNumber is null)
-                .ThenAsync(async c =>
-                {
-                    var run = c.Saga.Run;
-                    run.Note(Now, $"recovery{By(c.Message.By, c.Message.Comment)}: undoing {string.Join(", ", run.Isolations.Select(i => $"'{i.StepName}'"))}");
-                    run.RestoreTrackingNumber = await ExecuteRestoreAsync(c);
-                }),
+                .Then(c => c.Saga.Run.Note(Now, $"recovery{By(c.Message.By, c.Message.Comment)}: undoing {string.Join(", ", c.Saga.Run.Isolations.Select(i => $"'{i.StepName}'"))}"))
+                .Activity(x => x.OfInstanceType<StartRestoreActivity>()),
             When(StepsCompleted, c => c.Message.TrackingNumber == c.Saga.Run.RestoreTrackingNumber)
                 .Then(c =>
                 {
@@ -293,7 +287,7 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
             When(StepsFaulted, c => c.Message.TrackingNumber == c.Saga.Run.RestoreTrackingNumber)
                 .Then(c =>
                 {
-                    c.Saga.Run.Note(Now, $"recovery failed: {FaultReason(c.Message)}; the isolation is still in place");
+                    c.Saga.Run.Note(Now, $"recovery failed: {RoutingSlips.FaultReason(c.Message)}; the isolation is still in place");
                     c.Saga.Run.RestoreTrackingNumber = null;
                 }));
 
@@ -310,12 +304,17 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
                         .Publish(c => SucceededEvent(c.Saga))
                         .TransitionTo(Succeeded),
                     Verify),
+            // A failed step climbs the ladder like a failed verification, unless the rule says to escalate.
             When(StepsFaulted, c => c.Message.TrackingNumber == c.Saga.Run.TrackingNumber)
                 .Unschedule(ExecutionTimeout)
-                .Then(c => Failing(c.Saga, $"attempt {c.Saga.Run.Attempt}: {FaultReason(c.Message)}; completed reversible steps were compensated"))
-                .Publish(c => FailedEvent(c.Saga))
-                .Publish(c => EscalatedEvent(c.Saga))
-                .TransitionTo(Escalated),
+                .IfElse(
+                    c => c.Saga.Run.Plan!.OnStepFailure == StepFailure.Climb && CanClimb(c.Saga.Run),
+                    climb => Climb(climb, c => $"failed: {RoutingSlips.FaultReason(c.Message)}; completed reversible steps were compensated"),
+                    escalate => escalate
+                        .Then(c => Failing(c.Saga, $"attempt {c.Saga.Run.Attempt}: {RoutingSlips.FaultReason(c.Message)}; completed reversible steps were compensated"))
+                        .Publish(c => FailedEvent(c.Saga))
+                        .Publish(c => EscalatedEvent(c.Saga))
+                        .TransitionTo(Escalated)),
             When(AlertResolved, c => IsForRun(c.Saga, c.Message))
                 .Then(c => NoteResolved(c.Saga.Run, c.Message.Alert)));
 
@@ -325,7 +324,7 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
         During(
             Executing,
             When(Cancel, c => c.Message.RemediationId == c.Saga.Run.RemediationId)
-                .ThenAsync(c => c.GetServiceOrCreateInstance<IStepJournal>().SealAsync(c.Saga.Run.RemediationId, c.Saga.Run.Attempt, c.CancellationToken))
+                .Activity(x => x.OfInstanceType<SealAttemptActivity>())
                 .Unschedule(ExecutionTimeout)
                 .Then(c => Cancelling(c.Saga, $"cancelled{By(c.Message.By, c.Message.Comment)} while executing attempt {c.Saga.Run.Attempt}: no further step starts, and steps that already ran are kept"))
                 .Publish(c => CancelledEvent(c.Saga))
@@ -337,7 +336,7 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
         During(
             Executing,
             When(ExecutionTimeout.Received, c => c.Message.RemediationId == c.Saga.Run.RemediationId && c.Message.Attempt == c.Saga.Run.Attempt)
-                .ThenAsync(c => c.GetServiceOrCreateInstance<IStepJournal>().SealAsync(c.Saga.Run.RemediationId, c.Saga.Run.Attempt, c.CancellationToken))
+                .Activity(x => x.OfInstanceType<SealAttemptActivity>())
                 .Then(c =>
                 {
                     c.Saga.Run.Uncertain = true;
@@ -354,7 +353,7 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
         During(
             Compensating,
             When(ExecutionTimeout.Received, c => c.Message.RemediationId == c.Saga.Run.RemediationId && c.Message.Attempt == c.Saga.Run.Attempt)
-                .ThenAsync(c => c.GetServiceOrCreateInstance<IStepJournal>().SealAsync(c.Saga.Run.RemediationId, c.Saga.Run.Attempt, c.CancellationToken))
+                .Activity(x => x.OfInstanceType<SealAttemptActivity>())
                 .Then(c => Failing(c.Saga, $"attempt {c.Saga.Run.Attempt}: a step failed and the compensation did not finish within {ExecutionDeadline(c.Saga.Run)}; what it restored is unknown"))
                 .Publish(c => FailedEvent(c.Saga))
                 .Publish(c => EscalatedEvent(c.Saga))
@@ -364,7 +363,7 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
         During(
             [Pending, WaitingForRoot, AwaitingApproval, Executing, Compensating, Verifying],
             When(Escalate, c => c.Message.RemediationId == c.Saga.Run.RemediationId)
-                .ThenAsync(c => c.GetServiceOrCreateInstance<IStepJournal>().SealAsync(c.Saga.Run.RemediationId, c.Saga.Run.Attempt, c.CancellationToken))
+                .Activity(x => x.OfInstanceType<SealAttemptActivity>())
                 .Unschedule(RootWaitTimeout)
                 .Unschedule(ApprovalTimeout)
                 .Unschedule(ExecutionTimeout)
@@ -384,12 +383,12 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
                 .If(c => IsVerified(c.Saga.Run), SucceedVerified),
             When(StepsFaulted, c => c.Message.TrackingNumber == c.Saga.Run.VerificationTrackingNumber)
                 .Unschedule(VerificationTimeout)
-                .IfElse(c => CanClimb(c.Saga.Run), climb => Climb(climb, c => $"verification check failed: {FaultReason(c.Message)}"), c => GiveUp(c, x => $"verification check failed: {FaultReason(x.Message)}")),
+                .IfElse(c => CanClimb(c.Saga.Run), climb => Climb(climb, c => $"failed verification: verification check failed: {RoutingSlips.FaultReason(c.Message)}"), c => GiveUp(c, x => $"verification check failed: {RoutingSlips.FaultReason(x.Message)}")),
             When(AlertResolved, c => IsForRun(c.Saga, c.Message))
                 .Then(c => NoteResolved(c.Saga.Run, c.Message.Alert))
                 .If(c => IsVerified(c.Saga.Run), SucceedVerified),
             When(VerificationTimeout.Received, c => c.Message.RemediationId == c.Saga.Run.RemediationId && c.Message.Attempt == c.Saga.Run.Attempt)
-                .IfElse(c => CanClimb(c.Saga.Run), climb => Climb(climb, c => MissingConditions(c.Saga.Run)), c => GiveUp(c, x => MissingConditions(x.Saga.Run))));
+                .IfElse(c => CanClimb(c.Saga.Run), climb => Climb(climb, c => $"failed verification: {MissingConditions(c.Saga.Run)}"), c => GiveUp(c, x => MissingConditions(x.Saga.Run))));
     }
 
     /// <summary>No run yet: the instance only remembers resolutions that arrived before any request.</summary>
@@ -496,8 +495,8 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
 
     private EventActivityBinder<RemediationState, RemediationRequested> StartRun(EventActivityBinder<RemediationState, RemediationRequested> binder) =>
         binder
-            .ThenAsync(RecordFiringAsync)
-            .ThenAsync(BeginRunAsync)
+            .Activity(x => x.OfType<RecordFiringActivity>())
+            .Activity(x => x.OfType<BeginRunActivity>())
             .IfElse(
                 c => c.Saga.Run.RemediationId != c.Message.RequestId,
                 joined => joined,
@@ -534,7 +533,7 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
         where T : class =>
         Decide(binder
             .Then(c => c.Saga.Run.WaitingFor = null)
-            .ThenAsync(c => EvaluateAsync(c))
+            .Activity(x => x.OfInstanceType<AdmitActivity>())
             .Then(c => c.Saga.Run.Note(Now, $"guards: {c.Saga.Run.Gate!.Verdict}: {c.Saga.Run.Gate.Reason}")));
 
     private EventActivityBinder<RemediationState, T> Act<T>(EventActivityBinder<RemediationState, T> binder)
@@ -565,165 +564,17 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
                         .TransitionTo(Refused)
                         .If(c => c.Saga.Run.Gate!.Notify, notify => notify.Publish(c => Notice(c.Saga, "refused", c.Saga.Run.Outcome!))))));
 
-    private static async Task RecordFiringAsync(BehaviorContext<RemediationState, RemediationRequested> context)
-    {
-        if (context.Message.Alert.Status == AlertStatus.Firing)
-        {
-            await context.GetServiceOrCreateInstance<IRemediationGate>().RecordFiringAsync(context.Message.Target, context.CancellationToken);
-        }
-    }
-
-    /// <summary>Asks the guards about the run's current attempt; the answer goes to <see cref="RemediationRun.Gate"/>.</summary>
-    private static async Task EvaluateAsync(BehaviorContext<RemediationState> context)
-    {
-        var run = context.Saga.Run;
-        var decision = await context.GetServiceOrCreateInstance<IRemediationGate>().EvaluateAsync(
-            new GateRequest
-            {
-                RemediationId = run.RemediationId,
-                RuleName = run.RuleName,
-                Target = run.Target!,
-                Safety = run.Plan!.Safety,
-                Steps = run.CurrentSteps,
-                Attempt = run.Attempt,
-                Approved = run.Approved,
-            },
-            context.CancellationToken);
-        Apply(run, decision);
-    }
-
-    private static void Apply(RemediationRun run, GateDecision decision)
-    {
-        run.Gate = decision;
-        run.HoldsGuardSlot |= decision.Verdict == GateVerdict.Allow;
-        run.DryRun |= decision.Verdict == GateVerdict.DryRunOnly;
-    }
-
-    private async Task RecordFinishedAsync(BehaviorContext<RemediationState> context)
-    {
-        var run = context.Saga.Run;
-        if (run.HoldsGuardSlot && run.FinalOutcome is { } outcome)
-        {
-            await context.GetServiceOrCreateInstance<IRemediationGate>().RecordFinishedAsync(run.RemediationId, run.Target!, outcome, context.CancellationToken);
-        }
-    }
-
-    /// <summary>The run's ending, for the effectiveness figures; a refusal (or a guard's stop of a later attempt) keeps the guard's code.</summary>
-    private async Task RecordHistoryAsync(BehaviorContext<RemediationState> context, State final)
-    {
-        var run = context.Saga.Run;
-        var stopped = final != Succeeded && final != Cancelled && run.Gate is { Verdict: not (GateVerdict.Allow or GateVerdict.DryRunOnly) } gate ? gate.Code : null;
-        await context.GetServiceOrCreateInstance<IRemediationHistory>().RecordAsync(
-            new RemediationRecord(
-                run.RemediationId,
-                run.RuleName,
-                run.Target!.ToString(),
-                final.Name,
-                stopped,
-                run.Attempt,
-                run.RequestIds.Count,
-                run.RequestedAt,
-                run.FinishedAt ?? Now,
-                run.DryRun,
-                run.Approved),
-            context.CancellationToken);
-    }
-
-    /// <summary>
-    /// Starts the request's run, or, when the guards refuse it for the same reason they refused
-    /// the run before it (still refused: a storm brake, a cooldown), lets the request join that
-    /// refused run: a storm's repeats would otherwise add a run per alert and push the target's
-    /// real history out of the last <see cref="MaxPreviousRuns"/>.
-    /// </summary>
-    private async Task BeginRunAsync(BehaviorContext<RemediationState, RemediationRequested> context)
-    {
-        var saga = context.Saga;
-        var previous = saga.Run.RemediationId != Guid.Empty ? saga.Run : null;
-        var refusedBefore = saga.CurrentState == Refused.Name ? previous?.Gate : null;
-        if (previous is not null)
-        {
-            saga.PreviousRuns = [.. saga.PreviousRuns, previous];
-        }
-
-        await BeginNewRunAsync(context);
-        if (previous is not null && refusedBefore is { Verdict: GateVerdict.Refuse, Code: { } code } && saga.Run.Gate is { Verdict: GateVerdict.Refuse } refused && refused.Code == code)
-        {
-            var request = context.Message;
-            saga.PreviousRuns = [.. saga.PreviousRuns.SkipLast(1)];
-            saga.Run = previous;
-            previous.Join(Now, request.RequestId, request.Alert.Fingerprint, Describe(request.Alert), $"still refused ({code})");
-        }
-
-        saga.PreviousRuns = [.. saga.PreviousRuns.TakeLast(MaxPreviousRuns)];
-    }
-
-    private async Task BeginNewRunAsync(BehaviorContext<RemediationState, RemediationRequested> context)
-    {
-        var saga = context.Saga;
-        var request = context.Message;
-
-        saga.Run = new RemediationRun
-        {
-            RemediationId = request.RequestId,
-            RuleName = request.RuleName,
-            Target = request.Target,
-            Plan = request.Plan,
-            RequestedAt = request.RequestedAt,
-            Attempt = 1,
-            CurrentSteps = request.Plan.Steps,
-            DryRun = request.Plan.Safety.DryRun,
-            Fingerprints = [request.Alert.Fingerprint],
-            GeneratorUrl = request.Alert.GeneratorUrl,
-            AlertLabels = request.Alert.Labels,
-            AlertAnnotations = request.Alert.Annotations,
-            AlertmanagerUrl = request.Alert.ExternalUrl,
-            RequestIds = [request.RequestId],
-        };
-
-        if (request.Alert.Status == AlertStatus.Firing && WasResolved(saga, request.Alert))
-        {
-            // The resolution overtook this request: there is nothing left to fix, and the guards
-            // are not asked, so no slot is taken for a run that will not act.
-            saga.Run.ResolvedBeforeStart = true;
-            saga.Run.AlertResolvedAt = request.Alert.ReceivedAt;
-            saga.Run.Record(Now, Pending.Name, $"requested by rule '{request.RuleName}' for alert {Describe(request.Alert)}, which had already resolved");
-            return;
-        }
-
-        if (request.Alert.Status == AlertStatus.Firing && await FindRootAsync(context, request.Upstream) is { } root)
-        {
-            // A cascade: what the target depends on is being remediated. The guards are asked
-            // when the wait ends, so a waiting run holds no slot.
-            saga.Run.WaitingFor = root;
-            saga.Run.CascadeRoot = root;
-            saga.Run.Record(Now, Pending.Name, $"requested by rule '{request.RuleName}' for alert {Describe(request.Alert)}");
-            return;
-        }
-
-        // The rules refuse such a rule at load time; this holds the line for any other publisher.
-        if (request.Alert.Status == AlertStatus.Resolved && request.Plan.Steps.Any(step => step.Destructive))
-        {
-            Apply(saga.Run, new GateDecision { Verdict = GateVerdict.Refuse, Reason = "a resolved alert never starts destructive actions" });
-        }
-        else
-        {
-            await EvaluateAsync(context);
-        }
-
-        saga.Run.Record(Now, Pending.Name, $"requested by rule '{request.RuleName}' for alert {Describe(request.Alert)}; guards: {saga.Run.Gate!.Verdict}: {saga.Run.Gate.Reason}");
-    }
-
     private EventActivityBinder<RemediationState, T> StartAttempt<T>(EventActivityBinder<RemediationState, T> binder)
         where T : class =>
         binder
-            .ThenAsync(c => StartStepsAsync(c))
+            .Activity(x => x.OfInstanceType<StartAttemptActivity>())
             .Schedule(ExecutionTimeout, c => new ExecutionTimedOut { CorrelationId = c.Saga.CorrelationId, RemediationId = c.Saga.Run.RemediationId, Attempt = c.Saga.Run.Attempt }, c => ExecutionDeadline(c.Saga.Run))
             .TransitionTo(Executing);
 
     private EventActivityBinder<RemediationState, T> Verify<T>(EventActivityBinder<RemediationState, T> binder)
         where T : class =>
         binder
-            .ThenAsync(c => StartVerificationAsync(c))
+            .Activity(x => x.OfInstanceType<StartVerificationActivity>())
             .Schedule(VerificationTimeout, c => new VerificationTimedOut { CorrelationId = c.Saga.CorrelationId, RemediationId = c.Saga.Run.RemediationId, Attempt = c.Saga.Run.Attempt }, c => VerificationDeadline(c.Saga.Run))
             .TransitionTo(Verifying)
             .If(c => IsVerified(c.Saga.Run), SucceedVerified);
@@ -733,28 +584,6 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
         run.CurrentSteps.Aggregate(
             _options.ExecutionGrace,
             (total, step) => total + (step.Timeout ?? (step.Action == "wait-for-rollout" ? _actions.DefaultRolloutTimeout : _actions.DefaultStepTimeout)));
-
-    /// <summary>The first active remediation of a workload the target depends on, nearest the root first.</summary>
-    private static async Task<CascadeRoot?> FindRootAsync(BehaviorContext<RemediationState> context, IReadOnlyList<RemediationTarget> upstream)
-    {
-        if (upstream.Count == 0)
-        {
-            return null;
-        }
-
-        var query = context.GetServiceOrCreateInstance<IRemediationQuery>();
-        foreach (var target in upstream)
-        {
-            var key = target.ToString();
-            var page = await query.ListAsync(new RemediationFilter { TargetKey = key, Active = true }, context.CancellationToken);
-            if (page.Items.Count > 0 && page.Items[0] is var active)
-            {
-                return new CascadeRoot { CorrelationId = active.CorrelationId, RemediationId = active.Id, TargetKey = key, RuleName = active.RuleName };
-            }
-        }
-
-        return null;
-    }
 
     private static async Task TellDependentsAsync(BehaviorContext<RemediationState> context)
     {
@@ -779,35 +608,7 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
     }
 
     private static bool IsActive(RemediationState saga) =>
-        saga.Run.RemediationId != Guid.Empty && !RemediationView.FinalStates.Contains(saga.Run.State);
-
-    private async Task StartStepsAsync(BehaviorContext<RemediationState> context)
-    {
-        var run = context.Saga.Run;
-        var rung = run.Attempt == 1 ? "the rule's steps" : $"ladder rung '{run.Plan!.Ladder[run.Attempt - 2].Name}'";
-        if (!run.DryRun)
-        {
-            await context.GetServiceOrCreateInstance<IRemediationGate>().RecordStartedAsync(run.RemediationId, run.Attempt, run.Target!, context.CancellationToken);
-        }
-
-        run.TrackingNumber = await ExecuteSlipAsync(context, run.CurrentSteps, ExecuteStepActivity.ExecutePhase);
-        run.Record(Now, Executing.Name, $"attempt {run.Attempt}: running {rung} ({run.CurrentSteps.Count} step(s){(run.DryRun ? ", dry-run" : "")})");
-    }
-
-    private async Task StartVerificationAsync(BehaviorContext<RemediationState> context)
-    {
-        var run = context.Saga.Run;
-        var checks = VerificationSteps(run.Plan!.Verification);
-        run.ChecksPassed = checks.Count == 0;
-        run.VerificationTrackingNumber = checks.Count == 0 ? null : await ExecuteSlipAsync(context, checks, ExecuteStepActivity.VerifyPhase);
-        var conditions = new List<string>(checks.Select(step => step.Name));
-        if (run.Plan.Verification?.AlertResolvedWithin is { } within)
-        {
-            conditions.Add($"alert resolved within {within}");
-        }
-
-        run.Record(Now, Verifying.Name, conditions.Count == 0 ? "no verification configured" : $"verifying within {VerificationDeadline(run)}: {string.Join(", ", conditions)}");
-    }
+        saga.Run.RemediationId != Guid.Empty && !RemediationStates.Final.Contains(saga.Run.State);
 
     /// <summary>
     /// Keeps the inverse of each isolation that took effect, and forgets one that Courier undid
@@ -831,45 +632,6 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
         }
     }
 
-    /// <summary>Undoes the run's isolations, newest first, as a slip of <c>restore</c> steps.</summary>
-    private static Task<Guid> ExecuteRestoreAsync(BehaviorContext<RemediationState> context)
-    {
-        var isolations = context.Saga.Run.Isolations.Reverse().ToList();
-        return ExecuteSlipAsync(
-            context,
-            [.. isolations.Select(isolation => new PlannedStep { Name = $"restore-{isolation.StepName}", Action = "restore", Destructive = true })],
-            ExecuteStepActivity.RestorePhase,
-            [.. isolations.Select(isolation => isolation.Compensation)]);
-    }
-
-    /// <summary>Runs <paramref name="steps"/> as one routing slip; for a recovery, <paramref name="restores"/> holds each step's inverse to apply.</summary>
-    private static async Task<Guid> ExecuteSlipAsync(BehaviorContext<RemediationState> context, IReadOnlyList<PlannedStep> steps, string phase, IReadOnlyList<Compensation>? restores = null)
-    {
-        var run = context.Saga.Run;
-        var trackingNumber = NewId.NextGuid();
-        var builder = new RoutingSlipBuilder(trackingNumber);
-        foreach (var (index, step) in steps.Index())
-        {
-            builder.AddActivity(step.Name, ExecuteStepActivityDefinition.ExecuteAddress, new ExecuteStepArguments
-            {
-                Index = index,
-                CorrelationId = context.Saga.CorrelationId,
-                RemediationId = run.RemediationId,
-                Attempt = run.Attempt,
-                Phase = phase,
-                Step = step,
-                Restore = restores?[index],
-                Target = run.Target!,
-                DryRun = run.DryRun,
-                Origin = new ActionOrigin(run.RemediationId, run.RuleName, run.AlertName ?? run.Fingerprints[0]),
-            });
-        }
-
-        builder.AddVariable(CorrelationVariable, context.Saga.CorrelationId);
-        await context.Execute(builder.Build());
-        return trackingNumber;
-    }
-
     private EventActivityBinder<RemediationState, T> Climb<T>(EventActivityBinder<RemediationState, T> binder, Func<BehaviorContext<RemediationState, T>, string> reason)
         where T : class =>
         binder
@@ -877,13 +639,13 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
             {
                 var run = c.Saga.Run;
                 var rung = run.Plan!.Ladder[run.Attempt - 1];
-                run.Note(Now, $"attempt {run.Attempt} failed verification: {reason(c)}; climbing to ladder rung '{rung.Name}'");
+                run.Note(Now, $"attempt {run.Attempt} {reason(c)}; climbing to ladder rung '{rung.Name}'");
                 run.Attempt++;
                 run.CurrentSteps = rung.Steps;
                 run.ChecksPassed = false;
                 run.VerificationTrackingNumber = null;
             })
-            .ThenAsync(c => EvaluateAsync(c))
+            .Activity(x => x.OfInstanceType<AdmitActivity>())
             .IfElse(
                 c => c.Saga.Run.Gate!.Verdict is GateVerdict.Allow or GateVerdict.DryRunOnly,
                 StartAttempt,
@@ -950,21 +712,6 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
         return $"verification window of {VerificationDeadline(run)} passed: {string.Join("; ", missing)}";
     }
 
-    /// <summary>Resolutions the instance keeps, so a request for an alert that already resolved never acts.</summary>
-    public const int MaxResolvedAlerts = 50;
-
-    private static void RememberResolved(RemediationState saga, AlertReceived alert)
-    {
-        var key = AlertIdempotencyKey.For(alert.Fingerprint, alert.StartsAt, AlertStatus.Resolved);
-        if (!saga.ResolvedAlerts.Contains(key))
-        {
-            saga.ResolvedAlerts = [.. saga.ResolvedAlerts.TakeLast(MaxResolvedAlerts - 1), key];
-        }
-    }
-
-    private static bool WasResolved(RemediationState saga, AlertReceived alert) =>
-        saga.ResolvedAlerts.Contains(AlertIdempotencyKey.For(alert.Fingerprint, alert.StartsAt, AlertStatus.Resolved));
-
     private static bool IsForRun(RemediationState saga, TargetAlertResolved resolved) =>
         saga.Run.Fingerprints.Contains(resolved.Alert.Fingerprint);
 
@@ -974,19 +721,19 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
         run.Note(Now, $"alert {alert.Fingerprint} resolved");
     }
 
-    private void Succeeding(RemediationState saga, string reason) => Finish(saga, Succeeded, reason, RemediationRunOutcome.Succeeded);
+    private void Succeeding(RemediationState saga, string reason) => Finish(saga, Succeeded, reason, RemediationOutcome.Succeeded);
 
-    private void Cancelling(RemediationState saga, string reason) => Finish(saga, Cancelled, reason, RemediationRunOutcome.Cancelled);
+    private void Cancelling(RemediationState saga, string reason) => Finish(saga, Cancelled, reason, RemediationOutcome.Cancelled);
 
-    private void Escalating(RemediationState saga, string reason) => Finish(saga, Escalated, reason, RemediationRunOutcome.Escalated);
+    private void Escalating(RemediationState saga, string reason) => Finish(saga, Escalated, reason, RemediationOutcome.Escalated);
 
     private void Failing(RemediationState saga, string reason)
     {
         saga.Run.Record(Now, Failed.Name, reason);
-        Finish(saga, Escalated, $"escalated: {reason}", RemediationRunOutcome.Failed);
+        Finish(saga, Escalated, $"escalated: {reason}", RemediationOutcome.Failed);
     }
 
-    private void Finish(RemediationState saga, State state, string reason, RemediationRunOutcome outcome)
+    private void Finish(RemediationState saga, State state, string reason, RemediationOutcome outcome)
     {
         saga.Run.FinalOutcome = outcome;
         saga.Run.Outcome = reason;
@@ -994,28 +741,8 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
         saga.Run.Record(Now, state.Name, reason);
     }
 
-    /// <summary>The saga id Courier's events carry back in the slip's variables (a Guid, or its string or JSON form once serialized).</summary>
-    private static Guid SlipCorrelationId(IDictionary<string, object> variables) =>
-        variables.TryGetValue(CorrelationVariable, out var value)
-            ? value switch
-            {
-                Guid id => id,
-                string text when Guid.TryParse(text, out var id) => id,
-                System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.String } json when json.TryGetGuid(out var id) => id,
-                _ => Guid.Empty,
-            }
-            : Guid.Empty;
-
-    private static string Describe(AlertReceived alert) =>
-        $"{alert.Fingerprint}{(alert.Labels.TryGetValue("alertname", out var name) ? $" ({name})" : "")}";
-
     private static string By(string? by, string? comment) =>
         $"{(by is null ? "" : $" by {by}")}{(comment is null ? "" : $": {comment}")}";
-
-    private static string FaultReason(RoutingSlipFaulted faulted) =>
-        faulted.ActivityExceptions.Length == 0
-            ? "the routing slip faulted"
-            : string.Join("; ", faulted.ActivityExceptions.Select(e => e.ExceptionInfo.Message));
 
     /// <summary>Information for the policy's notify channels (no tiers): an approval to give, a refusal to know of.</summary>
     private RemediationNotificationRequested Notice(RemediationState saga, string what, string message) => new()

@@ -3,6 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Remediator.Guards;
+using Remediator.Sagas.Activities;
 using Remediator.Sagas.Api;
 using Remediator.Sagas.Steps;
 using Remediator.Sagas.Verification;
@@ -35,9 +37,9 @@ public static class SagaRegistrationExtensions
 
     /// <summary>
     /// What the saga needs besides the bus: options (<c>Remediator:Sagas</c> when bound), the
-    /// guard port (the rule's own policy until the guards are wired), the API's query port (over the saga repository
-    /// unless a durable store registers its own) and time. The Kubernetes executor comes
-    /// from <c>AddKubernetes</c>.
+    /// guards (in memory unless their durable state is registered), the state machine's
+    /// activities, the API's query port (over the saga repository unless a durable store
+    /// registers its own) and time. The Kubernetes executor comes from <c>AddKubernetes</c>.
     /// </summary>
     public static IServiceCollection AddRemediationSagaServices(this IServiceCollection services)
     {
@@ -51,7 +53,18 @@ public static class SagaRegistrationExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<RemediationStepMetrics>();
-        services.TryAddScoped<IRemediationGate, PolicyOnlyGate>();
+        services.AddRemediatorGuardServices();
+
+        // The state machine's side effects, resolved from the scope of the message being handled.
+        services.TryAddScoped<RecordFiringActivity>();
+        services.TryAddScoped<BeginRunActivity>();
+        services.TryAddScoped<AdmitActivity>();
+        services.TryAddScoped<StartAttemptActivity>();
+        services.TryAddScoped<StartVerificationActivity>();
+        services.TryAddScoped<StartRestoreActivity>();
+        services.TryAddScoped<SealAttemptActivity>();
+        services.TryAddScoped<ReleaseGuardSlotActivity>();
+        services.TryAddScoped<RecordHistoryActivity>();
         services.TryAddSingleton<IStepJournal, InMemoryStepJournal>();
         services.TryAddSingleton<Effectiveness.IRemediationHistory, Effectiveness.InMemoryRemediationHistory>();
         services.TryAddScoped<IRemediationQuery, SagaRepositoryRemediationQuery>();

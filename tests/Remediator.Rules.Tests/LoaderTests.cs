@@ -191,6 +191,41 @@ public class LoaderTests
         third.Steps[0].Timeout.ShouldBe(TimeSpan.FromMinutes(2));
     }
 
+    [Theory]
+    [InlineData("", StepFailure.Climb)]
+    [InlineData("    on-step-failure: climb\n", StepFailure.Climb)]
+    [InlineData("    on-step-failure: escalate\n", StepFailure.Escalate)]
+    public void A_failed_step_climbs_the_ladder_unless_the_rule_says_escalate(string setting, StepFailure expected)
+    {
+        var set = TestRules.LoadValid($$"""
+            rules:
+              - name: breaker
+                match: [alertname = A]
+                target: { kind: Deployment, namespace: prod, name: api }
+                steps: [ { action: restart } ]
+                on-failure: [ { name: scale-up, steps: [ { action: scale, by: 1 } ] } ]
+            {{setting}}
+            """);
+
+        set.Match(TestAlerts.Firing(("alertname", "A"))).ShouldHaveSingleItem().Plan.OnStepFailure.ShouldBe(expected);
+    }
+
+    [Fact]
+    public void An_unknown_on_step_failure_is_an_error_at_its_value()
+    {
+        var result = TestRules.Load(("a.yaml", """
+            rules:
+              - name: breaker
+                match: [alertname = A]
+                target: { kind: Deployment, namespace: prod, name: api }
+                steps: [ { action: restart } ]
+                on-step-failure: retry
+            """));
+
+        result.Succeeded.ShouldBeFalse();
+        result.Diagnostics.ShouldHaveSingleItem().Message.ShouldContain("on-step-failure");
+    }
+
     [Fact]
     public void Repeated_actions_get_positional_names_and_nested_maps_flatten()
     {

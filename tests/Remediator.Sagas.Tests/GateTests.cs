@@ -2,11 +2,12 @@ using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Remediator.Contracts;
+using Remediator.Guards;
 using static Remediator.Sagas.Tests.SagaFixture;
 
 namespace Remediator.Sagas.Tests;
 
-/// <summary>What the saga does with the guards' answer.</summary>
+/// <summary>What the saga does with the guards' answer (the guards played by a recording double).</summary>
 public sealed class GateTests : IAsyncLifetime
 {
     private readonly SagaFixture _fixture = new();
@@ -15,16 +16,16 @@ public sealed class GateTests : IAsyncLifetime
 
     public Task DisposeAsync() => _fixture.DisposeAsync();
 
-    private Task<RecordingGate> StartWithGateAsync(GateDecision decision) => StartWithGateAsync(_ => decision);
+    private Task<RecordingGuards> StartWithGuardsAsync(GuardDecision decision) => StartWithGuardsAsync(_ => decision);
 
-    private async Task<RecordingGate> StartWithGateAsync(Func<GateRequest, GateDecision> decide)
+    private async Task<RecordingGuards> StartWithGuardsAsync(Func<GuardRequest, GuardDecision> decide)
     {
-        var gate = new RecordingGate(decide);
+        var gate = new RecordingGuards(decide);
         _fixture.CreateDeployment("auth-service");
         _fixture.Services = services =>
         {
-            services.RemoveAll<IRemediationGate>();
-            services.AddSingleton<IRemediationGate>(gate);
+            services.RemoveAll<IRemediationGuards>();
+            services.AddSingleton<IRemediationGuards>(gate);
         };
         await _fixture.StartAsync();
         return gate;
@@ -33,23 +34,23 @@ public sealed class GateTests : IAsyncLifetime
     [Fact]
     public async Task A_refusal_ends_the_run_without_acting()
     {
-        var gate = await StartWithGateAsync(new GateDecision { Verdict = GateVerdict.Refuse, Reason = "cooldown: last run ended 2m ago" });
+        var gate = await StartWithGuardsAsync(GuardDecision.Refuse(GuardReasons.Paused, "remediation is paused"));
         var request = Request("auth-service", [Step("restart")]);
 
         await _fixture.Harness.Bus.Publish(request);
         var saga = await _fixture.WaitForAsync(request, m => m.Refused);
 
-        saga.Run.Outcome.ShouldBe("refused by the guards: cooldown: last run ended 2m ago");
+        saga.Run.Outcome.ShouldBe("refused by the guards: remediation is paused (paused)");
         _fixture.Mutations().ShouldBeEmpty();
         (await _fixture.Harness.Published.Any<RemediationEscalated>()).ShouldBeFalse();
-        gate.Calls.ShouldBe(["firing deployment/shop/auth-service", "evaluate 1 approved=False"]);
+        gate.Calls.ShouldBe(["firing deployment/shop/auth-service", "evaluate restart approved=False"]);
         _fixture.Harness.Published.Select<RemediationNotificationRequested>().ShouldBeEmpty();
     }
 
     [Fact]
     public async Task Repeats_refused_for_the_same_reason_join_the_refused_run_instead_of_adding_runs()
     {
-        var gate = await StartWithGateAsync(new GateDecision { Verdict = GateVerdict.Refuse, Reason = "alert storm: 40 targets", Code = "storm", Notify = true });
+        var gate = await StartWithGuardsAsync(GuardDecision.Refuse(GuardReasons.MaxAttempts, "3 attempts within 1h"));
         var first = Request("auth-service", [Step("restart")], fingerprint: "fp-1");
         var repeats = Enumerable.Range(2, 3).Select(n => Request("auth-service", [Step("restart")], fingerprint: $"fp-{n}")).ToList();
 
@@ -65,7 +66,7 @@ public sealed class GateTests : IAsyncLifetime
         saga.PreviousRuns.ShouldBeEmpty();
         saga.Run.RemediationId.ShouldBe(first.RequestId);
         saga.Run.Fingerprints.ShouldBe(["fp-1", "fp-2", "fp-3", "fp-4"]);
-        saga.Run.Timeline.Count(entry => entry.Reason.Contains("still refused (storm)", StringComparison.Ordinal)).ShouldBe(1, "consecutive joins share one entry");
+        saga.Run.Timeline.Count(entry => entry.Reason.Contains("still refused (max-attempts)", StringComparison.Ordinal)).ShouldBe(1, "consecutive joins share one entry");
         saga.Run.Timeline[^1].Reason.ShouldStartWith("joined by 3 alerts, the latest");
 
         // Each repeat still asks the guards (the refusal may be over), and on-call hears of it once.
@@ -77,12 +78,12 @@ public sealed class GateTests : IAsyncLifetime
     [Fact]
     public async Task A_repeat_refused_for_another_reason_or_allowed_starts_its_own_run()
     {
-        var answers = new Queue<GateDecision>([
-            new GateDecision { Verdict = GateVerdict.Refuse, Reason = "cooling down", Code = "cooldown" },
-            new GateDecision { Verdict = GateVerdict.Refuse, Reason = "alert storm", Code = "storm" },
-            GateDecision.Allow("ok"),
+        var answers = new Queue<GuardDecision>([
+            GuardDecision.Refuse(GuardReasons.Cooldown, "cooling down"),
+            GuardDecision.Refuse(GuardReasons.MaxAttempts, "3 attempts within 1h"),
+            GuardDecision.Allowed,
         ]);
-        await StartWithGateAsync(_ => answers.Dequeue());
+        await StartWithGuardsAsync(_ => answers.Dequeue());
         var requests = Enumerable.Range(1, 3).Select(n => Request("auth-service", [Step("restart")], fingerprint: $"fp-{n}")).ToList();
 
         await _fixture.Harness.Bus.Publish(requests[0]);
@@ -98,7 +99,7 @@ public sealed class GateTests : IAsyncLifetime
     [Fact]
     public async Task A_refusal_on_call_should_know_of_is_sent_to_the_notify_channels()
     {
-        await StartWithGateAsync(new GateDecision { Verdict = GateVerdict.Refuse, Reason = "max attempts: 3 in 1h", Notify = true });
+        await StartWithGuardsAsync(GuardDecision.Refuse(GuardReasons.MaxAttempts, "max attempts: 3 in 1h"));
         var request = Request("auth-service", [Step("restart")]);
 
         await _fixture.Harness.Bus.Publish(request);
@@ -110,7 +111,7 @@ public sealed class GateTests : IAsyncLifetime
     [Fact]
     public async Task An_approval_needed_is_sent_to_the_notify_channels()
     {
-        await StartWithGateAsync(new GateDecision { Verdict = GateVerdict.RequireApproval, Reason = "the rule requires approval" });
+        await StartWithGuardsAsync(new GuardDecision { Verdict = GuardVerdict.RequireApproval, Reason = GuardReasons.ApprovalRequired, Message = "the rule requires approval" });
         var request = Request("auth-service", [Step("restart")]);
 
         await _fixture.Harness.Bus.Publish(request);
@@ -122,7 +123,7 @@ public sealed class GateTests : IAsyncLifetime
     [Fact]
     public async Task A_refusal_people_must_hear_about_escalates()
     {
-        await StartWithGateAsync(new GateDecision { Verdict = GateVerdict.Escalate, Reason = "alert storm: 12 targets firing" });
+        await StartWithGuardsAsync(new GuardDecision { Verdict = GuardVerdict.StormBraked, Reason = GuardReasons.Storm, Message = "alert storm: 12 targets firing", StormEngaged = true, StormTargets = ["deployment/shop/auth-service"] });
         var request = Request("auth-service", [Step("restart")]);
 
         await _fixture.Harness.Bus.Publish(request);
@@ -135,7 +136,7 @@ public sealed class GateTests : IAsyncLifetime
     [Fact]
     public async Task A_dry_run_decision_changes_nothing_even_when_the_rule_would()
     {
-        await StartWithGateAsync(new GateDecision { Verdict = GateVerdict.DryRunOnly, Reason = "global dry-run" });
+        await StartWithGuardsAsync(new GuardDecision { Verdict = GuardVerdict.DryRunOnly, Reason = GuardReasons.DryRun, Message = "global dry-run" });
         var request = Request("auth-service", [Step("restart")], safety: new SafetyPolicy { RequireApproval = true });
 
         await _fixture.Harness.Bus.Publish(request);
@@ -148,9 +149,9 @@ public sealed class GateTests : IAsyncLifetime
     [Fact]
     public async Task The_guards_are_asked_before_each_rung_and_told_when_attempts_start_and_the_run_ends()
     {
-        var gate = await StartWithGateAsync(request => request.Attempt == 1
-            ? GateDecision.Allow("ok")
-            : new GateDecision { Verdict = GateVerdict.Refuse, Reason = "max attempts: 3 in 1h" });
+        var gate = await StartWithGuardsAsync(request => request.Steps[0].Action == "restart"
+            ? GuardDecision.Allowed
+            : GuardDecision.Refuse(GuardReasons.MaxAttempts, "max attempts: 3 in 1h"));
         var request = Request(
             "auth-service",
             [Step("restart")],
@@ -164,9 +165,9 @@ public sealed class GateTests : IAsyncLifetime
         await gate.Finished;
         gate.Calls.ShouldBe([
             "firing deployment/shop/auth-service",
-            "evaluate 1 approved=False",
+            "evaluate restart approved=False",
             $"started {request.RequestId}",
-            "evaluate 2 approved=False",
+            "evaluate scale approved=False",
             $"finished {request.RequestId} Failed",
         ]);
     }
@@ -174,9 +175,9 @@ public sealed class GateTests : IAsyncLifetime
     [Fact]
     public async Task An_approval_is_passed_to_the_guards()
     {
-        var gate = await StartWithGateAsync(request => request.Approved
-            ? GateDecision.Allow("approved")
-            : new GateDecision { Verdict = GateVerdict.RequireApproval, Reason = "engine requires approval for P1" });
+        var gate = await StartWithGuardsAsync(request => request.Approved
+            ? GuardDecision.Allowed
+            : new GuardDecision { Verdict = GuardVerdict.RequireApproval, Reason = GuardReasons.ApprovalRequired, Message = "engine requires approval for P1" });
         var request = Request("auth-service", [Step("restart")]);
 
         await _fixture.Harness.Bus.Publish(request);
@@ -187,14 +188,14 @@ public sealed class GateTests : IAsyncLifetime
 
         gate.Calls.ShouldBe([
             "firing deployment/shop/auth-service",
-            "evaluate 1 approved=False",
-            "evaluate 1 approved=True",
+            "evaluate restart approved=False",
+            "evaluate restart approved=True",
             $"started {request.RequestId}",
             $"finished {request.RequestId} Succeeded",
         ]);
     }
 
-    private sealed class RecordingGate(Func<GateRequest, GateDecision> decide) : IRemediationGate
+    private sealed class RecordingGuards(Func<GuardRequest, GuardDecision> decide) : IRemediationGuards
     {
         private readonly List<string> _calls = [];
         private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -213,9 +214,9 @@ public sealed class GateTests : IAsyncLifetime
             }
         }
 
-        public Task<GateDecision> EvaluateAsync(GateRequest request, CancellationToken cancellationToken)
+        public Task<GuardDecision> EvaluateAsync(GuardRequest request, CancellationToken cancellationToken)
         {
-            Add($"evaluate {request.Attempt} approved={request.Approved}");
+            Add($"evaluate {string.Join(",", request.Steps.Select(step => step.Name))} approved={request.Approved}");
             return Task.FromResult(decide(request));
         }
 
@@ -223,7 +224,7 @@ public sealed class GateTests : IAsyncLifetime
 
         public Task RecordStartedAsync(Guid remediationId, int attempt, RemediationTarget target, CancellationToken cancellationToken) => Add($"started {remediationId}");
 
-        public async Task RecordFinishedAsync(Guid remediationId, RemediationTarget target, RemediationRunOutcome outcome, CancellationToken cancellationToken)
+        public async Task RecordFinishedAsync(Guid remediationId, RemediationTarget target, RemediationOutcome outcome, CancellationToken cancellationToken)
         {
             await Add($"finished {remediationId} {outcome}");
             _finished.TrySetResult();

@@ -229,6 +229,43 @@ public sealed class RemediationSagaTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_failed_step_climbs_the_ladder_like_a_failed_verification()
+    {
+        _fixture.CreateDeployment("auth-service", replicas: 2);
+        await _fixture.StartAsync();
+        var request = Request(
+            "auth-service",
+            [Step("restart") with { Name = "restart-missing", Target = Deployment("no-such-service") }],
+            ladder: [new LadderRung { Name = "restart-service", Steps = [Step("restart")] }]);
+
+        await _fixture.Harness.Bus.Publish(request);
+        var saga = await _fixture.WaitForAsync(request, m => m.Succeeded);
+
+        saga.Run.Attempt.ShouldBe(2);
+        saga.Run.Timeline.ShouldContain(e => e.Reason.StartsWith("attempt 1 failed: ", StringComparison.Ordinal) && e.Reason.EndsWith("climbing to ladder rung 'restart-service'", StringComparison.Ordinal));
+        _fixture.Mutations().ShouldContain(r => r.Path.EndsWith("/deployments/auth-service", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_failed_step_escalates_at_once_when_the_rule_says_so()
+    {
+        _fixture.CreateDeployment("auth-service", replicas: 2);
+        await _fixture.StartAsync();
+        var request = Request(
+            "auth-service",
+            [Step("restart") with { Name = "restart-missing", Target = Deployment("no-such-service") }],
+            ladder: [new LadderRung { Name = "restart-service", Steps = [Step("restart")] }]);
+        request = request with { Plan = request.Plan with { OnStepFailure = StepFailure.Escalate } };
+
+        await _fixture.Harness.Bus.Publish(request);
+        var saga = await _fixture.WaitForAsync(request, m => m.Escalated);
+
+        saga.Run.Attempt.ShouldBe(1);
+        saga.Run.Outcome!.ShouldContain("restart-missing");
+        _fixture.Mutations().ShouldNotContain(r => r.Path.EndsWith("/deployments/auth-service", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_dry_run_sends_no_mutating_request()
     {
         _fixture.CreateDeployment("auth-service", replicas: 2);

@@ -11,6 +11,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Remediator.Contracts;
+using Remediator.Guards;
 using Remediator.Kubernetes;
 using Remediator.Kubernetes.Actions;
 using Remediator.Kubernetes.Client;
@@ -125,6 +126,7 @@ public sealed class SagaFixture : IAsyncLifetime
             .AddSingleton(connection)
             .AddSingleton(Options.Create(new KubernetesActionOptions { PollInterval = TimeSpan.FromMilliseconds(10), EvictionRetryInterval = TimeSpan.FromMilliseconds(10) }))
             .AddSingleton<KubernetesActionExecutor>()
+            .AddSingleton<IRemediationGuards, PolicyOnlyGuards>()
             .AddRemediationSagaServices()
             .Configure<RemediationSagaOptions>(o =>
             {

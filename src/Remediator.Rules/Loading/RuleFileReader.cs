@@ -16,7 +16,7 @@ internal sealed partial class RuleFileReader(FileContext file, Dictionary<string
 {
     private static readonly string[] _topKeys = ["labels", "defaults", "topology", "rules"];
     private static readonly string[] _safetyKeys = ["severity", "escalation", "cooldown", "max-attempts", "attempt-window", "dry-run", "require-approval", "allowed-namespaces", "step-timeout"];
-    private static readonly string[] _ruleKeys = ["name", "description", "match", "status", "target", "steps", "verify", "on-failure", .. _safetyKeys];
+    private static readonly string[] _ruleKeys = ["name", "description", "match", "status", "target", "steps", "verify", "on-failure", "on-step-failure", .. _safetyKeys];
     private static readonly string[] _topologyKeys = ["name", "namespace", "services"];
     private static readonly string[] _serviceKeys = ["name", "depends-on"];
     private static readonly string[] _targetKeys = ["kind", "namespace", "name", "selector", "dependents-of"];
@@ -33,6 +33,7 @@ internal sealed partial class RuleFileReader(FileContext file, Dictionary<string
     private static readonly string[] _rungKeys = ["name", "steps"];
     private static readonly string[] _resourceKeys = ["cpu", "memory"];
     private static readonly string[] _statuses = ["firing", "resolved", "any"];
+    private static readonly string[] _stepFailures = ["climb", "escalate"];
     private static readonly string[] _severities = ["P1", "P2", "P3", "P4"];
     private static readonly string[] _kinds = Enum.GetNames<TargetKind>();
     private static readonly TimeSpan _defaultStepTimeout = TimeSpan.FromMinutes(2);
@@ -258,6 +259,7 @@ internal sealed partial class RuleFileReader(FileContext file, Dictionary<string
         var steps = ReadSteps(map.Required(file, "steps", "steps: [ { action: restart } ]"), "steps", target, stepTimeout, allowedNamespaces);
         var verify = map["verify"] is { } verifyNode ? ReadVerify(verifyNode) : null;
         var ladder = ReadLadder(map["on-failure"], target, stepTimeout, allowedNamespaces);
+        var onStepFailure = YamlRead.Choice(file, map["on-step-failure"], "on-step-failure", _stepFailures) == "escalate" ? StepFailure.Escalate : StepFailure.Climb;
         var safety = new SafetyPolicy
         {
             Cooldown = YamlRead.Duration(file, map["cooldown"], "cooldown", allowZero: true) ?? _defaults.Cooldown ?? TimeSpan.FromMinutes(15),
@@ -302,6 +304,7 @@ internal sealed partial class RuleFileReader(FileContext file, Dictionary<string
             Steps = steps,
             Verify = verify,
             Ladder = ladder,
+            OnStepFailure = onStepFailure,
             Severity = severity,
             Escalation = escalation,
             Safety = safety,

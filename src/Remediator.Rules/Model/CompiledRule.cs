@@ -45,6 +45,9 @@ internal sealed class CompiledRule
 
     public required IReadOnlyList<RungSpec> Ladder { get; init; }
 
+    /// <summary><c>on-step-failure</c>: climb the ladder (default) or escalate when a step fails.</summary>
+    public StepFailure OnStepFailure { get; init; }
+
     public required string Severity { get; init; }
 
     public string? Escalation { get; init; }

@@ -107,6 +107,7 @@ internal static class PlanRenderer
             Steps = steps,
             Verification = verification,
             Ladder = ladder,
+            OnStepFailure = rule.OnStepFailure,
             Severity = rule.Severity,
             EscalationPolicy = rule.Escalation,
             Safety = rule.Safety,

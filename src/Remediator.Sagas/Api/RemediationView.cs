@@ -63,7 +63,7 @@ public sealed record RemediationView
     public DateTimeOffset? ApprovalDueAt { get; init; }
 
     /// <summary>States a run ends in.</summary>
-    public static readonly IReadOnlySet<string> FinalStates = new HashSet<string>(StringComparer.Ordinal) { "Succeeded", "Escalated", "Cancelled", "Refused" };
+    public static readonly IReadOnlySet<string> FinalStates = RemediationStates.Final;
 
     public static RemediationView From(Guid correlationId, RemediationRun run)
     {

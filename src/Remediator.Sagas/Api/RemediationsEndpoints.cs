@@ -27,7 +27,7 @@ public static class RemediationsEndpoints
     private static readonly string[] _cancellable = ["Pending", "WaitingForRoot", "AwaitingApproval", "Executing", "Verifying"];
 
     // The recovery of a finished run that left an isolation in place (a cascade's root).
-    private static readonly string[] _restorable = ["Succeeded", "Escalated"];
+    private static readonly string[] _restorable = [RemediationStates.Succeeded, RemediationStates.Escalated];
 
     public static IEndpointRouteBuilder MapRemediationsEndpoints(this IEndpointRouteBuilder endpoints)
     {

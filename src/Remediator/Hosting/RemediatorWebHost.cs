@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Remediator.Api;
 using Remediator.Backtest;
@@ -60,7 +59,6 @@ public static class RemediatorWebHost
 
         // A RemediationRequested starts (or joins) the target's saga run, gated by the guards.
         builder.AddRemediatorSagas();
-        builder.Services.Replace(ServiceDescriptor.Scoped<Remediator.Sagas.IRemediationGate, GuardsRemediationGate>());
         builder.AddRemediatorOperations();
         builder.AddRemediatorEscalation();
 

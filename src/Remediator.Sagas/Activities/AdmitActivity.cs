@@ -1,14 +1,15 @@
-using Remediator.Contracts;
+using MassTransit;
 using Remediator.Guards;
-using Remediator.Sagas;
 
-namespace Remediator.Hosting;
+namespace Remediator.Sagas.Activities;
 
 /// <summary>
-/// The saga's gate over the engine's guards. The storm brake is the one verdict without a twin:
-/// the decision that engages it escalates (once, with the storm's targets), the others refuse.
+/// Asks the guards whether the run's current attempt may act, and keeps their answer in
+/// <see cref="RemediationRun.Gate"/> as the saga acts on it. The storm brake is the one verdict
+/// the saga splits: the decision that engages it escalates (once, with the storm's targets), the
+/// others refuse.
 /// </summary>
-public sealed class GuardsRemediationGate(IRemediationGuards guards) : IRemediationGate
+public sealed class AdmitActivity(IRemediationGuards guards) : RemediationActivity
 {
     // Refusals people asked for (a pause, a deny list, dry-run) or already heard of (the storm
     // escalated once with its list): telling on-call again would be noise.
@@ -17,20 +18,40 @@ public sealed class GuardsRemediationGate(IRemediationGuards guards) : IRemediat
         GuardReasons.Paused, GuardReasons.NamespacePaused, GuardReasons.NamespaceDenied, GuardReasons.NamespaceNotAllowed, GuardReasons.DryRun, GuardReasons.Storm,
     ];
 
-    public async Task<GateDecision> EvaluateAsync(GateRequest request, CancellationToken cancellationToken)
+    protected override string Name => "admit";
+
+    protected override Task ExecuteAsync(BehaviorContext<RemediationState> context)
     {
-        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        return AdmitAsync(guards, context.Saga.Run, context.CancellationToken);
+    }
+
+    /// <summary>Asks the guards about <paramref name="run"/>'s current attempt; the answer goes to <see cref="RemediationRun.Gate"/>.</summary>
+    internal static async Task AdmitAsync(IRemediationGuards guards, RemediationRun run, CancellationToken cancellationToken)
+    {
         var decision = await guards.EvaluateAsync(
             new GuardRequest
             {
-                RemediationId = request.RemediationId,
-                RuleName = request.RuleName,
-                Target = request.Target,
-                Safety = request.Safety,
-                Steps = request.Steps,
-                Approved = request.Approved,
+                RemediationId = run.RemediationId,
+                RuleName = run.RuleName,
+                Target = run.Target!,
+                Safety = run.Plan!.Safety,
+                Steps = run.CurrentSteps,
+                Approved = run.Approved,
             },
             cancellationToken);
+        Apply(run, ToGateDecision(decision));
+    }
+
+    internal static void Apply(RemediationRun run, GateDecision decision)
+    {
+        run.Gate = decision;
+        run.HoldsGuardSlot |= decision.Verdict == GateVerdict.Allow;
+        run.DryRun |= decision.Verdict == GateVerdict.DryRunOnly;
+    }
+
+    private static GateDecision ToGateDecision(GuardDecision decision)
+    {
         var verdict = decision.Verdict switch
         {
             GuardVerdict.Allow => GateVerdict.Allow,
@@ -49,26 +70,6 @@ public sealed class GuardsRemediationGate(IRemediationGuards guards) : IRemediat
             Notify = verdict == GateVerdict.Refuse && !_quietRefusals.Contains(decision.Reason ?? ""),
         };
     }
-
-    public Task RecordFiringAsync(RemediationTarget target, CancellationToken cancellationToken) =>
-        guards.RecordFiringAsync(target, cancellationToken);
-
-    public Task RecordStartedAsync(Guid remediationId, int attempt, RemediationTarget target, CancellationToken cancellationToken) =>
-        guards.RecordStartedAsync(remediationId, attempt, target, cancellationToken);
-
-    public Task RecordFinishedAsync(Guid remediationId, RemediationTarget target, RemediationRunOutcome outcome, CancellationToken cancellationToken) =>
-        guards.RecordFinishedAsync(
-            remediationId,
-            target,
-            outcome switch
-            {
-                RemediationRunOutcome.Succeeded => RemediationOutcome.Succeeded,
-                RemediationRunOutcome.Failed => RemediationOutcome.Failed,
-                RemediationRunOutcome.Escalated => RemediationOutcome.Escalated,
-                RemediationRunOutcome.Cancelled => RemediationOutcome.Cancelled,
-                _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "Unknown run outcome."),
-            },
-            cancellationToken);
 
     // The timeline shows the sentence and the code (the code is what refusals are counted by).
     private static string Describe(GuardDecision decision) => decision switch

@@ -1,0 +1,68 @@
+using MassTransit;
+using MassTransit.Courier.Contracts;
+using Remediator.Contracts;
+using Remediator.Kubernetes.Actions;
+
+namespace Remediator.Sagas.Steps;
+
+/// <summary>How the saga hands steps to Courier: one routing slip per attempt, verification or recovery.</summary>
+public static class RoutingSlips
+{
+    /// <summary>The routing slip variable that brings Courier's events back to the saga.</summary>
+    public const string CorrelationVariable = "RemediationCorrelationId";
+
+    /// <summary>Runs <paramref name="steps"/> as one routing slip for the run's current attempt; for a recovery, <paramref name="restores"/> holds each step's inverse to apply.</summary>
+    /// <returns>The slip's tracking number, by which the saga recognises its completion or fault.</returns>
+    public static async Task<Guid> ExecuteAsync(BehaviorContext<RemediationState> context, IReadOnlyList<PlannedStep> steps, string phase, IReadOnlyList<Compensation>? restores = null)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(steps);
+        var run = context.Saga.Run;
+        var trackingNumber = NewId.NextGuid();
+        var builder = new RoutingSlipBuilder(trackingNumber);
+        foreach (var (index, step) in steps.Index())
+        {
+            builder.AddActivity(step.Name, ExecuteStepActivityDefinition.ExecuteAddress, new ExecuteStepArguments
+            {
+                Index = index,
+                CorrelationId = context.Saga.CorrelationId,
+                RemediationId = run.RemediationId,
+                Attempt = run.Attempt,
+                Phase = phase,
+                Step = step,
+                Restore = restores?[index],
+                Target = run.Target!,
+                DryRun = run.DryRun,
+                Origin = new ActionOrigin(run.RemediationId, run.RuleName, run.AlertName ?? run.Fingerprints[0]),
+            });
+        }
+
+        builder.AddVariable(CorrelationVariable, context.Saga.CorrelationId);
+        await context.Execute(builder.Build());
+        return trackingNumber;
+    }
+
+    /// <summary>The saga id Courier's events carry back in the slip's variables (a Guid, or its string or JSON form once serialized).</summary>
+    public static Guid CorrelationId(IDictionary<string, object> variables)
+    {
+        ArgumentNullException.ThrowIfNull(variables);
+        return variables.TryGetValue(CorrelationVariable, out var value)
+            ? value switch
+            {
+                Guid id => id,
+                string text when Guid.TryParse(text, out var id) => id,
+                System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.String } json when json.TryGetGuid(out var id) => id,
+                _ => Guid.Empty,
+            }
+            : Guid.Empty;
+    }
+
+    /// <summary>Why a slip faulted, for the timeline.</summary>
+    public static string FaultReason(RoutingSlipFaulted faulted)
+    {
+        ArgumentNullException.ThrowIfNull(faulted);
+        return faulted.ActivityExceptions.Length == 0
+            ? "the routing slip faulted"
+            : string.Join("; ", faulted.ActivityExceptions.Select(e => e.ExceptionInfo.Message));
+    }
+}
