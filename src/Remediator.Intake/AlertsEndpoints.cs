@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -45,6 +46,7 @@ public static class AlertsEndpoints
         AlertmanagerReconcileTrigger reconcile,
         IOptions<AlertmanagerReconcileOptions> reconcileOptions,
         IntakeMetrics metrics,
+        IHostApplicationLifetime lifetime,
         ILoggerFactory loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(httpContext);
@@ -56,9 +58,20 @@ public static class AlertsEndpoints
         ArgumentNullException.ThrowIfNull(metrics);
         ArgumentNullException.ThrowIfNull(loggerFactory);
 
+        ArgumentNullException.ThrowIfNull(lifetime);
         var logger = loggerFactory.CreateLogger(LoggerCategory);
         var request = httpContext.Request;
         var settings = options.Value;
+
+        // Once the engine is stopping it takes nothing new: a 503 with Retry-After, which
+        // Alertmanager retries (another replica, or this one after its restart), rather than a 202
+        // for work this process may not get to. Notifications already being committed still finish.
+        if (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            metrics.Rejected("draining");
+            httpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(settings.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            return WebhookProblems.Draining();
+        }
 
         // Credentials are checked before the body is read so an unauthenticated sender cannot
         // make the service buffer anything. The header value itself is never logged.

@@ -10,6 +10,7 @@ public static class WebhookProblems
     public const string UnauthorizedType = "urn:remediator:problem:unauthorized";
     public const string PayloadTooLargeType = "urn:remediator:problem:payload-too-large";
     public const string BusUnavailableType = "urn:remediator:problem:bus-unavailable";
+    public const string DrainingType = "urn:remediator:problem:draining";
     public const string UnsupportedMediaTypeType = "urn:remediator:problem:unsupported-media-type";
     public const string RequestBodyTimeoutType = "urn:remediator:problem:request-body-timeout";
 
@@ -89,6 +90,13 @@ public static class WebhookProblems
             statusCode: StatusCodes.Status503ServiceUnavailable,
             title: "Message bus unavailable",
             type: BusUnavailableType);
+
+    public static ProblemHttpResult Draining() =>
+        TypedResults.Problem(
+            detail: "The engine is shutting down; nothing was accepted. Retry later (another replica, or this one once restarted, takes it).",
+            statusCode: StatusCodes.Status503ServiceUnavailable,
+            title: "Shutting down",
+            type: DrainingType);
 
     /// <summary>A header echoed back is the sender's text: bounded, like the payload parser's quotes.</summary>
     private static string Truncate(string value) => value.Length <= MaxQuotedLength ? $"'{value}'" : $"'{value[..MaxQuotedLength]}...'";

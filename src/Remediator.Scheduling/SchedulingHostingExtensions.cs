@@ -29,6 +29,7 @@ public static class SchedulingHostingExtensions
         // A redelivery comes within minutes of the first delivery; the inbox need not remember longer than the retention period.
         builder.Services.AddDatabaseRetention(DatabaseScheduledMessageStore.InboxRetention);
         builder.Services.TryAddSingleton<TransactionalOutbox>();
+        builder.Services.TryAddSingleton<OutboxPublisher>();
         builder.Services.TryAddSingleton<IScheduledMessageStore, DatabaseScheduledMessageStore>();
         builder.Services.AddRemediatorSchedulingCore();
         return builder;

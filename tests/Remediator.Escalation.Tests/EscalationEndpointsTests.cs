@@ -3,6 +3,7 @@ using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection;
 using Remediator.Escalation.Api;
+using Remediator.Scheduling.Outbox;
 
 namespace Remediator.Escalation.Tests;
 
@@ -18,7 +19,7 @@ public sealed class EscalationEndpointsTests : IAsyncLifetime
     private ILoadSagaRepository<EscalationState> Repository => _fixture.Services.GetRequiredService<ILoadSagaRepository<EscalationState>>();
 
     private Task<Results<Accepted<EscalationView>, Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult>> AckAsync(Guid id) =>
-        EscalationEndpoints.AcknowledgeEscalation(id, new AcknowledgeRequest("jane", "on it"), Repository, _fixture.Harness.Bus, _fixture.Clock, CancellationToken.None);
+        EscalationEndpoints.AcknowledgeEscalation(id, new AcknowledgeRequest("jane", "on it"), Repository, _fixture.Services.GetRequiredService<OutboxPublisher>(), _fixture.Clock, CancellationToken.None);
 
     [Fact]
     public async Task Acknowledging_an_unknown_remediation_is_a_404_problem()

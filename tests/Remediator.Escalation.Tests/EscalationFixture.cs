@@ -9,7 +9,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Remediator.Contracts;
 using Remediator.Escalation.Messages;
+using Remediator.Persistence;
 using Remediator.Scheduling;
+using Remediator.Scheduling.Outbox;
 using Remediator.Scheduling.Storage;
 using Remediator.Tests.Shared;
 
@@ -91,6 +93,12 @@ public sealed class EscalationFixture : IAsyncLifetime
                 });
             })
             .AddRemediatorSchedulingCore()
+
+            // The ack endpoint commits its command to the outbox; the timers stay in memory on the manual clock.
+            .Configure<PersistenceOptions>(options => options.ConnectionString = $"Data Source={Path.Combine(_directory, "remediator.db")}")
+            .AddRemediatorDatabase()
+            .AddSingleton<TransactionalOutbox>()
+            .AddSingleton<OutboxPublisher>()
             .BuildServiceProvider(validateScopes: true);
         Harness = _provider.GetRequiredService<ITestHarness>();
         Harness.TestTimeout = TimeSpan.FromSeconds(20);

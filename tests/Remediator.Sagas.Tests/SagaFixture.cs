@@ -17,7 +17,9 @@ using Remediator.Kubernetes.Actions;
 using Remediator.Kubernetes.Client;
 using Remediator.Kubernetes.Connection;
 using Remediator.Kubernetes.Simulator;
+using Remediator.Persistence;
 using Remediator.Sagas.Api;
+using Remediator.Scheduling;
 
 namespace Remediator.Sagas.Tests;
 
@@ -92,6 +94,11 @@ public sealed class SagaFixture : IAsyncLifetime
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             builder.Logging.ClearProviders();
             Configure(builder.Services, connection, clientOptions);
+
+            // The API's commands go through the transactional outbox on a database of the test's own.
+            builder.Configuration[$"{PersistenceOptions.SectionName}:{nameof(PersistenceOptions.ConnectionString)}"] = $"Data Source={Path.Combine(_directory, "remediator.db")}";
+            builder.AddRemediatorPersistence();
+            builder.AddRemediatorScheduling();
             Services?.Invoke(builder.Services);
             _app = builder.Build();
             _app.MapRemediationsEndpoints();
@@ -108,7 +115,13 @@ public sealed class SagaFixture : IAsyncLifetime
         Harness.TestTimeout = TimeSpan.FromMinutes(1);
         Saga = Harness.GetSagaStateMachineHarness<RemediationStateMachine, RemediationState>();
 
-        // The harness starts every hosted service, Kestrel included.
+        // The harness starts every hosted service, Kestrel included, but not their lifecycle's
+        // StartingAsync, where the engine migrates its database.
+        if (_app is not null)
+        {
+            await services.GetRequiredService<Persistence.Migrations.DatabaseMigrator>().MigrateAsync();
+        }
+
         await Harness.Start();
         if (_app is not null)
         {

@@ -174,7 +174,7 @@ public sealed class OperationsEndpointsTests : IDisposable
         live.GetProperty("checks").GetArrayLength().ShouldBe(0);
         readyResponse.Content.Headers.ContentType!.MediaType.ShouldBe("application/json");
         var checks = ready.GetProperty("checks").EnumerateArray().ToDictionary(check => check.GetProperty("name").GetString()!, check => check.GetProperty("status").GetString());
-        checks.Keys.ShouldBe(["alertmanager-reconcile", "escalation", "kubernetes", "masstransit-bus", "rules", "store"], ignoreOrder: true);
+        checks.Keys.ShouldBe(["alertmanager-reconcile", "draining", "escalation", "kubernetes", "masstransit-bus", "rules", "store"], ignoreOrder: true);
         checks.Values.ShouldAllBe(status => status == "Healthy");
         ready.GetProperty("checks").EnumerateArray().Single(check => check.GetProperty("name").GetString() == "kubernetes")
             .GetProperty("description").GetString().ShouldStartWith("No cluster: dry-run");

@@ -5,12 +5,13 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Remediator.Escalation.Messages;
+using Remediator.Scheduling.Outbox;
 
 namespace Remediator.Escalation.Api;
 
 /// <summary>
 /// <c>GET /api/v1/remediations/{id}/escalation</c> (who was paged, when, what each channel said) and
-/// <c>POST /api/v1/remediations/{id}/ack</c>: 202 once the acknowledgement is on the bus, 404 when
+/// <c>POST /api/v1/remediations/{id}/ack</c>: 202 once the acknowledgement is committed to the outbox, 404 when
 /// the remediation never escalated, 409 when the escalation is already acknowledged, resolved or
 /// paged no one.
 /// </summary>
@@ -67,12 +68,12 @@ public static class EscalationEndpoints
         Guid id,
         AcknowledgeRequest? request,
         ILoadSagaRepository<EscalationState> escalations,
-        IPublishEndpoint bus,
+        OutboxPublisher outbox,
         TimeProvider timeProvider,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(escalations);
-        ArgumentNullException.ThrowIfNull(bus);
+        ArgumentNullException.ThrowIfNull(outbox);
         ArgumentNullException.ThrowIfNull(timeProvider);
         if (await escalations.Load(id) is not { } saga)
         {
@@ -89,7 +90,7 @@ public static class EscalationEndpoints
                 extensions: new Dictionary<string, object?> { ["state"] = saga.CurrentState });
         }
 
-        await bus.Publish(new AcknowledgeEscalation { RemediationId = id, By = request?.By, Comment = request?.Comment, At = timeProvider.GetUtcNow() }, cancellationToken);
+        await outbox.PublishAsync(new AcknowledgeEscalation { RemediationId = id, By = request?.By, Comment = request?.Comment, At = timeProvider.GetUtcNow() }, cancellationToken);
         return TypedResults.Accepted($"{Route}/{id}/escalation", EscalationView.From(saga));
     }
 

@@ -1,17 +1,18 @@
-using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Remediator.Contracts;
+using Remediator.Scheduling.Outbox;
 
 namespace Remediator.Sagas.Api;
 
 /// <summary>
 /// <c>GET /api/v1/remediations</c> (filter and page; <c>?active=true</c> for the runs still going), <c>GET /api/v1/remediations/{id}</c>, and
-/// <c>POST /api/v1/remediations/{id}/approve|reject|cancel|restore</c>: 202 once the command is on the bus
-/// (the saga applies it), 404 for an unknown run, 409 when the run's state does not allow it.
+/// <c>POST /api/v1/remediations/{id}/approve|reject|cancel|restore</c>: 202 once the command is committed
+/// to the outbox in the engine's database (a crash right after loses nothing; the saga applies it),
+/// 404 for an unknown run, 409 when the run's state does not allow it.
 /// </summary>
 public static class RemediationsEndpoints
 {
@@ -97,16 +98,16 @@ public static class RemediationsEndpoints
         return await query.FindAsync(id, cancellationToken) is { } view ? TypedResults.Ok(view.WithApprovalDeadline(options.Value.ApprovalTimeout)) : NotFound(id);
     }
 
-    public static Task<Results<Accepted<RemediationView>, ProblemHttpResult>> ApproveRemediation(Guid id, RemediationDecision? decision, IRemediationQuery query, IPublishEndpoint bus, CancellationToken cancellationToken) =>
-        DecideAsync(id, "approve", _approvable, query, view => bus.Publish(new ApproveRemediation { CorrelationId = view.CorrelationId, RemediationId = view.Id, By = decision?.By, Comment = decision?.Comment }, cancellationToken), cancellationToken);
+    public static Task<Results<Accepted<RemediationView>, ProblemHttpResult>> ApproveRemediation(Guid id, RemediationDecision? decision, IRemediationQuery query, OutboxPublisher outbox, CancellationToken cancellationToken) =>
+        DecideAsync(id, "approve", _approvable, query, view => outbox.PublishAsync(new ApproveRemediation { CorrelationId = view.CorrelationId, RemediationId = view.Id, By = decision?.By, Comment = decision?.Comment }, cancellationToken), cancellationToken);
 
-    public static Task<Results<Accepted<RemediationView>, ProblemHttpResult>> RejectRemediation(Guid id, RemediationDecision? decision, IRemediationQuery query, IPublishEndpoint bus, CancellationToken cancellationToken) =>
-        DecideAsync(id, "reject", _approvable, query, view => bus.Publish(new RejectRemediation { CorrelationId = view.CorrelationId, RemediationId = view.Id, By = decision?.By, Comment = decision?.Comment }, cancellationToken), cancellationToken);
+    public static Task<Results<Accepted<RemediationView>, ProblemHttpResult>> RejectRemediation(Guid id, RemediationDecision? decision, IRemediationQuery query, OutboxPublisher outbox, CancellationToken cancellationToken) =>
+        DecideAsync(id, "reject", _approvable, query, view => outbox.PublishAsync(new RejectRemediation { CorrelationId = view.CorrelationId, RemediationId = view.Id, By = decision?.By, Comment = decision?.Comment }, cancellationToken), cancellationToken);
 
-    public static Task<Results<Accepted<RemediationView>, ProblemHttpResult>> CancelRemediation(Guid id, RemediationDecision? decision, IRemediationQuery query, IPublishEndpoint bus, CancellationToken cancellationToken) =>
-        DecideAsync(id, "cancel", _cancellable, query, view => bus.Publish(new CancelRemediation { CorrelationId = view.CorrelationId, RemediationId = view.Id, By = decision?.By, Comment = decision?.Comment }, cancellationToken), cancellationToken);
+    public static Task<Results<Accepted<RemediationView>, ProblemHttpResult>> CancelRemediation(Guid id, RemediationDecision? decision, IRemediationQuery query, OutboxPublisher outbox, CancellationToken cancellationToken) =>
+        DecideAsync(id, "cancel", _cancellable, query, view => outbox.PublishAsync(new CancelRemediation { CorrelationId = view.CorrelationId, RemediationId = view.Id, By = decision?.By, Comment = decision?.Comment }, cancellationToken), cancellationToken);
 
-    public static async Task<Results<Accepted<RemediationView>, ProblemHttpResult>> RestoreRemediation(Guid id, RemediationDecision? decision, IRemediationQuery query, IPublishEndpoint bus, CancellationToken cancellationToken)
+    public static async Task<Results<Accepted<RemediationView>, ProblemHttpResult>> RestoreRemediation(Guid id, RemediationDecision? decision, IRemediationQuery query, OutboxPublisher outbox, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
         if (await query.FindAsync(id, cancellationToken) is { Isolations.Count: 0 } view && _restorable.Contains(view.State, StringComparer.Ordinal))
@@ -119,7 +120,7 @@ public static class RemediationsEndpoints
                 extensions: new Dictionary<string, object?> { ["state"] = view.State });
         }
 
-        return await DecideAsync(id, "restore", _restorable, query, view => bus.Publish(new RestoreRemediation { CorrelationId = view.CorrelationId, RemediationId = view.Id, By = decision?.By, Comment = decision?.Comment }, cancellationToken), cancellationToken);
+        return await DecideAsync(id, "restore", _restorable, query, view => outbox.PublishAsync(new RestoreRemediation { CorrelationId = view.CorrelationId, RemediationId = view.Id, By = decision?.By, Comment = decision?.Comment }, cancellationToken), cancellationToken);
     }
 
     private static async Task<Results<Accepted<RemediationView>, ProblemHttpResult>> DecideAsync(

@@ -51,10 +51,12 @@ public sealed partial class RemediationReconciler(
         var now = timeProvider.GetUtcNow();
         var broken = new HashSet<Guid>();
         var repaired = 0;
+        var checkedRuns = 0;
         foreach (var state in UnfinishedStates)
         {
             await foreach (var stored in ListAsync(state, cancellationToken))
             {
+                checkedRuns++;
                 if (await InspectAsync(stored, startedAt, now, cancellationToken) is not { } repair)
                 {
                     continue;
@@ -81,6 +83,7 @@ public sealed partial class RemediationReconciler(
             _suspects.Remove(id);
         }
 
+        LogPass(checkedRuns, broken.Count, repaired, startedAt is not null);
         return repaired;
     }
 
@@ -256,6 +259,9 @@ public sealed partial class RemediationReconciler(
         LogRepaired(repair.Kind, saga.Run.RemediationId, saga.Run.RuleName, saga.Run.Target?.ToString(), stored.State, repair.Reason);
         return true;
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Reconciler pass (first after start: {AfterStart}): {Runs} unfinished runs checked, {Broken} found without a timer, {Repaired} repaired")]
+    private partial void LogPass(int runs, int broken, int repaired, bool afterStart);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciler repair {Kind}: remediation {RemediationId} ({Rule} on {Target}, {State}): {Reason}")]
     private partial void LogRepaired(string kind, Guid remediationId, string rule, string? target, string? state, string reason);

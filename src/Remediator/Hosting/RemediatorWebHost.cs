@@ -62,6 +62,9 @@ public static class RemediatorWebHost
         builder.AddRemediatorOperations();
         builder.AddRemediatorEscalation();
 
+        // On SIGTERM: 503 with Retry-After and "draining" while in-flight work finishes.
+        builder.AddRemediatorShutdown();
+
         var app = builder.Build();
 
         app.UseRemediatorRequestLogging();

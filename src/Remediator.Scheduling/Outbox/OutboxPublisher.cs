@@ -1,0 +1,22 @@
+using MassTransit;
+
+namespace Remediator.Scheduling.Outbox;
+
+/// <summary>
+/// Publishes a message the engine originates outside any consumer (an API command: approve,
+/// cancel, restore, acknowledge) through the <see cref="TransactionalOutbox"/>: when
+/// <see cref="PublishAsync{T}"/> returns, the message is committed in the engine's database and
+/// the dispatcher publishes it, so an endpoint's <c>202</c> survives a crash right after it.
+/// </summary>
+public sealed class OutboxPublisher(TransactionalOutbox outbox, IBus bus)
+{
+    public Task PublishAsync<T>(T message, CancellationToken cancellationToken)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var address = bus.Topology.Publish<T>().TryGetPublishAddress(bus.Address, out var publishAddress)
+            ? publishAddress
+            : throw new InvalidOperationException($"The bus has no publish address for {typeof(T).Name}.");
+        return outbox.SendAsync([message], address, cancellationToken);
+    }
+}

@@ -1,0 +1,60 @@
+using Remediator.IntegrationTests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Remediator.IntegrationTests.Scenarios;
+
+/// <summary>
+/// The reconciler in the real engine process: on the embedded default (in-memory bus, SQLite) a
+/// step under way dies with the process; at the next start the run is closed at once, without
+/// waiting for its execution deadline and without sending the step again.
+/// </summary>
+[Collection(RealServersDefinition.Name)]
+public sealed class ReconcilerScenarioTests(ServersFixture servers, ITestOutputHelper output) : ScenarioTest(servers, output)
+{
+    private const string Service = "auth-service";
+
+    // The rollout wait outlasts the scenario's wait for an outcome: a run only ends within it if the
+    // reconciler closes the attempt at start, not at the execution deadline (1 m + 10 m + the grace).
+    private const string RestartAndWait = """
+        rules:
+          - name: restart-and-wait
+            match:
+              - alertname = ServiceNotResponding
+              - namespace = fintech-services
+            target:
+              kind: Deployment
+              namespace: "{{ $labels.namespace }}"
+              name: "{{ $labels.service }}"
+            steps:
+              - action: restart
+                timeout: 1m
+              - action: wait-for-rollout
+                timeout: 10m
+            severity: P1
+            cooldown: 0
+            allowed-namespaces: [fintech-services]
+        """;
+
+    [Fact]
+    public async Task A_run_whose_step_died_with_the_engine_is_closed_at_the_next_start_and_its_restart_not_sent_again()
+    {
+        var engine = await StartScenarioAsync(EngineStore.Sqlite, RestartAndWait, new Dictionary<string, string>
+        {
+            // The embedded default's bus: its queues, and the step under way in them, die with the process.
+            ["Remediator:Bus:Transport"] = "InMemory",
+        });
+        Cluster.StallRollouts(Service);
+        await PostAsync(engine, TestAlert.ServiceNotResponding(Service));
+        await WaitForClusterAsync(cluster => cluster.Restarts(Service).Count == 1, "the restart to be sent", engine);
+        await WaitForRunAsync(engine, Service, run => run.State == "Executing" && run.Steps.Any(step => step.Name == "restart"), "the restart's report while the rollout wait is under way");
+
+        engine = await KillAndRestartAsync(engine);
+
+        var run = await WaitForOutcomeAsync(engine, Service);
+        run.Timeline.ShouldContain(entry => entry.Reason.Contains("the engine restarted while attempt 1 was Executing", StringComparison.Ordinal), run.Describe());
+        run.Timeline.ShouldNotContain(entry => entry.Reason.Contains("did not finish within", StringComparison.Ordinal), run.Describe());
+        Cluster.Restarts(Service).Count.ShouldBe(1, Cluster.Describe());
+        using var metrics = await engine.GetAsync("metrics");
+        (await metrics.Content.ReadAsStringAsync()).ShouldContain("remediator_reconciler_repairs_total{kind=\"interrupted\"} 1");
+    }
+}
