@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Remediator.Escalation.Api;
 using Remediator.Escalation.Channels;
 using Remediator.Escalation.Delivery;
 using Remediator.Escalation.Policies;
@@ -36,6 +37,7 @@ public static class EscalationHostingExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<EscalationMetrics>();
+        services.TryAddScoped<IEscalationQuery, RepositoryEscalationQuery>();
         services.TryAddSingleton<EscalationPolicyProvider>();
         services.TryAddSingleton<IEscalationPolicyProvider>(sp => sp.GetRequiredService<EscalationPolicyProvider>());
         services.AddHostedService(sp => sp.GetRequiredService<EscalationPolicyProvider>());

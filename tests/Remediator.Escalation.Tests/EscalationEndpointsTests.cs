@@ -54,15 +54,15 @@ public sealed class EscalationEndpointsTests : IAsyncLifetime
         var escalated = EscalationFixture.Escalated();
         await _fixture.Harness.Bus.Publish(escalated);
         await _fixture.WaitUntilAsync(escalated.RemediationId, s => s.ChannelsTold.Count == 6);
-        var query = _fixture.Services.GetRequiredService<IQuerySagaRepository<EscalationState>>();
+        var query = new RepositoryEscalationQuery(_fixture.Services.GetRequiredService<IQuerySagaRepository<EscalationState>>(), Repository);
 
-        var paging = (await EscalationEndpoints.ListEscalations("paging", query, Repository)).Value!;
+        var paging = (await EscalationEndpoints.ListEscalations("paging", query, CancellationToken.None)).Value!;
         paging.Items.Select(view => view.RemediationId).ShouldBe([escalated.RemediationId]);
 
         (await AckAsync(escalated.RemediationId)).Result.ShouldBeOfType<Accepted<EscalationView>>();
         await _fixture.WaitUntilAsync(escalated.RemediationId, s => s.CurrentState == "Acknowledged");
-        (await EscalationEndpoints.ListEscalations("Paging", query, Repository)).Value!.Items.ShouldBeEmpty();
-        (await EscalationEndpoints.ListEscalations(null, query, Repository)).Value!.Items.Single().State.ShouldBe("Acknowledged");
+        (await EscalationEndpoints.ListEscalations("Paging", query, CancellationToken.None)).Value!.Items.ShouldBeEmpty();
+        (await EscalationEndpoints.ListEscalations(null, query, CancellationToken.None)).Value!.Items.Single().State.ShouldBe("Acknowledged");
     }
 
     [Fact]

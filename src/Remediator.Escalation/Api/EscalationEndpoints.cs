@@ -38,23 +38,12 @@ public static class EscalationEndpoints
 
     /// <summary>
     /// What the dashboard asks to know which runs have someone to acknowledge. Escalations are few
-    /// (one per escalated run, deleted after the retention period), so they are read whole.
+    /// (one per escalated run, deleted after the retention period), so they are listed whole.
     /// </summary>
-    public static async Task<Ok<EscalationList>> ListEscalations(string? state, IQuerySagaRepository<EscalationState> query, ILoadSagaRepository<EscalationState> load)
+    public static async Task<Ok<EscalationList>> ListEscalations(string? state, IEscalationQuery escalations, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(query);
-        ArgumentNullException.ThrowIfNull(load);
-        var ids = await query.Find(new SagaQuery<EscalationState>(saga => state == null || string.Equals(saga.CurrentState, state, StringComparison.OrdinalIgnoreCase)));
-        var views = new List<EscalationView>();
-        foreach (var id in ids)
-        {
-            // Matched by the query, it may have been purged since: skipped, not an error.
-            if (await load.Load(id) is { } saga && (state is null || string.Equals(saga.CurrentState, state, StringComparison.OrdinalIgnoreCase)))
-            {
-                views.Add(EscalationView.From(saga));
-            }
-        }
-
+        ArgumentNullException.ThrowIfNull(escalations);
+        var views = (await escalations.ListAsync(state, cancellationToken)).Select(EscalationView.From);
         return TypedResults.Ok(new EscalationList([.. views.OrderByDescending(view => view.Timeline.Count > 0 ? view.Timeline[0].At : default)]));
     }
 

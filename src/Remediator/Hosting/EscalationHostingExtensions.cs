@@ -1,7 +1,9 @@
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Remediator.Engine.Rules;
 using Remediator.Escalation;
+using Remediator.Escalation.Api;
 using Remediator.Escalation.Policies;
 using Remediator.Kubernetes.Actions;
 using Remediator.Persistence.Retention;
@@ -31,6 +33,7 @@ public static class EscalationHostingExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddEscalation();
+        builder.Services.Replace(ServiceDescriptor.Scoped<IEscalationQuery, DatabaseEscalationQuery>());
         builder.Services.AddDatabaseRetention(EscalationSagaTable.Retention(
         [
             nameof(EscalationStateMachine.Acknowledged),

@@ -104,7 +104,7 @@ public sealed class DashboardAttentionTests(ServersFixture servers, ITestOutputH
         escalated.ShouldContain("fintech-services");
         escalated.ShouldNotContain(failing.Fingerprint);
         browser.Script<string>("return [...document.querySelectorAll('#attention-table tbody tr')].map(row => row.dataset.why).join(',');").ShouldBe("approval,escalated");
-        browser.Script<string>("return [...document.querySelectorAll('main section')].map(section => section.id).join(',');").ShouldStartWith("attention,active,history,rules,pause");
+        browser.Script<string>("return [...document.querySelectorAll('main section')].map(section => section.id).join(',');").ShouldStartWith("attention,active,history,rules,rule-insights,pause");
 
         // Links out: the runbook, the alert's source, its Alertmanager and a silence for it.
         var row = $"#attention-table tr[data-target='{FailingTarget}']";

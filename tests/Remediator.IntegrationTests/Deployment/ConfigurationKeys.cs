@@ -23,13 +23,30 @@ public static partial class ConfigurationKeys
     /// <summary>Every key with the type it binds to (lists as <c>Key:0</c>, <c>Key:1</c>, ...).</summary>
     public static IReadOnlyList<(string Key, Type Type)> Known => _known.Value;
 
-    /// <summary>The type a key binds to, or null when the engine does not read it.</summary>
+    /// <summary>
+    /// The type a key binds to, or null when the engine does not read it. A list's items are
+    /// <c>Key:0</c>, <c>Key:1</c>, ...; an item of a list of objects has properties of its own
+    /// (<c>Remediator:Reconcile:Alertmanagers:0:Url</c>).
+    /// </summary>
     public static Type? TypeOf(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var itemless = ListItem().Replace(key, "");
-        return Known.FirstOrDefault(known => string.Equals(known.Key, key, StringComparison.OrdinalIgnoreCase)
-            || (string.Equals(known.Key, itemless, StringComparison.OrdinalIgnoreCase) && IsList(known.Type))).Type;
+        var known = Known.FirstOrDefault(known => string.Equals(known.Key, key, StringComparison.OrdinalIgnoreCase)).Type;
+        if (known is not null || ListItem().Match(key) is not { Success: true } item)
+        {
+            return known;
+        }
+
+        var list = Known.FirstOrDefault(known => string.Equals(known.Key, item.Groups["list"].Value, StringComparison.OrdinalIgnoreCase) && IsList(known.Type)).Type;
+        if (list is null || !item.Groups["property"].Success)
+        {
+            return list;
+        }
+
+        var element = list.IsArray ? list.GetElementType()! : list.GetGenericArguments().Single();
+        var properties = new List<(string Key, Type Type)>();
+        AddProperties(element, "", properties, depth: 0);
+        return properties.FirstOrDefault(p => string.Equals(p.Key, $":{item.Groups["property"].Value}", StringComparison.OrdinalIgnoreCase)).Type;
     }
 
     /// <summary>The configuration key of an environment variable (<c>Remediator__Bus__Transport</c> -> <c>Remediator:Bus:Transport</c>).</summary>
@@ -89,6 +106,6 @@ public static partial class ConfigurationKeys
                 && !Path.GetFileName(path).Contains("Tests", StringComparison.OrdinalIgnoreCase))
             .Select(path => Assembly.LoadFrom(path));
 
-    [GeneratedRegex(":[0-9]+$")]
+    [GeneratedRegex("^(?<list>.+):[0-9]+(:(?<property>.+))?$")]
     private static partial Regex ListItem();
 }
