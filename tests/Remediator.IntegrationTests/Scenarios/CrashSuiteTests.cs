@@ -67,7 +67,7 @@ public sealed class CrashSuiteTests(ServersFixture servers, ITestOutputHelper ou
         await File.WriteAllTextAsync(Path.Combine(rulesDirectory, "escalation.yaml"), EscalationPolicy(pager.BaseAddress));
         var engines = new List<EngineProcess>
         {
-            await StartScenarioAsync(store, Rules, new Dictionary<string, string>
+            await StartScenarioAsync(store, _rules, new Dictionary<string, string>
             {
                 ["Remediator:Bus:Transport"] = transport,
                 ["Remediator:Escalation:AllowMissingPolicy"] = "false",
@@ -274,7 +274,7 @@ public sealed class CrashSuiteTests(ServersFixture servers, ITestOutputHelper ou
     /// verified by the alert resolving within two minutes; one verified within
     /// <see cref="_verificationDeadline"/>, which the suite lets run out. Each escalates to the pager.
     /// </summary>
-    private static readonly string Rules = "rules:\n"
+    private static readonly string _rules = "rules:\n"
         + Rule("crash-restart", "CrashRestart", resolvedWithin: null)
         + Rule("crash-verify", "CrashVerify", resolvedWithin: "2m")
         + Rule("crash-timeout", "CrashTimeout", resolvedWithin: $"{_verificationDeadline.TotalSeconds}s");
