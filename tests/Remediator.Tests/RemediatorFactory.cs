@@ -61,6 +61,9 @@ public class RemediatorFactory : WebApplicationFactory<Program>
         // empty argument, so a nested Default key would arrive as an empty, invalid level.
         builder.UseSetting("Serilog:MinimumLevel", "Warning");
         builder.UseSetting("Remediator:Api:BearerToken", ApiToken);
+        // Each test stops its host: the default 5 s drain (for a load balancer to notice) would add
+        // 5 s to every test. ShutdownTests, which is about the drain, sets its own.
+        builder.UseSetting("Remediator:Shutdown:Drain", "00:00:00.010");
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

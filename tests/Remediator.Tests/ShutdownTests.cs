@@ -10,7 +10,7 @@ namespace Remediator.Tests;
 /// <summary>The real host once it is stopping: what the webhook and the readiness probe answer while it drains.</summary>
 public sealed class ShutdownTests : IDisposable
 {
-    private readonly RemediatorFactory _factory = new();
+    private readonly RemediatorFactory _factory = new() { Settings = { ["Remediator:Shutdown:Drain"] = "00:00:05" } };
 
     public void Dispose() => _factory.Dispose();
 
