@@ -47,7 +47,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
         pods.Serve(api);
         foreach (var service in FintechServices)
         {
-            api.Cluster.Create(ResourceType.Deployments, Namespace, Manifests.Deployment(service, replicas: 2, image: $"fintech/{service}:1.0"));
+            AddService(api, service);
         }
 
         var kubeconfig = Path.Combine(workDirectory, "kubeconfig");
@@ -73,6 +73,12 @@ public sealed class SimulatedCluster : IAsyncDisposable
             """);
         return new SimulatedCluster(api, pods, kubeconfig);
     }
+
+    /// <summary>Adds a Deployment like the runbook's services (2 replicas) for a test that needs more targets than <see cref="FintechServices"/>.</summary>
+    public void AddService(string service) => AddService(Api, service);
+
+    private static void AddService(KubernetesSimulator api, string service) =>
+        api.Cluster.Create(ResourceType.Deployments, Namespace, Manifests.Deployment(service, replicas: 2, image: $"fintech/{service}:1.0"));
 
     /// <summary>Every <c>kubectl rollout restart</c> PATCH the engine sent for <paramref name="deployment"/> (whatever the answer).</summary>
     public IReadOnlyList<RequestLogEntry> Restarts(string deployment) =>

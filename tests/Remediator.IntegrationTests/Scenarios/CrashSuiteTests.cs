@@ -92,7 +92,7 @@ public sealed class CrashSuiteTests(ServersFixture servers, ITestOutputHelper ou
         {
             var trial = new Trial(number, seed + number);
             results.Add(trial);
-            Cluster.Api.Cluster.Create(ResourceType.Deployments, SimulatedCluster.Namespace, Manifests.Deployment(trial.Service, replicas: 2, image: $"fintech/{trial.Service}:1.0"));
+            Cluster.AddService(trial.Service);
             var random = new Random(trial.Seed);
             trial.Point = (KillPoint)random.Next(Enum.GetValues<KillPoint>().Length);
             trial.Sigterm = random.Next(2) == 1;

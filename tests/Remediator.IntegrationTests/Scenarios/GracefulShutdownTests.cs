@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Remediator.IntegrationTests.Infrastructure;
-using Remediator.Kubernetes.Simulator;
 using Xunit.Abstractions;
 
 namespace Remediator.IntegrationTests.Scenarios;
@@ -45,7 +44,7 @@ public sealed class GracefulShutdownTests(ServersFixture servers, ITestOutputHel
             for (var i = 0; i < MaxAlerts && !stop.IsCancellationRequested; i++)
             {
                 var service = $"drain-{i:D3}";
-                Cluster.Api.Cluster.Create(ResourceType.Deployments, SimulatedCluster.Namespace, Manifests.Deployment(service, replicas: 2, image: $"fintech/{service}:1.0"));
+                Cluster.AddService(service);
                 try
                 {
                     using var response = await engine.PostWebhookAsync(TestAlert.ToWebhookJson([TestAlert.ServiceNotResponding(service)]));
