@@ -212,7 +212,7 @@ public sealed class EscalationStateMachine : MassTransitStateMachine<EscalationS
             Timeline = message.Timeline,
             Steps = message.Steps,
             EscalatedAt = message.At,
-            DashboardUrl = DashboardUrl(_options.PublicBaseUrl, message.RemediationId),
+            DashboardUrl = RemediationLinks.DashboardPage(_options.PublicBaseUrl, message.RemediationId),
             GeneratorUrl = message.GeneratorUrl,
         };
         saga.Note(Now, $"escalated: {message.Reason}");
@@ -333,7 +333,4 @@ public sealed class EscalationStateMachine : MassTransitStateMachine<EscalationS
         $"Acknowledged{(saga.AcknowledgedBy is null ? "" : $" by {saga.AcknowledgedBy}")}: no further tiers will be paged.";
 
     private sealed record DeliveryReport(string Channel, DeliveryKind Kind, int Tier, bool Succeeded, string Detail);
-
-    public static string? DashboardUrl(Uri? publicBaseUrl, Guid remediationId) =>
-        publicBaseUrl is null ? null : $"{publicBaseUrl.ToString().TrimEnd('/')}/remediations/{remediationId:D}";
 }

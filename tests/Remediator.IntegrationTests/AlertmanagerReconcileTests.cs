@@ -116,7 +116,11 @@ public sealed class AlertmanagerReconcileTests(ServersFixture servers, ITestOutp
         var check = report.RootElement.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == AlertmanagerReconcileHealthCheck.Name);
         check.GetProperty("status").GetString().ShouldBe("Degraded");
         check.GetProperty("description").GetString().ShouldNotBeNull().ShouldContain(first.BaseUrl.GetLeftPart(UriPartial.Authority));
-        (await MetricsAsync(engine)).ShouldContain($"remediator_reconcile_peer_errors_total{{alertmanager=\"{first.BaseUrl.GetLeftPart(UriPartial.Authority)}\",reason=\"unreachable\"}}");
+        var metrics = await MetricsAsync(engine);
+        metrics.ShouldContain($"remediator_reconcile_peer_errors_total{{alertmanager=\"{first.BaseUrl.GetLeftPart(UriPartial.Authority)}\",reason=\"unreachable\"}}");
+
+        // The peer still reachable is the one whose listing resolved it.
+        metrics.ShouldContain($"remediator_reconcile_resolved_total{{alertmanager=\"{second.BaseUrl.GetLeftPart(UriPartial.Authority)}\"}} 1");
     }
 
     private static Task<RemediationsApi.ListedRemediation> WaitForRunAsync(EngineProcess engine, string service) =>

@@ -55,7 +55,7 @@ public sealed class NotificationRequestedConsumer(
             Severity = "notice",
             Reason = text,
             EscalatedAt = message.At,
-            DashboardUrl = EscalationStateMachine.DashboardUrl(options.Value.PublicBaseUrl, message.RemediationId),
+            DashboardUrl = RemediationLinks.DashboardPage(options.Value.PublicBaseUrl, message.RemediationId),
         };
         foreach (var name in names)
         {

@@ -29,7 +29,7 @@ public sealed class AlertmanagerReconcileMetrics
             description: "Firing alerts read from an Alertmanager by reconciling, by peer and outcome (recovered, already_known, invalid); an alert several peers list counts for the first of them.");
         _resolved = meter.CreateCounter<long>(
             "remediator.reconcile.resolved",
-            description: "Alerts the engine took in firing that no reachable Alertmanager listed any more, taken in as resolved.");
+            description: "Alerts the engine took in firing that no reachable Alertmanager listed any more, taken in as resolved, by peer (the first reachable one in configuration order, whose listing decided it).");
         _peerErrors = meter.CreateCounter<long>(
             "remediator.reconcile.peer_errors",
             description: "Reconcile rounds in which an Alertmanager gave no alert list, by peer and reason (unreachable, timeout, http_status, invalid_response, credentials).");
@@ -43,11 +43,11 @@ public sealed class AlertmanagerReconcileMetrics
         }
     }
 
-    public void Resolved(int count)
+    public void Resolved(string alertmanager, int count)
     {
         if (count > 0)
         {
-            _resolved.Add(count);
+            _resolved.Add(count, new KeyValuePair<string, object?>(AlertmanagerLabel, alertmanager));
         }
     }
 

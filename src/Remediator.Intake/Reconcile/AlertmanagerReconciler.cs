@@ -117,7 +117,9 @@ public sealed partial class AlertmanagerReconciler : IDisposable
             .Where(firing => !listed.Contains(Key(firing)) && firing.RecordedAt < startedAt && _options.Receivers.Contains(firing.Alert.Receiver, StringComparer.Ordinal))
             .Select(firing => firing.Alert)
             .ToList();
-        var resolved = await ResolveAsync(ended, cancellationToken);
+        // Every reachable peer agreed the alert is gone; the first in configuration order is the
+        // one it is counted for, as an alert several peers list is counted for the first of them.
+        var resolved = await ResolveAsync(ended, reached[0].Peer.Name, cancellationToken);
         var round = new ReconcileRound(recovered, alreadyKnown, resolved, invalid, reached.Count, listings.Length - reached.Count);
         LogRound(round.Recovered, round.AlreadyKnown, round.Resolved, round.Invalid, round.PeersReached, round.PeersFailed);
         return round;
@@ -173,7 +175,7 @@ public sealed partial class AlertmanagerReconciler : IDisposable
         return total;
     }
 
-    private async Task<int> ResolveAsync(List<AlertReceived> alerts, CancellationToken cancellationToken)
+    private async Task<int> ResolveAsync(List<AlertReceived> alerts, string peerName, CancellationToken cancellationToken)
     {
         var total = 0;
         var endedAt = _timeProvider.GetUtcNow();
@@ -192,7 +194,7 @@ public sealed partial class AlertmanagerReconciler : IDisposable
             foreach (var chunk in resolutions.Chunk(_limits.Value.MaxAlertsPerNotification))
             {
                 await AcceptAsync(group.Key.Receiver, AlertStatus.Resolved, chunk, group.Key.GroupKey, group.Key.ExternalUrl, cancellationToken);
-                _metrics.Resolved(chunk.Length);
+                _metrics.Resolved(peerName, chunk.Length);
                 total += chunk.Length;
                 LogResolved(chunk.Length, group.Key.Receiver);
             }

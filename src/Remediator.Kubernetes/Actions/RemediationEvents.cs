@@ -66,7 +66,7 @@ internal sealed partial class RemediationEvents(IKubernetesApi api, KubernetesAc
 
     /// <summary>The run's dashboard page when the public URL is configured, else its id.</summary>
     public string RunLink(Guid remediationId) =>
-        options.DashboardBaseUrl is { } dashboard ? $"{dashboard.ToString().TrimEnd('/')}/remediations/{remediationId:D}" : remediationId.ToString("D");
+        RemediationLinks.DashboardPage(options.DashboardBaseUrl, remediationId) ?? remediationId.ToString("D");
 
     private JsonObject Event(KubernetesResource resource, string? ns, string objectName, string reason, string type, string message)
     {
