@@ -99,6 +99,10 @@ public sealed class RemediationRun
     [JsonIgnore]
     public string? AlertName => AlertLabels.GetValueOrDefault(Api.RemediationAlertView.AlertNameLabel);
 
+    /// <summary>The alert the run's Kubernetes Events name: its <see cref="AlertName"/>, else the first fingerprint.</summary>
+    [JsonIgnore]
+    public string Alert => AlertName ?? Fingerprints[0];
+
     /// <summary>The newest request ids that reached the run, at most <see cref="MaxRequestIds"/>: a redelivered request is recognised by them.</summary>
     public IReadOnlyList<Guid> RequestIds { get; set; } = [];
 

@@ -562,6 +562,7 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
                             c.Saga.Run.Record(Now, Refused.Name, c.Saga.Run.Outcome);
                         })
                         .TransitionTo(Refused)
+                        .Publish(c => RefusedEvent(c.Saga))
                         .If(c => c.Saga.Run.Gate!.Notify, notify => notify.Publish(c => Notice(c.Saga, "refused", c.Saga.Run.Outcome!))))));
 
     private EventActivityBinder<RemediationState, T> StartAttempt<T>(EventActivityBinder<RemediationState, T> binder)
@@ -651,6 +652,7 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
                 StartAttempt,
                 stop => stop
                     .Then(c => Failing(c.Saga, $"the guards stopped attempt {c.Saga.Run.Attempt}: {c.Saga.Run.Gate!.Verdict}: {c.Saga.Run.Gate.Reason}"))
+                    .If(c => c.Saga.Run.Gate!.Verdict == GateVerdict.Refuse, refused => refused.Publish(c => RefusedEvent(c.Saga)))
                     .Publish(c => FailedEvent(c.Saga))
                     .Publish(c => EscalatedEvent(c.Saga))
                     .TransitionTo(Escalated));
@@ -777,6 +779,21 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
         Attempts = saga.Run.Attempt,
         Reason = saga.Run.Outcome ?? "",
         At = saga.Run.FinishedAt ?? saga.Run.RequestedAt,
+    };
+
+    /// <summary>The guards' refusal of the run's current attempt (<see cref="RemediationRun.Gate"/>).</summary>
+    private RemediationRefused RefusedEvent(RemediationState saga) => new()
+    {
+        CorrelationId = saga.CorrelationId,
+        RemediationId = saga.Run.RemediationId,
+        RuleName = saga.Run.RuleName,
+        Target = saga.Run.Target!,
+        Alert = saga.Run.Alert,
+        Guard = saga.Run.Gate!.Code,
+        Reason = saga.Run.Gate.Reason,
+        Attempt = saga.Run.Attempt,
+        DryRun = saga.Run.DryRun,
+        At = Now,
     };
 
     private static RemediationCancelled CancelledEvent(RemediationState saga) => new()

@@ -3,8 +3,10 @@ using Remediator.Contracts;
 using Remediator.Guards.Workloads;
 using Remediator.Kubernetes.Actions;
 using Remediator.Kubernetes.Client;
+using Remediator.Kubernetes.Connection;
 using Remediator.Kubernetes.Simulator;
 using Remediator.Rules.Actions;
+using Remediator.Tests.Shared;
 
 namespace Remediator.Kubernetes.Tests;
 
@@ -76,7 +78,7 @@ public sealed class RbacTests : ClusterFixture
         // Undone newest first, as Courier compensates: each undo finds what its action left.
         foreach (var outcome in outcomes.Where(o => o.Compensation is not null).Reverse().ToList())
         {
-            outcomes.Add(await Executor.CompensateAsync(outcome.Compensation!, false, CancellationToken.None));
+            outcomes.Add(await Executor.CompensateAsync(outcome.Compensation!, false, CancellationToken.None, Origin));
         }
 
         // The minimum-healthy guard reads before every scale and isolate, for each kind it reads.
@@ -95,12 +97,36 @@ public sealed class RbacTests : ClusterFixture
             await guard.ReadAsync(target, CancellationToken.None);
         }
 
+        // The guards' refusals: an Event on the target, on each object of a selector target, and on a Node.
+        var events = new RemediationEvents(Api, new ResolvedConnection(Connection(), false, "simulator"), new KubernetesActionOptions(), TimeProvider.System, Logs.CreateLogger<RemediationEvents>(), null);
+        foreach (var target in new[] { checkout, new RemediationTarget { Kind = TargetKind.Pod, Namespace = Namespace, LabelSelector = "app=cart" }, node })
+        {
+            await events.RecordRefusalAsync(
+                new RemediationRefused
+                {
+                    CorrelationId = Guid.NewGuid(),
+                    RemediationId = Origin!.RemediationId,
+                    RuleName = Origin.RuleName,
+                    Target = target,
+                    Alert = Origin.Alert,
+                    Guard = "cooldown",
+                    Reason = "in cooldown (cooldown)",
+                    Attempt = 1,
+                    DryRun = false,
+                    At = TestClock.Start,
+                },
+                CancellationToken.None);
+        }
+
         // The readiness probe's one request.
         await Api.GetVersionAsync();
 
         Simulator.Requests.Where(r => r.StatusCode == 403).Select(r => $"{r.Method} {r.Path}{r.Query}").ShouldBeEmpty();
         Simulator.Requests.ShouldContain(r => r.Method == "POST" && r.Path == $"/api/v1/namespaces/{Namespace}/events");
         Simulator.Requests.ShouldContain(r => r.Method == "POST" && r.Path == "/api/v1/namespaces/default/events");
+
+        // Repeats (two isolations of checkout, two HTTP calls on cart) are counted on their Event.
+        Simulator.Requests.ShouldContain(r => r.Method == "PATCH" && r.Path.StartsWith($"/api/v1/namespaces/{Namespace}/events/", StringComparison.Ordinal));
         Simulator.Requests.ShouldContain(r => r.Query.Contains("watch=true", StringComparison.Ordinal));
         outcomes.Where(o => !o.Succeeded).Select(o => o.Summary).ShouldHaveSingleItem().ShouldContain("HorizontalPodAutoscaler \"cart-hpa\"");
 

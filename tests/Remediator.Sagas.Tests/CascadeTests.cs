@@ -117,6 +117,7 @@ public sealed class CascadeTests : IAsyncLifetime
         (await _fixture.Harness.Published.Any<Messages.RemediationStepFinished>(m => m.Context.Message.Result.Phase == "restore")).ShouldBeTrue();
         await UntilAsync(() => saga.Run.Isolations.Count == 0);
         Replicas("account-service").ShouldBe(3);
+        _fixture.EventsAbout("account-service").Select(e => e["reason"]!.GetValue<string>()).ShouldBe(["RemediatorIsolated", "RemediatorRestored"], ignoreOrder: true);
         saga.Run.Timeline.ShouldContain(e => e.Reason.Contains("recovery by oncall: payments fixed", StringComparison.Ordinal));
         saga.Run.Timeline.ShouldContain(e => e.Reason.Contains("recovery done", StringComparison.Ordinal));
         saga.CurrentState.ShouldBe("Succeeded");

@@ -45,6 +45,24 @@ public sealed class GateTests : IAsyncLifetime
         (await _fixture.Harness.Published.Any<RemediationEscalated>()).ShouldBeFalse();
         gate.Calls.ShouldBe(["firing deployment/shop/auth-service", "evaluate restart approved=False"]);
         _fixture.Harness.Published.Select<RemediationNotificationRequested>().ShouldBeEmpty();
+
+        // The refusal is published for the target's Kubernetes Event, which its consumer writes
+        // outside the saga's transaction.
+        (await _fixture.Harness.Published.Any<RemediationRefused>()).ShouldBeTrue();
+        var refused = _fixture.Harness.Published.Select<RemediationRefused>().ShouldHaveSingleItem().Context.Message;
+        refused.ShouldBe(refused with
+        {
+            RemediationId = request.RequestId,
+            RuleName = request.RuleName,
+            Target = request.Target,
+            Alert = "ServiceDown",
+            Guard = GuardReasons.Paused,
+            Reason = "remediation is paused (paused)",
+            Attempt = 1,
+            DryRun = false,
+        });
+        (await _fixture.Harness.Consumed.Any<RemediationRefused>()).ShouldBeTrue();
+        _fixture.EventsAbout("auth-service").ShouldHaveSingleItem()["reason"]!.GetValue<string>().ShouldBe("RemediatorRefused");
     }
 
     [Fact]
@@ -72,6 +90,7 @@ public sealed class GateTests : IAsyncLifetime
         // Each repeat still asks the guards (the refusal may be over), and on-call hears of it once.
         gate.Calls.Count(call => call.StartsWith("evaluate", StringComparison.Ordinal)).ShouldBe(4);
         _fixture.Harness.Published.Select<RemediationNotificationRequested>().Count().ShouldBe(1);
+        _fixture.Harness.Published.Select<RemediationRefused>().Count().ShouldBe(1);
         _fixture.Mutations().ShouldBeEmpty();
     }
 
@@ -162,6 +181,7 @@ public sealed class GateTests : IAsyncLifetime
         var saga = await _fixture.WaitForAsync(request, m => m.Escalated);
 
         saga.Run.Outcome!.ShouldContain("the guards stopped attempt 2: Refuse: max attempts: 3 in 1h");
+        (await _fixture.Harness.Published.Any<RemediationRefused>(x => x.Context.Message.Attempt == 2 && x.Context.Message.Guard == GuardReasons.MaxAttempts)).ShouldBeTrue();
         await gate.Finished;
         gate.Calls.ShouldBe([
             "firing deployment/shop/auth-service",

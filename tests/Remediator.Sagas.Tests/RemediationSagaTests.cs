@@ -226,6 +226,12 @@ public sealed class RemediationSagaTests : IAsyncLifetime
         saga.Run.Outcome!.ShouldContain("restart-missing");
         var deployment = _fixture.Simulator.Cluster.Get(Remediator.Kubernetes.Simulator.ResourceType.Deployments, Namespace, "auth-service")!;
         deployment["spec"]!["replicas"]!.GetValue<int>().ShouldBe(replicas);
+
+        // Each undo leaves its Event beside the forward steps' (a kept change is not undone and
+        // leaves none); two on one object are one Event counted twice.
+        var compensations = _fixture.EventsAbout("auth-service").Where(e => e["reason"]!.GetValue<string>() == "RemediatorCompensated").ShouldHaveSingleItem();
+        compensations["count"]!.GetValue<int>().ShouldBe(scale == StepCompensation.Undo ? 2 : 1);
+        compensations["message"]!.GetValue<string>().ShouldEndWith($"(rule restart-on-down, alert ServiceDown, run {request.RequestId})");
     }
 
     [Fact]

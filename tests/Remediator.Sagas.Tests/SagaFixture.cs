@@ -138,6 +138,7 @@ public sealed class SagaFixture : IAsyncLifetime
             .AddSingleton<IKubernetesApi>(sp => sp.GetRequiredService<KubernetesApiClient>())
             .AddSingleton(connection)
             .AddSingleton(Options.Create(new KubernetesActionOptions { PollInterval = TimeSpan.FromMilliseconds(10), EvictionRetryInterval = TimeSpan.FromMilliseconds(10) }))
+            .AddSingleton<RemediationEvents>()
             .AddSingleton<KubernetesActionExecutor>()
             .AddSingleton<IRemediationGuards, PolicyOnlyGuards>()
             .AddRemediationSagaServices()
@@ -151,6 +152,7 @@ public sealed class SagaFixture : IAsyncLifetime
             {
                 bus.AddDelayedMessageScheduler();
                 bus.AddRemediationSaga();
+                bus.AddKubernetesEvents();
                 bus.UsingInMemory((context, memory) =>
                 {
                     memory.UseDelayedMessageScheduler();
@@ -178,6 +180,10 @@ public sealed class SagaFixture : IAsyncLifetime
 
     public void CreateDeployment(string name, int replicas = 2) =>
         Simulator.Cluster.Create(ResourceType.Deployments, Namespace, Manifests.Deployment(name, replicas));
+
+    /// <summary>The Kubernetes Events about the Deployment <paramref name="name"/>.</summary>
+    public IReadOnlyList<System.Text.Json.Nodes.JsonObject> EventsAbout(string name) =>
+        [.. Simulator.Cluster.List(ResourceType.Events, Namespace).Items.Where(e => e["involvedObject"]!["name"]!.GetValue<string>() == name)];
 
     /// <summary>What the actions changed, without the Events and annotations they leave beside it.</summary>
     public IReadOnlyList<RequestLogEntry> Mutations() => [.. Simulator.Requests.Where(r => r.Changes)];

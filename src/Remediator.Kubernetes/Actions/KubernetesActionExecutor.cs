@@ -24,7 +24,11 @@ public sealed class KubernetesActionExecutor : IDisposable
     // http via url: the rule names the URL literally, so a redirect is reported, not followed.
     private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AllowAutoRedirect = false }) { Timeout = Timeout.InfiniteTimeSpan };
 
-    public KubernetesActionExecutor(IKubernetesApi api, ResolvedConnection connection, IOptions<KubernetesActionOptions> options, TimeProvider time, ILogger<KubernetesActionExecutor> logger, KubernetesClientMetrics? metrics = null)
+    /// <summary>
+    /// Takes the engine's one <see cref="RemediationEvents"/> when DI registers it, so the steps'
+    /// Events and the refusals' share its aggregation; without it the executor has its own.
+    /// </summary>
+    public KubernetesActionExecutor(IKubernetesApi api, ResolvedConnection connection, IOptions<KubernetesActionOptions> options, TimeProvider time, ILogger<KubernetesActionExecutor> logger, KubernetesClientMetrics? metrics = null, RemediationEvents? events = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _api = api;
@@ -32,7 +36,7 @@ public sealed class KubernetesActionExecutor : IDisposable
         _options = options.Value;
         _time = time;
         _logger = logger;
-        _events = new RemediationEvents(api, _options, time, logger, metrics);
+        _events = events ?? new RemediationEvents(api, connection, _options, time, logger, metrics);
         _actions = new IRemediationAction[]
         {
             new RestartAction(),
@@ -86,7 +90,7 @@ public sealed class KubernetesActionExecutor : IDisposable
             Options = _options,
         };
         var (outcome, refused) = await RunAsync(action, context, timeout, cancellationToken);
-        if (origin is not null && _connection.Connection is not null)
+        if (origin is not null)
         {
             await _events.RecordAsync(context, action.Spec, outcome, refused, origin, cancellationToken);
         }
@@ -121,10 +125,26 @@ public sealed class KubernetesActionExecutor : IDisposable
         }
     }
 
-    /// <summary>Applies a recorded <see cref="Compensation"/>, in order, stopping at the first failure.</summary>
-    public async Task<ActionOutcome> CompensateAsync(Compensation compensation, bool dryRun, CancellationToken cancellationToken)
+    /// <summary>
+    /// Applies a recorded <see cref="Compensation"/>, in order, stopping at the first failure. With
+    /// an <paramref name="origin"/>, the undo leaves its Event on the objects it wrote to
+    /// (<see cref="RemediationEvents.CompensatedReason"/> or <see cref="RemediationEvents.RestoredReason"/>
+    /// by <paramref name="purpose"/>), best-effort, whatever its outcome.
+    /// </summary>
+    public async Task<ActionOutcome> CompensateAsync(Compensation compensation, bool dryRun, CancellationToken cancellationToken, ActionOrigin? origin = null, CompensationPurpose purpose = CompensationPurpose.Compensate)
     {
         ArgumentNullException.ThrowIfNull(compensation);
+        var (outcome, refused) = await UndoAsync(compensation, dryRun, cancellationToken);
+        if (origin is not null)
+        {
+            await _events.RecordUndoAsync(compensation, outcome, refused, purpose, origin, cancellationToken);
+        }
+
+        return outcome;
+    }
+
+    private async Task<(ActionOutcome Outcome, bool Refused)> UndoAsync(Compensation compensation, bool dryRun, CancellationToken cancellationToken)
+    {
         var isDryRun = dryRun || _connection.DryRun;
         var first = compensation.Requests.Count > 0 ? compensation.Requests[0] : null;
         var context = new ActionContext(_api, isDryRun ? null : _api, isDryRun)
@@ -160,17 +180,17 @@ public sealed class KubernetesActionExecutor : IDisposable
                 }
             }
 
-            return context.Outcome(ActionStatus.Succeeded, compensation.Description);
+            return (context.Outcome(ActionStatus.Succeeded, compensation.Description), false);
         }
         catch (KubernetesApiException e) when (e.IsConflict)
         {
             _logger.LogWarning(e, "Compensation \"{Compensation}\" refused by a concurrent change", compensation.Description);
-            return context.Outcome(ActionStatus.Failed, $"compensation \"{compensation.Description}\" not applied: the object changed since the remediation changed it (409 Conflict), so it is left as it is: {e.Message}");
+            return (context.Outcome(ActionStatus.Failed, $"compensation \"{compensation.Description}\" not applied: the object changed since the remediation changed it (409 Conflict), so it is left as it is: {e.Message}"), true);
         }
         catch (Exception e) when (e is KubernetesApiException or KubernetesUnavailableException or ActionParameterException or ActionRefusedException)
         {
             _logger.LogWarning(e, "Compensation \"{Compensation}\" failed", compensation.Description);
-            return context.Outcome(ActionStatus.Failed, $"compensation \"{compensation.Description}\" failed: {e.Message}");
+            return (context.Outcome(ActionStatus.Failed, $"compensation \"{compensation.Description}\" failed: {e.Message}"), e is ActionRefusedException);
         }
     }
 

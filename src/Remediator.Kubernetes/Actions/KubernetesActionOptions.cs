@@ -33,6 +33,14 @@ public sealed class KubernetesActionOptions
     public bool RecordEvents { get; set; } = true;
 
     /// <summary>
+    /// How long after an Event a similar one (same object, reason and type) is counted on it instead
+    /// of written as a new one, as client-go's EventRecorder does: a storm of refusals is one Event
+    /// per object with a count. Measured from the latest occurrence. Default 10 minutes (client-go's);
+    /// <see cref="TimeSpan.Zero"/>: every occurrence is an Event of its own.
+    /// </summary>
+    public TimeSpan EventAggregationWindow { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
     /// The dashboard's public URL, for the run links in Events (<c>{url}/remediations/{id}</c>).
     /// Default: <c>Remediator:Escalation:PublicBaseUrl</c> (the host fills it in), so one setting
     /// serves both; unset, an Event names the run by its id.

@@ -112,7 +112,7 @@ public sealed class ExecuteStepActivity(KubernetesActionExecutor executor, PromQ
         }
 
         var outcome = arguments.Restore is { } restore
-            ? await executor.CompensateAsync(restore, arguments.DryRun, context.CancellationToken)
+            ? await executor.CompensateAsync(restore, arguments.DryRun, context.CancellationToken, arguments.Origin, CompensationPurpose.Restore)
             : step.Action == PromQlCondition.Action
                 ? await promQl.CheckAsync(step.Parameters[PromQlCondition.QueryParameter], step.Timeout ?? TimeSpan.Zero, context.CancellationToken)
                 : await executor.ExecuteAsync(step, arguments.Target, arguments.DryRun, context.CancellationToken, arguments.Origin);
@@ -131,6 +131,7 @@ public sealed class ExecuteStepActivity(KubernetesActionExecutor executor, PromQ
                     Action = step.Action,
                     Compensation = compensation,
                     Keep = step.Compensate == StepCompensation.Keep,
+                    Origin = arguments.Origin,
                 }
                 : null,
         };
@@ -154,7 +155,7 @@ public sealed class ExecuteStepActivity(KubernetesActionExecutor executor, PromQ
             return context.Compensated();
         }
 
-        var outcome = await executor.CompensateAsync(log.Compensation, dryRun: false, context.CancellationToken);
+        var outcome = await executor.CompensateAsync(log.Compensation, dryRun: false, context.CancellationToken, log.Origin);
         await PublishCompensationAsync(context, log, Result(log.Attempt, log.StepName, log.Action, CompensatePhase, continueOnError: false, outcome.Status.ToString(), outcome.Summary, outcome, started));
         return outcome.Succeeded
             ? context.Compensated()

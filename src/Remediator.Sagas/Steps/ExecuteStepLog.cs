@@ -19,4 +19,7 @@ public sealed record ExecuteStepLog
 
     /// <summary>The step said <c>compensate: keep</c> (or its action keeps by default): Courier's undo only records that it was kept.</summary>
     public bool Keep { get; init; }
+
+    /// <summary>The run, rule and alert the undo's Kubernetes Event names; null in slips built before it was carried.</summary>
+    public ActionOrigin? Origin { get; init; }
 }

@@ -33,7 +33,7 @@ public static class RoutingSlips
                 Restore = restores?[index],
                 Target = run.Target!,
                 DryRun = run.DryRun,
-                Origin = new ActionOrigin(run.RemediationId, run.RuleName, run.AlertName ?? run.Fingerprints[0]),
+                Origin = new ActionOrigin(run.RemediationId, run.RuleName, run.Alert),
             });
         }
 

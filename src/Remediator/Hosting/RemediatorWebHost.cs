@@ -10,6 +10,7 @@ using Remediator.Guards;
 using Remediator.Guards.Api;
 using Remediator.Intake;
 using Remediator.Intake.Reconcile;
+using Remediator.Kubernetes;
 using Remediator.Observability;
 using Remediator.Observability.Telemetry;
 using Remediator.Persistence;
@@ -51,6 +52,7 @@ public static class RemediatorWebHost
             bus.AddRemediationSagaToBus();
             bus.AddRemediatorObservability();
             bus.AddEscalationToBus();
+            bus.AddKubernetesEvents();
         });
         builder.AddRemediatorGuards();
 
