@@ -1,4 +1,5 @@
 using Remediator.IntegrationTests.Infrastructure;
+using Remediator.Kubernetes.Simulator;
 using Xunit.Abstractions;
 
 namespace Remediator.IntegrationTests.Scenarios;
@@ -75,5 +76,38 @@ public sealed class SafetyScenarioTests(ServersFixture servers, ITestOutputHelpe
 
         Bus.RemediationsRequested.All.Count.ShouldBe(services.Count);
         Cluster.Mutations().Count.ShouldBe(services.Count, Cluster.Describe());
+    }
+
+    [Fact]
+    public async Task A_guard_refusal_leaves_a_RemediatorRefused_event_on_the_target_naming_the_rule_the_alert_the_guard_and_the_runs_page()
+    {
+        var engine = await StartScenarioAsync(EngineStore.Sqlite, ScenarioRules.RestartOnly, new Dictionary<string, string>
+        {
+            ["Remediator:Guards:DeniedNamespaces:0"] = SimulatedCluster.Namespace,
+            ["Remediator:Escalation:PublicBaseUrl"] = "https://remediator.example/",
+        });
+
+        // As deployed: the engine's requests are authorized by the roles deploy/kubernetes ships.
+        Cluster.Api.Authorizer = RbacPolicy.Shipped().Allows;
+
+        await PostAsync(engine, TestAlert.ServiceNotResponding("auth-service"));
+        var run = await WaitForOutcomeAsync(engine, "auth-service");
+        run.State.ShouldBe("Refused", run.Describe());
+
+        // Written by the refusal's consumer once the saga has moved on.
+        var recorded = await Eventually.ValueAsync(
+            () => Task.FromResult(Cluster.Api.Cluster.List(ResourceType.Events, SimulatedCluster.Namespace).Items.FirstOrDefault(e =>
+                e["involvedObject"]!["name"]!.GetValue<string>() == "auth-service" && e["reason"]!.GetValue<string>() == "RemediatorRefused")),
+            "the refusal's Event on deployment auth-service",
+            OutcomeTimeout,
+            () => engine.Describe() + Environment.NewLine + Cluster.Describe());
+        recorded["type"]!.GetValue<string>().ShouldBe("Warning");
+        recorded["involvedObject"]!["kind"]!.GetValue<string>().ShouldBe("Deployment");
+        recorded["message"]!.GetValue<string>().ShouldBe(
+            $"deployment/{SimulatedCluster.Namespace}/auth-service: not remediated, attempt 1 refused by the guards: {run.Outcome!["refused by the guards: ".Length..]} " +
+            $"(rule {run.RuleName}, alert ServiceNotResponding, run https://remediator.example/remediations/{run.Id})");
+        run.Outcome.ShouldContain("(namespace-denied)");
+        Cluster.Api.Requests.Where(r => r.StatusCode == 403).ShouldBeEmpty();
+        Cluster.Mutations().ShouldBeEmpty(Cluster.Describe());
     }
 }
