@@ -35,7 +35,7 @@ public sealed class KubernetesClientMetrics
             tags: null,
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
         _errors = meter.CreateCounter<long>(ErrorsName, description: "Kubernetes API requests that failed, by verb and reason (server_error, throttled, unreachable, timeout).");
-        _events = meter.CreateCounter<long>(EventsName, description: "The Events and remediator.io/last-remediation annotations steps leave on objects, by kind (event, annotation) and outcome (written, failed).");
+        _events = meter.CreateCounter<long>(EventsName, description: "The Events and remediator.io/last-remediation annotations steps, undos and guard refusals leave on objects, by kind (event, annotation) and outcome (written, aggregated: counted on the Event it repeats, failed).");
     }
 
     public void Answered(string verb, int statusCode, TimeSpan elapsed)
@@ -55,7 +55,7 @@ public sealed class KubernetesClientMetrics
         Error(verb, timedOut ? "timeout" : "unreachable");
     }
 
-    /// <summary>One Event or annotation a step tried to leave; a failed one never fails the step.</summary>
+    /// <summary>One Event or annotation a remediation tried to leave; a failed one never fails anything.</summary>
     public void Recorded(string kind, string outcome) =>
         _events.Add(1, new KeyValuePair<string, object?>("kind", kind), new KeyValuePair<string, object?>("outcome", outcome));
 

@@ -103,6 +103,10 @@ public sealed class AlertmanagerReconcilerTests : IAsyncLifetime
         resolved.EndsAt.ShouldBe(harness.Clock.GetUtcNow());
         resolved.IdempotencyKey.ShouldBe(AlertIdempotencyKey.For(ended.Fingerprint, _startsAt, AlertStatus.Resolved));
         harness.Ledger.Services.ShouldBe(["payment-service"]);
+
+        // Counted per peer like the other outcomes: for the first reachable one, whose listing decided it.
+        harness.Measurements.Where(m => m.Instrument == "remediator.reconcile.resolved")
+            .ShouldBe([("remediator.reconcile.resolved", 1, $"alertmanager={_first.Url.GetLeftPart(UriPartial.Path).TrimEnd('/')}")]);
     }
 
     [Fact]

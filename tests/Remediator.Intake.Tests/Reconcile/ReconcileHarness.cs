@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -17,6 +18,8 @@ internal sealed class ReconcileHarness : IAsyncDisposable
     public const string Receiver = "remediator";
 
     private readonly ServiceProvider _services;
+    private readonly MeterListener _listener = new();
+    private readonly ConcurrentQueue<(string Instrument, long Value, string Tags)> _measurements = new();
 
     private ReconcileHarness(ServiceProvider services, FakeTimeProvider clock, RecordingPublisher publisher, InMemoryLedger ledger)
     {
@@ -24,7 +27,23 @@ internal sealed class ReconcileHarness : IAsyncDisposable
         Clock = clock;
         Publisher = publisher;
         Ledger = ledger;
+
+        // Only this harness's instruments: other tests' reconcilers count in parallel.
+        var meters = services.GetRequiredService<IMeterFactory>();
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (ReferenceEquals(instrument.Meter.Scope, meters))
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+            _measurements.Enqueue((instrument.Name, value, string.Join(",", tags.ToArray().Select(tag => $"{tag.Key}={tag.Value}")))));
+        _listener.Start();
     }
+
+    /// <summary>What the reconciler counted: the instrument, the value and the tags as <c>key=value,...</c>.</summary>
+    public IReadOnlyList<(string Instrument, long Value, string Tags)> Measurements => [.. _measurements];
 
     public FakeTimeProvider Clock { get; }
 
@@ -98,7 +117,11 @@ internal sealed class ReconcileHarness : IAsyncDisposable
         Publisher.Clear();
     }
 
-    public async ValueTask DisposeAsync() => await _services.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        _listener.Dispose();
+        await _services.DisposeAsync();
+    }
 
     internal sealed class RecordingPublisher : IAlertPublisher
     {
