@@ -38,6 +38,14 @@ public sealed class HostingTests
     }
 
     [Fact]
+    public void A_negative_event_aggregation_window_fails_at_start_naming_the_key()
+    {
+        using var host = Build(new Dictionary<string, string?> { ["Remediator:Kubernetes:Actions:EventAggregationWindow"] = "-00:01:00" });
+        var e = Should.Throw<OptionsValidationException>(() => host.Services.GetRequiredService<IOptions<KubernetesActionOptions>>().Value);
+        e.Message.ShouldContain("Remediator:Kubernetes:Actions:EventAggregationWindow must not be negative");
+    }
+
+    [Fact]
     public async Task A_kubeconfig_that_cannot_be_read_stops_the_host_at_start()
     {
         using var host = Build(new Dictionary<string, string?>
