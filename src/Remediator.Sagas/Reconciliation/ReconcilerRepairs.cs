@@ -1,6 +1,10 @@
 namespace Remediator.Sagas.Reconciliation;
 
-/// <summary>The kinds of repair, as the <c>kind</c> label of <c>remediator_reconciler_repairs_total</c>.</summary>
+/// <summary>
+/// The kinds of repair of the remediation runs and their slots, as the <c>kind</c> label of
+/// <c>remediator_reconciler_repairs_total</c>; a module's own repairs name theirs
+/// (<c>escalation-timer</c>: <c>EscalationReconciler.TierTimerKind</c>).
+/// </summary>
 public static class ReconcilerRepairs
 {
     /// <summary>A waiting run's timer (execution deadline, verification window, approval, root wait) was missing: armed again for when it was due.</summary>

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Remediator.Guards.State;
 using Remediator.Persistence;
+using Remediator.Persistence.Reconciliation;
 using Remediator.Persistence.Sagas;
 using Remediator.Sagas.Messages;
 using Remediator.Sagas.Steps;
@@ -21,6 +22,7 @@ namespace Remediator.Sagas.Reconciliation;
 /// whose slip was lost before its first step began is escalated at once (nothing acted, and the
 /// guards' decision is too old to act on blind). A concurrency slot that no unfinished run owns
 /// (its run ended without releasing it, or never existed) is released once the grace period passed.
+/// Then every module's own <see cref="IReconcilerRepair"/> runs (the escalations' tier timers).
 /// <para>
 /// Safe on every replica: each repair is one unit of work that first claims the run's row at the
 /// version it inspected (<see cref="DatabaseSagaStore{TSaga}.TryClaimAsync"/>, a conditional update
@@ -35,6 +37,7 @@ public sealed partial class RemediationReconciler(
     DurableConsumers consumers,
     IStepJournal journal,
     IGuardStateStore guardState,
+    IEnumerable<IReconcilerRepair> moduleRepairs,
     RemediationStateMachine machine,
     IEndpointNameFormatter formatter,
     IOptions<RemediationSagaOptions> sagaOptions,
@@ -90,6 +93,18 @@ public sealed partial class RemediationReconciler(
         }
 
         repaired += await ReconcileSlotsAsync(now, cancellationToken);
+
+        // What other modules own (the escalations' tier timers) they repair themselves; counted here.
+        var pass = new ReconcilerPass(startedAt, options.Value.Grace);
+        foreach (var repair in moduleRepairs)
+        {
+            foreach (var kind in await repair.RepairAsync(pass, cancellationToken))
+            {
+                repaired++;
+                metrics.Repaired(kind);
+            }
+        }
+
         LogPass(checkedRuns, broken.Count, repaired, startedAt is not null);
         return repaired;
     }
