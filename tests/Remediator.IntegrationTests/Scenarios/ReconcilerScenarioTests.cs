@@ -36,6 +36,9 @@ public sealed class ReconcilerScenarioTests(ServersFixture servers, ITestOutputH
             allowed-namespaces: [fintech-services]
         """;
 
+    // The embedded default's bus: its queues, and the steps under way in them, die with the process.
+    private static readonly Dictionary<string, string> _inMemoryBus = new() { ["Remediator:Bus:Transport"] = "InMemory" };
+
     [Theory]
     [MemberData(nameof(Stores))]
     public async Task Slots_left_behind_by_ended_or_unknown_runs_are_released_and_new_alerts_remediated(EngineStore store)
@@ -81,13 +84,33 @@ public sealed class ReconcilerScenarioTests(ServersFixture servers, ITestOutputH
     }
 
     [Fact]
+    public async Task A_run_whose_steps_were_lost_before_the_first_began_is_escalated_at_the_next_start_and_nothing_is_sent_again()
+    {
+        var engine = await StartScenarioAsync(EngineStore.Sqlite, RestartAndWait, _inMemoryBus);
+        Cluster.StallRollouts(Service);
+        await PostAsync(engine, TestAlert.ServiceNotResponding(Service));
+        await WaitForRunAsync(engine, Service, run => run.State == "Executing" && run.Steps.Any(step => step.Name == "restart"), "the restart's report while the rollout wait is under way");
+        await engine.KillAsync();
+
+        // As if the routing slip had died in the in-memory queues before its first step began: the
+        // slip was sent (it is no longer in the outbox) and the step journal holds no step of the
+        // attempt. The window itself (between the slip's send and its first step) is too short to
+        // kill the engine in on purpose.
+        await ExecuteOnStoreAsync(EngineStore.Sqlite, "DELETE FROM step_journal");
+        engine = await StartEngineAsync();
+
+        var run = await WaitForOutcomeAsync(engine, Service);
+        run.State.ShouldBe("Escalated", run.Describe());
+        run.Timeline.ShouldContain(entry => entry.Reason.Contains("before attempt 1's first step began", StringComparison.Ordinal), run.Describe());
+        Cluster.Restarts(Service).Count.ShouldBe(1, Cluster.Describe());
+        using var metrics = await engine.GetAsync("metrics");
+        (await metrics.Content.ReadAsStringAsync()).ShouldContain("remediator_reconciler_repairs_total{kind=\"steps-lost\"} 1");
+    }
+
+    [Fact]
     public async Task A_run_whose_step_died_with_the_engine_is_closed_at_the_next_start_and_its_restart_not_sent_again()
     {
-        var engine = await StartScenarioAsync(EngineStore.Sqlite, RestartAndWait, new Dictionary<string, string>
-        {
-            // The embedded default's bus: its queues, and the step under way in them, die with the process.
-            ["Remediator:Bus:Transport"] = "InMemory",
-        });
+        var engine = await StartScenarioAsync(EngineStore.Sqlite, RestartAndWait, _inMemoryBus);
         Cluster.StallRollouts(Service);
         await PostAsync(engine, TestAlert.ServiceNotResponding(Service));
         await WaitForClusterAsync(cluster => cluster.Restarts(Service).Count == 1, "the restart to be sent", engine);
