@@ -7,7 +7,9 @@ using Remediator.Escalation.Api;
 using Remediator.Escalation.Channels;
 using Remediator.Escalation.Delivery;
 using Remediator.Escalation.Policies;
+using Remediator.Escalation.Reconciliation;
 using Remediator.Escalation.Secrets;
+using Remediator.Persistence.Reconciliation;
 
 namespace Remediator.Escalation;
 
@@ -53,6 +55,18 @@ public static class EscalationHostingExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IEscalationChannel, OpsgenieChannel>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IEscalationChannel, WebhookChannel>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IEscalationChannel, EmailChannel>());
+        return services;
+    }
+
+    /// <summary>
+    /// The escalation's repair of missing tier timers (<see cref="EscalationReconciler"/>), run by
+    /// the engine's reconciler. Needs the escalation saga in the engine's database
+    /// (<c>DatabaseRepository</c>) and the transactional outbox.
+    /// </summary>
+    public static IServiceCollection AddEscalationReconciliation(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IReconcilerRepair, EscalationReconciler>());
         return services;
     }
 

@@ -154,6 +154,29 @@ public abstract class GuardStateStoreContract
     }
 
     [Fact]
+    public async Task Held_slots_are_listed_and_a_leaked_one_is_released_once_keeping_the_target_s_latest_finish()
+    {
+        var idle = Guid.NewGuid();
+        var leaked = Guid.NewGuid();
+        var later = Guid.NewGuid();
+        await Store.TryAcquireSlotAsync(idle, Target, 5, default);
+        await Store.RecordAttemptAsync(leaked, 1, OtherTarget, Start, default);
+        await Store.RecordAttemptAsync(later, 1, OtherTarget, Start.AddMinutes(5), default);
+        await Store.ReleaseSlotAsync(later, OtherTarget, Start.AddMinutes(10), default);
+
+        var held = await Store.GetHeldSlotsAsync(default);
+        var released = await OpenStore().ReleaseLeakedSlotAsync(leaked, Start.AddMinutes(1), default);
+        var releasedAgain = await Store.ReleaseLeakedSlotAsync(leaked, Start.AddMinutes(1), default);
+        var idleReleased = await Store.ReleaseLeakedSlotAsync(idle, Start.AddMinutes(20), default);
+
+        held.OrderBy(slot => slot.TargetKey, StringComparer.Ordinal).ShouldBe([new HeldSlot(idle, Target, false), new HeldSlot(leaked, OtherTarget, true)]);
+        (released, releasedAgain, idleReleased).ShouldBe((true, false, true));
+        (await Store.GetHeldSlotsAsync(default)).ShouldBeEmpty();
+        (await Store.GetTargetHistoryAsync(OtherTarget, Start.AddMinutes(-1), default)).LastFinishedAt.ShouldBe(Start.AddMinutes(10));
+        (await Store.GetTargetHistoryAsync(Target, Start.AddMinutes(-1), default)).LastFinishedAt.ShouldBeNull();
+    }
+
+    [Fact]
     public async Task An_acting_remediation_holds_a_slot_even_past_the_limit()
     {
         var holder = Guid.NewGuid();

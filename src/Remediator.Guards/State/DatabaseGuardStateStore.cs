@@ -98,6 +98,12 @@ public sealed class DatabaseGuardStateStore(IDatabaseConnectionFactory database)
         ON CONFLICT (target_key) DO UPDATE SET finished_at = excluded.finished_at
         """;
 
+    // A leaked slot's run ended before whatever finished since: the later finish stays.
+    private const string LatestFinishedSql = """
+        INSERT INTO guard_finished (target_key, finished_at) VALUES (@target_key, @finished_at)
+        ON CONFLICT (target_key) DO UPDATE SET finished_at = excluded.finished_at WHERE guard_finished.finished_at < excluded.finished_at
+        """;
+
     // Replicas may record one target's firings out of order: the latest one is kept.
     private const string FiringSql = """
         INSERT INTO guard_firings (target_key, fired_at) VALUES (@target_key, @fired_at)
@@ -351,6 +357,47 @@ public sealed class DatabaseGuardStateStore(IDatabaseConnectionFactory database)
 
         await transaction.CommitAsync(cancellationToken);
         return acted;
+    }
+
+    public async Task<IReadOnlyList<HeldSlot>> GetHeldSlotsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.ConnectAsync(cancellationToken);
+        await using var command = connection.CreateCommand("SELECT remediation_id, target_key, acted FROM guard_active");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var slots = new List<HeldSlot>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            slots.Add(new HeldSlot(Guid.Parse(reader.GetString(0), CultureInfo.InvariantCulture), reader.GetString(1), reader.GetBoolean(2)));
+        }
+
+        return slots;
+    }
+
+    public async Task<bool> ReleaseLeakedSlotAsync(Guid remediationId, DateTimeOffset finishedAt, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.ConnectAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        (string Target, bool Acted)? released = null;
+        await using (var release = connection.CreateCommand("DELETE FROM guard_active WHERE remediation_id = @remediation_id RETURNING target_key, acted")
+            .AddParameter("@remediation_id", Text(remediationId)))
+        await using (var reader = await release.ExecuteReaderAsync(cancellationToken))
+        {
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                released = (reader.GetString(0), reader.GetBoolean(1));
+            }
+        }
+
+        if (released is { Acted: true } acted)
+        {
+            await using var finished = connection.CreateCommand(LatestFinishedSql)
+                .AddParameter("@target_key", acted.Target)
+                .AddParameter("@finished_at", Dialect.ToTimestamp(finishedAt));
+            await finished.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return released is not null;
     }
 
     public async Task RecordFiringAsync(string targetKey, DateTimeOffset at, CancellationToken cancellationToken)

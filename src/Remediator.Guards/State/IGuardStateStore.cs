@@ -58,6 +58,17 @@ public interface IGuardStateStore
     /// <returns>True when the remediation had made an attempt (its target's cooldown started).</returns>
     Task<bool> ReleaseSlotAsync(Guid remediationId, string targetKey, DateTimeOffset at, CancellationToken cancellationToken);
 
+    /// <summary>Every concurrency slot held, so the reconciler can find one that no unfinished run owns any more.</summary>
+    Task<IReadOnlyList<HeldSlot>> GetHeldSlotsAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Frees a slot its run no longer owns (the run ended without releasing it, or never existed),
+    /// for the reconciler. If the slot's run had acted, the target's cooldown starts at
+    /// <paramref name="finishedAt"/> unless a later finish is already recorded.
+    /// </summary>
+    /// <returns>True when this call removed the slot (false: it was already released).</returns>
+    Task<bool> ReleaseLeakedSlotAsync(Guid remediationId, DateTimeOffset finishedAt, CancellationToken cancellationToken);
+
     Task RecordFiringAsync(string targetKey, DateTimeOffset at, CancellationToken cancellationToken);
 
     /// <summary>

@@ -11,8 +11,8 @@ public sealed class InMemoryGuardStateStore : IGuardStateStore
     private readonly Dictionary<string, DateTimeOffset> _lastFinished = new(StringComparer.Ordinal);
     // Per target, oldest first; the (remediation, attempt) pair makes a repeated call count nothing more.
     private readonly Dictionary<string, List<(Guid RemediationId, int Attempt, DateTimeOffset At)>> _attempts = new(StringComparer.Ordinal);
-    // Remediation id -> whether it made an attempt (acted) yet.
-    private readonly Dictionary<Guid, bool> _active = [];
+    // Remediation id -> its target and whether it made an attempt (acted) yet.
+    private readonly Dictionary<Guid, (string TargetKey, bool Acted)> _active = [];
     private readonly Dictionary<string, DateTimeOffset> _firings = new(StringComparer.Ordinal);
     private PauseEntry? _globalPause;
     private DateTimeOffset? _stormEngagedAt;
@@ -90,7 +90,7 @@ public sealed class InMemoryGuardStateStore : IGuardStateStore
                 return Task.FromResult(false);
             }
 
-            _active[remediationId] = false;
+            _active[remediationId] = (targetKey, false);
             return Task.FromResult(true);
         }
     }
@@ -99,7 +99,7 @@ public sealed class InMemoryGuardStateStore : IGuardStateStore
     {
         lock (_gate)
         {
-            _active[remediationId] = true;
+            _active[remediationId] = (targetKey, true);
             if (!_attempts.TryGetValue(targetKey, out var attempts))
             {
                 attempts = [];
@@ -125,13 +125,39 @@ public sealed class InMemoryGuardStateStore : IGuardStateStore
     {
         lock (_gate)
         {
-            var acted = _active.Remove(remediationId, out var hadActed) && hadActed;
+            var acted = _active.Remove(remediationId, out var slot) && slot.Acted;
             if (acted)
             {
                 _lastFinished[targetKey] = at;
             }
 
             return Task.FromResult(acted);
+        }
+    }
+
+    public Task<IReadOnlyList<HeldSlot>> GetHeldSlotsAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult<IReadOnlyList<HeldSlot>>([.. _active.Select(slot => new HeldSlot(slot.Key, slot.Value.TargetKey, slot.Value.Acted))]);
+        }
+    }
+
+    public Task<bool> ReleaseLeakedSlotAsync(Guid remediationId, DateTimeOffset finishedAt, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (!_active.Remove(remediationId, out var slot))
+            {
+                return Task.FromResult(false);
+            }
+
+            if (slot.Acted && (!_lastFinished.TryGetValue(slot.TargetKey, out var last) || last < finishedAt))
+            {
+                _lastFinished[slot.TargetKey] = finishedAt;
+            }
+
+            return Task.FromResult(true);
         }
     }
 

@@ -15,7 +15,7 @@ public sealed class ReconcilerMetrics
         ArgumentNullException.ThrowIfNull(meterFactory);
         _repairs = meterFactory.Create(RemediationStepMetrics.MeterName).CreateCounter<long>(
             RepairsName,
-            description: "Repairs of the invariant that every unfinished run has a timer or a message in flight, by kind (timer, interrupted, escalated, slot).");
+            description: "Repairs of the invariant that every unfinished run has a timer or a message in flight, by kind (timer, interrupted, steps-lost, escalated, slot, escalation-timer).");
     }
 
     public void Repaired(string kind) => _repairs.Add(1, new KeyValuePair<string, object?>("kind", kind));

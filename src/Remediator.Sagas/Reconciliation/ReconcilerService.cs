@@ -6,9 +6,10 @@ namespace Remediator.Sagas.Reconciliation;
 
 /// <summary>
 /// Runs the <see cref="RemediationReconciler"/> at start and then every
-/// <see cref="ReconcilerOptions.Interval"/>, on every engine replica. The start is taken before any
-/// hosted service starts (the bus included), so the first pass tells the previous process's runs
-/// from this one's.
+/// <see cref="ReconcilerOptions.Interval"/>, on every engine replica. The first pass runs while the
+/// host starts, after the schema migration and before any other hosted service (the bus and the
+/// outbox's dispatcher included): nothing of this process is in flight yet, so what the previous
+/// process left in its in-memory queues is told apart from what this one is about to send.
 /// </summary>
 public sealed partial class ReconcilerService(
     RemediationReconciler reconciler,
@@ -16,12 +17,13 @@ public sealed partial class ReconcilerService(
     TimeProvider timeProvider,
     ILogger<ReconcilerService> logger) : BackgroundService, IHostedLifecycleService
 {
-    private DateTimeOffset _startedAt;
+    // When this process started, until a pass that knew it succeeded.
+    private DateTimeOffset? _startedAt;
 
-    public Task StartingAsync(CancellationToken cancellationToken)
+    public async Task StartingAsync(CancellationToken cancellationToken)
     {
         _startedAt = timeProvider.GetUtcNow();
-        return Task.CompletedTask;
+        await PassAsync(cancellationToken);
     }
 
     public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -32,22 +34,25 @@ public sealed partial class ReconcilerService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        DateTimeOffset? startedAt = _startedAt;
         while (!stoppingToken.IsCancellationRequested)
         {
-            try
-            {
-                await reconciler.ReconcileAsync(startedAt, stoppingToken);
-                startedAt = null;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // The database may be briefly unreachable; nothing was half done (each repair is one
-                // commit), and the next pass looks again.
-                LogPassFailed(ex, options.Value.Interval);
-            }
-
             await Task.Delay(options.Value.Interval, timeProvider, stoppingToken);
+            await PassAsync(stoppingToken);
+        }
+    }
+
+    private async Task PassAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await reconciler.ReconcileAsync(_startedAt, cancellationToken);
+            _startedAt = null;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The database may be briefly unreachable; nothing was half done (each repair is one
+            // commit), and the next pass looks again (still knowing the start if this was the first).
+            LogPassFailed(ex, options.Value.Interval);
         }
     }
 

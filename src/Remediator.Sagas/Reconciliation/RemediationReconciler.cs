@@ -2,7 +2,9 @@ using System.Globalization;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Remediator.Guards.State;
 using Remediator.Persistence;
+using Remediator.Persistence.Reconciliation;
 using Remediator.Persistence.Sagas;
 using Remediator.Sagas.Messages;
 using Remediator.Sagas.Steps;
@@ -16,7 +18,11 @@ namespace Remediator.Sagas.Reconciliation;
 /// again (due when it was due, so a timeout already passed fires at once); a run no timer can move
 /// on is escalated, saying why. At start on the in-memory transport, a run whose steps had begun in
 /// the previous process (its routing slip died with it) has its attempt closed at once: the step
-/// journal keeps the step that was acting from being repeated, and verification decides.
+/// journal keeps the step that was acting from being repeated, and verification decides; a run
+/// whose slip was lost before its first step began is escalated at once (nothing acted, and the
+/// guards' decision is too old to act on blind). A concurrency slot that no unfinished run owns
+/// (its run ended without releasing it, or never existed) is released once the grace period passed.
+/// Then every module's own <see cref="IReconcilerRepair"/> runs (the escalations' tier timers).
 /// <para>
 /// Safe on every replica: each repair is one unit of work that first claims the run's row at the
 /// version it inspected (<see cref="DatabaseSagaStore{TSaga}.TryClaimAsync"/>, a conditional update
@@ -30,6 +36,8 @@ public sealed partial class RemediationReconciler(
     TransactionalOutbox outbox,
     DurableConsumers consumers,
     IStepJournal journal,
+    IGuardStateStore guardState,
+    IEnumerable<IReconcilerRepair> moduleRepairs,
     RemediationStateMachine machine,
     IEndpointNameFormatter formatter,
     IOptions<RemediationSagaOptions> sagaOptions,
@@ -39,6 +47,7 @@ public sealed partial class RemediationReconciler(
     ILogger<RemediationReconciler> logger)
 {
     private readonly Dictionary<Guid, (long Version, DateTimeOffset Since)> _suspects = [];
+    private readonly Dictionary<Guid, DateTimeOffset> _leakedSlots = [];
     private readonly Uri _sagaAddress = new($"queue:{formatter.Saga<RemediationState>()}");
 
     /// <summary>
@@ -83,9 +92,110 @@ public sealed partial class RemediationReconciler(
             _suspects.Remove(id);
         }
 
+        repaired += await ReconcileSlotsAsync(now, cancellationToken);
+
+        // What other modules own (the escalations' tier timers) they repair themselves; counted here.
+        var pass = new ReconcilerPass(startedAt, options.Value.Grace);
+        foreach (var repair in moduleRepairs)
+        {
+            foreach (var kind in await repair.RepairAsync(pass, cancellationToken))
+            {
+                repaired++;
+                metrics.Repaired(kind);
+            }
+        }
+
         LogPass(checkedRuns, broken.Count, repaired, startedAt is not null);
         return repaired;
     }
+
+    /// <summary>
+    /// Releases the concurrency slots that no unfinished run owns, once seen so for the grace
+    /// period. Ownership stays with the run: a slot whose run is unfinished is never touched.
+    /// </summary>
+    private async Task<int> ReconcileSlotsAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var leaked = new HashSet<Guid>();
+        var released = 0;
+        foreach (var slot in await guardState.GetHeldSlotsAsync(cancellationToken))
+        {
+            var owner = await FindOwnerAsync(slot, cancellationToken);
+            if (owner is { Unfinished: true })
+            {
+                continue;
+            }
+
+            leaked.Add(slot.RemediationId);
+            if (!_leakedSlots.TryGetValue(slot.RemediationId, out var since))
+            {
+                _leakedSlots[slot.RemediationId] = now;
+                continue;
+            }
+
+            if (now - since < options.Value.Grace)
+            {
+                continue;
+            }
+
+            var reason = owner is { } run
+                ? string.Create(CultureInfo.InvariantCulture, $"its run ended {run.Run.State}{(run.Run.FinishedAt is { } at ? $" at {at:O}" : "")} without giving the slot back")
+                : "no remediation run with this id exists";
+            if (await ReleaseAsync(slot, owner, now, cancellationToken))
+            {
+                released++;
+                _leakedSlots.Remove(slot.RemediationId);
+                metrics.Repaired(ReconcilerRepairs.Slot);
+                LogSlotReleased(slot.RemediationId, slot.TargetKey, reason);
+            }
+        }
+
+        foreach (var id in _leakedSlots.Keys.Where(id => !leaked.Contains(id)).ToList())
+        {
+            _leakedSlots.Remove(id);
+        }
+
+        return released;
+    }
+
+    /// <summary>The run that took the slot, with its saga row, or null when no run of the slot's target has its id.</summary>
+    private async Task<SlotOwner?> FindOwnerAsync(HeldSlot slot, CancellationToken cancellationToken)
+    {
+        for (var offset = 0; ; offset += SagaListQuery.MaxLimit)
+        {
+            var page = await sagas.ListAsync(new SagaListQuery { Key = slot.TargetKey, Limit = SagaListQuery.MaxLimit, Offset = offset }, cancellationToken);
+            foreach (var stored in page.Items)
+            {
+                if (stored.Instance.FindRun(slot.RemediationId) is { } run)
+                {
+                    var current = run == stored.Instance.Run;
+                    return new SlotOwner(stored, run, current && UnfinishedStates.Contains(stored.State ?? ""));
+                }
+            }
+
+            if (page.Items.Count < SagaListQuery.MaxLimit)
+            {
+                return null;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Releases the slot in one unit of work that first claims its run's saga row at the version
+    /// inspected (so a run that moved on meanwhile is left to the next pass); true when this
+    /// replica removed it.
+    /// </summary>
+    private Task<bool> ReleaseAsync(HeldSlot slot, SlotOwner? owner, DateTimeOffset now, CancellationToken cancellationToken) =>
+        database.InUnitOfWorkAsync(
+            async token =>
+            {
+                if (owner is { } run && !await sagas.TryClaimAsync(run.Saga.Instance.CorrelationId, run.Saga.Version, token))
+                {
+                    return false;
+                }
+
+                return await guardState.ReleaseLeakedSlotAsync(slot.RemediationId, owner?.Run.FinishedAt ?? now, token);
+            },
+            cancellationToken);
 
     private IEnumerable<string> UnfinishedStates =>
         [machine.Pending.Name, machine.WaitingForRoot.Name, machine.AwaitingApproval.Name, machine.Executing.Name, machine.Compensating.Name, machine.Verifying.Name];
@@ -145,6 +255,17 @@ public sealed partial class RemediationReconciler(
                 $"the engine restarted while attempt {run.Attempt} was {state}: its steps ran in the previous process's in-memory queues and died with it ({progress.Begun} step(s) had begun, {progress.Unfinished} without a known outcome); none is repeated, the attempt is closed and verification decides",
                 AtOnce: true,
                 Arm(reason => new ExecutionTimedOut { CorrelationId = saga.CorrelationId, RemediationId = run.RemediationId, Attempt = run.Attempt, Reason = reason }, now, tokenId));
+        }
+
+        if (startedAt is { } start && consumers.CountsReceipts && stored.UpdatedAt < start && state == machine.Executing.Name
+            && !(run.TrackingNumber is { } slip && await outbox.IsArmedAsync(slip, cancellationToken))
+            && await journal.GetProgressAsync(run.RemediationId, run.Attempt, cancellationToken) is { Begun: 0 })
+        {
+            return new Repair(
+                ReconcilerRepairs.StepsLost,
+                $"the engine restarted before attempt {run.Attempt}'s first step began: its steps were lost with the previous process's in-memory queues and nothing was changed; they are not sent again, since the guards decided on them before the restart (a pause or another run may have come since), so the run is escalated and the alert's next notification starts a fresh run",
+                AtOnce: true,
+                Arm(reason => new EscalateRemediation { CorrelationId = saga.CorrelationId, RemediationId = run.RemediationId, Reason = $"escalated by the reconciler: {reason}" }, now, NewId.NextGuid()));
         }
 
         if (await outbox.IsArmedAsync(tokenId, cancellationToken))
@@ -265,6 +386,12 @@ public sealed partial class RemediationReconciler(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciler repair {Kind}: remediation {RemediationId} ({Rule} on {Target}, {State}): {Reason}")]
     private partial void LogRepaired(string kind, Guid remediationId, string rule, string? target, string? state, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciler repair slot: the concurrency slot of remediation {RemediationId} on {Target} was released: {Reason}")]
+    private partial void LogSlotReleased(Guid remediationId, string target, string reason);
+
+    /// <summary>The run a slot belongs to, its saga row, and whether it is the saga's current, unfinished run.</summary>
+    private sealed record SlotOwner(StoredSaga<RemediationState> Saga, RemediationRun Run, bool Unfinished);
 
     /// <summary>A repair: what and why, whether it waits out the grace period, and the message that fixes the run, armed in the repair's unit of work.</summary>
     private sealed record Repair(string Kind, string Reason, bool AtOnce, Func<string, CancellationToken, Task> Arm);

@@ -33,7 +33,9 @@ internal static class OutboxRecords
             ?? throw new InvalidOperationException($"A {typeof(T).Name} sent through the outbox has no destination address.");
         var messageId = context.MessageId ??= NewId.NextGuid();
         return new ScheduledMessageRecord(
-            NewId.NextGuid(),
+            // A routing slip's row is found by its tracking number, which the saga keeps: until the
+            // row is sent, the slip is in flight (the reconciler asks, IsArmedAsync).
+            context.Message is MassTransit.Courier.Contracts.RoutingSlip slip ? slip.TrackingNumber : NewId.NextGuid(),
             destination,
             now + (context.Delay ?? TimeSpan.Zero),
             context.ContentType?.ToString() ?? SystemTextJsonMessageSerializer.JsonContentType.ToString(),

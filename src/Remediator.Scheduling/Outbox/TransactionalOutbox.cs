@@ -127,7 +127,11 @@ public sealed partial class TransactionalOutbox(
         return store.ScheduleAsync(OutboxRecords.Timer(message, destination, dueAt, tokenId, consumers), cancellationToken);
     }
 
-    /// <summary>True while a timer with <paramref name="tokenId"/> is stored (armed, due or held for its receipts).</summary>
+    /// <summary>
+    /// True while a timer with <paramref name="tokenId"/> is stored (armed, due or held for its
+    /// receipts); a routing slip's row is stored under its tracking number, so this also tells
+    /// whether a slip committed by a saga is still to be sent.
+    /// </summary>
     public Task<bool> IsArmedAsync(Guid tokenId, CancellationToken cancellationToken) =>
         store.ExistsAsync(tokenId, cancellationToken);
 

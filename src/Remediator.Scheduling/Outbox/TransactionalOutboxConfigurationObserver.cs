@@ -6,7 +6,7 @@ namespace Remediator.Scheduling.Outbox;
 /// <summary>
 /// Adds the <see cref="TransactionalConsumeFilter{TMessage}"/> to every consumer and saga message
 /// pipe on the bus and counts the durable consumers per message type. (Courier activities are not
-/// consumers: their steps keep their own journal, and a lost routing slip is caught by the run's
+/// consumers: their steps keep their own journal, and a lost routing slip is caught by the reconciler at start or the run's
 /// execution deadline.)
 /// </summary>
 internal sealed class TransactionalOutboxConfigurationObserver(TransactionalOutbox outbox, DurableConsumers consumers) :

@@ -34,6 +34,8 @@ public static class EscalationHostingExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddEscalation();
         builder.Services.Replace(ServiceDescriptor.Scoped<IEscalationQuery, DatabaseEscalationQuery>());
+        // The reconciler re-arms a paging escalation's missing tier timer.
+        builder.Services.AddEscalationReconciliation();
         builder.Services.AddDatabaseRetention(EscalationSagaTable.Retention(
         [
             nameof(EscalationStateMachine.Acknowledged),

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.Data.Sqlite;
 using Remediator.Escalation.Tests;
 using Remediator.IntegrationTests.Infrastructure;
 using Remediator.Kubernetes.Simulator;
@@ -219,20 +218,6 @@ public sealed class CrashSuiteTests(ServersFixture servers, ITestOutputHelper ou
             () => $"No page for: {string.Join(", ", trials.Where(t => !Pages().ContainsKey(DedupKeyPrefix + t.Run!.Id.ToString()) && t.Run!.State == "Escalated").Select(t => $"trial {t.Number} ({t.Point}, seed {t.Seed}) run {t.Run!.Id}"))}");
 
         return Pages();
-    }
-
-    private async Task<long> CountAsync(EngineStore store, string sql)
-    {
-        if (store == EngineStore.Postgres)
-        {
-            return long.Parse(await Database.ExecuteAsync(sql), CultureInfo.InvariantCulture);
-        }
-
-        await using var connection = new SqliteConnection($"Data Source={Path.Combine(WorkDirectory, "remediator.db")};Mode=ReadOnly");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     private static int Setting(string variable, int defaultValue) =>

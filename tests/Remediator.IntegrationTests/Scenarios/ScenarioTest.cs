@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Net;
+using Microsoft.Data.Sqlite;
 using Remediator.IntegrationTests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -152,6 +154,40 @@ public abstract class ScenarioTest(ServersFixture servers, ITestOutputHelper out
             waitingFor,
             timeout ?? OutcomeTimeout,
             () => $"{Cluster.Describe()}{Environment.NewLine}{engine.Describe()}");
+
+    /// <summary>Runs a count (or any one-value query) on the scenario's store.</summary>
+    protected async Task<long> CountAsync(EngineStore store, string sql)
+    {
+        if (store == EngineStore.Postgres)
+        {
+            return long.Parse(await Database.ExecuteAsync(sql), CultureInfo.InvariantCulture);
+        }
+
+        await using var connection = new SqliteConnection($"Data Source={SqlitePath};Mode=ReadOnly");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Changes the scenario's store behind the engine's back (as damage or a hand edit would), while no engine runs.</summary>
+    protected async Task ExecuteOnStoreAsync(EngineStore store, string sql)
+    {
+        if (store == EngineStore.Postgres)
+        {
+            await Database.ExecuteAsync(sql);
+            return;
+        }
+
+        await using var connection = new SqliteConnection($"Data Source={SqlitePath}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>The embedded default's database file, in the test's work directory.</summary>
+    private string SqlitePath => Path.Combine(WorkDirectory, "remediator.db");
 
     protected static bool IsFinal(RemediationsApi.ListedRemediation run)
     {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Remediator.Contracts;
+using Remediator.Guards.State;
 using Remediator.Persistence;
 using Remediator.Persistence.Migrations;
 using Remediator.Persistence.Sagas;
@@ -159,12 +160,12 @@ public abstract class RemediationReconcilerContract : IAsyncLifetime
         var replica = Replica(inMemoryTransport: true);
         var token = Guid.NewGuid();
         var saga = await SeedAsync(replica, "Executing", s => s.ExecutionTimeoutTokenId = token);
-        var quiet = await SeedAsync(replica, "Executing", s => s.ExecutionTimeoutTokenId = Guid.NewGuid());
         var store = replica.GetRequiredService<IScheduledMessageStore>();
-        foreach (var tokenId in new[] { token, quiet.ExecutionTimeoutTokenId!.Value })
-        {
-            await store.ScheduleAsync(new ScheduledMessageRecord(tokenId, SagaAddress, TestClock.Start.AddMinutes(20), "application/vnd.masstransit+json", "{}", new ScheduledMessageIdentity(Guid.NewGuid(), null, null, null, null), new Dictionary<string, string>()), default);
-        }
+        await store.ScheduleAsync(Row(token, TestClock.Start.AddMinutes(20)), default);
+
+        // A run whose slip is still to be sent (its row in the outbox) is not touched.
+        var quiet = await SeedExecutingAsync(replica);
+        await store.ScheduleAsync(Row(quiet.Run.TrackingNumber!.Value, TestClock.Start.AddMinutes(20)), default);
 
         // The previous process began the first step (a restart) and died before it finished.
         (await _journal.BeginAsync(new StepJournalKey(saga.Run.RemediationId, 1, ExecuteStepActivity.ExecutePhase, 0), default)).State.ShouldBe(StepJournalState.Begun);
@@ -179,6 +180,108 @@ public abstract class RemediationReconcilerContract : IAsyncLifetime
         closed.Body.ShouldContain(nameof(Messages.ExecutionTimedOut));
         closed.Body.ShouldContain("1 without a known outcome");
         (await _journal.BeginAsync(new StepJournalKey(saga.Run.RemediationId, 1, ExecuteStepActivity.ExecutePhase, 0), default)).State.ShouldBe(StepJournalState.Interrupted);
+    }
+
+    [Fact]
+    public async Task At_start_on_the_in_memory_transport_a_run_whose_slip_was_lost_before_its_first_step_is_escalated_at_once()
+    {
+        var replica = Replica(inMemoryTransport: true);
+        var lost = await SeedExecutingAsync(replica);
+        var unsent = await SeedExecutingAsync(replica);
+        var store = replica.GetRequiredService<IScheduledMessageStore>();
+
+        // The previous process committed the second run's slip but died before sending it: the
+        // outbox keeps its row under the slip's tracking number, and this process sends it.
+        await store.ScheduleAsync(Row(unsent.Run.TrackingNumber!.Value, TestClock.Start), default);
+        Clock.Advance(TimeSpan.FromSeconds(5));
+
+        var repaired = await replica.GetRequiredService<RemediationReconciler>().ReconcileAsync(startedAt: Clock.GetUtcNow(), default);
+
+        repaired.ShouldBe(1);
+        _repairs.ShouldBe([ReconcilerRepairs.StepsLost]);
+        var escalation = (await DueAsync(replica)).Single(d => d.Body.Contains(nameof(Messages.EscalateRemediation), StringComparison.Ordinal));
+        escalation.Body.ShouldContain(lost.Run.RemediationId.ToString());
+        escalation.Body.ShouldContain("before attempt 1's first step began");
+        escalation.Body.ShouldContain("nothing was changed");
+    }
+
+    [Fact]
+    public async Task A_run_not_begun_is_left_to_its_deadline_when_its_slip_may_be_in_flight()
+    {
+        var broker = Replica();
+        await SeedExecutingAsync(broker);
+        var inMemory = Replica(inMemoryTransport: true);
+        var current = await SeedExecutingAsync(inMemory);
+        Clock.Advance(TimeSpan.FromSeconds(5));
+
+        // On RabbitMQ the broker holds the slip; on the in-memory transport a run this process
+        // already moved (after its start) has its slip in this process's queues.
+        var onBroker = await broker.GetRequiredService<RemediationReconciler>().ReconcileAsync(startedAt: Clock.GetUtcNow(), default);
+        var sinceStart = await inMemory.GetRequiredService<RemediationReconciler>().ReconcileAsync(startedAt: current.Run.RequestedAt, default);
+
+        (onBroker, sinceStart).ShouldBe((0, 0));
+        _repairs.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_slot_whose_run_ended_is_released_after_the_grace_period_and_its_cooldown_starts_at_the_run_s_end()
+    {
+        var replica = Replica();
+        var ended = await SeedAsync(replica, "Escalated", s => s.Run.FinishedAt = TestClock.Start.AddMinutes(1));
+        var guards = replica.GetRequiredService<IGuardStateStore>();
+        var target = ended.Run.Target!.ToString();
+        (await guards.TryAcquireSlotAsync(ended.Run.RemediationId, target, 5, default)).ShouldBeTrue();
+        await guards.RecordAttemptAsync(ended.Run.RemediationId, 1, target, TestClock.Start, default);
+
+        var first = await PassAsync(replica, TimeSpan.FromMinutes(2));
+        var second = await PassAsync(replica, Grace);
+        var third = await PassAsync(replica, Grace);
+
+        (first, second, third).ShouldBe((0, 1, 0));
+        _repairs.ShouldBe([ReconcilerRepairs.Slot]);
+        (await guards.GetHeldSlotsAsync(default)).ShouldBeEmpty();
+        (await guards.GetTargetHistoryAsync(target, TestClock.Start, default)).LastFinishedAt.ShouldBe(TestClock.Start.AddMinutes(1));
+    }
+
+    [Fact]
+    public async Task A_slot_of_a_run_that_does_not_exist_is_released_and_one_of_an_unfinished_run_never()
+    {
+        var replica = Replica();
+        var active = await SeedAsync(replica, "Verifying", s => s.VerificationTimeoutTokenId = Guid.NewGuid());
+        await replica.GetRequiredService<IScheduledMessageStore>().ScheduleAsync(Row(active.VerificationTimeoutTokenId!.Value, TestClock.Start.AddMinutes(20)), default);
+        var guards = replica.GetRequiredService<IGuardStateStore>();
+        var ghost = Guid.NewGuid();
+        (await guards.TryAcquireSlotAsync(ghost, "deployment/shop/ghost", 5, default)).ShouldBeTrue();
+        (await guards.TryAcquireSlotAsync(active.Run.RemediationId, active.Run.Target!.ToString(), 5, default)).ShouldBeTrue();
+
+        var repaired = await PassAsync(replica, TimeSpan.Zero) + await PassAsync(replica, Grace) + await PassAsync(replica, Grace);
+
+        repaired.ShouldBe(1);
+        _repairs.ShouldBe([ReconcilerRepairs.Slot]);
+        (await guards.GetHeldSlotsAsync(default)).ShouldHaveSingleItem().RemediationId.ShouldBe(active.Run.RemediationId);
+    }
+
+    [Fact]
+    public async Task Two_replicas_release_a_leaked_slot_once()
+    {
+        var first = Replica();
+        var second = Replica();
+        var ended = await SeedAsync(first, "Succeeded");
+        var ghost = Guid.NewGuid();
+        var guards = first.GetRequiredService<IGuardStateStore>();
+        await guards.TryAcquireSlotAsync(ended.Run.RemediationId, ended.Run.Target!.ToString(), 5, default);
+        await guards.TryAcquireSlotAsync(ghost, "deployment/shop/ghost", 5, default);
+        await PassAsync(first, TimeSpan.Zero);
+        await PassAsync(second, TimeSpan.Zero);
+        Clock.Advance(Grace);
+
+        var repaired = await Task.WhenAll(
+            first.GetRequiredService<RemediationReconciler>().ReconcileAsync(null, default),
+            second.GetRequiredService<RemediationReconciler>().ReconcileAsync(null, default));
+
+        repaired.Sum().ShouldBe(2);
+        _repairs.ShouldBe([ReconcilerRepairs.Slot, ReconcilerRepairs.Slot]);
+        (await guards.GetHeldSlotsAsync(default)).ShouldBeEmpty();
     }
 
     [Fact]
@@ -199,6 +302,21 @@ public abstract class RemediationReconcilerContract : IAsyncLifetime
         _repairs.ShouldBe([ReconcilerRepairs.Escalated]);
         (await DueAsync(first)).ShouldHaveSingleItem();
     }
+
+    /// <summary>Stores an Executing run with its slip's tracking number and its execution deadline armed.</summary>
+    private static async Task<RemediationState> SeedExecutingAsync(ServiceProvider replica)
+    {
+        var saga = await SeedAsync(replica, "Executing", s =>
+        {
+            s.ExecutionTimeoutTokenId = Guid.NewGuid();
+            s.Run.TrackingNumber = Guid.NewGuid();
+        });
+        await replica.GetRequiredService<IScheduledMessageStore>().ScheduleAsync(Row(saga.ExecutionTimeoutTokenId!.Value, TestClock.Start.AddMinutes(20)), default);
+        return saga;
+    }
+
+    private static ScheduledMessageRecord Row(Guid tokenId, DateTimeOffset due) =>
+        new(tokenId, SagaAddress, due, "application/vnd.masstransit+json", "{}", new ScheduledMessageIdentity(Guid.NewGuid(), null, null, null, null), new Dictionary<string, string>());
 
     private async Task<int> PassAsync(ServiceProvider replica, TimeSpan advance)
     {
@@ -263,6 +381,8 @@ public abstract class RemediationReconcilerContract : IAsyncLifetime
         services.AddSingleton<OutboxMetrics>();
         services.AddSingleton<TransactionalOutbox>();
         services.AddSingleton<IStepJournal>(_journal);
+        services.AddDatabaseMigration(DatabaseGuardStateStore.Migration);
+        services.AddSingleton<IGuardStateStore, DatabaseGuardStateStore>();
         services.AddSingleton(Options.Create(new RemediationSagaOptions()));
         services.AddSingleton(Options.Create(new Kubernetes.Actions.KubernetesActionOptions()));
         services.AddSingleton<RemediationStateMachine>();
