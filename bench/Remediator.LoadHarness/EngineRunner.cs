@@ -41,7 +41,8 @@ public sealed record EngineSetup
 
 /// <summary>
 /// The real engine process on RabbitMQ (its own virtual host) and PostgreSQL (its own database),
-/// with the Kubernetes API simulator as its cluster through a kubeconfig, as a deployment runs it.
+/// with the Kubernetes API simulator (in a process of its own) as its cluster through a
+/// kubeconfig, as a deployment runs it.
 /// Disposing it stops the engine and deletes the virtual host, database and files.
 /// </summary>
 public sealed class EngineRunner : IAsyncDisposable
@@ -55,7 +56,7 @@ public sealed class EngineRunner : IAsyncDisposable
     private readonly StringBuilder _output = new();
     private Process? _process;
 
-    private EngineRunner(EngineSetup setup, string name, KubernetesSimulator simulator)
+    private EngineRunner(EngineSetup setup, string name, SimulatorProcess simulator)
     {
         _setup = setup;
         _name = name;
@@ -68,7 +69,7 @@ public sealed class EngineRunner : IAsyncDisposable
         };
     }
 
-    public KubernetesSimulator Simulator { get; }
+    public SimulatorProcess Simulator { get; }
 
     public Uri BaseUrl { get; private set; } = null!;
 
@@ -84,7 +85,7 @@ public sealed class EngineRunner : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(setup);
         var name = $"remediator_load_{TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)}";
-        var simulator = await KubernetesSimulator.StartAsync(cancellationToken: cancellationToken);
+        var simulator = await SimulatorProcess.StartAsync(cancellationToken);
         var runner = new EngineRunner(setup, name, simulator);
         try
         {
@@ -101,11 +102,7 @@ public sealed class EngineRunner : IAsyncDisposable
 
     private async Task StartCoreAsync(CancellationToken cancellationToken)
     {
-        for (var target = 0; target < _setup.Targets; target++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            Simulator.Cluster.Create(ResourceType.Deployments, AlertPayloads.Namespace, Manifests.Deployment(AlertPayloads.TargetName(_setup.TargetPrefix, target)));
-        }
+        await Simulator.CreateDeploymentsAsync([.. Enumerable.Range(0, _setup.Targets).Select(target => AlertPayloads.TargetName(_setup.TargetPrefix, target))], cancellationToken);
 
         if (UsesServers)
         {
@@ -228,23 +225,10 @@ public sealed class EngineRunner : IAsyncDisposable
     }
 
     /// <summary>The engine's peak resident memory (VmHWM), in bytes.</summary>
-    public long PeakMemoryBytes() => ProcStatus(ProcessId, "VmHWM:");
+    public long PeakMemoryBytes() => ProcessFigures.Status(ProcessId, "VmHWM:");
 
-    /// <summary>CPU time the engine has used (user + system), from /proc/&lt;pid&gt;/stat.</summary>
-    public TimeSpan CpuTime()
-    {
-        var stat = File.ReadAllText($"/proc/{ProcessId.ToString(CultureInfo.InvariantCulture)}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-
-        // utime and stime are fields 14 and 15 of the line, in clock ticks (USER_HZ, 100 on Linux).
-        return TimeSpan.FromSeconds((long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0);
-    }
-
-    public static long ProcStatus(int pid, string field)
-    {
-        var line = File.ReadLines($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/status").FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
-        return line is null ? 0 : long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
-    }
+    /// <summary>CPU time the engine has used (user + system).</summary>
+    public TimeSpan CpuTime() => ProcessFigures.CpuTime(ProcessId);
 
     public async ValueTask DisposeAsync()
     {

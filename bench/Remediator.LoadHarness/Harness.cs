@@ -1,18 +1,20 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.RegularExpressions;
 using Remediator.Kubernetes.Simulator;
 
 namespace Remediator.LoadHarness;
 
 /// <summary>Runs the scenarios of bench/README.md and prints their figures, with ratios to the baselines and the issue's targets.</summary>
-public sealed partial class Harness(TextWriter output) : IDisposable
+public sealed class Harness(TextWriter output) : IDisposable
 {
     private const double LatencyRate = 500;
     private const double FirstCallRate = 200;
     private const int FirstCallTargets = 200;
     private const int LedgerTargets = 20;
     private const string LedgerPrefix = "ledger";
+
+    /// <summary>How long the engine may take to handle the warm-up's alerts before measuring anyway (and saying so).</summary>
+    private static readonly TimeSpan _warmUpDrainLimit = TimeSpan.FromMinutes(3);
 
     private static readonly double[] _coldStartRates = [5, 20];
 
@@ -195,10 +197,7 @@ public sealed partial class Harness(TextWriter output) : IDisposable
             var targets = (int)Math.Ceiling(rate * Duration.TotalSeconds);
             await WithEngineAsync(Backend, Unguarded(), targets, "cold", warmUp: false, async (engine, url, token) =>
             {
-                for (var target = 0; target < targets; target++)
-                {
-                    engine!.Simulator.Cluster.Create(ResourceType.Deployments, AlertPayloads.Namespace, Manifests.Deployment(AlertPayloads.TargetName("warm", target)));
-                }
+                await engine!.Simulator.CreateDeploymentsAsync([.. Enumerable.Range(0, targets).Select(target => AlertPayloads.TargetName("warm", target))], cancellationToken);
 
                 Line("");
                 Line($"== Cold start: alert to first Kubernetes call at {rate} alerts/s, first burst of a fresh engine (no warm-up), then the same engine again");
@@ -209,23 +208,54 @@ public sealed partial class Harness(TextWriter output) : IDisposable
         }
     }
 
-    /// <summary>Sends alerts at <paramref name="rate"/> for <see cref="Duration"/> and returns alert-to-first-call latencies (ms, sorted), printing them.</summary>
+    /// <summary>
+    /// Sends alerts at <paramref name="rate"/> for <see cref="Duration"/> and returns alert-to-first-call
+    /// latencies (ms, sorted) as the simulator logged them, printing them beside the engine's own
+    /// timestamps of the same runs.
+    /// </summary>
     private async Task<double[]> FirstCallsAsync(EngineRunner engine, Uri url, string? token, double rate, int targets, string prefix, CancellationToken cancellationToken, int maxAlerts = 0)
     {
+        var simulatorCpu = engine.Simulator.CpuTime();
+        var wall = Stopwatch.StartNew();
         var result = await new LoadDriver(_http, url, token).RunAsync(new LoadOptions { AlertsPerSecond = rate, Duration = Duration, Targets = targets, MaxAlerts = maxAlerts, Concurrency = Concurrency * 4, TargetPrefix = prefix }, cancellationToken);
         Report("engine", result);
         var deadline = Stopwatch.StartNew();
         double[] firstCalls;
+        IReadOnlyDictionary<string, EngineRunTimes> runs;
         do
         {
             await Task.Delay(500, cancellationToken);
-            firstCalls = FirstCallLatencies(engine, result);
+            var logged = await engine.Simulator.FirstRequestsAsync(cancellationToken);
+            firstCalls = Since(result, logged);
+            runs = await RemediationsApi.FirstRunTimesAsync(_http, engine.BaseUrl, cancellationToken);
         }
-        while (firstCalls.Length < result.FirstFiringSent.Count && deadline.Elapsed < TimeSpan.FromSeconds(30));
+        while ((firstCalls.Length < result.FirstFiringSent.Count || Since(result, Known(runs, r => r.Executing)).Length < result.FirstFiringSent.Count) && deadline.Elapsed < TimeSpan.FromSeconds(30));
 
-        Line($"  first calls seen for {firstCalls.Length} of {result.FirstFiringSent.Count} targets; alert -> first call p50 {Percentiles.Of(firstCalls, 50):F1} ms  p95 {Percentiles.Of(firstCalls, 95):F1} ms  p99 {Percentiles.Of(firstCalls, 99):F1} ms  max {firstCalls.LastOrDefault():F1} ms");
+        // Its share while it served this burst (and the harness's polls of its log).
+        var simulatorShare = (engine.Simulator.CpuTime() - simulatorCpu) / wall.Elapsed;
+
+        var matched = Since(result, Known(runs, r => r.RequestedAt));
+        var executing = Since(result, Known(runs, r => r.Executing));
+        var began = Since(result, Known(runs, r => r.StepBegan));
+        var sent = result.FirstFiringSent.Count;
+        Line($"  first calls seen for {firstCalls.Length} of {sent} targets; alert -> first call p50 {Percentiles.Of(firstCalls, 50):F1} ms  p95 {Percentiles.Of(firstCalls, 95):F1} ms  p99 {Percentiles.Of(firstCalls, 99):F1} ms  max {firstCalls.LastOrDefault():F1} ms  (simulator's log)");
+        Line($"  engine's clock, {matched.Length} of {sent} runs: alert -> run requested p50 {Percentiles.Of(matched, 50):F1} ms  p95 {Percentiles.Of(matched, 95):F1} ms  p99 {Percentiles.Of(matched, 99):F1} ms  (webhook, outbox, dispatch, claim, rule match)");
+        Line($"  engine's clock, {executing.Length} of {sent} runs: alert -> step sent p50 {Percentiles.Of(executing, 50):F1} ms  p95 {Percentiles.Of(executing, 95):F1} ms  p99 {Percentiles.Of(executing, 99):F1} ms  (then the saga's start and guards: Executing on its timeline)");
+        Line($"  engine's clock, {began.Length} of {sent} runs: alert -> step began p50 {Percentiles.Of(began, 50):F1} ms  p95 {Percentiles.Of(began, 95):F1} ms  p99 {Percentiles.Of(began, 99):F1} ms  (then the step's delivery; its first call follows its journal entry; only steps that have ended)");
+        Line($"  simulator CPU over the burst and its wait: {simulatorShare:P1} of one core (its own process)");
+        Target($"simulator < 5 % of a core at {rate} alerts/s", simulatorShare * 100, 5, higherIsBetter: false, "% of one core");
         return firstCalls;
     }
+
+    /// <summary>Milliseconds from each target's first firing alert sent to <paramref name="at"/> of the same target, sorted.</summary>
+    private static double[] Since(LoadResult result, IReadOnlyDictionary<string, DateTimeOffset> at) =>
+        [.. result.FirstFiringSent
+            .Where(p => at.ContainsKey(p.Key))
+            .Select(p => (at[p.Key] - p.Value).TotalMilliseconds)
+            .Order()];
+
+    private static Dictionary<string, DateTimeOffset> Known(IReadOnlyDictionary<string, EngineRunTimes> runs, Func<EngineRunTimes, DateTimeOffset?> time) =>
+        runs.Where(p => time(p.Value) is not null).ToDictionary(p => p.Key, p => time(p.Value)!.Value, StringComparer.Ordinal);
 
     private Dictionary<string, string> Unguarded() =>
         _unguarded.Concat(EngineSettings).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal);
@@ -237,7 +267,7 @@ public sealed partial class Harness(TextWriter output) : IDisposable
             Line("");
             Line($"== Storm: {alerts} alerts on {targets} Deployments as fast as {Concurrency} requests in flight allow, group size {groupSize}, default guards");
             var clock = Stopwatch.StartNew();
-            var result = await new LoadDriver(_http, url, token).RunAsync(new LoadOptions { MaxAlerts = alerts, Duration = TimeSpan.FromSeconds(60), Targets = targets, GroupSize = groupSize, Concurrency = Concurrency, TargetPrefix = "storm" }, cancellationToken);
+            var result = await new LoadDriver(_http, url, token).RunAsync(new LoadOptions { MaxAlerts = alerts, Duration = TimeSpan.FromSeconds(60), Targets = targets, GroupSize = groupSize, Concurrency = Concurrency, TargetPrefix = "storm", RetryRefused = true }, cancellationToken);
             Report("engine", result);
             var accounting = await AccountAsync(engine, url, result, TimeSpan.FromSeconds(60), cancellationToken);
             var total = clock.Elapsed;
@@ -284,7 +314,7 @@ public sealed partial class Harness(TextWriter output) : IDisposable
             // while (less than the ledger's quiet spell), and the target's second alert, sent right
             // after its first, arrives meanwhile.
             var joining = Enumerable.Range(perPhase, perPhase).ToList();
-            engine.Simulator.InjectFault(new Fault { Method = "PATCH", PathContains = $"/deployments/{LedgerPrefix}-", Delay = TimeSpan.FromSeconds(2), Times = perPhase });
+            await engine.Simulator.InjectFaultAsync(new Fault { Method = "PATCH", PathContains = $"/deployments/{LedgerPrefix}-", Delay = TimeSpan.FromSeconds(2), Times = perPhase }, cancellationToken);
             var both = await ledger.PhaseAsync(
                 "new remediation and a join",
                 [.. joining.SelectMany(t => new[] { AlertPayloads.Notification(LedgerPrefix, [(t, 0, false)]), AlertPayloads.Notification(LedgerPrefix, [(t, 1, false)]) })],
@@ -319,7 +349,7 @@ public sealed partial class Harness(TextWriter output) : IDisposable
 
         var unique = result.FiringFingerprints.Count;
         Line($"  accounted: {accounting.FingerprintsCovered} of {unique} firing alerts in {accounting.Runs} runs ({string.Join(", ", accounting.ByOutcome.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key} {p.Value}"))}); " +
-             $"{result.Duplicates} notifications re-delivered");
+             $"{result.Duplicates} notifications re-delivered, {result.Retries} sent again after a 503");
         if (accounting.FingerprintsMissing > 0 && engine is not null)
         {
             Line($"  MISSING {accounting.FingerprintsMissing}; engine output tail:{Environment.NewLine}{Tail(engine.Output, 40)}");
@@ -341,7 +371,7 @@ public sealed partial class Harness(TextWriter output) : IDisposable
 
         var started = Stopwatch.StartNew();
         await using var engine = await EngineRunner.StartAsync(new EngineSetup { Backend = backend, Targets = targets, TargetPrefix = prefix, Settings = settings }, cancellationToken);
-        Line($"  (engine pid {engine.ProcessId} on {backend} and {targets} Deployments started in {started.Elapsed.TotalSeconds:F1} s at {engine.BaseUrl}; simulator {engine.Simulator.BaseAddress})");
+        Line($"  (engine pid {engine.ProcessId} on {backend} and {targets} Deployments started in {started.Elapsed.TotalSeconds:F1} s at {engine.BaseUrl}; simulator pid {engine.Simulator.ProcessId} at {engine.Simulator.BaseAddress})");
         if (warmUp)
         {
             // The first requests pay for JIT compilation and connection pools; alerts no rule matches
@@ -349,9 +379,11 @@ public sealed partial class Harness(TextWriter output) : IDisposable
             var warmed = await new LoadDriver(_http, new Uri(engine.BaseUrl, "api/v1/alerts"), EngineRunner.BearerToken).RunAsync(
                 new LoadOptions { MaxAlerts = 2_000, Duration = TimeSpan.FromSeconds(20), Concurrency = Concurrency, TargetPrefix = "warm", AlertName = AlertPayloads.WarmUpAlertName },
                 cancellationToken);
-            Line($"  (warm-up: {warmed.Requests} unmatched alerts in {warmed.Elapsed.TotalSeconds:F1} s)");
+            var handled = await WarmUpHandledAsync(engine.BaseUrl, warmed.AlertsAccepted, cancellationToken);
+            Line($"  (warm-up: {warmed.Requests} unmatched alerts accepted in {warmed.Elapsed.TotalSeconds:F1} s, {handled})");
         }
         var cpu = engine.CpuTime();
+        var simulatorCpu = engine.Simulator.CpuTime();
         var wall = Stopwatch.StartNew();
         try
         {
@@ -360,27 +392,36 @@ public sealed partial class Harness(TextWriter output) : IDisposable
         finally
         {
             Line($"  engine CPU: {(engine.CpuTime() - cpu).TotalSeconds:F1} s in {wall.Elapsed.TotalSeconds:F1} s wall ({(engine.CpuTime() - cpu) / wall.Elapsed:P0} of one core)");
+            Line($"  simulator CPU (its own process, pid {engine.Simulator.ProcessId}): {(engine.Simulator.CpuTime() - simulatorCpu).TotalSeconds:F1} s ({(engine.Simulator.CpuTime() - simulatorCpu) / wall.Elapsed:P1} of one core)");
             Line($"  engine database: {await engine.TableStatisticsAsync(CancellationToken.None)}");
             var errors = engine.Output.Split('\n').Count(l => l.Contains("[ERR]", StringComparison.Ordinal) || l.Contains("fail:", StringComparison.Ordinal) || l.Contains("\"Error\"", StringComparison.Ordinal));
             Line($"  engine error lines: {errors}");
         }
     }
 
-    private static double[] FirstCallLatencies(EngineRunner engine, LoadResult result)
+    /// <summary>
+    /// Waits until the engine has handled every warm-up alert it accepted: the webhook answers once
+    /// an alert is in the outbox, and a measurement started before the outbox has drained would
+    /// time the warm-up's backlog, not the engine.
+    /// </summary>
+    private async Task<string> WarmUpHandledAsync(Uri engine, long accepted, CancellationToken cancellationToken)
     {
-        var first = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
-        foreach (var request in engine.Simulator.Requests)
+        var clock = Stopwatch.StartNew();
+        double handled;
+        do
         {
-            if (DeploymentPath().Match(request.Path) is { Success: true } match && !first.ContainsKey(match.Groups[1].Value))
+            var metrics = await MetricsSnapshot.ScrapeAsync(_http, engine, cancellationToken);
+            handled = metrics.SumBy(Ledger.Consumed, Ledger.ConsumedType).GetValueOrDefault(nameof(Contracts.AlertReceived));
+            if (handled >= accepted)
             {
-                first[match.Groups[1].Value] = request.At;
+                return $"all handled {clock.Elapsed.TotalSeconds:F1} s later";
             }
-        }
 
-        return [.. result.FirstFiringSent
-            .Where(p => first.ContainsKey(p.Key))
-            .Select(p => (first[p.Key] - p.Value).TotalMilliseconds)
-            .Order()];
+            await Task.Delay(250, cancellationToken);
+        }
+        while (clock.Elapsed < _warmUpDrainLimit);
+
+        return $"only {handled:F0} handled after {_warmUpDrainLimit.TotalSeconds:F0} s: the measurement below starts behind that backlog";
     }
 
     private void Report(string name, LoadResult result, bool countAccepted = true)
@@ -403,7 +444,4 @@ public sealed partial class Harness(TextWriter output) : IDisposable
     }
 
     private static string Tail(string text, int lines) => string.Join(Environment.NewLine, text.Split('\n').TakeLast(lines));
-
-    [GeneratedRegex("/namespaces/[^/]+/deployments/([^/?]+)")]
-    private static partial Regex DeploymentPath();
 }

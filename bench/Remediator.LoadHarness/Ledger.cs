@@ -63,11 +63,11 @@ public sealed class Ledger(HttpClient http, Uri engine, string bearerToken, Text
     private const string Outbox = "remediator_outbox_messages_total";
     private const string Commands = "remediator_db_commands_total";
     private const string Commits = "remediator_db_commits_total";
-    private const string Consumed = "messaging_masstransit_consume_total";
+    public const string Consumed = "messaging_masstransit_consume_total";
     private const string SagaConsumed = "messaging_masstransit_saga_total";
     private const string Executed = "messaging_masstransit_execute_total";
     private const string Sent = "messaging_masstransit_send_total";
-    private const string ConsumedType = "messaging_masstransit_message_type";
+    public const string ConsumedType = "messaging_masstransit_message_type";
 
     /// <summary>How long the engine's counters must stand still for a phase to be over.</summary>
     private static readonly TimeSpan _quiet = TimeSpan.FromSeconds(3);

@@ -30,6 +30,9 @@ public sealed class LoadResult
 
     public int Duplicates { get; init; }
 
+    /// <summary>Notifications sent again after a 503 (<see cref="LoadOptions.RetryRefused"/>).</summary>
+    public int Retries { get; init; }
+
     public double AcceptedPerSecond => AlertsAccepted / Elapsed.TotalSeconds;
 
     public double RequestsPerSecond => Requests / Elapsed.TotalSeconds;
@@ -42,6 +45,14 @@ public sealed class LoadResult
 /// </summary>
 public sealed class LoadDriver(HttpClient http, Uri url, string? bearerToken)
 {
+    /// <summary>The first pause before a refused notification is sent again; it doubles up to <see cref="_maxRetryBackoff"/>.</summary>
+    private static readonly TimeSpan _retryBackoff = TimeSpan.FromMilliseconds(500);
+
+    private static readonly TimeSpan _maxRetryBackoff = TimeSpan.FromSeconds(10);
+
+    /// <summary>Sends of one notification at most, the first included.</summary>
+    private const int MaxAttempts = 20;
+
     public async Task<LoadResult> RunAsync(LoadOptions options, CancellationToken cancellationToken)
     {
         var latencies = new ConcurrentBag<double>();
@@ -51,6 +62,7 @@ public sealed class LoadDriver(HttpClient http, Uri url, string? bearerToken)
         long sent = 0, accepted = 0;
         var requests = 0;
         var duplicates = 0;
+        var retries = 0;
         var random = new Random(42);
         var occurrences = new int[options.Targets];
         var nextTarget = 0;
@@ -115,9 +127,36 @@ public sealed class LoadDriver(HttpClient http, Uri url, string? bearerToken)
             FirstFiringSent = firstFiring,
             FiringFingerprints = fingerprints.Keys.ToHashSet(StringComparer.Ordinal),
             Duplicates = duplicates,
+            Retries = retries,
         };
 
         async Task SendAsync(byte[] body, TimeSpan startedAt)
+        {
+            try
+            {
+                var backoff = _retryBackoff;
+                for (var attempt = 1; ; attempt++)
+                {
+                    var status = await PostAsync(body, startedAt, attempt == 1);
+                    if (status != HttpStatusCode.ServiceUnavailable || !options.RetryRefused || attempt == MaxAttempts)
+                    {
+                        return;
+                    }
+
+                    // As Alertmanager does: the same notification again after a growing pause,
+                    // holding its place (a group's notifications are sent one at a time).
+                    Interlocked.Increment(ref retries);
+                    await Task.Delay(backoff, cancellationToken);
+                    backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _maxRetryBackoff.Ticks));
+                }
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }
+
+        async Task<HttpStatusCode?> PostAsync(byte[] body, TimeSpan startedAt, bool first)
         {
             try
             {
@@ -130,20 +169,23 @@ public sealed class LoadDriver(HttpClient http, Uri url, string? bearerToken)
 
                 using var response = await http.SendAsync(request, cancellationToken);
                 var text = await response.Content.ReadAsStringAsync(cancellationToken);
-                latencies.Add((clock.Elapsed - startedAt).TotalMilliseconds);
+                if (first)
+                {
+                    latencies.Add((clock.Elapsed - startedAt).TotalMilliseconds);
+                }
+
                 statuses.AddOrUpdate((int)response.StatusCode, 1, (_, n) => n + 1);
                 if (response.StatusCode == HttpStatusCode.Accepted && text.Length > 0)
                 {
                     Interlocked.Add(ref accepted, JsonDocument.Parse(text).RootElement.GetProperty("accepted").GetInt32());
                 }
+
+                return response.StatusCode;
             }
             catch (HttpRequestException)
             {
                 statuses.AddOrUpdate(0, 1, (_, n) => n + 1);
-            }
-            finally
-            {
-                slots.Release();
+                return null;
             }
         }
     }

@@ -30,4 +30,7 @@ public sealed record LoadOptions
     public string TargetPrefix { get; init; } = "svc";
 
     public string AlertName { get; init; } = AlertPayloads.AlertName;
+
+    /// <summary>Send a notification answered 503 again, after a pause that doubles from 0.5 s to 10 s, as Alertmanager retries (the storm: back-pressure must not lose alerts).</summary>
+    public bool RetryRefused { get; init; }
 }

@@ -49,4 +49,9 @@ root.SetAction(async (parse, cancellationToken) =>
     };
     return await harness.RunAsync(parse.GetValue(scenario)!, custom, parse.GetValue(stormAlerts), parse.GetValue(stormTargets), cancellationToken);
 });
+
+// The Kubernetes API simulator as a process of its own (SimulatorHost); the scenarios start it.
+var simulator = new Command("simulator", "Serve the Kubernetes API simulator and its control API until standard input closes (started by the harness).");
+simulator.SetAction((_, cancellationToken) => SimulatorHost.RunAsync(Console.In, Console.Out, cancellationToken));
+root.Subcommands.Add(simulator);
 return await root.Parse(args).InvokeAsync();

@@ -30,6 +30,7 @@ public static class EngineHostingExtensions
         builder.Services.AddOptions<DeduplicationOptions>().Bind(builder.Configuration.GetSection(DeduplicationOptions.SectionName));
         builder.Services.AddRemediatorEngineCore();
         builder.Services.TryAddScoped<IAlertPublisher, OutboxAlertPublisher>();
+        builder.Services.TryAddSingleton<OutboxBacklogGate>();
 
         // The transport decides which registrations exist, so it is read now rather than from
         // the options at runtime.

@@ -34,6 +34,8 @@ public class OptionsValidatorTests
     {
         new BusOptionsValidator().Validate(null, new BusOptions { PublishTimeout = TimeSpan.Zero }).FailureMessage!
             .ShouldContain("Remediator:Bus:PublishTimeout");
+        new BusOptionsValidator().Validate(null, new BusOptions { BacklogCountInterval = TimeSpan.Zero }).FailureMessage!
+            .ShouldContain("Remediator:Bus:BacklogCountInterval");
         new RulesOptionsValidator().Validate(null, new RulesOptions { Path = " ", WatchDebounce = TimeSpan.Zero }).Failures!.Count().ShouldBe(2);
     }
 }

@@ -65,6 +65,24 @@ public sealed class OutboxAlertPublisherTests : IAsyncLifetime, IDisposable
         (await store.CountDueAsync(_clock.GetUtcNow().AddSeconds(1), 10, CancellationToken.None)).ShouldBe(2);
     }
 
+    [Fact]
+    public async Task Between_counts_the_engine_goes_by_its_last_count_and_counts_again_after_the_interval()
+    {
+        var store = new DatabaseScheduledMessageStore(Database);
+        var publisher = Publisher(store, maxBacklog: 3);
+        var otherReplica = Publisher(store, maxBacklog: 100);
+        await publisher.PublishAsync([Fixtures.Alert(fingerprint: "a")], CancellationToken.None);
+        await otherReplica.PublishAsync([Fixtures.Alert(fingerprint: "b"), Fixtures.Alert(fingerprint: "c"), Fixtures.Alert(fingerprint: "d")], CancellationToken.None);
+
+        // Within the interval: its count (0) and its own alert since leave room, whatever others wrote.
+        await publisher.PublishAsync([Fixtures.Alert(fingerprint: "e")], CancellationToken.None);
+        _clock.Advance(new BusOptions().BacklogCountInterval);
+        var refused = await Should.ThrowAsync<AlertPublishException>(publisher.PublishAsync([Fixtures.Alert(fingerprint: "f")], CancellationToken.None));
+
+        refused.Message.ShouldContain("Remediator:Bus:MaxBacklog");
+        (await store.CountDueAsync(_clock.GetUtcNow().AddSeconds(1), 10, CancellationToken.None)).ShouldBe(5);
+    }
+
     public async Task DisposeAsync()
     {
         await Database.DisposeAsync();
@@ -89,6 +107,7 @@ public sealed class OutboxAlertPublisherTests : IAsyncLifetime, IDisposable
             _services,
             new OutboxMetrics(_services.GetRequiredService<IMeterFactory>()),
             NullLogger<TransactionalOutbox>.Instance);
-        return new OutboxAlertPublisher(outbox, _bus!, Options.Create(new BusOptions { MaxBacklog = maxBacklog }), _clock);
+        var options = Options.Create(new BusOptions { MaxBacklog = maxBacklog });
+        return new OutboxAlertPublisher(outbox, _bus!, options, new OutboxBacklogGate(options, _clock), _clock);
     }
 }

@@ -25,6 +25,15 @@ public sealed class BusOptions
     public int MaxBacklog { get; set; } = 10_000;
 
     /// <summary>
+    /// How long the webhook may go on from its last count of the backlog (plus the alerts it
+    /// accepted since) before counting the outbox again; it counts sooner when that estimate
+    /// would reach <see cref="MaxBacklog"/>, and refuses only on a fresh count. Default 1 s: the
+    /// count reads up to <see cref="MaxBacklog"/> rows, too much for every notification of a
+    /// flood, while messages the engine itself writes in a second are few next to the limit.
+    /// </summary>
+    public TimeSpan BacklogCountInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
     /// Whether MassTransit may report usage telemetry (host, time zone, endpoints) to its vendor.
     /// Default false: the engine does not phone home, and where there is no route out the attempt
     /// only ends in a logged stack trace. Read when the bus is registered.

@@ -19,6 +19,11 @@ public sealed class BusOptionsValidator : IValidateOptions<BusOptions>
             failures.Add($"{BusOptions.SectionName}:MaxBacklog must be at least 1 (got {options.MaxBacklog}); the default is 10000.");
         }
 
+        if (options.BacklogCountInterval <= TimeSpan.Zero)
+        {
+            failures.Add($"{BusOptions.SectionName}:BacklogCountInterval must be positive (got {options.BacklogCountInterval}); the default is 00:00:01.");
+        }
+
         if (options.Transport == BusTransport.RabbitMq)
         {
             var url = options.RabbitMq.Url;

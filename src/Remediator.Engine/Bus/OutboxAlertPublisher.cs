@@ -17,6 +17,7 @@ public sealed class OutboxAlertPublisher(
     TransactionalOutbox outbox,
     IBus bus,
     IOptions<BusOptions> options,
+    OutboxBacklogGate backlog,
     TimeProvider timeProvider) : IAlertPublisher
 {
     private readonly Uri _alerts = bus.Topology.Publish<AlertReceived>().TryGetPublishAddress(bus.Address, out var address)
@@ -34,13 +35,14 @@ public sealed class OutboxAlertPublisher(
         {
             // Bounded work in flight: past the backlog limit Alertmanager is told to come back later
             // rather than queueing a flood in front of the next real alert.
-            if (await outbox.BacklogAsync(settings.MaxBacklog, linked.Token) >= settings.MaxBacklog)
+            if (!await backlog.HasRoomAsync(outbox, alerts.Count, linked.Token))
             {
                 throw new AlertPublishException(
                     $"{settings.MaxBacklog} or more messages are waiting to be handled ({BusOptions.SectionName}:{nameof(BusOptions.MaxBacklog)}); not accepting {alerts.Count} more until the engine catches up.");
             }
 
             await outbox.SendAsync(alerts, _alerts, linked.Token);
+            backlog.Accepted(alerts.Count);
         }
         catch (OperationCanceledException ex) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
