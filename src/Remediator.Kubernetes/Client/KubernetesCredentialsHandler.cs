@@ -1,0 +1,36 @@
+using System.Net;
+using k8s.Authentication;
+using Microsoft.Extensions.Logging;
+using Remediator.Kubernetes.Connection;
+
+namespace Remediator.Kubernetes.Client;
+
+/// <summary>
+/// Puts KubernetesClient's credentials (bearer token, exec plugin, token file) on every attempt,
+/// inside the retries so a retry carries the current token. A 401 renews a renewable token (a
+/// rotated file, an expired plugin token) and sends once more.
+/// </summary>
+internal sealed class KubernetesCredentialsHandler(ServiceClientCredentials? credentials, ITokenProvider? tokens, ILogger logger) : DelegatingHandler
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (credentials is null)
+        {
+            return await base.SendAsync(request, cancellationToken);
+        }
+
+        await credentials.ProcessHttpRequestAsync(request, cancellationToken);
+        var response = await base.SendAsync(request, cancellationToken);
+        if (response.StatusCode != HttpStatusCode.Unauthorized || tokens is not RenewingTokenProvider renewable)
+        {
+            return response;
+        }
+
+        // The token rotated or expired under us: fetch a fresh one and try exactly once more.
+        logger.LogInformation("Kubernetes API answered 401 to {Request}; refreshing credentials and retrying once", RequestTraits.Of(request));
+        response.Dispose();
+        renewable.Renew();
+        await credentials.ProcessHttpRequestAsync(request, cancellationToken);
+        return await base.SendAsync(request, cancellationToken);
+    }
+}
