@@ -19,7 +19,7 @@ internal sealed class KubernetesCredentialsHandler(ServiceClientCredentials? cre
             return await base.SendAsync(request, cancellationToken);
         }
 
-        await credentials.ProcessHttpRequestAsync(request, cancellationToken);
+        await AuthorizeAsync(credentials, request, cancellationToken);
         var response = await base.SendAsync(request, cancellationToken);
         if (response.StatusCode != HttpStatusCode.Unauthorized || tokens is not RenewingTokenProvider renewable)
         {
@@ -30,7 +30,12 @@ internal sealed class KubernetesCredentialsHandler(ServiceClientCredentials? cre
         logger.LogInformation("Kubernetes API answered 401 to {Request}; refreshing credentials and retrying once", RequestTraits.Of(request));
         response.Dispose();
         renewable.Renew();
-        await credentials.ProcessHttpRequestAsync(request, cancellationToken);
+        await AuthorizeAsync(credentials, request, cancellationToken);
         return await base.SendAsync(request, cancellationToken);
     }
+
+    // KubernetesClient's exec provider does not observe the token: stop waiting for a hung plugin
+    // when the attempt times out, so the per-attempt timeout holds for the token too.
+    private static Task AuthorizeAsync(ServiceClientCredentials credentials, HttpRequestMessage request, CancellationToken cancellationToken) =>
+        credentials.ProcessHttpRequestAsync(request, cancellationToken).WaitAsync(cancellationToken);
 }

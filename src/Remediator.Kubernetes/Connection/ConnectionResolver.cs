@@ -32,11 +32,11 @@ public static class ConnectionResolver
             case KubernetesConnectionMode.InCluster:
                 return InCluster(options, time, environment);
             case KubernetesConnectionMode.Kubeconfig:
-                return Kubeconfig(options.Kubeconfig ?? environment("KUBECONFIG"), options.Context, home, dryRun: false);
+                return Kubeconfig(options.Kubeconfig ?? environment("KUBECONFIG"), options.Context, home, time, dryRun: false);
             case KubernetesConnectionMode.DryRun:
                 return options.Kubeconfig is null
                     ? new ResolvedConnection(null, true, "dry-run without a cluster: nothing is read or changed")
-                    : Kubeconfig(options.Kubeconfig, options.Context, home, dryRun: true);
+                    : Kubeconfig(options.Kubeconfig, options.Context, home, time, dryRun: true);
             default:
                 if (IsInCluster(environment, options.ServiceAccountDirectory))
                 {
@@ -45,7 +45,7 @@ public static class ConnectionResolver
 
                 return options.Kubeconfig is null
                     ? new ResolvedConnection(null, true, $"dry-run without a cluster: not in a pod and no {KubernetesClientOptions.SectionName}:Kubeconfig configured")
-                    : Kubeconfig(options.Kubeconfig, options.Context, home, dryRun: false);
+                    : Kubeconfig(options.Kubeconfig, options.Context, home, time, dryRun: false);
         }
     }
 
@@ -97,17 +97,17 @@ public static class ConnectionResolver
         return new ResolvedConnection(configuration, false, $"in-cluster service account, server {server}, namespace \"{ns}\"");
     }
 
-    private static ResolvedConnection Kubeconfig(string? paths, string? context, string home, bool dryRun)
+    private static ResolvedConnection Kubeconfig(string? paths, string? context, string home, TimeProvider time, bool dryRun)
     {
         var files = string.IsNullOrWhiteSpace(paths)
             ? [Path.Combine(home, ".kube", "config")]
             : paths.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct().ToList();
-        var configuration = Build(files, context);
+        var configuration = Build(files, context, time);
         var description = $"kubeconfig {string.Join(Path.PathSeparator, files)}, context \"{configuration.CurrentContext}\", server {configuration.Host}";
         return new ResolvedConnection(configuration, dryRun, dryRun ? $"dry-run, reading from {description}" : description);
     }
 
-    private static KubernetesClientConfiguration Build(IReadOnlyList<string> files, string? context)
+    private static KubernetesClientConfiguration Build(IReadOnlyList<string> files, string? context, TimeProvider time)
     {
         // kubectl skips missing files in a KUBECONFIG list; a list with none at all is an error.
         var found = files.Where(File.Exists).ToList();
@@ -131,7 +131,7 @@ public static class ConnectionResolver
             if (exec is not null && configuration.TokenProvider is not null)
             {
                 // An exec plugin's token, renewed by running the plugin again when the server rejects it.
-                configuration.TokenProvider = new RenewingTokenProvider(() => new ExecTokenProvider(exec), TimeSpan.MaxValue, TimeProvider.System);
+                configuration.TokenProvider = new RenewingTokenProvider(() => new ExecTokenProvider(exec), TimeSpan.MaxValue, time);
             }
 
             // kubectl's namespace when the context names none.
