@@ -36,6 +36,16 @@ internal sealed class KubernetesCredentialsHandler(ServiceClientCredentials? cre
 
     // KubernetesClient's exec provider does not observe the token: stop waiting for a hung plugin
     // when the attempt times out, so the per-attempt timeout holds for the token too.
-    private static Task AuthorizeAsync(ServiceClientCredentials credentials, HttpRequestMessage request, CancellationToken cancellationToken) =>
-        credentials.ProcessHttpRequestAsync(request, cancellationToken).WaitAsync(cancellationToken);
+    // A plugin that fails when run again (a login that expired meanwhile) is the cluster being out of reach, not a bug.
+    private static async Task AuthorizeAsync(ServiceClientCredentials credentials, HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await credentials.ProcessHttpRequestAsync(request, cancellationToken).WaitAsync(cancellationToken);
+        }
+        catch (k8s.Exceptions.KubeConfigException e)
+        {
+            throw new KubernetesUnavailableException($"{RequestTraits.Of(request)}: no credentials: {e.Message}", e);
+        }
+    }
 }

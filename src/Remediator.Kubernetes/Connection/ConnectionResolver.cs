@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using k8s;
@@ -127,7 +129,7 @@ public static class ConnectionResolver
             }
 
             var exec = ExecOf(merged, contextName);
-            var configuration = KubernetesClientConfiguration.BuildConfigFromConfigObject(merged, contextName);
+            var configuration = BuildReportingPluginErrors(merged, contextName);
             if (exec is not null && configuration.TokenProvider is not null)
             {
                 // An exec plugin's token, renewed by running the plugin again when the server rejects it.
@@ -143,6 +145,52 @@ public static class ConnectionResolver
             throw new KubeconfigException($"{string.Join(", ", found)}: {e.Message}", e);
         }
     }
+
+    /// <summary>
+    /// KubernetesClient runs an exec plugin while it builds the configuration, and on failure reports
+    /// only that the plugin's (empty) output did not parse; what the plugin wrote to stderr (the
+    /// reason: "login expired") comes through its ExecStdError event, and goes into the error here.
+    /// </summary>
+    private static KubernetesClientConfiguration BuildReportingPluginErrors(K8SConfiguration merged, string contextName)
+    {
+        var said = new ConcurrentQueue<string>();
+        using var ended = new ManualResetEventSlim();
+        void Collect(object? sender, DataReceivedEventArgs e)
+        {
+            if (e.Data is null)
+            {
+                ended.Set();
+            }
+            else if (!string.IsNullOrWhiteSpace(e.Data))
+            {
+                said.Enqueue(e.Data.Trim());
+            }
+        }
+
+        KubernetesClientConfiguration.ExecStdError += Collect;
+        try
+        {
+            return KubernetesClientConfiguration.BuildConfigFromConfigObject(merged, contextName);
+        }
+        catch (k8s.Exceptions.KubeConfigException e)
+        {
+            // The library stops waiting for the plugin before its stderr is read to the end; give
+            // the last lines a moment (only on this failure path, at start) rather than lose them.
+            ended.Wait(PluginStderrDrain);
+            if (said.IsEmpty)
+            {
+                throw;
+            }
+
+            throw new k8s.Exceptions.KubeConfigException($"the exec plugin said: {string.Join(" ", said)} ({e.Message})", e);
+        }
+        finally
+        {
+            KubernetesClientConfiguration.ExecStdError -= Collect;
+        }
+    }
+
+    private static TimeSpan PluginStderrDrain { get; } = TimeSpan.FromSeconds(1);
 
     /// <summary>One file, its relative paths made absolute against its own directory (as kubectl resolves them), so they survive the merge.</summary>
     private static K8SConfiguration Load(string file)

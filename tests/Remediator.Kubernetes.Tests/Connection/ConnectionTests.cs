@@ -187,6 +187,21 @@ public sealed class ConnectionTests : IAsyncLifetime
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void A_failing_exec_plugin_stops_the_start_with_what_it_said()
+    {
+        var script = Write("broken.sh", "#!/bin/sh\necho 'login expired' >&2\nexit 3\n");
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var path = Write("config", Kubeconfig(
+            cluster: $"certificate-authority-data: {Base64(_sim.Certificates!.AuthorityPem)}",
+            user: "exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: ./broken.sh"));
+
+        var e = Should.Throw<KubeconfigException>(() => Resolve(new KubernetesClientOptions { Mode = KubernetesConnectionMode.Kubeconfig, Kubeconfig = path }));
+        e.Message.ShouldContain(path);
+        e.Message.ShouldContain("login expired");
+    }
+
+    [Fact]
     public async Task In_cluster_reads_the_mounted_account_and_rereads_a_rotated_token_after_a_401()
     {
         var account = Path.Combine(_dir, "serviceaccount");
