@@ -195,7 +195,16 @@ public static class ConnectionResolver
     /// <summary>One file, its relative paths made absolute against its own directory (as kubectl resolves them), so they survive the merge.</summary>
     private static K8SConfiguration Load(string file)
     {
-        var config = KubernetesClientConfiguration.LoadKubeConfig(new FileInfo(file), useRelativePaths: false);
+        K8SConfiguration config;
+        try
+        {
+            config = KubernetesClientConfiguration.LoadKubeConfig(new FileInfo(file), useRelativePaths: false);
+        }
+        catch (Exception e) when (e is YamlDotNet.Core.YamlException or IOException or UnauthorizedAccessException)
+        {
+            throw new KubeconfigException($"{file} cannot be read as a kubeconfig: {e.Message}", e);
+        }
+
         var directory = Path.GetDirectoryName(Path.GetFullPath(file))!;
         foreach (var cluster in config.Clusters ?? [])
         {

@@ -142,6 +142,14 @@ public sealed class ConnectionTests : IAsyncLifetime
     }
 
     [Fact]
+    public void A_kubeconfig_that_is_not_yaml_is_reported_with_its_path()
+    {
+        var path = Write("config", "clusters: [ {name: sim\n");
+        var e = Should.Throw<KubeconfigException>(() => Resolve(new KubernetesClientOptions { Mode = KubernetesConnectionMode.Kubeconfig, Kubeconfig = path }));
+        e.Message.ShouldStartWith($"{path} cannot be read as a kubeconfig");
+    }
+
+    [Fact]
     public void An_undefined_context_is_reported_by_name()
     {
         var path = Write("config", Kubeconfig(cluster: "insecure-skip-tls-verify: true", user: "token: t"));
