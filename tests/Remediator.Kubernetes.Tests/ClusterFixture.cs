@@ -1,3 +1,4 @@
+using k8s;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Remediator.Contracts;
@@ -44,15 +45,15 @@ public class ClusterFixture : IAsyncLifetime
         await Simulator.DisposeAsync();
     }
 
-    public KubernetesConnection Connection() => new()
+    /// <summary>KubernetesClient's configuration for the simulator, as a kubeconfig with a static token gives it.</summary>
+    public KubernetesClientConfiguration Connection() => new()
     {
-        Server = Simulator.BaseAddress,
-        Description = "simulator",
+        Host = Simulator.BaseAddress.ToString(),
         Namespace = Namespace,
-        Credentials = new StaticToken(KubernetesSimulator.DefaultToken),
+        AccessToken = KubernetesSimulator.DefaultToken,
     };
 
-    public KubernetesApiClient CreateClient(KubernetesClientOptions options, KubernetesConnection? connection = null) =>
+    public KubernetesApiClient CreateClient(KubernetesClientOptions options, KubernetesClientConfiguration? connection = null) =>
         new(connection ?? Connection(), options, TimeProvider.System, Logs.CreateLogger<KubernetesApiClient>());
 
     public Task<ActionOutcome> RunAsync(string action, RemediationTarget target, bool dryRun = false, TimeSpan? timeout = null, params (string Key, string Value)[] parameters) =>

@@ -8,20 +8,21 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using k8s;
 using Microsoft.Extensions.Logging;
-using Polly;
 using Polly.CircuitBreaker;
-using Polly.Retry;
 using Polly.Timeout;
-using Remediator.Kubernetes.Connection;
 
 namespace Remediator.Kubernetes.Client;
 
 /// <summary>
-/// <see cref="IKubernetesApi"/> over HttpClient and the REST API. One resilience pipeline, built
-/// once, wraps every attempt: retries (429 always, honouring Retry-After; 5xx and timeouts only
-/// for idempotent requests) with exponential backoff and jitter, a circuit breaker, a per-attempt
-/// timeout and a client-side rate limit. A 401 refreshes the credentials and retries once.
+/// <see cref="IKubernetesApi"/> on KubernetesClient: its <see cref="k8s.Kubernetes"/> client, built
+/// from its configuration (TLS, client certificates, tokens, exec plugins), carries every request
+/// on its HttpClient, through the engine's handlers on its pipeline: resilience
+/// (<see cref="KubernetesResilienceHandler"/>), credentials renewed after a 401
+/// (<see cref="KubernetesCredentialsHandler"/>) and metrics (<see cref="KubernetesMetricsHandler"/>).
+/// Requests are built here, path for path as kubectl sends them, on JSON objects as the API serves
+/// them, so any kind (<see cref="KubernetesResource"/>) goes through the same few calls.
 /// </summary>
 public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
 {
@@ -31,38 +32,82 @@ public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
     /// </summary>
     public const string FieldManager = "remediator";
 
-    private static ResiliencePropertyKey<RequestTraits> TraitsKey { get; } = new("remediator.kubernetes.request");
-    private readonly KubernetesConnection _connection;
+    private readonly k8s.Kubernetes _kubernetes;
+    private readonly KubernetesResilienceHandler _resilience;
     private readonly KubernetesClientOptions _options;
-    private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly HttpClient _http;
-    private readonly ClientRateLimiter _limiter;
-    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+    private readonly Uri _server;
     private readonly string _root;
 
     // metrics, when given, counts and times every request sent (see KubernetesClientMetrics).
-    public KubernetesApiClient(KubernetesConnection connection, KubernetesClientOptions options, TimeProvider time, ILogger<KubernetesApiClient> logger, KubernetesClientMetrics? metrics = null)
+    public KubernetesApiClient(KubernetesClientConfiguration configuration, KubernetesClientOptions options, TimeProvider time, ILogger<KubernetesApiClient> logger, KubernetesClientMetrics? metrics = null)
     {
-        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(options);
-        _connection = connection;
         _options = options;
-        _time = time;
         _logger = logger;
-        _limiter = new ClientRateLimiter(options.QueriesPerSecond, options.Burst, time);
-        HttpMessageHandler handler = CreateHandler(connection);
+        _resilience = new KubernetesResilienceHandler(options, time, logger);
+
+        // Outermost first: the resilience wraps every attempt, each attempt carries fresh credentials, and metrics see each one sent.
+        List<DelegatingHandler> handlers = [_resilience, new KubernetesCredentialsHandler(k8s.Kubernetes.CreateCredentials(configuration), configuration.TokenProvider, logger)];
         if (metrics is not null)
         {
-            handler = new KubernetesMetricsHandler(metrics, time, handler);
+            handlers.Add(new KubernetesMetricsHandler(metrics, time));
         }
 
-        _http = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
-        _http.DefaultRequestHeaders.UserAgent.Add(UserAgent);
+        SocketsHttpHandler? transport = null;
+        var setup = configuration.FirstMessageHandlerSetup;
+        configuration.FirstMessageHandlerSetup = handler =>
+        {
+            setup?.Invoke(handler);
+
+            // A pod's 3xx through the proxy is its answer, reported as such: following it would send
+            // the request (and its method and body) wherever the pod points, outside the path the rule names.
+            handler.AllowAutoRedirect = false;
+            handler.PooledConnectionLifetime = TimeSpan.FromMinutes(5);
+            transport = handler;
+        };
+        try
+        {
+            _kubernetes = new k8s.Kubernetes(configuration, [.. handlers]);
+        }
+        finally
+        {
+            configuration.FirstMessageHandlerSetup = setup;
+        }
+
+        RequireServerName(transport ?? throw new InvalidOperationException("KubernetesClient did not hand over its HTTP handler"), configuration);
+        _kubernetes.HttpClient.DefaultRequestHeaders.UserAgent.Clear();
+        _kubernetes.HttpClient.DefaultRequestHeaders.UserAgent.Add(UserAgent);
+        _server = new Uri(configuration.Host);
 
         // kubectl keeps a path in the server URL (clusters behind Rancher and similar proxies do have one).
-        _root = connection.Server.GetLeftPart(UriPartial.Path).TrimEnd('/');
-        _pipeline = BuildPipeline();
+        _root = _server.GetLeftPart(UriPartial.Path).TrimEnd('/');
+    }
+
+    /// <summary>
+    /// KubernetesClient checks a server certificate against the kubeconfig's CA but not against the
+    /// server's name, nor against tls-server-name on requests it did not build itself: any
+    /// certificate that CA issued would pass. Check the name as kubectl does (tls-server-name when
+    /// given, else the host), then the library's chain check, unless the kubeconfig skips
+    /// verification altogether.
+    /// </summary>
+    private static void RequireServerName(SocketsHttpHandler transport, KubernetesClientConfiguration configuration)
+    {
+        var library = transport.SslOptions.RemoteCertificateValidationCallback;
+        transport.SslOptions.RemoteCertificateValidationCallback = (sender, certificate, chain, errors) =>
+        {
+            if (configuration.SkipTlsVerify)
+            {
+                return true;
+            }
+
+            var nameMatches = string.IsNullOrEmpty(configuration.TlsServerName)
+                ? (errors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0
+                : certificate is X509Certificate2 server && server.MatchesHostname(configuration.TlsServerName);
+            var chainErrors = errors & ~SslPolicyErrors.RemoteCertificateNameMismatch;
+            return nameMatches && (library?.Invoke(sender, certificate, chain, chainErrors) ?? chainErrors == SslPolicyErrors.None);
+        };
     }
 
     /// <summary>
@@ -266,7 +311,7 @@ public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
 
     private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose() => _kubernetes.Dispose();
 
     // A dropped connection mid-stream ends the watch like a server close: the caller re-reads and watches again.
     private async Task<string?> ReadEventLineAsync(StreamReader reader, RequestTraits traits, CancellationToken cancellationToken)
@@ -284,44 +329,11 @@ public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
 
     private async Task<HttpResponseMessage> SendAsync(RequestTraits traits, Func<HttpRequestMessage> build, CancellationToken cancellationToken, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
     {
-        var refreshed = false;
-        while (true)
-        {
-            var response = await ExecuteAsync(traits, build, completion, cancellationToken);
-            if (response.StatusCode == HttpStatusCode.Unauthorized && !refreshed && _connection.Credentials?.Invalidate() == true)
-            {
-                // The token rotated or expired under us: fetch a fresh one and try exactly once more.
-                _logger.LogInformation("Kubernetes API answered 401 to {Request}; refreshing credentials and retrying once", traits);
-                refreshed = true;
-                response.Dispose();
-                continue;
-            }
-
-            return response;
-        }
-    }
-
-    private async Task<HttpResponseMessage> ExecuteAsync(RequestTraits traits, Func<HttpRequestMessage> build, HttpCompletionOption completion, CancellationToken cancellationToken)
-    {
-        var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        context.Properties.Set(TraitsKey, traits);
+        using var request = build();
+        request.Options.Set(RequestTraits.Option, traits);
         try
         {
-            return await _pipeline.ExecuteAsync(
-                static async (ctx, state) =>
-                {
-                    await state.Client._limiter.WaitAsync(ctx.CancellationToken);
-                    using var request = state.Build();
-                    request.Options.Set(KubernetesClientMetrics.VerbOption, state.Traits.Verb);
-                    if (state.Client._connection.Credentials is { } credentials)
-                    {
-                        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await credentials.GetTokenAsync(ctx.CancellationToken));
-                    }
-
-                    return await state.Client._http.SendAsync(request, state.Completion, ctx.CancellationToken);
-                },
-                context,
-                (Client: this, Build: build, Completion: completion, Traits: traits));
+            return await _kubernetes.HttpClient.SendAsync(request, completion, cancellationToken);
         }
         catch (BrokenCircuitException e)
         {
@@ -329,104 +341,13 @@ public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
         }
         catch (TimeoutRejectedException e)
         {
-            throw new KubernetesUnavailableException($"{traits}: no answer from {_connection.Server} within {_options.RequestTimeout}", e);
+            throw new KubernetesUnavailableException($"{traits}: no answer from {_server} within {_options.RequestTimeout}", e);
         }
         catch (HttpRequestException e)
         {
-            throw new KubernetesUnavailableException($"{traits}: cannot reach {_connection.Server}: {e.Message}", e);
-        }
-        finally
-        {
-            ResilienceContextPool.Shared.Return(context);
+            throw new KubernetesUnavailableException($"{traits}: cannot reach {_server}: {e.Message}", e);
         }
     }
-
-    private ResiliencePipeline<HttpResponseMessage> BuildPipeline()
-    {
-        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = _time };
-        if (_options.MaxRetries > 0)
-        {
-            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
-            {
-                MaxRetryAttempts = _options.MaxRetries,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = _options.RetryBaseDelay,
-                ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Context, args.Outcome)),
-                DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result)),
-                OnRetry = args =>
-                {
-                    _logger.LogWarning(
-                        "Kubernetes API {Request} failed ({Failure}); retry {Attempt} in {RetryDelay}",
-                        args.Context.Properties.GetValue(TraitsKey, null!),
-                        args.Outcome.Exception?.GetType().Name ?? ((int)args.Outcome.Result!.StatusCode).ToString(CultureInfo.InvariantCulture),
-                        args.AttemptNumber + 1,
-                        args.RetryDelay);
-                    return ValueTask.CompletedTask;
-                },
-            });
-        }
-
-        builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
-        {
-            FailureRatio = _options.BreakerFailureRatio,
-            MinimumThroughput = _options.BreakerMinimumThroughput,
-            SamplingDuration = _options.BreakerSamplingDuration,
-            BreakDuration = _options.BreakerBreakDuration,
-            ShouldHandle = args => ValueTask.FromResult(IsServerFailure(args.Context, args.Outcome)),
-            OnOpened = args =>
-            {
-                _logger.LogError("Kubernetes API circuit breaker opened for {BreakDuration} after repeated failures", args.BreakDuration);
-                return ValueTask.CompletedTask;
-            },
-        });
-        builder.AddTimeout(_options.RequestTimeout);
-        return builder.Build();
-    }
-
-    private bool ShouldRetry(ResilienceContext context, Outcome<HttpResponseMessage> outcome)
-    {
-        var traits = context.Properties.GetValue(TraitsKey, null!);
-        return outcome switch
-        {
-            { Exception: TimeoutRejectedException or HttpRequestException } => traits.Idempotent,
-            { Result: { } r } when traits.Proxy => false,
-            // A server that asks for more patience than MaxRetryAfter would only be asked again too
-            // early: fail now (the message says why) rather than stall the step until its timeout.
-            { Result: { } r } when WaitBeyondLimit(r) is not null => false,
-            { Result: { StatusCode: HttpStatusCode.TooManyRequests } } => traits.RetryThrottled,
-            { Result: { } r } when IsRetryableStatus(r.StatusCode) => traits.Idempotent,
-            _ => false,
-        };
-    }
-
-    // Only the API server's own trouble counts: a pod answering 503 through the proxy is the pod's business.
-    private static bool IsServerFailure(ResilienceContext context, Outcome<HttpResponseMessage> outcome)
-    {
-        var traits = context.Properties.GetValue(TraitsKey, null!);
-        return outcome switch
-        {
-            { Exception: TimeoutRejectedException or HttpRequestException } => true,
-            { Result: { } r } => !traits.Proxy && (int)r.StatusCode >= 500,
-            _ => false,
-        };
-    }
-
-    // Only responses within MaxRetryAfter are retried (ShouldRetry), so the server's wait is honoured in full.
-    private TimeSpan? RetryAfter(HttpResponseMessage? response)
-    {
-        var header = response?.Headers.RetryAfter;
-        TimeSpan? delay = header?.Delta ?? (header?.Date is { } date ? date - _time.GetUtcNow() : null);
-        return delay < TimeSpan.Zero ? TimeSpan.Zero : delay;
-    }
-
-    /// <summary>The server's Retry-After when it is longer than MaxRetryAfter (not retried, and the error says so); otherwise null.</summary>
-    private TimeSpan? WaitBeyondLimit(HttpResponseMessage response) =>
-        RetryAfter(response) is { } wait && wait > _options.MaxRetryAfter ? wait : null;
-
-    // Throttling, and the server's own trouble except "not implemented" (which a retry cannot change).
-    private static bool IsRetryableStatus(HttpStatusCode code) =>
-        code == HttpStatusCode.TooManyRequests || ((int)code >= 500 && code != HttpStatusCode.NotImplemented);
 
     /// <summary>The server's build, outside the REST resources: every authenticated identity may read it (system:public-info-viewer).</summary>
     private const string VersionPath = "/version";
@@ -469,7 +390,7 @@ public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
             // Not a Status body (a proxy or load balancer in front of the API server): the text itself is the message.
         }
 
-        var unretried = IsRetryableStatus(response.StatusCode) && WaitBeyondLimit(response) is { } wait
+        var unretried = KubernetesResilienceHandler.IsRetryableStatus(response.StatusCode) && _resilience.WaitBeyondLimit(response) is { } wait
             ? $" (the server asked to retry after {wait}, longer than {KubernetesClientOptions.SectionName}:MaxRetryAfter ({_options.MaxRetryAfter}): not retried)"
             : null;
         throw StatusError(response.StatusCode, status, text, response.ReasonPhrase, traits, unretried);
@@ -498,78 +419,5 @@ public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
 
         message += note;
         return new KubernetesApiException(statusCode, reason, message, causes, traits.Verb, traits.RbacResource);
-    }
-
-    private static SocketsHttpHandler CreateHandler(KubernetesConnection connection)
-    {
-        var ssl = new SslClientAuthenticationOptions
-        {
-            RemoteCertificateValidationCallback = (_, certificate, _, errors) => ValidateServerCertificate(connection, certificate, errors),
-        };
-        if (connection.ClientCertificate is { } clientCertificate)
-        {
-            ssl.ClientCertificates = [clientCertificate];
-        }
-
-        return new SocketsHttpHandler
-        {
-            SslOptions = ssl,
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-
-            // A pod's 3xx through the proxy is its answer, reported as such: following it would
-            // send the request (and its method and body) wherever the pod points, outside the
-            // path the rule names.
-            AllowAutoRedirect = false,
-        };
-    }
-
-    private static bool ValidateServerCertificate(KubernetesConnection connection, X509Certificate? certificate, SslPolicyErrors errors)
-    {
-        if (connection.InsecureSkipTlsVerify)
-        {
-            return true;
-        }
-
-        if (certificate is not X509Certificate2 server)
-        {
-            return false;
-        }
-
-        var nameMatches = connection.TlsServerName is { } serverName
-            ? server.MatchesHostname(serverName)
-            : (errors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0;
-        if (!nameMatches)
-        {
-            return false;
-        }
-
-        if (connection.CertificateAuthorities.Count == 0)
-        {
-            return (errors & ~SslPolicyErrors.RemoteCertificateNameMismatch) == SslPolicyErrors.None;
-        }
-
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(connection.CertificateAuthorities);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        return chain.Build(server);
-    }
-
-    /// <summary>What the pipeline and error messages need to know about one request.</summary>
-    private sealed record RequestTraits(string Verb, KubernetesResource? Resource, string? Namespace, string? Name, string? Subresource, bool Idempotent)
-    {
-        public bool Proxy { get; init; }
-
-        public bool RetryThrottled { get; init; } = true;
-
-        /// <summary>A path outside the REST resources (<c>/version</c>), which RBAC matches against nonResourceURLs.</summary>
-        public string? Path { get; init; }
-
-        public string RbacResource => Resource is null ? $"path {Path}" : Subresource is null ? Resource.QualifiedName : $"{Resource.QualifiedName}/{Subresource}";
-
-        public static RequestTraits NonResource(string verb, string path) => new(verb, null, null, null, null, Idempotent: true) { Path = path };
-
-        public override string ToString() =>
-            Path is not null ? $"{Verb} {Path}" : $"{Verb} {RbacResource} {(Namespace is null ? "" : Namespace + "/")}{Name ?? "*"}";
     }
 }

@@ -15,9 +15,6 @@ public sealed class KubernetesClientMetrics
     public const string ErrorsName = "remediator.kubernetes.request.errors";
     public const string EventsName = "remediator.kubernetes.events";
 
-    /// <summary>The verb (get, list, watch, patch, ...) the client attaches to each request for the metrics.</summary>
-    internal static readonly HttpRequestOptionsKey<string> VerbOption = new("remediator.kubernetes.verb");
-
     private readonly Counter<long> _requests;
     private readonly Histogram<double> _duration;
     private readonly Counter<long> _errors;

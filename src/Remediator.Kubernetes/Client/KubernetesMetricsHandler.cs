@@ -1,11 +1,11 @@
 namespace Remediator.Kubernetes.Client;
 
 /// <summary>Measures each request the client sends, below the retries, so every attempt counts.</summary>
-internal sealed class KubernetesMetricsHandler(KubernetesClientMetrics metrics, TimeProvider time, HttpMessageHandler inner) : DelegatingHandler(inner)
+internal sealed class KubernetesMetricsHandler(KubernetesClientMetrics metrics, TimeProvider time) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var verb = request.Options.TryGetValue(KubernetesClientMetrics.VerbOption, out var named) ? named : request.Method.Method.ToLowerInvariant();
+        var verb = RequestTraits.Of(request).Verb;
         var started = time.GetTimestamp();
         try
         {

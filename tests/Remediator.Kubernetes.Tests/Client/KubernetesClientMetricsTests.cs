@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
+using k8s;
 using Microsoft.Extensions.DependencyInjection;
 using Remediator.Kubernetes.Client;
-using Remediator.Kubernetes.Connection;
 using Remediator.Kubernetes.Simulator;
 
 namespace Remediator.Kubernetes.Tests.Client;
@@ -55,7 +55,7 @@ public sealed class KubernetesClientMetricsTests : ClusterFixture, IDisposable
     [Fact]
     public async Task An_unreachable_server_is_an_error()
     {
-        var closed = new KubernetesConnection { Server = new Uri("https://127.0.0.1:1"), Description = "closed port", Namespace = Namespace };
+        var closed = new KubernetesClientConfiguration { Host = "https://127.0.0.1:1", Namespace = Namespace, SkipTlsVerify = true };
         using var api = new KubernetesApiClient(closed, new KubernetesClientOptions { MaxRetries = 0 }, TimeProvider.System, Logs.CreateLogger<KubernetesApiClient>(), Metrics);
 
         await Should.ThrowAsync<KubernetesUnavailableException>(() => api.GetAsync(KubernetesResource.Deployments, Namespace, "cart"));

@@ -1,4 +1,5 @@
 using System.Text;
+using k8s;
 using Microsoft.Extensions.Logging.Abstractions;
 using Remediator.Kubernetes.Client;
 using Remediator.Kubernetes.Connection;
@@ -40,17 +41,17 @@ public sealed class ConnectionTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Kubeconfig_with_a_token_file_reads_the_token_from_it()
+    public void Kubeconfig_whose_user_has_only_a_token_file_is_refused_naming_the_user()
     {
+        // KubernetesClient does not read users[].user.tokenFile (kubectl does): say so at start rather than connect anonymously.
         Write("token", KubernetesSimulator.DefaultToken + "\n");
         var path = Write("config", Kubeconfig(
             cluster: $"certificate-authority-data: {Base64(_sim.Certificates!.AuthorityPem)}",
             user: "tokenFile: token"));
 
-        var resolved = Resolve(new KubernetesClientOptions { Mode = KubernetesConnectionMode.Kubeconfig, Kubeconfig = path });
-
-        await ShouldReadAsync(resolved.Connection!);
-        _sim.Requests.ShouldAllBe(r => r.Token == KubernetesSimulator.DefaultToken);
+        var e = Should.Throw<KubeconfigException>(() => Resolve(new KubernetesClientOptions { Mode = KubernetesConnectionMode.Kubeconfig, Kubeconfig = path }));
+        e.Message.ShouldContain(path);
+        e.Message.ShouldContain("me");
     }
 
     [Fact]
@@ -67,7 +68,8 @@ public sealed class ConnectionTests : IAsyncLifetime
 
         var resolved = Resolve(new KubernetesClientOptions { Mode = KubernetesConnectionMode.Kubeconfig, Kubeconfig = path });
 
-        resolved.Connection!.Credentials.ShouldBeNull();
+        resolved.Connection!.AccessToken.ShouldBeNull();
+        resolved.Connection.TokenProvider.ShouldBeNull();
         await ShouldReadAsync(resolved.Connection);
     }
 
@@ -131,12 +133,20 @@ public sealed class ConnectionTests : IAsyncLifetime
         var list = string.Join(Path.PathSeparator, first, Path.Combine(_dir, "missing"), second);
 
         var current = Resolve(new KubernetesClientOptions { Mode = KubernetesConnectionMode.Kubeconfig }, kubeconfigVariable: list).Connection!;
-        current.Server.ShouldBe(new Uri("https://first.example:6443"));
+        new Uri(current.Host).ShouldBe(new Uri("https://first.example:6443"));
         current.Namespace.ShouldBe("default");
 
         var named = Resolve(new KubernetesClientOptions { Mode = KubernetesConnectionMode.Kubeconfig, Context = "b" }, kubeconfigVariable: list).Connection!;
-        named.Server.ShouldBe(new Uri("https://second.example:6443"));
+        new Uri(named.Host).ShouldBe(new Uri("https://second.example:6443"));
         named.Namespace.ShouldBe("team");
+    }
+
+    [Fact]
+    public void A_kubeconfig_that_is_not_yaml_is_reported_with_its_path()
+    {
+        var path = Write("config", "clusters: [ {name: sim\n");
+        var e = Should.Throw<KubeconfigException>(() => Resolve(new KubernetesClientOptions { Mode = KubernetesConnectionMode.Kubeconfig, Kubeconfig = path }));
+        e.Message.ShouldStartWith($"{path} cannot be read as a kubeconfig");
     }
 
     [Fact]
@@ -166,20 +176,37 @@ public sealed class ConnectionTests : IAsyncLifetime
         var path = Write("config", Kubeconfig(
             cluster: $"certificate-authority-data: {Base64(_sim.Certificates!.AuthorityPem)}",
             user: $"exec:\n      apiVersion: {apiVersion}\n      command: ./plugin.sh\n      interactiveMode: Never\n      provideClusterInfo: true"));
-        _sim.AcceptTokens("exec-1");
         using var client = Client(Resolve(new KubernetesClientOptions { Mode = KubernetesConnectionMode.Kubeconfig, Kubeconfig = path }).Connection!);
 
-        await client.GetAsync(KubernetesResource.Deployments, "shop", "cart");
-        await client.GetAsync(KubernetesResource.Deployments, "shop", "cart");
+        // KubernetesClient runs the plugin once as it builds the configuration, then for the first request's token.
         File.ReadAllText(counter).Trim().ShouldBe("1");
+        _sim.AcceptTokens("exec-2");
+        await client.GetAsync(KubernetesResource.Deployments, "shop", "cart");
+        await client.GetAsync(KubernetesResource.Deployments, "shop", "cart");
+        File.ReadAllText(counter).Trim().ShouldBe("2");
         var info = File.ReadAllText(execInfo);
         info.ShouldContain($"\"apiVersion\":\"{apiVersion}\"");
         info.ShouldContain($"\"server\":\"{_sim.BaseAddress.ToString().TrimEnd('/')}\"");
 
-        _sim.AcceptTokens("exec-2");
+        _sim.AcceptTokens("exec-3");
         await client.GetAsync(KubernetesResource.Deployments, "shop", "cart");
-        File.ReadAllText(counter).Trim().ShouldBe("2");
-        _sim.Requests.Select(r => (r.Token, r.StatusCode)).ShouldBe([("exec-1", 200), ("exec-1", 200), ("exec-1", 401), ("exec-2", 200)]);
+        File.ReadAllText(counter).Trim().ShouldBe("3");
+        _sim.Requests.Select(r => (r.Token, r.StatusCode)).ShouldBe([("exec-2", 200), ("exec-2", 200), ("exec-2", 401), ("exec-3", 200)]);
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void A_failing_exec_plugin_stops_the_start_with_what_it_said()
+    {
+        var script = Write("broken.sh", "#!/bin/sh\necho 'login expired' >&2\nexit 3\n");
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var path = Write("config", Kubeconfig(
+            cluster: $"certificate-authority-data: {Base64(_sim.Certificates!.AuthorityPem)}",
+            user: "exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: ./broken.sh"));
+
+        var e = Should.Throw<KubeconfigException>(() => Resolve(new KubernetesClientOptions { Mode = KubernetesConnectionMode.Kubeconfig, Kubeconfig = path }));
+        e.Message.ShouldContain(path);
+        e.Message.ShouldContain("login expired");
     }
 
     [Fact]
@@ -227,7 +254,7 @@ public sealed class ConnectionTests : IAsyncLifetime
         var path = Write("config", Kubeconfig(cluster: "insecure-skip-tls-verify: true", user: "token: t"));
         var auto = ConnectionResolver.Resolve(new KubernetesClientOptions { Kubeconfig = path }, TimeProvider.System, _ => null, _dir);
         auto.DryRun.ShouldBeFalse();
-        auto.Connection!.Server.ShouldBe(_sim.BaseAddress);
+        new Uri(auto.Connection!.Host).ShouldBe(_sim.BaseAddress);
 
         var dryRun = ConnectionResolver.Resolve(new KubernetesClientOptions { Mode = KubernetesConnectionMode.DryRun, Kubeconfig = path }, TimeProvider.System, _ => null, _dir);
         dryRun.DryRun.ShouldBeTrue();
@@ -252,14 +279,14 @@ public sealed class ConnectionTests : IAsyncLifetime
         new KubernetesClientOptionsValidator().Validate(null, new KubernetesClientOptions()).Succeeded.ShouldBeTrue();
     }
 
-    private static async Task ShouldReadAsync(KubernetesConnection connection)
+    private static async Task ShouldReadAsync(KubernetesClientConfiguration connection)
     {
         using var client = Client(connection);
         var deployment = await client.GetAsync(KubernetesResource.Deployments, "shop", "cart");
         deployment["metadata"]!["name"]!.GetValue<string>().ShouldBe("cart");
     }
 
-    private static KubernetesApiClient Client(KubernetesConnection connection) =>
+    private static KubernetesApiClient Client(KubernetesClientConfiguration connection) =>
         new(connection, new KubernetesClientOptions { MaxRetries = 0 }, TimeProvider.System, NullLogger<KubernetesApiClient>.Instance);
 
     private ResolvedConnection Resolve(KubernetesClientOptions options, string? kubeconfigVariable = null) =>

@@ -1,11 +1,11 @@
-using System.Text.Json.Nodes;
+using k8s.Authentication;
 using Microsoft.Extensions.Time.Testing;
 using Remediator.Kubernetes.Client;
 using Remediator.Kubernetes.Connection;
 
 namespace Remediator.Kubernetes.Tests.Connection;
 
-/// <summary>Credential refresh and the client-side rate limit, on a clock the test moves.</summary>
+/// <summary>Token renewal and the client-side rate limit, on a clock the test moves (the exec plugin is covered end to end in ConnectionTests).</summary>
 public sealed class CredentialTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("remediator-cred-").FullName;
@@ -18,57 +18,35 @@ public sealed class CredentialTests : IDisposable
     {
         var path = Path.Combine(_dir, "token");
         File.WriteAllText(path, "one\n");
-        var tokens = new TokenFile(path, TimeSpan.FromMinutes(1), _time);
-        (await tokens.GetTokenAsync(CancellationToken.None)).ShouldBe("one");
+        var tokens = new RenewingTokenProvider(() => new TokenFileAuth(path), TimeSpan.FromMinutes(1), _time);
+        (await TokenAsync(tokens)).ShouldBe("one");
 
         File.WriteAllText(path, "two\n");
         _time.Advance(TimeSpan.FromSeconds(59));
-        (await tokens.GetTokenAsync(CancellationToken.None)).ShouldBe("one");
+        (await TokenAsync(tokens)).ShouldBe("one");
         _time.Advance(TimeSpan.FromSeconds(1));
-        (await tokens.GetTokenAsync(CancellationToken.None)).ShouldBe("two");
+        (await TokenAsync(tokens)).ShouldBe("two");
+    }
+
+    [Fact]
+    public async Task A_renewed_token_file_is_reread_before_the_interval()
+    {
+        var path = Path.Combine(_dir, "token");
+        File.WriteAllText(path, "one\n");
+        var tokens = new RenewingTokenProvider(() => new TokenFileAuth(path), TimeSpan.FromMinutes(1), _time);
+        (await TokenAsync(tokens)).ShouldBe("one");
+
+        File.WriteAllText(path, "two\n");
+        tokens.Renew();
+        (await TokenAsync(tokens)).ShouldBe("two");
     }
 
     [Fact]
     public async Task An_unreadable_token_file_is_reported_as_unavailable()
     {
-        var tokens = new TokenFile(Path.Combine(_dir, "missing"), TimeSpan.FromMinutes(1), _time);
-        var e = await Should.ThrowAsync<KubernetesUnavailableException>(async () => await tokens.GetTokenAsync(CancellationToken.None));
-        e.Message.ShouldContain("cannot read the token file");
-    }
-
-    [Fact]
-    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-    public async Task An_exec_token_is_reused_until_its_expiration_timestamp()
-    {
-        var counter = Path.Combine(_dir, "runs");
-        var script = Path.Combine(_dir, "plugin.sh");
-        File.WriteAllText(script, $$$"""
-            #!/bin/sh
-            n=$(($(cat "{{{counter}}}" 2>/dev/null || echo 0) + 1))
-            echo $n > "{{{counter}}}"
-            echo '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"t'$n'","expirationTimestamp":"2026-11-21T12:10:00Z"}}'
-            """);
-        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        using var plugin = new ExecCredentialPlugin(new ExecConfig { ApiVersion = "client.authentication.k8s.io/v1", Command = script }, _dir, new JsonObject(), _time);
-
-        (await plugin.GetTokenAsync(CancellationToken.None)).ShouldBe("t1");
-        _time.Advance(TimeSpan.FromMinutes(9));
-        (await plugin.GetTokenAsync(CancellationToken.None)).ShouldBe("t1");
-        _time.Advance(TimeSpan.FromMinutes(1));
-        (await plugin.GetTokenAsync(CancellationToken.None)).ShouldBe("t2");
-    }
-
-    [Fact]
-    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-    public async Task A_failing_exec_plugin_reports_its_exit_code_and_stderr()
-    {
-        var script = Path.Combine(_dir, "broken.sh");
-        File.WriteAllText(script, "#!/bin/sh\necho 'login expired' >&2\nexit 3\n");
-        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        using var plugin = new ExecCredentialPlugin(new ExecConfig { ApiVersion = "client.authentication.k8s.io/v1", Command = script }, _dir, null, _time);
-
-        var e = await Should.ThrowAsync<KubernetesUnavailableException>(async () => await plugin.GetTokenAsync(CancellationToken.None));
-        e.Message.ShouldBe($"exec credential plugin '{script}' exited with code 3: login expired");
+        var tokens = new RenewingTokenProvider(() => new TokenFileAuth(Path.Combine(_dir, "missing")), TimeSpan.FromMinutes(1), _time);
+        var e = await Should.ThrowAsync<KubernetesUnavailableException>(() => TokenAsync(tokens));
+        e.Message.ShouldContain("cannot read the Kubernetes token");
     }
 
     [Fact]
@@ -87,4 +65,6 @@ public sealed class CredentialTests : IDisposable
         _time.Advance(TimeSpan.FromMilliseconds(500));
         fourth.IsCompleted.ShouldBeTrue();
     }
+
+    private static async Task<string?> TokenAsync(RenewingTokenProvider tokens) => (await tokens.GetAuthenticationHeaderAsync(CancellationToken.None)).Parameter;
 }
