@@ -235,13 +235,7 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
         During(
             Executing,
             When(StepFinished, c => c.Message.RemediationId == c.Saga.Run.RemediationId)
-                .Then(c => c.Saga.Run.AddStep(c.Message.Result))
-                .Then(c => TrackIsolation(c.Saga.Run, c.Message))
-                .If(c => c.Message.Result.Status == ExecuteStepActivity.UnknownStatus, unknown => unknown.Then(c =>
-                {
-                    c.Saga.Run.Uncertain = true;
-                    c.Saga.Run.Note(Now, $"step '{c.Message.Result.Name}' was interrupted by an engine stop; its outcome is unknown, so it is not repeated and verification decides");
-                }))
+                .Then(c => RecordStep(c.Saga.Run, c.Message))
                 .If(
                     c => c.Message.Result is { Phase: ExecuteStepActivity.ExecutePhase, Status: "Failed", ContinueOnError: false },
                     failed => failed
@@ -253,6 +247,13 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
             When(StepFinished, c => c.Message.RemediationId == c.Saga.Run.RemediationId)
                 .Then(c => c.Saga.Run.AddStep(c.Message.Result))
                 .Then(c => TrackIsolation(c.Saga.Run, c.Message)));
+
+        // An attempt whose deadline closed it may still complete (its last step was already acting):
+        // the report its completion carries is recorded like a late step report.
+        During(
+            [Verifying, Succeeded, Escalated, Cancelled],
+            When(StepsCompleted, c => c.Message.TrackingNumber == c.Saga.Run.TrackingNumber)
+                .Then(c => RecordLastStep(c.Saga.Run, c.Message)));
 
         // A notify step's deliveries report back whenever the channels answer, often after the run
         // ended: recorded on the run they belong to, whatever its state.
@@ -296,6 +297,7 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
             Compensating,
             When(StepsCompleted, c => c.Message.TrackingNumber == c.Saga.Run.TrackingNumber)
                 .Unschedule(ExecutionTimeout)
+                .Then(c => RecordLastStep(c.Saga.Run, c.Message))
                 .Then(c => c.Saga.Run.Note(Now, $"steps of attempt {c.Saga.Run.Attempt} completed"))
                 .IfElse(
                     c => c.Saga.Run.DryRun,
@@ -576,9 +578,13 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
         where T : class =>
         binder
             .Activity(x => x.OfInstanceType<StartVerificationActivity>())
-            .Schedule(VerificationTimeout, c => new VerificationTimedOut { CorrelationId = c.Saga.CorrelationId, RemediationId = c.Saga.Run.RemediationId, Attempt = c.Saga.Run.Attempt }, c => VerificationDeadline(c.Saga.Run))
             .TransitionTo(Verifying)
-            .If(c => IsVerified(c.Saga.Run), SucceedVerified);
+
+            // A rule without verification (or whose checks need nothing) is verified at once: no timer to arm and cancel.
+            .IfElse(
+                c => IsVerified(c.Saga.Run),
+                SucceedVerified,
+                wait => wait.Schedule(VerificationTimeout, c => new VerificationTimedOut { CorrelationId = c.Saga.CorrelationId, RemediationId = c.Saga.Run.RemediationId, Attempt = c.Saga.Run.Attempt }, c => VerificationDeadline(c.Saga.Run)));
 
     /// <summary>How long the attempt's steps may take: each step's timeout (or the executor's default), plus <see cref="RemediationSagaOptions.ExecutionGrace"/>.</summary>
     internal TimeSpan ExecutionDeadline(RemediationRun run) =>
@@ -610,6 +616,26 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
 
     private static bool IsActive(RemediationState saga) =>
         saga.Run.RemediationId != Guid.Empty && !RemediationStates.Final.Contains(saga.Run.State);
+
+    /// <summary>An attempt's step reported (by its own message, or the last one in the slip's completion).</summary>
+    private void RecordStep(RemediationRun run, RemediationStepFinished finished)
+    {
+        run.AddStep(finished.Result);
+        TrackIsolation(run, finished);
+        if (finished.Result.Status == ExecuteStepActivity.UnknownStatus)
+        {
+            run.Uncertain = true;
+            run.Note(Now, $"step '{finished.Result.Name}' was interrupted by an engine stop; its outcome is unknown, so it is not repeated and verification decides");
+        }
+    }
+
+    private void RecordLastStep(RemediationRun run, RoutingSlipCompleted completed)
+    {
+        if (RoutingSlips.LastStep(completed) is { } last)
+        {
+            RecordStep(run, last);
+        }
+    }
 
     /// <summary>
     /// Keeps the inverse of each isolation that took effect, and forgets one that Courier undid

@@ -34,7 +34,7 @@ public sealed class MessageSchedulerConsumer(IScheduledMessageStore store, Durab
         var record = new ScheduledMessageRecord(
             message.CorrelationId,
             message.Destination,
-            ToUtc(message.ScheduledTime),
+            OutboxRecords.ToUtc(message.ScheduledTime),
             context.ReceiveContext.ContentType?.ToString() ?? SystemTextJsonMessageSerializer.JsonContentType.ToString(),
             body,
             new ScheduledMessageIdentity(NewId.NextGuid(), context.CorrelationId, context.ConversationId, context.InitiatorId, context.SourceAddress),
@@ -58,9 +58,4 @@ public sealed class MessageSchedulerConsumer(IScheduledMessageStore store, Durab
     public Task Consume(ConsumeContext<ScheduleRecurringMessage> context) =>
         throw new NotSupportedException(
             "Remediator's scheduler only supports one-off scheduled messages (ScheduleSend); recurring schedules are not implemented.");
-
-    private static DateTimeOffset ToUtc(DateTime scheduledTime) =>
-        scheduledTime.Kind == DateTimeKind.Local
-            ? new DateTimeOffset(scheduledTime.ToUniversalTime(), TimeSpan.Zero)
-            : new DateTimeOffset(DateTime.SpecifyKind(scheduledTime, DateTimeKind.Utc), TimeSpan.Zero);
 }

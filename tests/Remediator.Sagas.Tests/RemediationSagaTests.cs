@@ -43,6 +43,23 @@ public sealed class RemediationSagaTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_attempts_last_step_reports_in_the_slips_completion_and_the_earlier_ones_on_their_own()
+    {
+        _fixture.CreateDeployment("auth-service", replicas: 2);
+        await _fixture.StartAsync();
+        var request = Request("auth-service", [Step("scale", parameters: ("replicas", "3")) with { Name = "scale-out" }, Step("restart")]);
+
+        await _fixture.Harness.Bus.Publish(request);
+        var saga = await _fixture.WaitForAsync(request, m => m.Succeeded);
+
+        saga.Run.Steps.Select(step => (step.Name, step.Status)).ShouldBe([("scale-out", "Succeeded"), ("restart", "Succeeded")]);
+        _fixture.Harness.Published.Select<Messages.RemediationStepFinished>()
+            .Where(x => x.Context.Message.RemediationId == request.RequestId)
+            .Select(x => x.Context.Message.Result.Name)
+            .ShouldBe(["scale-out"]);
+    }
+
+    [Fact]
     public async Task A_restart_that_fails_verification_climbs_to_scale_up_then_escalates()
     {
         _fixture.CreateDeployment("auth-service", replicas: 2);

@@ -143,10 +143,10 @@ public abstract class ScheduledMessageStoreContract
 
         // Held: not due again, however late it gets.
         (await Store.ClaimDueAsync(_now.AddDays(1), _lease, 10, default)).ShouldBeEmpty();
-        (await Store.AcknowledgeAsync(record.Identity.MessageId!.Value, "first", _now, default)).ShouldBeTrue();
+        (await Store.AcknowledgeAsync(record.Identity.MessageId!.Value, "first", _now, countReceipt: true, default)).ShouldBeTrue();
         (await Store.ReleaseHeldAsync(default)).ShouldBe(1);
         await Store.CompleteAsync((await Store.ClaimDueAsync(_now, _lease, 10, default)).ShouldHaveSingleItem(), default);
-        (await Store.AcknowledgeAsync(record.Identity.MessageId!.Value, "second", _now, default)).ShouldBeTrue();
+        (await Store.AcknowledgeAsync(record.Identity.MessageId!.Value, "second", _now, countReceipt: true, default)).ShouldBeTrue();
 
         (await Store.ReleaseHeldAsync(default)).ShouldBe(0);
         (await Store.ClaimDueAsync(_now.AddDays(1), _lease, 10, default)).ShouldBeEmpty();
@@ -157,9 +157,9 @@ public abstract class ScheduledMessageStoreContract
     {
         var messageId = Guid.NewGuid();
 
-        (await Store.AcknowledgeAsync(messageId, "consumer", _now, default)).ShouldBeTrue();
-        (await Store.AcknowledgeAsync(messageId, "consumer", _now, default)).ShouldBeFalse();
-        (await Store.AcknowledgeAsync(messageId, "another", _now, default)).ShouldBeTrue();
+        (await Store.AcknowledgeAsync(messageId, "consumer", _now, countReceipt: true, default)).ShouldBeTrue();
+        (await Store.AcknowledgeAsync(messageId, "consumer", _now, countReceipt: true, default)).ShouldBeFalse();
+        (await Store.AcknowledgeAsync(messageId, "another", _now, countReceipt: true, default)).ShouldBeTrue();
     }
 
     [Fact]

@@ -2,6 +2,8 @@ using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Remediator.Persistence;
+using Remediator.Scheduling.Outbox;
 using Remediator.Scheduling.Storage;
 
 namespace Remediator.Scheduling.Tests;
@@ -37,10 +39,20 @@ public sealed class SchedulingHarness : IAsyncDisposable
     /// <summary>Where <see cref="ProbeTimedOutConsumer"/> receives: the destination of timers the tests schedule directly.</summary>
     public static Uri ProbeAddress => new($"queue:{KebabCaseEndpointNameFormatter.Instance.Consumer<ProbeTimedOutConsumer>()}");
 
-    public static async Task<SchedulingHarness> StartAsync(IScheduledMessageStore store, TimeProvider timeProvider, TimeSpan? pollInterval = null)
+    /// <summary>
+    /// Starts the bus. With <paramref name="outbox"/> (the database <paramref name="store"/> keeps its
+    /// rows in), every consumer and saga runs behind the transactional outbox, as in the engine.
+    /// </summary>
+    public static async Task<SchedulingHarness> StartAsync(IScheduledMessageStore store, TimeProvider timeProvider, TimeSpan? pollInterval = null, IDatabaseConnectionFactory? outbox = null)
     {
         var formatter = KebabCaseEndpointNameFormatter.Instance;
-        var services = new ServiceCollection()
+        var services = new ServiceCollection();
+        if (outbox is not null)
+        {
+            services.AddSingleton(outbox).AddSingleton<TransactionalOutbox>();
+        }
+
+        services
             .AddSingleton(store)
             .AddSingleton(timeProvider)
             .AddSingleton<ProbeRecorder>()
@@ -52,6 +64,11 @@ public sealed class SchedulingHarness : IAsyncDisposable
                 bus.AddConsumer<ProbeTimedOutConsumer>();
                 bus.UsingInMemory((context, memory) =>
                 {
+                    if (outbox is not null)
+                    {
+                        memory.UseTransactionalOutbox(context);
+                    }
+
                     memory.UseRemediatorMessageScheduler(formatter);
                     memory.ConfigureEndpoints(context);
                 });

@@ -192,6 +192,17 @@ public sealed class OperationsEndpointsTests : IDisposable
         (await harness.ConsumedAsync<RemediationRequested>()).ShouldBeTrue();
         (await harness.ConsumedAsync<RemediationSucceeded>()).ShouldBeTrue();
 
+        // The test harness's bus has no transactional outbox, so the event can be handled before the
+        // saga's row commits: the state gauge, read from the table, is polled until it shows the end.
+        const string succeeded = "remediator_remediations{rule=\"restart-fintech-service\",state=\"Succeeded\"} 1\n";
+        using (var deadline = new CancellationTokenSource(harness.TestTimeout))
+        {
+            while (!(await client.GetStringAsync("/metrics", deadline.Token)).Contains(succeeded, StringComparison.Ordinal))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(50), deadline.Token);
+            }
+        }
+
         using var response = await client.GetAsync("/metrics");
         var text = await response.Content.ReadAsStringAsync();
 
@@ -202,7 +213,7 @@ public sealed class OperationsEndpointsTests : IDisposable
         text.ShouldContain("remediator_remediations_finished_total{kind=\"deployment\",outcome=\"succeeded\",rule=\"restart-fintech-service\"} 1\n");
         text.ShouldContain("# TYPE remediator_remediation_step_duration_seconds histogram\n");
         text.ShouldContain("remediator_remediation_step_duration_seconds_count{action=\"restart\",phase=\"execute\",status=\"DryRun\"} 1\n");
-        text.ShouldContain("remediator_remediations{rule=\"restart-fintech-service\",state=\"Succeeded\"} 1\n");
+        text.ShouldContain(succeeded);
         text.ShouldContain("remediator_rules_loaded 1\n");
         text.ShouldContain("remediator_rules_last_reload_success 1\n");
         text.ShouldContain("# TYPE remediator_rules_last_reload_timestamp_seconds gauge\n");

@@ -80,15 +80,15 @@ public sealed class ExecuteStepActivity(KubernetesActionExecutor executor, PromQ
                 At = time.GetUtcNow(),
             });
             var message = NotifyParameters.From(step).Message;
-            await ReportAsync(
+            return await CompleteAsync(
                 context,
-                arguments,
-                arguments.DryRun ? nameof(ActionStatus.DryRun) : RequestedStatus,
-                arguments.DryRun
-                    ? $"dry run: would notify \"{message}\"; each channel says below what it would have sent (nothing is sent unless {NotifyParameters.SendInDryRun} or the engine's setting asks)"
-                    : $"handed \"{message}\" to the escalation channels; each channel's delivery is reported below",
-                started);
-            return context.Completed();
+                Report(
+                    arguments,
+                    arguments.DryRun ? nameof(ActionStatus.DryRun) : RequestedStatus,
+                    arguments.DryRun
+                        ? $"dry run: would notify \"{message}\"; each channel says below what it would have sent (nothing is sent unless {NotifyParameters.SendInDryRun} or the engine's setting asks)"
+                        : $"handed \"{message}\" to the escalation channels; each channel's delivery is reported below",
+                    started));
         }
 
         // Verification checks only read, and a dry run changes nothing: neither needs the journal.
@@ -101,13 +101,13 @@ public sealed class ExecuteStepActivity(KubernetesActionExecutor executor, PromQ
             switch (entry.State)
             {
                 case StepJournalState.Sealed:
-                    await ReportAsync(context, arguments, SkippedStatus, $"not started: attempt {arguments.Attempt} was closed before this step began", started);
+                    // The run has moved on from this attempt: its report comes on its own, never in the slip's completion.
+                    await context.Publish(Report(arguments, SkippedStatus, $"not started: attempt {arguments.Attempt} was closed before this step began", started));
                     return context.Completed();
                 case StepJournalState.Completed:
                     return Replay(context, JsonSerializer.Deserialize<StepJournalRecord>(entry.Record!, _json)!);
                 case StepJournalState.Interrupted when step.Destructive:
-                    await ReportAsync(context, arguments, UnknownStatus, "the engine stopped while this step was acting; whether it took effect is unknown, so it is not repeated and verification decides", started);
-                    return context.Completed();
+                    return await CompleteAsync(context, Report(arguments, UnknownStatus, "the engine stopped while this step was acting; whether it took effect is unknown, so it is not repeated and verification decides", started));
             }
         }
 
@@ -116,10 +116,12 @@ public sealed class ExecuteStepActivity(KubernetesActionExecutor executor, PromQ
             : step.Action == PromQlCondition.Action
                 ? await promQl.CheckAsync(step.Parameters[PromQlCondition.QueryParameter], step.Timeout ?? TimeSpan.Zero, context.CancellationToken)
                 : await executor.ExecuteAsync(step, arguments.Target, arguments.DryRun, context.CancellationToken, arguments.Origin);
-        await ReportAsync(context, arguments, outcome, started);
+        var finished = Report(arguments, outcome, started);
+        var failed = !outcome.Succeeded && !step.ContinueOnError;
+        var inCompletion = arguments.ReportsInCompletion && !failed;
         var record = new StepJournalRecord
         {
-            Failed = !outcome.Succeeded && !step.ContinueOnError,
+            Failed = failed,
             Summary = outcome.Summary,
             Log = outcome is { Status: ActionStatus.Succeeded, Compensation: { } compensation }
                 ? new ExecuteStepLog
@@ -134,7 +136,13 @@ public sealed class ExecuteStepActivity(KubernetesActionExecutor executor, PromQ
                     Origin = arguments.Origin,
                 }
                 : null,
+            Report = inCompletion ? finished : null,
         };
+        if (!inCompletion)
+        {
+            await context.Publish(finished);
+        }
+
         if (key is not null)
         {
             await journal.CompleteAsync(key, JsonSerializer.Serialize(record, _json), context.CancellationToken);
@@ -168,16 +176,36 @@ public sealed class ExecuteStepActivity(KubernetesActionExecutor executor, PromQ
     private static ExecutionResult Replay(ExecuteContext<ExecuteStepArguments> context, StepJournalRecord record) =>
         record.Failed
             ? context.Faulted(new RemediationStepFailedException($"step '{context.Arguments.Step.Name}': {record.Summary}"))
-            : record.Log is { } log ? context.Completed(log) : context.Completed();
+            : record.Report is { } report
+                ? CompletedReporting(context, report, record.Log)
+                : record.Log is { } log ? context.Completed(log) : context.Completed();
 
-    private Task ReportAsync(ExecuteContext context, ExecuteStepArguments arguments, ActionOutcome outcome, long started) =>
-        Publish(context, arguments, Result(arguments.Attempt, arguments.Step.Name, arguments.Step.Action, arguments.Phase, arguments.Step.ContinueOnError, outcome.Status.ToString(), outcome.Summary, outcome, started), outcome.Status == ActionStatus.Succeeded ? outcome.Compensation : null);
+    /// <summary>A step that completes without a journal record: its report is published, or carried in the completion of the attempt's last step.</summary>
+    private static async Task<ExecutionResult> CompleteAsync(ExecuteContext<ExecuteStepArguments> context, RemediationStepFinished finished)
+    {
+        if (context.Arguments.ReportsInCompletion)
+        {
+            return CompletedReporting(context, finished, log: null);
+        }
 
-    private Task ReportAsync(ExecuteContext context, ExecuteStepArguments arguments, string status, string summary, long started) =>
-        Publish(context, arguments, Result(arguments.Attempt, arguments.Step.Name, arguments.Step.Action, arguments.Phase, arguments.Step.ContinueOnError, status, summary, outcome: null, started));
+        await context.Publish(finished);
+        return context.Completed();
+    }
 
-    private static Task Publish(ExecuteContext context, ExecuteStepArguments arguments, RemediationStepResult result, Compensation? compensation = null) =>
-        context.Publish(new RemediationStepFinished { CorrelationId = arguments.CorrelationId, RemediationId = arguments.RemediationId, Result = result, Compensation = compensation });
+    private static ExecutionResult CompletedReporting(ExecuteContext<ExecuteStepArguments> context, RemediationStepFinished finished, ExecuteStepLog? log)
+    {
+        var variables = new Dictionary<string, object> { [RoutingSlips.LastStepVariable] = finished };
+        return log is null ? context.CompletedWithVariables(variables) : context.CompletedWithVariables(log, variables);
+    }
+
+    private RemediationStepFinished Report(ExecuteStepArguments arguments, ActionOutcome outcome, long started) =>
+        Finished(arguments, Result(arguments.Attempt, arguments.Step.Name, arguments.Step.Action, arguments.Phase, arguments.Step.ContinueOnError, outcome.Status.ToString(), outcome.Summary, outcome, started), outcome.Status == ActionStatus.Succeeded ? outcome.Compensation : null);
+
+    private RemediationStepFinished Report(ExecuteStepArguments arguments, string status, string summary, long started) =>
+        Finished(arguments, Result(arguments.Attempt, arguments.Step.Name, arguments.Step.Action, arguments.Phase, arguments.Step.ContinueOnError, status, summary, outcome: null, started));
+
+    private static RemediationStepFinished Finished(ExecuteStepArguments arguments, RemediationStepResult result, Compensation? compensation = null) =>
+        new() { CorrelationId = arguments.CorrelationId, RemediationId = arguments.RemediationId, Result = result, Compensation = compensation };
 
     private RemediationStepResult Result(int attempt, string name, string action, string phase, bool continueOnError, string status, string summary, ActionOutcome? outcome, long started)
     {

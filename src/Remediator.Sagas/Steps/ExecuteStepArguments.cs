@@ -27,6 +27,13 @@ public sealed record ExecuteStepArguments
 
     public required bool DryRun { get; init; }
 
+    /// <summary>
+    /// Set on the last step of an attempt: unless it faults, its result rides back in the slip's
+    /// completion (<see cref="RoutingSlips.LastStepVariable"/>) instead of a message and a saga
+    /// transaction of its own.
+    /// </summary>
+    public bool ReportsInCompletion { get; init; }
+
     /// <summary>The run, rule and alert the step's Kubernetes Events name; null in slips built before it was carried.</summary>
     public ActionOrigin? Origin { get; init; }
 }

@@ -1,7 +1,9 @@
 using MassTransit;
 using MassTransit.Courier.Contracts;
+using MassTransit.Serialization;
 using Remediator.Contracts;
 using Remediator.Kubernetes.Actions;
+using Remediator.Sagas.Messages;
 
 namespace Remediator.Sagas.Steps;
 
@@ -10,6 +12,9 @@ public static class RoutingSlips
 {
     /// <summary>The routing slip variable that brings Courier's events back to the saga.</summary>
     public const string CorrelationVariable = "RemediationCorrelationId";
+
+    /// <summary>The routing slip variable that carries an attempt's last step result (<see cref="ExecuteStepArguments.ReportsInCompletion"/>).</summary>
+    public const string LastStepVariable = "RemediationLastStep";
 
     /// <summary>Runs <paramref name="steps"/> as one routing slip for the run's current attempt; for a recovery, <paramref name="restores"/> holds each step's inverse to apply.</summary>
     /// <returns>The slip's tracking number, by which the saga recognises its completion or fault.</returns>
@@ -25,6 +30,7 @@ public static class RoutingSlips
             builder.AddActivity(step.Name, ExecuteStepActivityDefinition.ExecuteAddress, new ExecuteStepArguments
             {
                 Index = index,
+                ReportsInCompletion = phase == ExecuteStepActivity.ExecutePhase && index == steps.Count - 1,
                 CorrelationId = context.Saga.CorrelationId,
                 RemediationId = run.RemediationId,
                 Attempt = run.Attempt,
@@ -38,6 +44,10 @@ public static class RoutingSlips
         }
 
         builder.AddVariable(CorrelationVariable, context.Saga.CorrelationId);
+
+        // Only the slip's end comes back, straight to the saga's own queue: with a subscription
+        // Courier publishes none of its other events (per activity), which nobody consumes.
+        builder.AddSubscription(context.ReceiveContext.InputAddress, RoutingSlipEvents.Completed | RoutingSlipEvents.Faulted);
         await context.Execute(builder.Build());
         return trackingNumber;
     }
@@ -55,6 +65,13 @@ public static class RoutingSlips
                 _ => Guid.Empty,
             }
             : Guid.Empty;
+    }
+
+    /// <summary>The last step's result the completion of an attempt's slip carries, if it does.</summary>
+    public static RemediationStepFinished? LastStep(RoutingSlipCompleted completed)
+    {
+        ArgumentNullException.ThrowIfNull(completed);
+        return completed.Variables.TryGetValue(LastStepVariable, out RemediationStepFinished? finished) ? finished : null;
     }
 
     /// <summary>Why a slip faulted, for the timeline.</summary>

@@ -1,3 +1,5 @@
+using Remediator.Sagas.Messages;
+
 namespace Remediator.Sagas.Steps;
 
 /// <summary>What a completed step leaves in the <see cref="IStepJournal"/>: enough to answer a redelivery the same way.</summary>
@@ -10,4 +12,10 @@ internal sealed record StepJournalRecord
 
     /// <summary>The Courier log of a completed reversible step.</summary>
     public ExecuteStepLog? Log { get; init; }
+
+    /// <summary>
+    /// The step's report when the slip's completion carries it (the attempt's last step): a
+    /// redelivery completes with it again, since no message of its own was published.
+    /// </summary>
+    public RemediationStepFinished? Report { get; init; }
 }

@@ -1,7 +1,10 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Reflection;
 using MassTransit;
 using MassTransit.Context;
+using MassTransit.Scheduling;
 using MassTransit.Serialization;
 using Remediator.Scheduling.Storage;
 
@@ -13,6 +16,8 @@ namespace Remediator.Scheduling.Outbox;
 /// </summary>
 internal static class OutboxRecords
 {
+    private static readonly ConcurrentDictionary<Type, Func<object, Uri, DateTimeOffset, DurableConsumers, ScheduledMessageRecord>> _payloadRecords = new();
+
     /// <summary>The W3C trace parent of the span that sent the message, kept so delivery continues its trace.</summary>
     public const string TraceParentHeader = "Remediator-Outbox-TraceParent";
 
@@ -66,6 +71,38 @@ internal static class OutboxRecords
     public static ScheduledMessageRecord Timer<T>(T message, Uri destination, DateTimeOffset dueAt, Guid tokenId, DurableConsumers consumers)
         where T : class =>
         From(message, destination, dueAt, consumers) with { TokenId = tokenId };
+
+    /// <summary>
+    /// The timer a <see cref="ScheduleMessage"/> asks for (what a state machine's <c>Schedule</c>
+    /// sends), as the <see cref="MessageSchedulerConsumer"/> would store it: the payload's own
+    /// envelope under the request's token, due at its scheduled time, with the request's ids and headers.
+    /// </summary>
+    public static ScheduledMessageRecord Timer(ScheduleMessage schedule, SendContext request, DurableConsumers consumers)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        ArgumentNullException.ThrowIfNull(request);
+        var payload = _payloadRecords.GetOrAdd(schedule.Payload.GetType(), static type =>
+            typeof(OutboxRecords).GetMethod(nameof(PayloadRecord), BindingFlags.NonPublic | BindingFlags.Static)!
+                .MakeGenericMethod(type)
+                .CreateDelegate<Func<object, Uri, DateTimeOffset, DurableConsumers, ScheduledMessageRecord>>());
+        return payload(schedule.Payload, schedule.Destination, ToUtc(schedule.ScheduledTime), consumers) with
+        {
+            TokenId = schedule.CorrelationId,
+            Identity = new ScheduledMessageIdentity(NewId.NextGuid(), request.CorrelationId, request.ConversationId, request.InitiatorId, request.SourceAddress),
+            Headers = CopyHeaders(request.Headers),
+        };
+    }
+
+    /// <summary>A scheduler's time as UTC (MassTransit hands it over as a <see cref="DateTime"/> of any kind).</summary>
+    public static DateTimeOffset ToUtc(DateTime scheduledTime) =>
+        scheduledTime.Kind == DateTimeKind.Local
+            ? new DateTimeOffset(scheduledTime.ToUniversalTime(), TimeSpan.Zero)
+            : new DateTimeOffset(DateTime.SpecifyKind(scheduledTime, DateTimeKind.Utc), TimeSpan.Zero);
+
+    // The payload is serialized as its own type, so its envelope names the message types its consumers bind to.
+    private static ScheduledMessageRecord PayloadRecord<T>(object payload, Uri destination, DateTimeOffset dueAt, DurableConsumers consumers)
+        where T : class =>
+        From((T)payload, destination, dueAt, consumers);
 
     /// <summary>Keeps the headers with simple values; complex values cannot round-trip through the store faithfully.</summary>
     public static Dictionary<string, string> CopyHeaders(Headers headers)

@@ -1,7 +1,7 @@
 using MassTransit;
 using MassTransit.Middleware;
 using MassTransit.Middleware.Outbox;
-using Remediator.Scheduling.Storage;
+using MassTransit.Scheduling;
 
 namespace Remediator.Scheduling.Outbox;
 
@@ -9,6 +9,9 @@ namespace Remediator.Scheduling.Outbox;
 /// The consume context a consumer or saga sees behind the transactional outbox: everything it
 /// publishes, sends or schedules is captured (MassTransit's outbox proxy routes it to
 /// <see cref="AddSend{T}"/>) and written in the message's unit of work instead of being sent.
+/// A <see cref="ScheduleMessage"/> or <see cref="CancelScheduledMessage"/> addressed to the
+/// scheduler becomes the timer row itself (or its removal) in the same unit of work, rather than a
+/// message to the <see cref="MessageSchedulerConsumer"/> that would write it in a transaction of its own.
 /// </summary>
 /// <remarks>
 /// MassTransit's own outbox delivers from inside the consume filter and tracks that with the
@@ -24,7 +27,7 @@ internal sealed class TransactionalConsumeContext<TMessage>(
     where TMessage : class
 {
     private readonly Lock _gate = new();
-    private readonly List<(ScheduledMessageRecord Record, string MessageType)> _captured = [];
+    private readonly List<OutboxWrite> _captured = [];
 
     public override bool ContinueProcessing { get; set; } = true;
 
@@ -36,8 +39,8 @@ internal sealed class TransactionalConsumeContext<TMessage>(
 
     public override long? LastSequenceNumber => null;
 
-    /// <summary>What the handling sent, in the order it sent it, with each message's type (for <see cref="OutboxMetrics"/>).</summary>
-    public IReadOnlyList<(ScheduledMessageRecord Record, string MessageType)> Captured
+    /// <summary>What the handling sent, scheduled and unscheduled, in the order it did so.</summary>
+    public IReadOnlyList<OutboxWrite> Captured
     {
         get
         {
@@ -50,10 +53,15 @@ internal sealed class TransactionalConsumeContext<TMessage>(
 
     public override Task AddSend<T>(SendContext<T> context)
     {
-        var record = OutboxRecords.From(context, now, consumers);
+        OutboxWrite write = context.Message switch
+        {
+            ScheduleMessage schedule => new OutboxInsert(OutboxRecords.Timer(schedule, context, consumers), OutboxMetrics.TypeName(schedule.Payload.GetType()), OutboxMetrics.TimerKind),
+            CancelScheduledMessage cancel => new OutboxCancel(cancel.TokenId),
+            _ => new OutboxInsert(OutboxRecords.From(context, now, consumers), OutboxMetrics.TypeName(typeof(T)), OutboxMetrics.MessageKind),
+        };
         lock (_gate)
         {
-            _captured.Add((record, OutboxMetrics.TypeName(typeof(T))));
+            _captured.Add(write);
         }
 
         return Task.CompletedTask;

@@ -31,10 +31,10 @@ public sealed partial class TransactionalOutbox(
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
         var now = timeProvider.GetUtcNow();
-        var sent = await database.InUnitOfWorkAsync<IReadOnlyList<(ScheduledMessageRecord Record, string MessageType)>>(
+        var written = await database.InUnitOfWorkAsync<IReadOnlyList<OutboxWrite>>(
             async cancellationToken =>
             {
-                if (context.MessageId is { } messageId && !await store.AcknowledgeAsync(messageId, consumer, now, cancellationToken))
+                if (context.MessageId is { } messageId && !await store.AcknowledgeAsync(messageId, consumer, now, consumers.CountsReceipts, cancellationToken))
                 {
                     LogDuplicate(typeof(T).Name, messageId, consumer);
                     return [];
@@ -43,22 +43,32 @@ public sealed partial class TransactionalOutbox(
                 var outboxContext = new TransactionalConsumeContext<T>(context, new OutboxConsumeOptions { ConsumerType = consumer }, provider, consumers, now);
                 await next.Send(outboxContext);
                 var captured = outboxContext.Captured;
-                foreach (var (message, _) in captured)
+                foreach (var write in captured)
                 {
-                    await store.ScheduleAsync(message, cancellationToken);
+                    if (write is OutboxInsert insert)
+                    {
+                        await store.ScheduleAsync(insert.Record, cancellationToken);
+                    }
+                    else if (write is OutboxCancel cancel)
+                    {
+                        // Cancelling a timer that already fired (or never existed) is not an error: a
+                        // saga unschedules its timeouts without knowing whether they were sent.
+                        await store.CancelAsync(cancel.TokenId, cancellationToken);
+                    }
                 }
 
                 return captured;
             },
             context.CancellationToken);
 
-        if (sent.Count > 0)
+        var inserted = written.OfType<OutboxInsert>().ToList();
+        foreach (var insert in inserted)
         {
-            foreach (var (_, messageType) in sent)
-            {
-                metrics.Written(messageType, OutboxMetrics.MessageKind);
-            }
+            metrics.Written(insert.MessageType, insert.Kind);
+        }
 
+        if (inserted.Count > 0)
+        {
             signal.Notify();
         }
     }
@@ -73,7 +83,7 @@ public sealed partial class TransactionalOutbox(
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
         await next.Send(context);
-        if (context.MessageId is { } messageId && !await store.AcknowledgeAsync(messageId, consumer, timeProvider.GetUtcNow(), CancellationToken.None))
+        if (context.MessageId is { } messageId && !await store.AcknowledgeAsync(messageId, consumer, timeProvider.GetUtcNow(), consumers.CountsReceipts, CancellationToken.None))
         {
             LogHandledAgain(typeof(T).Name, messageId, consumer);
         }

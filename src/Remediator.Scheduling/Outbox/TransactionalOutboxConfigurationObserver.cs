@@ -5,8 +5,9 @@ namespace Remediator.Scheduling.Outbox;
 
 /// <summary>
 /// Adds the <see cref="TransactionalConsumeFilter{TMessage}"/> to every consumer and saga message
-/// pipe on the bus and counts the durable consumers per message type. (Courier activities are not
-/// consumers: their steps keep their own journal, and a lost routing slip is caught by the reconciler at start or the run's
+/// pipe on the bus (but a <see cref="StatelessConsumerAttribute"/> one's) and counts the durable
+/// consumers per message type. (Courier activities are not consumers: their steps keep their own
+/// journal, and a lost routing slip is caught by the reconciler at start or the run's
 /// execution deadline.)
 /// </summary>
 internal sealed class TransactionalOutboxConfigurationObserver(TransactionalOutbox outbox, DurableConsumers consumers) :
@@ -22,6 +23,11 @@ internal sealed class TransactionalOutboxConfigurationObserver(TransactionalOutb
         where TConsumer : class
         where TMessage : class
     {
+        if (Attribute.IsDefined(typeof(TConsumer), typeof(StatelessConsumerAttribute)))
+        {
+            return;
+        }
+
         if (configurator is not IConsumerMessageConfigurator<TMessage> message)
         {
             throw new ConfigurationException($"The transactional outbox cannot be added to {typeof(TConsumer).Name}'s {typeof(TMessage).Name} pipe.");

@@ -163,7 +163,7 @@ public sealed class DatabaseScheduledMessageStore(IDatabaseConnectionFactory dat
             ("@held", database.Dialect.ToTimestamp(_heldUntil)));
     }
 
-    public async Task<bool> AcknowledgeAsync(Guid messageId, string consumer, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<bool> AcknowledgeAsync(Guid messageId, string consumer, DateTimeOffset now, bool countReceipt, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(consumer);
         await using var connection = await database.ConnectAsync(cancellationToken);
@@ -177,6 +177,12 @@ public sealed class DatabaseScheduledMessageStore(IDatabaseConnectionFactory dat
             {
                 return false;
             }
+        }
+
+        // On a durable broker the row went once the broker confirmed it: nothing to count.
+        if (!countReceipt)
+        {
+            return true;
         }
 
         // Only a row that was sent (claimed) counts receipts; the last one deletes it.

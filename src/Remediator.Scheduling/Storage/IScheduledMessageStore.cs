@@ -28,10 +28,11 @@ public interface IScheduledMessageStore
     Task CompleteAsync(ClaimedScheduledMessage claimed, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The inbox: records that <paramref name="consumer"/> handled <paramref name="messageId"/> and
-    /// counts its receipt. False when it had already: the redelivery must not be handled again.
+    /// The inbox: records that <paramref name="consumer"/> handled <paramref name="messageId"/> and,
+    /// with <paramref name="countReceipt"/> (a transport whose queues die with the process), counts
+    /// its receipt on the held row. False when it had already: the redelivery must not be handled again.
     /// </summary>
-    Task<bool> AcknowledgeAsync(Guid messageId, string consumer, DateTimeOffset now, CancellationToken cancellationToken);
+    Task<bool> AcknowledgeAsync(Guid messageId, string consumer, DateTimeOffset now, bool countReceipt, CancellationToken cancellationToken);
 
     /// <summary>How many messages are due at <paramref name="now"/> and not yet handled, counting no further than <paramref name="limit"/>.</summary>
     Task<int> CountDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken);

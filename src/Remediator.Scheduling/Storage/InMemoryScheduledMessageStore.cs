@@ -75,13 +75,18 @@ public sealed class InMemoryScheduledMessageStore : IScheduledMessageStore
         return Task.CompletedTask;
     }
 
-    public Task<bool> AcknowledgeAsync(Guid messageId, string consumer, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task<bool> AcknowledgeAsync(Guid messageId, string consumer, DateTimeOffset now, bool countReceipt, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
             if (!_consumed.Add((messageId, consumer)))
             {
                 return Task.FromResult(false);
+            }
+
+            if (!countReceipt)
+            {
+                return Task.FromResult(true);
             }
 
             foreach (var entry in _entries.Values.Where(entry => entry.ClaimId is not null && entry.Message.Identity.MessageId == messageId).ToList())
