@@ -11,9 +11,14 @@ public static class RoutingSlips
     /// <summary>The routing slip variable that brings Courier's events back to the saga.</summary>
     public const string CorrelationVariable = "RemediationCorrelationId";
 
-    /// <summary>Runs <paramref name="steps"/> as one routing slip for the run's current attempt; for a recovery, <paramref name="restores"/> holds each step's inverse to apply.</summary>
+    /// <summary>
+    /// Runs <paramref name="steps"/> as one routing slip for the run's current attempt; for a
+    /// recovery or an undo, <paramref name="restores"/> holds each step's inverse to apply, and
+    /// <paramref name="indices"/> each step's journal index (its position in the attempt it undoes;
+    /// by default its position in this slip).
+    /// </summary>
     /// <returns>The slip's tracking number, by which the saga recognises its completion or fault.</returns>
-    public static async Task<Guid> ExecuteAsync(BehaviorContext<RemediationState> context, IReadOnlyList<PlannedStep> steps, string phase, IReadOnlyList<Compensation>? restores = null)
+    public static async Task<Guid> ExecuteAsync(BehaviorContext<RemediationState> context, IReadOnlyList<PlannedStep> steps, string phase, IReadOnlyList<Compensation>? restores = null, IReadOnlyList<int>? indices = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(steps);
@@ -24,7 +29,7 @@ public static class RoutingSlips
         {
             builder.AddActivity(step.Name, ExecuteStepActivityDefinition.ExecuteAddress, new ExecuteStepArguments
             {
-                Index = index,
+                Index = indices?[index] ?? index,
                 CorrelationId = context.Saga.CorrelationId,
                 RemediationId = run.RemediationId,
                 Attempt = run.Attempt,
