@@ -347,7 +347,7 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
             // The slip (or the undo's) never reported back: lost with an engine that stopped. The
             // journal knows what ran and what was already undone, so undoing again repeats nothing.
             Undo(When(ExecutionTimeout.Received, c => c.Message.RemediationId == c.Saga.Run.RemediationId && c.Message.Attempt == c.Saga.Run.Attempt)
-                .Then(c => c.Saga.Run.Note(Now, c.Message.Reason ?? $"the steps of attempt {c.Saga.Run.Attempt} or their undo did not report back in time (the engine may have stopped): undoing what the step journal says ran"))),
+                .Then(c => c.Saga.Run.Note(Now, $"the steps of attempt {c.Saga.Run.Attempt} or their undo did not report back (the engine stopped, or they outlived their deadline): undoing what the step journal says ran"))),
             EndCancelling(
                 When(StepsCompleted, c => c.Saga.Run.Cancellation!.UndoTrackingNumber is { } undo && c.Message.TrackingNumber == undo),
                 c => $"undone as the rule says: {c.Saga.Run.Cancellation!.Plan}"),

@@ -106,7 +106,7 @@ public sealed class RemediationSagaTests : IAsyncLifetime
 
         saga.Run.Timeline.Select(e => e.State).ShouldContain(RemediationStates.Cancelling);
         saga.Run.Outcome!.ShouldStartWith("cancelled by on-call while executing attempt 1: undone as the rule says: ");
-        saga.Run.Outcome.ShouldContain("'scale': undoing");
+        saga.Run.Outcome.ShouldContain("'scale': undo: ");
         saga.Run.Outcome.ShouldContain("'set-env': kept (compensate: keep)");
         saga.Run.Outcome.ShouldContain("'restart-cache': nothing to undo");
         saga.Run.Outcome.ShouldContain("not started: 'restart'");
@@ -144,7 +144,7 @@ public sealed class RemediationSagaTests : IAsyncLifetime
 
         // Courier compensated the scale when the step under way failed; the cancel's undo found
         // that in the journal and did not scale back a second time.
-        saga.Run.Outcome!.ShouldContain("'scale': undoing");
+        saga.Run.Outcome!.ShouldContain("'scale': undo: ");
         saga.Run.Timeline.ShouldContain(e => e.Reason.Contains("the completed steps were compensated as the rule says", StringComparison.Ordinal));
         _fixture.Mutations().Count(r => r.Path.EndsWith("/deployments/auth-service/scale", StringComparison.Ordinal)).ShouldBe(2);
         _fixture.Mutations().ShouldNotContain(r => r.Path.EndsWith("/deployments/auth-service", StringComparison.Ordinal));
@@ -166,7 +166,7 @@ public sealed class RemediationSagaTests : IAsyncLifetime
         await _fixture.Harness.Bus.Publish(new CancelRemediation { CorrelationId = verifying.CorrelationId, RemediationId = verifying.Run.RemediationId, By = "on-call", Comment = "taking over" });
         var saga = await _fixture.WaitForAsync(request, m => m.Cancelled);
 
-        saga.Run.Outcome!.ShouldStartWith("cancelled by on-call: taking over while verifying attempt 1: undone as the rule says: 'scale': undoing");
+        saga.Run.Outcome!.ShouldStartWith("cancelled by on-call: taking over while verifying attempt 1: undone as the rule says: 'scale': undo: ");
         _fixture.Simulator.Cluster.Get(Remediator.Kubernetes.Simulator.ResourceType.Deployments, Namespace, "auth-service")!["spec"]!["replicas"]!.GetValue<int>().ShouldBe(2);
     }
 

@@ -45,7 +45,7 @@ public sealed class StartUndoActivity(IStepJournal journal, TimeProvider time) :
             if (record?.Log is { Keep: false } log)
             {
                 undo.Add((step.Index, log));
-                plan.Add($"'{name}': undoing: {log.Compensation.Description}");
+                plan.Add($"'{name}': undo: {log.Compensation.Description}");
             }
             else
             {

@@ -122,7 +122,6 @@ public sealed class ExecuteStepActivity(KubernetesActionExecutor executor, PromQ
             : step.Action == PromQlCondition.Action
                 ? await promQl.CheckAsync(step.Parameters[PromQlCondition.QueryParameter], step.Timeout ?? TimeSpan.Zero, context.CancellationToken)
                 : await executor.ExecuteAsync(step, arguments.Target, arguments.DryRun, context.CancellationToken, arguments.Origin);
-        await ReportAsync(context, arguments, outcome, started);
         var record = new StepJournalRecord
         {
             Failed = !outcome.Succeeded && !step.ContinueOnError,
@@ -141,11 +140,14 @@ public sealed class ExecuteStepActivity(KubernetesActionExecutor executor, PromQ
                 }
                 : null,
         };
+        // Recorded before it is reported: a step the run heard of has its inverse in the journal,
+        // where a cancel's undo reads it, even if the engine stops right after.
         if (key is not null)
         {
             await journal.CompleteAsync(key, JsonSerializer.Serialize(record, _json), context.CancellationToken);
         }
 
+        await ReportAsync(context, arguments, outcome, started);
         return Replay(context, record);
     }
 
@@ -182,11 +184,12 @@ public sealed class ExecuteStepActivity(KubernetesActionExecutor executor, PromQ
         }
 
         var outcome = await executor.CompensateAsync(log.Compensation, dryRun: false, context.CancellationToken);
-        await PublishCompensationAsync(context, log, Result(log.Attempt, log.StepName, log.Action, CompensatePhase, continueOnError: false, outcome.Status.ToString(), outcome.Summary, outcome, started));
         if (key is not null)
         {
             await journal.CompleteAsync(key, JsonSerializer.Serialize(new StepJournalRecord { Failed = !outcome.Succeeded, Summary = outcome.Summary }, _json), context.CancellationToken);
         }
+
+        await PublishCompensationAsync(context, log, Result(log.Attempt, log.StepName, log.Action, CompensatePhase, continueOnError: false, outcome.Status.ToString(), outcome.Summary, outcome, started));
 
         return outcome.Succeeded
             ? context.Compensated()
