@@ -152,6 +152,36 @@ public sealed class RemediationSagaTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_run_cancelled_while_compensating_ends_cancelled_without_undoing_anything_twice()
+    {
+        _fixture.CreateDeployment("auth-service", replicas: 2);
+        _fixture.CreateDeployment("cache");
+        await _fixture.StartAsync();
+        _fixture.Simulator.InjectFault(new Fault { Method = "PATCH", PathContains = "/deployments/cache", Delay = TimeSpan.FromSeconds(1), StatusCode = 403 });
+        var request = Request(
+            "auth-service",
+            [
+                Step("scale", parameters: ("replicas", "4")) with { Compensate = StepCompensation.Undo },
+                Step("restart") with { Name = "restart-cache", Target = Deployment("cache") },
+            ],
+            ladder: [new LadderRung { Name = "restart-service", Steps = [Step("restart")] }]);
+
+        await _fixture.Harness.Bus.Publish(request);
+        await _fixture.WaitUntilAsync(request, s => s.Run.Steps.Any(step => step.Name == "scale"));
+        // Courier's scale-back is held on the wire, so the cancel finds the run compensating.
+        _fixture.Simulator.InjectFault(new Fault { Method = "PATCH", PathContains = "/deployments/auth-service/scale", Delay = TimeSpan.FromSeconds(2) });
+        var compensating = await _fixture.WaitForAsync(request, m => m.Compensating);
+        await _fixture.Harness.Bus.Publish(new CancelRemediation { CorrelationId = compensating.CorrelationId, RemediationId = compensating.Run.RemediationId, By = "on-call" });
+        var saga = await _fixture.WaitForAsync(request, m => m.Cancelled);
+
+        saga.Run.Outcome!.ShouldStartWith("cancelled by on-call while compensating attempt 1: undone as the rule says: ");
+        saga.Run.Attempt.ShouldBe(1);
+        _fixture.Mutations().Count(r => r.Path.EndsWith("/deployments/auth-service/scale", StringComparison.Ordinal)).ShouldBe(2);
+        _fixture.Mutations().ShouldNotContain(r => r.Path.EndsWith("/deployments/auth-service", StringComparison.Ordinal));
+        _fixture.Simulator.Cluster.Get(Remediator.Kubernetes.Simulator.ResourceType.Deployments, Namespace, "auth-service")!["spec"]!["replicas"]!.GetValue<int>().ShouldBe(2);
+    }
+
+    [Fact]
     public async Task A_run_cancelled_while_verifying_undoes_its_attempt_and_ends_cancelled()
     {
         _fixture.CreateDeployment("auth-service", replicas: 2);
