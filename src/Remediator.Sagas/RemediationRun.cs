@@ -62,6 +62,9 @@ public sealed class RemediationRun
     /// <summary>The routing slip undoing <see cref="Isolations"/>, while it runs.</summary>
     public Guid? RestoreTrackingNumber { get; set; }
 
+    /// <summary>Set by a cancel that found the run acting: what is being undone before it ends cancelled.</summary>
+    public RunCancellation? Cancellation { get; set; }
+
     /// <summary>While set, the run waits for this remediation of a workload its target depends on (a cascade's root).</summary>
     public CascadeRoot? WaitingFor { get; set; }
 

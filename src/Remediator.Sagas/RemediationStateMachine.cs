@@ -177,7 +177,7 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
                         : $"the root's remediation did not end within {_options.RootWaitTimeout}: remediating {c.Saga.Run.Target} without it"))));
 
         During(
-            [Pending, WaitingForRoot, AwaitingApproval, Executing, Compensating, Verifying],
+            [Pending, WaitingForRoot, AwaitingApproval, Executing, Compensating, Verifying, Cancelling],
             When(Requested, c => !c.Saga.Run.Knows(c.Message.RequestId))
                 .Activity(x => x.OfType<RecordFiringActivity>())
                 .Then(c => c.Saga.Run.Join(Now, c.Message.RequestId, c.Message.Alert.Fingerprint, BeginRunActivity.Describe(c.Message.Alert))));
@@ -191,7 +191,7 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
             WaitingForRoot,
             AwaitingApproval,
             When(AlertResolved, c => IsForRun(c.Saga, c.Message))
-                .Then(c => Cancelling(c.Saga, c.Saga.Run.WaitingFor is { } root
+                .Then(c => EndCancelled(c.Saga, c.Saga.Run.WaitingFor is { } root
                     ? $"alert {c.Message.Alert.Fingerprint} resolved while waiting for the remediation of {root.TargetKey}: fixing the root was enough"
                     : $"alert {c.Message.Alert.Fingerprint} resolved before any action: nothing left to fix"))
                 .Unschedule(ApprovalTimeout)
@@ -212,7 +212,7 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
                 .Then(c => c.Saga.Run.Note(Now, $"guards: {c.Saga.Run.Gate!.Verdict}: {c.Saga.Run.Gate.Reason}"))),
             When(Reject, c => c.Message.RemediationId == c.Saga.Run.RemediationId)
                 .Unschedule(ApprovalTimeout)
-                .Then(c => Cancelling(c.Saga, $"rejected{By(c.Message.By, c.Message.Comment)}"))
+                .Then(c => EndCancelled(c.Saga, $"rejected{By(c.Message.By, c.Message.Comment)}"))
                 .Publish(c => CancelledEvent(c.Saga))
                 .TransitionTo(Cancelled),
             When(ApprovalTimeout.Received, c => c.Message.RemediationId == c.Saga.Run.RemediationId)
@@ -220,15 +220,15 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
                 .Publish(c => EscalatedEvent(c.Saga))
                 .TransitionTo(Escalated));
 
+        // Nothing has acted yet: the run ends at once.
         During(
+            Pending,
             WaitingForRoot,
             AwaitingApproval,
-            Verifying,
             When(Cancel, c => c.Message.RemediationId == c.Saga.Run.RemediationId)
                 .Unschedule(RootWaitTimeout)
                 .Unschedule(ApprovalTimeout)
-                .Unschedule(VerificationTimeout)
-                .Then(c => Cancelling(c.Saga, $"cancelled{By(c.Message.By, c.Message.Comment)}"))
+                .Then(c => EndCancelled(c.Saga, $"cancelled{By(c.Message.By, c.Message.Comment)}"))
                 .Publish(c => CancelledEvent(c.Saga))
                 .TransitionTo(Cancelled));
 
@@ -243,7 +243,7 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
                         .TransitionTo(Compensating)));
 
         During(
-            [Compensating, Verifying, Succeeded, Escalated, Cancelled],
+            [Compensating, Verifying, Cancelling, Succeeded, Escalated, Cancelled],
             When(StepFinished, c => c.Message.RemediationId == c.Saga.Run.RemediationId)
                 .Then(c => c.Saga.Run.AddStep(c.Message.Result))
                 .Then(c => TrackIsolation(c.Saga.Run, c.Message)));
@@ -320,17 +320,45 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
             When(AlertResolved, c => IsForRun(c.Saga, c.Message))
                 .Then(c => NoteResolved(c.Saga.Run, c.Message.Alert)));
 
-        // Cancelled mid-attempt: the journal is sealed, so a step that has not begun never will;
-        // the one running (if any) reports into the cancelled run, and nothing it did is undone
-        // behind the rule's back.
+        // Cancelled while acting: the journal is sealed, so a step that has not begun never will;
+        // the one under way finishes (a Kubernetes write is never cut off midway). Once the
+        // attempt's slip has ended, what the attempt changed is undone as the rule says, exactly
+        // as a failed attempt's compensation would (StartUndoActivity), and the run ends Cancelled.
         During(
             Executing,
+            Compensating,
             When(Cancel, c => c.Message.RemediationId == c.Saga.Run.RemediationId)
                 .Activity(x => x.OfInstanceType<SealAttemptActivity>())
-                .Unschedule(ExecutionTimeout)
-                .Then(c => Cancelling(c.Saga, $"cancelled{By(c.Message.By, c.Message.Comment)} while executing attempt {c.Saga.Run.Attempt}: no further step starts, and steps that already ran are kept"))
-                .Publish(c => CancelledEvent(c.Saga))
-                .TransitionTo(Cancelled));
+                .Then(c => BeginCancelling(c.Saga, c.Message, c.Saga.CurrentState == Executing.Name ? "executing" : "compensating", "no further step starts; the step under way finishes, then"))
+                .TransitionTo(Cancelling));
+
+        // Verifying: the attempt's steps have all ended, so the undo starts at once.
+        During(
+            Verifying,
+            Undo(When(Cancel, c => c.Message.RemediationId == c.Saga.Run.RemediationId)
+                .Unschedule(VerificationTimeout)
+                .Then(c => BeginCancelling(c.Saga, c.Message, "verifying", "verification stops, and"))
+                .TransitionTo(Cancelling)));
+
+        During(
+            Cancelling,
+            Undo(When(StepsCompleted, c => c.Message.TrackingNumber == c.Saga.Run.TrackingNumber)
+                .Then(c => RecordLastStep(c.Saga.Run, c.Message))
+                .Then(c => c.Saga.Run.Note(Now, $"the steps of attempt {c.Saga.Run.Attempt} ended"))),
+            Undo(When(StepsFaulted, c => c.Message.TrackingNumber == c.Saga.Run.TrackingNumber)
+                .Then(c => c.Saga.Run.Note(Now, $"the steps of attempt {c.Saga.Run.Attempt} ended: {RoutingSlips.FaultReason(c.Message)}; the completed steps were compensated as the rule says"))),
+            // The slip (or the undo's) never reported back: lost with an engine that stopped. The
+            // journal knows what ran and what was already undone, so undoing again repeats nothing.
+            Undo(When(ExecutionTimeout.Received, c => c.Message.RemediationId == c.Saga.Run.RemediationId && c.Message.Attempt == c.Saga.Run.Attempt)
+                .Then(c => c.Saga.Run.Note(Now, $"the steps of attempt {c.Saga.Run.Attempt} or their undo did not report back (the engine stopped, or they outlived their deadline): undoing what the step journal says ran"))),
+            EndCancelling(
+                When(StepsCompleted, c => c.Saga.Run.Cancellation!.UndoTrackingNumber is { } undo && c.Message.TrackingNumber == undo),
+                c => $"undone as the rule says: {c.Saga.Run.Cancellation!.Plan}"),
+            EndCancelling(
+                When(StepsFaulted, c => c.Saga.Run.Cancellation!.UndoTrackingNumber is { } undo && c.Message.TrackingNumber == undo),
+                c => $"the undo failed ({RoutingSlips.FaultReason(c.Message)}), so what it did not undo is still in place: {c.Saga.Run.Cancellation!.Plan}"),
+            When(AlertResolved, c => IsForRun(c.Saga, c.Message))
+                .Then(c => NoteResolved(c.Saga.Run, c.Message.Alert)));
 
         // The attempt's steps should long have finished: they were lost with an engine that died
         // mid-step (in-memory bus) or they hang. The attempt is closed, so none of its steps that
@@ -363,7 +391,7 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
 
         // The reconciler found the run stuck where nothing can move it: it escalates, saying why.
         During(
-            [Pending, WaitingForRoot, AwaitingApproval, Executing, Compensating, Verifying],
+            [Pending, WaitingForRoot, AwaitingApproval, Executing, Compensating, Verifying, Cancelling],
             When(Escalate, c => c.Message.RemediationId == c.Saga.Run.RemediationId)
                 .Activity(x => x.OfInstanceType<SealAttemptActivity>())
                 .Unschedule(RootWaitTimeout)
@@ -408,6 +436,9 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
     public State Compensating { get; private set; } = null!;
 
     public State Verifying { get; private set; } = null!;
+
+    /// <summary>Cancelled while acting: the step under way finishes, then what the attempt changed is undone as the rule says.</summary>
+    public State Cancelling { get; private set; } = null!;
 
     public State Succeeded { get; private set; } = null!;
 
@@ -505,7 +536,7 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
                 fresh => Decide(fresh
                     .TransitionTo(Pending)
                     .If(c => c.Saga.Run.ResolvedBeforeStart, resolved => resolved
-                        .Then(c => Cancelling(c.Saga, $"alert {c.Message.Alert.Fingerprint} resolved before the remediation started: nothing left to fix"))
+                        .Then(c => EndCancelled(c.Saga, $"alert {c.Message.Alert.Fingerprint} resolved before the remediation started: nothing left to fix"))
                         .Publish(c => CancelledEvent(c.Saga))
                         .TransitionTo(Cancelled))));
 
@@ -573,6 +604,34 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
             .Activity(x => x.OfInstanceType<StartAttemptActivity>())
             .Schedule(ExecutionTimeout, c => new ExecutionTimedOut { CorrelationId = c.Saga.CorrelationId, RemediationId = c.Saga.Run.RemediationId, Attempt = c.Saga.Run.Attempt }, c => ExecutionDeadline(c.Saga.Run))
             .TransitionTo(Executing);
+
+    /// <summary>Undoes what the cancelled run's attempt changed; ends it at once when there is nothing to undo.</summary>
+    private EventActivityBinder<RemediationState, T> Undo<T>(EventActivityBinder<RemediationState, T> binder)
+        where T : class =>
+        binder
+            .Activity(x => x.OfInstanceType<StartUndoActivity>())
+            .IfElse(
+                c => c.Saga.Run.Cancellation!.UndoTrackingNumber is null,
+                nothing => EndCancelling(nothing, c => c.Saga.Run.Cancellation!.Plan),
+                undoing => undoing.Schedule(ExecutionTimeout, c => new ExecutionTimedOut { CorrelationId = c.Saga.CorrelationId, RemediationId = c.Saga.Run.RemediationId, Attempt = c.Saga.Run.Attempt }, c => UndoDeadline(c.Saga.Run)));
+
+    private EventActivityBinder<RemediationState, T> EndCancelling<T>(EventActivityBinder<RemediationState, T> binder, Func<BehaviorContext<RemediationState, T>, string> how)
+        where T : class =>
+        binder
+            .Unschedule(ExecutionTimeout)
+            .Then(c => EndCancelled(c.Saga, $"{c.Saga.Run.Cancellation!.Reason} while {c.Saga.Run.Cancellation.From} attempt {c.Saga.Run.Attempt}: {how(c)}"))
+            .Publish(c => CancelledEvent(c.Saga))
+            .TransitionTo(Cancelled);
+
+    private void BeginCancelling(RemediationState saga, CancelRemediation cancel, string doing, string then)
+    {
+        saga.Run.Cancellation = new RunCancellation { Reason = $"cancelled{By(cancel.By, cancel.Comment)}", From = doing };
+        saga.Run.Record(Now, Cancelling.Name, $"cancel requested{By(cancel.By, cancel.Comment)} while {doing} attempt {saga.Run.Attempt}: {then} what the attempt changed is undone as the rule says");
+    }
+
+    /// <summary>How long the undo's steps may take: the executor's default step timeout each, plus <see cref="RemediationSagaOptions.ExecutionGrace"/>.</summary>
+    private TimeSpan UndoDeadline(RemediationRun run) =>
+        _options.ExecutionGrace + (_actions.DefaultStepTimeout * run.Cancellation!.Undoing);
 
     private EventActivityBinder<RemediationState, T> Verify<T>(EventActivityBinder<RemediationState, T> binder)
         where T : class =>
@@ -751,7 +810,7 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
 
     private void Succeeding(RemediationState saga, string reason) => Finish(saga, Succeeded, reason, RemediationOutcome.Succeeded);
 
-    private void Cancelling(RemediationState saga, string reason) => Finish(saga, Cancelled, reason, RemediationOutcome.Cancelled);
+    private void EndCancelled(RemediationState saga, string reason) => Finish(saga, Cancelled, reason, RemediationOutcome.Cancelled);
 
     private void Escalating(RemediationState saga, string reason) => Finish(saga, Escalated, reason, RemediationOutcome.Escalated);
 

@@ -62,6 +62,7 @@ public static class SagaRegistrationExtensions
         services.TryAddScoped<StartAttemptActivity>();
         services.TryAddScoped<StartVerificationActivity>();
         services.TryAddScoped<StartRestoreActivity>();
+        services.TryAddScoped<StartUndoActivity>();
         services.TryAddScoped<SealAttemptActivity>();
         services.TryAddScoped<ReleaseGuardSlotActivity>();
         services.TryAddScoped<RecordHistoryActivity>();

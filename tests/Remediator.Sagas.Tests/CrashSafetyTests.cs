@@ -124,5 +124,8 @@ public sealed class CrashSafetyTests : IAsyncLifetime
 
         public Task<StepJournalProgress> GetProgressAsync(Guid remediationId, int attempt, CancellationToken cancellationToken) =>
             Task.FromResult(new StepJournalProgress(0, 0));
+
+        public Task<IReadOnlyList<StepJournalStep>> ListAsync(Guid remediationId, int attempt, string phase, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<StepJournalStep>>([]);
     }
 }

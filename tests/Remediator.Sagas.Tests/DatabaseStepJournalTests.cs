@@ -62,6 +62,28 @@ public sealed class DatabaseStepJournalTests : IAsyncLifetime, IDisposable
         (await journal.CountAsync("run/3", default)).ShouldBe((0, 0));
     }
 
+    [Fact]
+    public async Task A_sealed_attempts_steps_can_still_be_undone_once_and_are_listed_by_phase_with_what_they_recorded()
+    {
+        var journal = new DurableStepJournal(new DatabaseStepJournal(Factory, TimeProvider.System));
+        var run = Guid.NewGuid();
+        var scale = new StepJournalKey(run, 1, ExecuteStepActivity.ExecutePhase, 0);
+        await journal.BeginAsync(scale, default);
+        await journal.CompleteAsync(scale, """{"failed":false}""", default);
+        await journal.BeginAsync(new StepJournalKey(run, 1, ExecuteStepActivity.ExecutePhase, 1), default);
+        await journal.SealAsync(run, 1, default);
+
+        // The seal stops the attempt's steps, not the undoing of the ones that ran.
+        (await journal.BeginAsync(new StepJournalKey(run, 1, ExecuteStepActivity.ExecutePhase, 2), default)).State.ShouldBe(StepJournalState.Sealed);
+        var undo = new StepJournalKey(run, 1, ExecuteStepActivity.CompensatePhase, 0);
+        (await journal.BeginAsync(undo, default)).State.ShouldBe(StepJournalState.Begun);
+        (await journal.BeginAsync(undo, default)).State.ShouldBe(StepJournalState.Interrupted);
+
+        (await journal.ListAsync(run, 1, ExecuteStepActivity.ExecutePhase, default)).ShouldBe([new StepJournalStep(0, """{"failed":false}"""), new StepJournalStep(1, null)]);
+        (await journal.ListAsync(run, 1, ExecuteStepActivity.CompensatePhase, default)).ShouldBe([new StepJournalStep(0, null)]);
+        (await journal.ListAsync(run, 2, ExecuteStepActivity.ExecutePhase, default)).ShouldBeEmpty();
+    }
+
     public Task DisposeAsync() => Task.CompletedTask;
 
     public void Dispose() => _database.Dispose();

@@ -99,20 +99,143 @@ public sealed class RemediationSagaTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_run_cancelled_while_executing_starts_no_further_step_and_ends_cancelled()
+    public async Task A_run_cancelled_while_executing_finishes_the_step_under_way_starts_no_further_one_and_undoes_what_the_rule_says()
     {
-        _fixture.CreateDeployment("auth-service");
+        _fixture.CreateDeployment("auth-service", replicas: 2);
+        _fixture.CreateDeployment("cache");
         await _fixture.StartAsync();
-        _fixture.Simulator.Cluster.SetRolloutBehavior(Namespace, "auth-service", RolloutBehavior.Stalled);
-        var request = Request("auth-service", [Step("restart"), Step("wait-for-rollout", destructive: false) with { Timeout = TimeSpan.FromSeconds(3) }, Step("scale", parameters: ("replicas", "4"))]);
+        // The cache's restart is on the wire for 2 s: the cancel arrives while it is under way.
+        _fixture.Simulator.InjectFault(new Fault { Method = "PATCH", PathContains = "/deployments/cache", Delay = TimeSpan.FromSeconds(2) });
+        var request = Request(
+            "auth-service",
+            [
+                Step("scale", parameters: ("replicas", "4")) with { Compensate = StepCompensation.Undo },
+                Step("set-env", parameters: ("env.POOL", "20")) with { Compensate = StepCompensation.Keep },
+                Step("restart") with { Name = "restart-cache", Target = Deployment("cache") },
+                Step("restart"),
+            ]);
 
         await _fixture.Harness.Bus.Publish(request);
-        var executing = await _fixture.WaitForAsync(request, m => m.Executing);
+        var executing = await _fixture.WaitUntilAsync(request, s => s.Run.Steps.Count(step => step.Phase == ExecuteStepActivity.ExecutePhase) == 2);
+        await _fixture.Harness.Bus.Publish(new CancelRemediation { CorrelationId = executing.CorrelationId, RemediationId = executing.Run.RemediationId, By = "on-call" });
+        var saga = await _fixture.WaitForAsync(request, m => m.Cancelled);
+        var undone = await WaitForStepsAsync(saga, phase: ExecuteStepActivity.CompensatePhase, count: 1);
+
+        saga.Run.Timeline.Select(e => e.State).ShouldContain(RemediationStates.Cancelling);
+        saga.Run.Outcome!.ShouldStartWith("cancelled by on-call while executing attempt 1: undone as the rule says: ");
+        saga.Run.Outcome.ShouldContain("'scale': undo: ");
+        saga.Run.Outcome.ShouldContain("'set-env': kept (compensate: keep)");
+        saga.Run.Outcome.ShouldContain("'restart-cache': nothing to undo");
+        saga.Run.Outcome.ShouldContain("not started: 'restart'");
+        undone.Select(s => (s.Name, s.Status)).ShouldBe([("scale", "Succeeded")]);
+        saga.Run.Steps.ShouldContain(s => s.Name == "restart" && s.Status == ExecuteStepActivity.SkippedStatus);
+        _fixture.Mutations().ShouldContain(r => r.Path.EndsWith("/deployments/cache", StringComparison.Ordinal));
+        _fixture.Mutations().ShouldNotContain(r => r.Path.EndsWith("/deployments/auth-service", StringComparison.Ordinal) && r.Body != null && r.Body.Contains("restartedAt", StringComparison.Ordinal));
+
+        // The real compensating PATCH reached the cluster: back to the replicas read before; the kept env stays.
+        var deployment = _fixture.Simulator.Cluster.Get(Remediator.Kubernetes.Simulator.ResourceType.Deployments, Namespace, "auth-service")!;
+        deployment["spec"]!["replicas"]!.GetValue<int>().ShouldBe(2);
+        deployment.ToJsonString().ShouldContain("\"POOL\"");
+    }
+
+    [Fact]
+    public async Task A_cancelled_run_whose_step_under_way_fails_is_compensated_once()
+    {
+        _fixture.CreateDeployment("auth-service", replicas: 2);
+        _fixture.CreateDeployment("cache");
+        await _fixture.StartAsync();
+        // The cache's restart is on the wire for 2 s, then refused.
+        _fixture.Simulator.InjectFault(new Fault { Method = "PATCH", PathContains = "/deployments/cache", Delay = TimeSpan.FromSeconds(2), StatusCode = 403 });
+        var request = Request(
+            "auth-service",
+            [
+                Step("scale", parameters: ("replicas", "4")) with { Compensate = StepCompensation.Undo },
+                Step("restart") with { Name = "restart-cache", Target = Deployment("cache") },
+                Step("restart"),
+            ]);
+
+        await _fixture.Harness.Bus.Publish(request);
+        var executing = await _fixture.WaitUntilAsync(request, s => s.Run.Steps.Any(step => step.Name == "scale"));
         await _fixture.Harness.Bus.Publish(new CancelRemediation { CorrelationId = executing.CorrelationId, RemediationId = executing.Run.RemediationId, By = "on-call" });
         var saga = await _fixture.WaitForAsync(request, m => m.Cancelled);
 
-        saga.Run.Outcome!.ShouldContain("while executing attempt 1");
-        _fixture.Mutations().ShouldNotContain(mutation => mutation.Path.EndsWith("/scale", StringComparison.Ordinal));
+        // Courier compensated the scale when the step under way failed; the cancel's undo found
+        // that in the journal and did not scale back a second time.
+        saga.Run.Outcome!.ShouldContain("'scale': undo: ");
+        saga.Run.Timeline.ShouldContain(e => e.Reason.Contains("the completed steps were compensated as the rule says", StringComparison.Ordinal));
+        _fixture.Mutations().Count(r => r.Path.EndsWith("/deployments/auth-service/scale", StringComparison.Ordinal)).ShouldBe(2);
+        _fixture.Mutations().ShouldNotContain(r => r.Path.EndsWith("/deployments/auth-service", StringComparison.Ordinal));
+        _fixture.Simulator.Cluster.Get(Remediator.Kubernetes.Simulator.ResourceType.Deployments, Namespace, "auth-service")!["spec"]!["replicas"]!.GetValue<int>().ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task A_run_cancelled_while_compensating_ends_cancelled_without_undoing_anything_twice()
+    {
+        _fixture.CreateDeployment("auth-service", replicas: 2);
+        _fixture.CreateDeployment("cache");
+        await _fixture.StartAsync();
+        _fixture.Simulator.InjectFault(new Fault { Method = "PATCH", PathContains = "/deployments/cache", Delay = TimeSpan.FromSeconds(1), StatusCode = 403 });
+        var request = Request(
+            "auth-service",
+            [
+                Step("scale", parameters: ("replicas", "4")) with { Compensate = StepCompensation.Undo },
+                Step("restart") with { Name = "restart-cache", Target = Deployment("cache") },
+            ],
+            ladder: [new LadderRung { Name = "restart-service", Steps = [Step("restart")] }]);
+
+        await _fixture.Harness.Bus.Publish(request);
+        await _fixture.WaitUntilAsync(request, s => s.Run.Steps.Any(step => step.Name == "scale"));
+        // Courier's scale-back is held on the wire, so the cancel finds the run compensating.
+        _fixture.Simulator.InjectFault(new Fault { Method = "PATCH", PathContains = "/deployments/auth-service/scale", Delay = TimeSpan.FromSeconds(2) });
+        var compensating = await _fixture.WaitForAsync(request, m => m.Compensating);
+        await _fixture.Harness.Bus.Publish(new CancelRemediation { CorrelationId = compensating.CorrelationId, RemediationId = compensating.Run.RemediationId, By = "on-call" });
+        var saga = await _fixture.WaitForAsync(request, m => m.Cancelled);
+
+        saga.Run.Outcome!.ShouldStartWith("cancelled by on-call while compensating attempt 1: undone as the rule says: ");
+        saga.Run.Attempt.ShouldBe(1);
+        _fixture.Mutations().Count(r => r.Path.EndsWith("/deployments/auth-service/scale", StringComparison.Ordinal)).ShouldBe(2);
+        _fixture.Mutations().ShouldNotContain(r => r.Path.EndsWith("/deployments/auth-service", StringComparison.Ordinal));
+        _fixture.Simulator.Cluster.Get(Remediator.Kubernetes.Simulator.ResourceType.Deployments, Namespace, "auth-service")!["spec"]!["replicas"]!.GetValue<int>().ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task A_run_cancelled_while_verifying_undoes_its_attempt_and_ends_cancelled()
+    {
+        _fixture.CreateDeployment("auth-service", replicas: 2);
+        await _fixture.StartAsync();
+        var request = Request(
+            "auth-service",
+            [Step("scale", parameters: ("replicas", "4")) with { Compensate = StepCompensation.Undo }],
+            verification: new VerificationPlan { AlertResolvedWithin = TimeSpan.FromMinutes(5) });
+
+        await _fixture.Harness.Bus.Publish(request);
+        var verifying = await _fixture.WaitForAsync(request, m => m.Verifying);
+        await _fixture.Harness.Bus.Publish(new CancelRemediation { CorrelationId = verifying.CorrelationId, RemediationId = verifying.Run.RemediationId, By = "on-call", Comment = "taking over" });
+        var saga = await _fixture.WaitForAsync(request, m => m.Cancelled);
+
+        saga.Run.Outcome!.ShouldStartWith("cancelled by on-call: taking over while verifying attempt 1: undone as the rule says: 'scale': undo: ");
+        _fixture.Simulator.Cluster.Get(Remediator.Kubernetes.Simulator.ResourceType.Deployments, Namespace, "auth-service")!["spec"]!["replicas"]!.GetValue<int>().ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task A_cancelled_dry_run_sends_nothing()
+    {
+        _fixture.CreateDeployment("auth-service", replicas: 2);
+        await _fixture.StartAsync();
+        // Holds the dry run's read of the replicas, so the cancel finds it executing.
+        _fixture.Simulator.InjectFault(new Fault { Method = "GET", PathContains = "/deployments/auth-service/scale", Delay = TimeSpan.FromSeconds(2) });
+        var request = Request(
+            "auth-service",
+            [Step("scale", parameters: ("replicas", "4")) with { Compensate = StepCompensation.Undo }, Step("restart")],
+            safety: new SafetyPolicy { DryRun = true });
+
+        await _fixture.Harness.Bus.Publish(request);
+        var executing = await _fixture.WaitForAsync(request, m => m.Executing);
+        await _fixture.Harness.Bus.Publish(new CancelRemediation { CorrelationId = executing.CorrelationId, RemediationId = executing.Run.RemediationId });
+        var saga = await _fixture.WaitForAsync(request, m => m.Cancelled);
+
+        saga.Run.Outcome!.ShouldContain(Activities.StartUndoActivity.DryRunPlan);
+        _fixture.Mutations().ShouldBeEmpty();
     }
 
     [Fact]

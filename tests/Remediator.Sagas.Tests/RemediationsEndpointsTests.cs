@@ -118,6 +118,28 @@ public sealed class RemediationsEndpointsTests : IAsyncLifetime
         (await _fixture.Harness.Published.Any<RemediationCancelled>(x => x.Context.Message.RemediationId == rejected.RequestId)).ShouldBeTrue();
     }
 
+    [Fact]
+    public async Task Cancel_is_accepted_while_executing_and_a_second_one_while_cancelling_is_a_conflict_saying_why()
+    {
+        _fixture.CreateDeployment("auth-service", replicas: 2);
+        _fixture.CreateDeployment("cache");
+        await _fixture.StartAsync(withApi: true);
+        _fixture.Simulator.InjectFault(new Remediator.Kubernetes.Simulator.Fault { Method = "PATCH", PathContains = "/deployments/cache", Delay = TimeSpan.FromSeconds(3) });
+        var request = Request("auth-service", [Step("scale", parameters: ("replicas", "4")) with { Compensate = StepCompensation.Undo }, Step("restart") with { Name = "restart-cache", Target = Deployment("cache") }]);
+        await _fixture.Harness.Bus.Publish(request);
+        await _fixture.WaitUntilAsync(request, s => s.Run.Steps.Any(step => step.Name == "scale"));
+
+        (await Http.PostAsJsonAsync($"{RemediationsEndpoints.Route}/{request.RequestId}/cancel", new RemediationDecision("sre", "taking over"))).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        await _fixture.WaitUntilAsync(request, s => s.Run.State == RemediationStates.Cancelling);
+        var again = await Http.PostAsync($"{RemediationsEndpoints.Route}/{request.RequestId}/cancel", null);
+
+        await ShouldBeProblemAsync(again, HttpStatusCode.Conflict);
+        (await again.Content.ReadAsStringAsync()).ShouldContain("already being cancelled");
+        var saga = await _fixture.WaitForAsync(request, m => m.Cancelled);
+        saga.Run.Outcome!.ShouldStartWith("cancelled by sre: taking over while executing attempt 1: undone as the rule says: ");
+        await ShouldBeProblemAsync(await Http.PostAsync($"{RemediationsEndpoints.Route}/{request.RequestId}/cancel", null), HttpStatusCode.Conflict);
+    }
+
     private static async Task ShouldBeProblemAsync(HttpResponseMessage response, HttpStatusCode status)
     {
         response.StatusCode.ShouldBe(status);

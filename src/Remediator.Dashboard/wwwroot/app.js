@@ -24,7 +24,9 @@
 
   // Which buttons a run in a state gets; the engine has the last word (409 when the state moved on).
   const APPROVABLE = ['AwaitingApproval'];
-  const CANCELLABLE = ['Pending', 'WaitingForRoot', 'AwaitingApproval', 'Executing', 'Verifying'];
+  // Every unfinished state but Cancelling, which already is (RemediationStates.Cancellable).
+  const CANCELLABLE = ['Pending', 'WaitingForRoot', 'AwaitingApproval', 'Executing', 'Compensating', 'Verifying'];
+  const CANCELLING = 'Cancelling';
   const STATE_CLASSES = {
     Succeeded: 'state-ok',
     Pending: 'state-wait',
@@ -33,6 +35,7 @@
     Executing: 'state-busy',
     Verifying: 'state-busy',
     Compensating: 'state-bad',
+    Cancelling: 'state-busy',
     Failed: 'state-bad',
     Escalated: 'state-bad',
     Refused: 'state-bad',
@@ -540,13 +543,25 @@
     if (escalation && escalation.state === PAGING) verbs.push('ack');
     // The recovery of a cascade's root: undo the isolation once the cause is fixed.
     if (!run.active && (run.isolations || []).length > 0) verbs.push('restore');
-    return verbs.map(verb => h('button', {
+    const buttons = verbs.map(verb => h('button', {
       type: 'button',
       class: ACTIONS[verb].className,
       'aria-label': `${ACTIONS[verb].label} ${run.targetKey} (${run.ruleName})`,
       dataset: { action: verb, id: run.id, focusKey: `${verb}:${run.id}` },
       onclick: event => act(verb, run, event.currentTarget),
     }, ACTIONS[verb].label));
+    // The cancel's progress where its button was: the step under way finishes and what the
+    // attempt changed is undone before the run shows Cancelled.
+    if (run.state === CANCELLING) {
+      buttons.push(h('button', {
+        type: 'button',
+        class: ACTIONS.cancel.className,
+        disabled: true,
+        title: 'The step under way finishes, then what the attempt changed is undone as the rule says; the run then ends Cancelled.',
+        dataset: { action: 'cancelling', id: run.id },
+      }, 'Cancelling…'));
+    }
+    return buttons;
   }
 
   async function act(verb, run, button) {

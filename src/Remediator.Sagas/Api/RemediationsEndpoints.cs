@@ -23,9 +23,9 @@ public static class RemediationsEndpoints
 
     private static readonly string[] _approvable = [RemediationView.AwaitingApprovalState];
 
-    // Every unfinished state but Compensating (which is already undoing): while executing, the
-    // step under way finishes and no further one starts.
-    private static readonly string[] _cancellable = ["Pending", "WaitingForRoot", "AwaitingApproval", "Executing", "Verifying"];
+    // Every unfinished state but Cancelling (which already is): while acting, the step under way
+    // finishes, no further one starts, and what the attempt changed is undone as the rule says.
+    private static readonly string[] _cancellable = [.. RemediationStates.Cancellable];
 
     // The recovery of a finished run that left an isolation in place (a cascade's root).
     private static readonly string[] _restorable = [RemediationStates.Succeeded, RemediationStates.Escalated];
@@ -46,7 +46,7 @@ public static class RemediationsEndpoints
             .WithSummary("Reject a run that awaits approval.");
         endpoints.MapPost($"{Route}/{{id:guid}}/cancel", CancelRemediation)
             .WithName("CancelRemediation")
-            .WithSummary("Cancel a run that has not acted yet or is verifying.");
+            .WithSummary("Cancel an unfinished run: no further step starts, and what its attempt changed is undone as the rule says.");
         endpoints.MapPost($"{Route}/{{id:guid}}/restore", RestoreRemediation)
             .WithName("RestoreRemediation")
             .WithSummary("Undo what a finished run's isolation steps changed, once the root cause is fixed.");
@@ -140,7 +140,9 @@ public static class RemediationsEndpoints
         if (!allowedStates.Contains(view.State, StringComparer.Ordinal))
         {
             return TypedResults.Problem(
-                detail: $"Remediation {id} is {view.State}; {verb} needs it to be {string.Join(" or ", allowedStates)}.",
+                detail: view.State == RemediationStates.Cancelling
+                    ? $"Remediation {id} is already being cancelled: the step under way finishes, then what its attempt changed is undone; it ends Cancelled."
+                    : $"Remediation {id} is {view.State}; {verb} needs it to be {string.Join(" or ", allowedStates)}.",
                 statusCode: StatusCodes.Status409Conflict,
                 title: $"Cannot {verb} the remediation in its current state",
                 type: ConflictType,

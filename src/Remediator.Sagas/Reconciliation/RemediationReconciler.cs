@@ -198,7 +198,7 @@ public sealed partial class RemediationReconciler(
             cancellationToken);
 
     private IEnumerable<string> UnfinishedStates =>
-        [machine.Pending.Name, machine.WaitingForRoot.Name, machine.AwaitingApproval.Name, machine.Executing.Name, machine.Compensating.Name, machine.Verifying.Name];
+        [machine.Pending.Name, machine.WaitingForRoot.Name, machine.AwaitingApproval.Name, machine.Executing.Name, machine.Compensating.Name, machine.Verifying.Name, machine.Cancelling.Name];
 
     private async IAsyncEnumerable<StoredSaga<RemediationState>> ListAsync(string state, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -247,7 +247,7 @@ public sealed partial class RemediationReconciler(
         }
 
         if (startedAt is { } started && consumers.CountsReceipts && stored.UpdatedAt < started
-            && (state == machine.Executing.Name || state == machine.Compensating.Name)
+            && (state == machine.Executing.Name || state == machine.Compensating.Name || state == machine.Cancelling.Name)
             && await journal.GetProgressAsync(run.RemediationId, run.Attempt, cancellationToken) is { Begun: > 0 } progress)
         {
             return new Repair(
@@ -299,7 +299,7 @@ public sealed partial class RemediationReconciler(
     private Guid? TokenOf(RemediationState saga, string state) =>
         state == machine.AwaitingApproval.Name ? saga.ApprovalTimeoutTokenId
         : state == machine.WaitingForRoot.Name ? saga.RootWaitTimeoutTokenId
-        : state == machine.Executing.Name || state == machine.Compensating.Name ? saga.ExecutionTimeoutTokenId
+        : state == machine.Executing.Name || state == machine.Compensating.Name || state == machine.Cancelling.Name ? saga.ExecutionTimeoutTokenId
         : state == machine.Verifying.Name ? saga.VerificationTimeoutTokenId
         : null;
 
@@ -327,7 +327,8 @@ public sealed partial class RemediationReconciler(
             return (due, Arm(_ => new VerificationTimedOut { CorrelationId = saga.CorrelationId, RemediationId = run.RemediationId, Attempt = run.Attempt }, due, tokenId));
         }
 
-        // Compensating runs under the attempt's execution deadline.
+        // Compensating and Cancelling run under the attempt's execution deadline (the undo's is
+        // shorter; a cancelled run whose timer was lost is undone again, which the journal makes safe).
         due = EnteredAt(run, machine.Executing.Name) + machine.ExecutionDeadline(run);
         return (due, Arm(_ => new ExecutionTimedOut { CorrelationId = saga.CorrelationId, RemediationId = run.RemediationId, Attempt = run.Attempt }, due, tokenId));
     }

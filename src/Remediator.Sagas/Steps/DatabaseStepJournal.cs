@@ -37,17 +37,19 @@ public sealed class DatabaseStepJournal(IDatabaseConnectionFactory database, Tim
     ]);
 
     /// <summary>
-    /// Claims a step: inserts its row unless the attempt is sealed or the row exists. The seal is
-    /// read before the insert, so a step that begins at the very instant its attempt is sealed
-    /// still runs once; the saga's seal only stops steps that had not yet begun.
+    /// Claims a step: inserts its row unless the attempt is sealed (when <paramref name="sealable"/>)
+    /// or the row exists. The seal is read before the insert, so a step that begins at the very
+    /// instant its attempt is sealed still runs once; the saga's seal only stops steps that had not
+    /// yet begun. Undoing what an attempt did is not sealable: a seal never leaves a change half undone.
     /// </summary>
-    public async Task<StepJournalRow> BeginAsync(string attemptKey, string stepKey, CancellationToken cancellationToken)
+    public async Task<StepJournalRow> BeginAsync(string attemptKey, string stepKey, CancellationToken cancellationToken, bool sealable = true)
     {
         ArgumentException.ThrowIfNullOrEmpty(attemptKey);
         ArgumentException.ThrowIfNullOrEmpty(stepKey);
         await using var connection = await database.ConnectAsync(cancellationToken);
-        await using (var seal = connection.CreateCommand("SELECT 1 FROM step_journal_seals WHERE attempt_key = @attempt").AddParameter("@attempt", attemptKey))
+        if (sealable)
         {
+            await using var seal = connection.CreateCommand("SELECT 1 FROM step_journal_seals WHERE attempt_key = @attempt").AddParameter("@attempt", attemptKey);
             if (await seal.ExecuteScalarAsync(cancellationToken) is not null)
             {
                 return new StepJournalRow(Claimed: false, Sealed: true, Record: null);
@@ -95,6 +97,22 @@ public sealed class DatabaseStepJournal(IDatabaseConnectionFactory database, Tim
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         return (checked((int)reader.GetInt64(0)), checked((int)reader.GetInt64(1)));
+    }
+
+    /// <summary>Every step row of the attempt: its key, and what it recorded (null while it never completed).</summary>
+    public async Task<IReadOnlyList<(string StepKey, string? Record)>> ListAsync(string attemptKey, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(attemptKey);
+        await using var connection = await database.ConnectAsync(cancellationToken);
+        await using var command = connection.CreateCommand("SELECT step_key, record FROM step_journal WHERE attempt_key = @attempt").AddParameter("@attempt", attemptKey);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<(string, string?)>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add((reader.GetString(0), await reader.IsDBNullAsync(1, cancellationToken) ? null : reader.GetString(1)));
+        }
+
+        return rows;
     }
 
     public async Task SealAsync(string attemptKey, CancellationToken cancellationToken)

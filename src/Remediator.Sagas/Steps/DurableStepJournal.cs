@@ -9,7 +9,7 @@ public sealed class DurableStepJournal(DatabaseStepJournal journal) : IStepJourn
     public async Task<StepJournalEntry> BeginAsync(StepJournalKey key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var row = await journal.BeginAsync(StepJournalKey.AttemptKey(key.RemediationId, key.Attempt), key.ToString(), cancellationToken);
+        var row = await journal.BeginAsync(StepJournalKey.AttemptKey(key.RemediationId, key.Attempt), key.ToString(), cancellationToken, key.Sealable);
         return row switch
         {
             { Sealed: true } => new StepJournalEntry(StepJournalState.Sealed),
@@ -23,6 +23,16 @@ public sealed class DurableStepJournal(DatabaseStepJournal journal) : IStepJourn
     {
         ArgumentNullException.ThrowIfNull(key);
         return journal.CompleteAsync(key.ToString(), record, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<StepJournalStep>> ListAsync(Guid remediationId, int attempt, string phase, CancellationToken cancellationToken)
+    {
+        var rows = await journal.ListAsync(StepJournalKey.AttemptKey(remediationId, attempt), cancellationToken);
+        return [.. rows
+            .Select(row => (Index: StepJournalKey.IndexIn(row.StepKey, remediationId, attempt, phase), row.Record))
+            .Where(row => row.Index is not null)
+            .Select(row => new StepJournalStep(row.Index!.Value, row.Record))
+            .OrderBy(step => step.Index)];
     }
 
     public Task SealAsync(Guid remediationId, int attempt, CancellationToken cancellationToken) =>

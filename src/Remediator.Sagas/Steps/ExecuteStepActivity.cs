@@ -56,6 +56,9 @@ public sealed class ExecuteStepActivity(KubernetesActionExecutor executor, PromQ
     /// <summary>The phase of Courier undoing a completed step after a later one failed.</summary>
     public const string CompensatePhase = "compensate";
 
+    /// <summary>What an undo interrupted by an engine stop reports: it is not repeated, since whether it took effect is unknown.</summary>
+    internal const string UnknownUndo = "the engine stopped while this step's change was being undone; whether the undo took effect is unknown, so it is not repeated";
+
     private static readonly JsonSerializerOptions _json = new(JsonSerializerDefaults.Web);
 
     public async Task<ExecutionResult> Execute(ExecuteContext<ExecuteStepArguments> context)
@@ -106,6 +109,8 @@ public sealed class ExecuteStepActivity(KubernetesActionExecutor executor, PromQ
                     return context.Completed();
                 case StepJournalState.Completed:
                     return Replay(context, JsonSerializer.Deserialize<StepJournalRecord>(entry.Record!, _json)!);
+                case StepJournalState.Interrupted when arguments.Phase == CompensatePhase:
+                    return await CompleteAsync(context, Report(arguments, UnknownStatus, UnknownUndo, started));
                 case StepJournalState.Interrupted when step.Destructive:
                     return await CompleteAsync(context, Report(arguments, UnknownStatus, "the engine stopped while this step was acting; whether it took effect is unknown, so it is not repeated and verification decides", started));
             }
@@ -130,6 +135,7 @@ public sealed class ExecuteStepActivity(KubernetesActionExecutor executor, PromQ
                     RemediationId = arguments.RemediationId,
                     Attempt = arguments.Attempt,
                     StepName = step.Name,
+                    Index = arguments.Index,
                     Action = step.Action,
                     Compensation = compensation,
                     Keep = step.Compensate == StepCompensation.Keep,
@@ -138,14 +144,17 @@ public sealed class ExecuteStepActivity(KubernetesActionExecutor executor, PromQ
                 : null,
             Report = inCompletion ? finished : null,
         };
-        if (!inCompletion)
-        {
-            await context.Publish(finished);
-        }
 
+        // Recorded before it is reported: a step the run heard of has its inverse in the journal,
+        // where a cancel's undo reads it, even if the engine stops right after.
         if (key is not null)
         {
             await journal.CompleteAsync(key, JsonSerializer.Serialize(record, _json), context.CancellationToken);
+        }
+
+        if (!inCompletion)
+        {
+            await context.Publish(finished);
         }
 
         return Replay(context, record);
@@ -163,8 +172,34 @@ public sealed class ExecuteStepActivity(KubernetesActionExecutor executor, PromQ
             return context.Compensated();
         }
 
+        // The same journal key as a cancelled run's undo of the step (StartUndoActivity): whichever
+        // comes first acts, the other finds its record, and an undo interrupted by an engine stop
+        // is not repeated blind.
+        var key = log.Index is { } index ? new StepJournalKey(log.RemediationId, log.Attempt, CompensatePhase, index) : null;
+        if (key is not null)
+        {
+            var entry = await journal.BeginAsync(key, context.CancellationToken);
+            switch (entry.State)
+            {
+                case StepJournalState.Completed:
+                    var record = JsonSerializer.Deserialize<StepJournalRecord>(entry.Record!, _json)!;
+                    return record.Failed
+                        ? context.Failed(new RemediationStepFailedException($"compensating step '{log.StepName}': {record.Summary}"))
+                        : context.Compensated();
+                case StepJournalState.Interrupted:
+                    await PublishCompensationAsync(context, log, Result(log.Attempt, log.StepName, log.Action, CompensatePhase, continueOnError: false, UnknownStatus, UnknownUndo, outcome: null, started));
+                    return context.Compensated();
+            }
+        }
+
         var outcome = await executor.CompensateAsync(log.Compensation, dryRun: false, context.CancellationToken, log.Origin);
+        if (key is not null)
+        {
+            await journal.CompleteAsync(key, JsonSerializer.Serialize(new StepJournalRecord { Failed = !outcome.Succeeded, Summary = outcome.Summary }, _json), context.CancellationToken);
+        }
+
         await PublishCompensationAsync(context, log, Result(log.Attempt, log.StepName, log.Action, CompensatePhase, continueOnError: false, outcome.Status.ToString(), outcome.Summary, outcome, started));
+
         return outcome.Succeeded
             ? context.Compensated()
             : context.Failed(new RemediationStepFailedException($"compensating step '{log.StepName}': {outcome.Summary}"));

@@ -13,6 +13,9 @@ public sealed record ExecuteStepLog
 
     public required string StepName { get; init; }
 
+    /// <summary>The step's position in its attempt: the journal key of its undo (null in slips built before it was carried: their undo is not journaled).</summary>
+    public int? Index { get; init; }
+
     public required string Action { get; init; }
 
     public required Compensation Compensation { get; init; }

@@ -11,7 +11,7 @@ public sealed class InMemoryStepJournal : IStepJournal
     public Task<StepJournalEntry> BeginAsync(StepJournalKey key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
-        if (_sealed.ContainsKey(StepJournalKey.AttemptKey(key.RemediationId, key.Attempt)))
+        if (key.Sealable && _sealed.ContainsKey(StepJournalKey.AttemptKey(key.RemediationId, key.Attempt)))
         {
             return Task.FromResult(new StepJournalEntry(StepJournalState.Sealed));
         }
@@ -36,6 +36,16 @@ public sealed class InMemoryStepJournal : IStepJournal
     {
         _sealed[StepJournalKey.AttemptKey(remediationId, attempt)] = true;
         return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<StepJournalStep>> ListAsync(Guid remediationId, int attempt, string phase, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<StepJournalStep> steps = [.. _steps
+            .Select(step => (Index: StepJournalKey.IndexIn(step.Key, remediationId, attempt, phase), Record: step.Value))
+            .Where(step => step.Index is not null)
+            .Select(step => new StepJournalStep(step.Index!.Value, step.Record))
+            .OrderBy(step => step.Index)];
+        return Task.FromResult(steps);
     }
 
     public Task<StepJournalProgress> GetProgressAsync(Guid remediationId, int attempt, CancellationToken cancellationToken)

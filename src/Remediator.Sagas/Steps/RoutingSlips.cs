@@ -16,9 +16,14 @@ public static class RoutingSlips
     /// <summary>The routing slip variable that carries an attempt's last step result (<see cref="ExecuteStepArguments.ReportsInCompletion"/>).</summary>
     public const string LastStepVariable = "RemediationLastStep";
 
-    /// <summary>Runs <paramref name="steps"/> as one routing slip for the run's current attempt; for a recovery, <paramref name="restores"/> holds each step's inverse to apply.</summary>
+    /// <summary>
+    /// Runs <paramref name="steps"/> as one routing slip for the run's current attempt; for a
+    /// recovery or an undo, <paramref name="restores"/> holds each step's inverse to apply, and
+    /// <paramref name="indices"/> each step's journal index (its position in the attempt it undoes;
+    /// by default its position in this slip).
+    /// </summary>
     /// <returns>The slip's tracking number, by which the saga recognises its completion or fault.</returns>
-    public static async Task<Guid> ExecuteAsync(BehaviorContext<RemediationState> context, IReadOnlyList<PlannedStep> steps, string phase, IReadOnlyList<Compensation>? restores = null)
+    public static async Task<Guid> ExecuteAsync(BehaviorContext<RemediationState> context, IReadOnlyList<PlannedStep> steps, string phase, IReadOnlyList<Compensation>? restores = null, IReadOnlyList<int>? indices = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(steps);
@@ -29,7 +34,7 @@ public static class RoutingSlips
         {
             builder.AddActivity(step.Name, ExecuteStepActivityDefinition.ExecuteAddress, new ExecuteStepArguments
             {
-                Index = index,
+                Index = indices?[index] ?? index,
                 ReportsInCompletion = phase == ExecuteStepActivity.ExecutePhase && index == steps.Count - 1,
                 CorrelationId = context.Saga.CorrelationId,
                 RemediationId = run.RemediationId,

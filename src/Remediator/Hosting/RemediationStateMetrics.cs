@@ -26,7 +26,7 @@ public sealed partial class RemediationStateMetrics
         meterFactory.Create(RemediationMetrics.MeterName).CreateObservableGauge(
             Name,
             Count,
-            description: "Remediation sagas (one per rule and target) by rule and current state (Pending, AwaitingApproval, Executing, Compensating, Verifying; Succeeded, Failed, Escalated, Cancelled, Refused until the next run).");
+            description: "Remediation sagas (one per rule and target) by rule and current state (Pending, WaitingForRoot, AwaitingApproval, Executing, Compensating, Verifying, Cancelling; Succeeded, Failed, Escalated, Cancelled, Refused until the next run).");
     }
 
     private List<Measurement<long>> Count()
