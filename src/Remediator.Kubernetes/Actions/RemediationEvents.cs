@@ -35,8 +35,11 @@ public sealed partial class RemediationEvents
     private const string NormalType = "Normal";
     private const string WarningType = "Warning";
 
+    /// <summary>The namespace of a namespaced target that names none and a connection that has none, as kubectl's.</summary>
+    private const string DefaultNamespace = "default";
+
     /// <summary>Events of cluster-scoped objects (Nodes) go to this namespace, as the kubelet's and kubectl's do.</summary>
-    private const string ClusterScopedEventNamespace = "default";
+    private const string ClusterScopedEventNamespace = DefaultNamespace;
 
     /// <summary>The API server's limit on an Event message (events.k8s.io/v1 enforces it; core/v1 is kept to the same).</summary>
     private const int MaxMessageLength = 1024;
@@ -142,7 +145,7 @@ public sealed partial class RemediationEvents
 
         var target = refusal.Target;
         var resource = KubernetesResource.For(target.Kind);
-        var ns = resource.Namespaced ? target.Namespace ?? _connection.Connection?.Namespace ?? ClusterScopedEventNamespace : null;
+        var ns = resource.Namespaced ? target.Namespace ?? _connection.Connection?.Namespace ?? DefaultNamespace : null;
         var origin = new ActionOrigin(refusal.RemediationId, refusal.RuleName, refusal.Alert);
         IReadOnlyList<string> names;
         try
@@ -153,8 +156,7 @@ public sealed partial class RemediationEvents
         }
         catch (Exception e) when (e is KubernetesApiException or KubernetesUnavailableException)
         {
-            _metrics?.Recorded(TraceKind.Event, TraceOutcome.Failed);
-            LogTraceFailed(_logger, TraceKind.Event, target.ToString(), e.Message);
+            Failed(TraceKind.Event, target.ToString(), e);
             return;
         }
 
@@ -187,7 +189,8 @@ public sealed partial class RemediationEvents
         var described = Workloads.Describe(involved.Resource, involved.Namespace, involved.Name);
         var eventNamespace = involved.Namespace ?? ClusterScopedEventNamespace;
         var now = _time.GetUtcNow();
-        var occurrence = _aggregation.Observe(new EventAggregation.Key(involved, reason, type), message, now);
+        var key = new EventAggregation.Key(involved, reason, type);
+        var occurrence = _aggregation.Observe(key, message, now);
         if (occurrence.Count > 1)
         {
             var update = new JsonObject
@@ -204,7 +207,7 @@ public sealed partial class RemediationEvents
             }
             catch (KubernetesApiException e) when (e.IsNotFound)
             {
-                occurrence = _aggregation.Restart(new EventAggregation.Key(involved, reason, type), message, now);
+                occurrence = _aggregation.Restart(key, message, now);
             }
             catch (Exception e) when (e is KubernetesApiException or KubernetesUnavailableException)
             {
@@ -217,7 +220,7 @@ public sealed partial class RemediationEvents
         if (!created)
         {
             // Not on the server, so a repeat must not count on it: it tries to create it again.
-            _aggregation.Forget(new EventAggregation.Key(involved, reason, type), occurrence.EventName);
+            _aggregation.Forget(key, occurrence.EventName);
         }
     }
 
