@@ -33,6 +33,28 @@ public sealed class DashboardTests(ServersFixture servers, ITestOutputHelper out
               - action: restart
         """;
 
+    /// <summary>A scale of the service, then a restart of its cache: the run the cancel button stops.</summary>
+    private const string ScaleThenRestartCache = """
+        rules:
+          - name: scale-then-restart-cache
+            description: Scale a fintech service out and restart its cache (dashboard tests).
+            match:
+              - alertname = ServiceNotResponding
+              - namespace = fintech-services
+            target:
+              kind: Deployment
+              namespace: "{{ $labels.namespace }}"
+              name: "{{ $labels.service }}"
+            steps:
+              - action: scale
+                replicas: 4
+                compensate: undo
+              - action: restart
+                name: restart-cache
+                target: { kind: Deployment, namespace: fintech-services, name: "{{ $labels.service }}-cache" }
+              - action: restart
+        """;
+
     [Fact]
     public async Task A_run_awaiting_approval_is_approved_from_the_page_and_its_timeline_and_step_results_are_shown()
     {
@@ -74,6 +96,36 @@ public sealed class DashboardTests(ServersFixture servers, ITestOutputHelper out
         browser.Open($"#/remediations/{id}");
         browser.Visible("#detail-summary [data-state='Succeeded']");
         browser.Url.AbsolutePath.ShouldBe($"/remediations/{id}");
+    }
+
+    [Fact]
+    public async Task A_run_under_way_is_cancelled_from_the_page_shows_cancelling_and_ends_cancelled_with_its_scale_undone()
+    {
+        await using var cluster = await KubernetesSimulator.StartAsync();
+        cluster.Cluster.Create(ResourceType.Deployments, "fintech-services", Manifests.Deployment("cart", replicas: 2));
+        cluster.Cluster.Create(ResourceType.Deployments, "fintech-services", Manifests.Deployment("cart-cache"));
+        // The cache's restart stays on the wire long enough for the page to show the cancel under way.
+        cluster.InjectFault(new Fault { Method = "PATCH", PathContains = "/deployments/cart-cache", Delay = TimeSpan.FromSeconds(15) });
+        var engine = await StartEngineAsync(ScaleThenRestartCache, await OnClusterAsync(cluster));
+        using var browser = SignedIn(engine);
+        const string target = "deployment/fintech-services/cart";
+
+        using (var response = await engine.PostWebhookAsync(TestAlert.ToWebhookJson([TestAlert.ServiceNotResponding("cart")])))
+        {
+            response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        }
+
+        var id = browser.Visible($"#active-table tr[data-target='{target}'][data-state='Executing']").GetDomAttribute("data-id");
+        // The scale reported, so the cache's restart is on the wire when the button is clicked.
+        await Eventually.TrueAsync(async () => (await RemediationsApi.ListAsync(engine, target)).Any(run => run.Steps.Any(step => step.Name == "scale")), "the scale's report", diagnostics: engine.Describe);
+        browser.Click($"#active-table tr[data-id='{id}'] button[data-action='cancel']");
+        browser.Visible($"#active-table tr[data-id='{id}'][data-state='Cancelling'] button[data-action='cancelling'][disabled]");
+        browser.Visible($"#history-table tr[data-id='{id}'][data-state='Cancelled']");
+
+        browser.Open($"remediations/{id}");
+        browser.TextOf("#timeline", timeline => timeline.Contains($"cancel requested by {Operator}", StringComparison.Ordinal) && timeline.Contains("'scale': undo: ", StringComparison.Ordinal), "the cancel and the undo on the timeline");
+        browser.Visible("#steps-table tr[data-step='scale'][data-phase='compensate'] [data-state='Succeeded']");
+        cluster.Cluster.Get(ResourceType.Deployments, "fintech-services", "cart")!["spec"]!["replicas"]!.GetValue<int>().ShouldBe(2);
     }
 
     [Fact]
