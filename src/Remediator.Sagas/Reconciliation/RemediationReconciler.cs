@@ -248,24 +248,9 @@ public sealed partial class RemediationReconciler(
 
         if (startedAt is { } started && consumers.CountsReceipts && stored.UpdatedAt < started
             && (state == machine.Executing.Name || state == machine.Compensating.Name || state == machine.Cancelling.Name)
-            && await journal.GetProgressAsync(run.RemediationId, run.Attempt, cancellationToken) is { Begun: > 0 } progress)
+            && await InspectRestartedAttemptAsync(saga, state, tokenId, now, cancellationToken) is { } restarted)
         {
-            return new Repair(
-                ReconcilerRepairs.Interrupted,
-                $"the engine restarted while attempt {run.Attempt} was {state}: its steps ran in the previous process's in-memory queues and died with it ({progress.Begun} step(s) had begun, {progress.Unfinished} without a known outcome); none is repeated, the attempt is closed and verification decides",
-                AtOnce: true,
-                Arm(reason => new ExecutionTimedOut { CorrelationId = saga.CorrelationId, RemediationId = run.RemediationId, Attempt = run.Attempt, Reason = reason }, now, tokenId));
-        }
-
-        if (startedAt is { } start && consumers.CountsReceipts && stored.UpdatedAt < start && state == machine.Executing.Name
-            && !(run.TrackingNumber is { } slip && await outbox.IsArmedAsync(slip, cancellationToken))
-            && await journal.GetProgressAsync(run.RemediationId, run.Attempt, cancellationToken) is { Begun: 0 })
-        {
-            return new Repair(
-                ReconcilerRepairs.StepsLost,
-                $"the engine restarted before attempt {run.Attempt}'s first step began: its steps were lost with the previous process's in-memory queues and nothing was changed; they are not sent again, since the guards decided on them before the restart (a pause or another run may have come since), so the run is escalated and the alert's next notification starts a fresh run",
-                AtOnce: true,
-                Arm(reason => new EscalateRemediation { CorrelationId = saga.CorrelationId, RemediationId = run.RemediationId, Reason = $"escalated by the reconciler: {reason}" }, now, NewId.NextGuid()));
+            return restarted;
         }
 
         if (await outbox.IsArmedAsync(tokenId, cancellationToken))
@@ -281,11 +266,43 @@ public sealed partial class RemediationReconciler(
             arm);
     }
 
-    private Repair Escalation(RemediationState saga, string reason) =>
+    /// <summary>
+    /// At start on the in-memory transport, an attempt the previous process left running: its
+    /// routing slip died with that process's queues unless it is still in the outbox. The step
+    /// journal tells whether any step began; null when the slip may still be on its way.
+    /// </summary>
+    private async Task<Repair?> InspectRestartedAttemptAsync(RemediationState saga, string state, Guid tokenId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var run = saga.Run;
+        var progress = await journal.GetProgressAsync(run.RemediationId, run.Attempt, cancellationToken);
+        if (progress.Begun > 0)
+        {
+            return new Repair(
+                ReconcilerRepairs.Interrupted,
+                $"the engine restarted while attempt {run.Attempt} was {state}: its steps ran in the previous process's in-memory queues and died with it ({progress.Begun} step(s) had begun, {progress.Unfinished} without a known outcome); none is repeated, the attempt is closed and verification decides",
+                AtOnce: true,
+                Arm(reason => new ExecutionTimedOut { CorrelationId = saga.CorrelationId, RemediationId = run.RemediationId, Attempt = run.Attempt, Reason = reason }, now, tokenId));
+        }
+
+        // Not one step began: the slip is lost unless its row still waits in the outbox (the
+        // previous process committed it and died before sending it; this one sends it).
+        if (state != machine.Executing.Name || (run.TrackingNumber is { } slip && await outbox.IsArmedAsync(slip, cancellationToken)))
+        {
+            return null;
+        }
+
+        return Escalation(
+            saga,
+            $"the engine restarted before attempt {run.Attempt}'s first step began: its steps were lost with the previous process's in-memory queues and nothing was changed; they are not sent again, since the guards decided on them before the restart (a pause or another run may have come since), so the run is escalated and the alert's next notification starts a fresh run",
+            ReconcilerRepairs.StepsLost,
+            atOnce: true);
+    }
+
+    private Repair Escalation(RemediationState saga, string reason, string kind = ReconcilerRepairs.Escalated, bool atOnce = false) =>
         new(
-            ReconcilerRepairs.Escalated,
+            kind,
             reason,
-            AtOnce: false,
+            atOnce,
             Arm(why => new EscalateRemediation { CorrelationId = saga.CorrelationId, RemediationId = saga.Run.RemediationId, Reason = $"escalated by the reconciler: {why}" }, timeProvider.GetUtcNow(), NewId.NextGuid()));
 
     /// <summary>Sends the message built from the repair's reason to the saga at <paramref name="due"/> (at once when past) under <paramref name="tokenId"/>, in the repair's unit of work.</summary>
