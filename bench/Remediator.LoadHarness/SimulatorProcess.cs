@@ -14,6 +14,10 @@ public sealed class SimulatorProcess : IAsyncDisposable
     private static readonly TimeSpan _startTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan _stopTimeout = TimeSpan.FromSeconds(10);
 
+    // Creating Deployments reconciles the whole simulated cluster once per object: a few hundred
+    // on a saturated machine took longer than 30 s.
+    private static readonly TimeSpan _controlTimeout = TimeSpan.FromMinutes(5);
+
     private readonly Process _process;
     private readonly HttpClient _control;
 
@@ -21,7 +25,7 @@ public sealed class SimulatorProcess : IAsyncDisposable
     {
         _process = process;
         BaseAddress = baseAddress;
-        _control = new HttpClient { BaseAddress = control, Timeout = TimeSpan.FromSeconds(30) };
+        _control = new HttpClient { BaseAddress = control, Timeout = _controlTimeout };
     }
 
     /// <summary>The Kubernetes API's address, for the engine's kubeconfig.</summary>
