@@ -178,31 +178,7 @@ public abstract class EscalationReconcilerContract : IAsyncLifetime
     private ServiceProvider Replica()
     {
         var database = _database ?? throw new InvalidOperationException("InitializeAsync has not run.");
-        var services = new ServiceCollection()
-            .AddLogging()
-            .AddMetrics()
-            .AddSingleton<TimeProvider>(Clock);
-        services.Configure<PersistenceOptions>(options =>
-        {
-            options.Provider = database.Provider;
-            options.ConnectionString = database.ConnectionString;
-        });
-        services.AddRemediatorDatabase();
-        foreach (var migration in _table.Migrations())
-        {
-            services.AddDatabaseMigration(migration);
-        }
-
-        services.AddDatabaseMigration(DatabaseScheduledMessageStore.Migration);
-        services.AddDatabaseMigration(DatabaseScheduledMessageStore.OutboxMigration);
-        services.AddSingleton(_table);
-        services.AddSingleton<DatabaseSagaStore<EscalationState>>();
-        services.AddSingleton<IScheduledMessageStore, DatabaseScheduledMessageStore>();
-        services.AddSingleton(new DurableConsumers(countReceipts: false));
-        services.AddSingleton<OutboxSignal>();
-        services.AddSingleton<OutboxMetrics>();
-        services.AddSingleton<TransactionalOutbox>();
-        services.AddSingleton<IEndpointNameFormatter>(KebabCaseEndpointNameFormatter.Instance);
+        var services = new ServiceCollection().AddReplicaSagaStore(database, _table, Clock);
         services.AddEscalationReconciliation();
         var provider = services.BuildServiceProvider();
         _replicas.Add(provider);

@@ -356,37 +356,13 @@ public abstract class RemediationReconcilerContract : IAsyncLifetime
     private ServiceProvider Replica(bool inMemoryTransport = false)
     {
         var database = _database ?? throw new InvalidOperationException("InitializeAsync has not run.");
-        var services = new ServiceCollection()
-            .AddLogging()
-            .AddMetrics()
-            .AddSingleton<TimeProvider>(Clock);
-        services.Configure<PersistenceOptions>(options =>
-        {
-            options.Provider = database.Provider;
-            options.ConnectionString = database.ConnectionString;
-        });
-        services.AddRemediatorDatabase();
-        foreach (var migration in _table.Migrations())
-        {
-            services.AddDatabaseMigration(migration);
-        }
-
-        services.AddDatabaseMigration(DatabaseScheduledMessageStore.Migration);
-        services.AddDatabaseMigration(DatabaseScheduledMessageStore.OutboxMigration);
-        services.AddSingleton(_table);
-        services.AddSingleton<DatabaseSagaStore<RemediationState>>();
-        services.AddSingleton<IScheduledMessageStore, DatabaseScheduledMessageStore>();
-        services.AddSingleton(new DurableConsumers(countReceipts: inMemoryTransport));
-        services.AddSingleton<OutboxSignal>();
-        services.AddSingleton<OutboxMetrics>();
-        services.AddSingleton<TransactionalOutbox>();
+        var services = new ServiceCollection().AddReplicaSagaStore(database, _table, Clock, inMemoryTransport);
         services.AddSingleton<IStepJournal>(_journal);
         services.AddDatabaseMigration(DatabaseGuardStateStore.Migration);
         services.AddSingleton<IGuardStateStore, DatabaseGuardStateStore>();
         services.AddSingleton(Options.Create(new RemediationSagaOptions()));
         services.AddSingleton(Options.Create(new Kubernetes.Actions.KubernetesActionOptions()));
         services.AddSingleton<RemediationStateMachine>();
-        services.AddSingleton<IEndpointNameFormatter>(KebabCaseEndpointNameFormatter.Instance);
         services.AddSingleton(Options.Create(new ReconcilerOptions()));
         services.AddSingleton<ReconcilerMetrics>();
         services.AddSingleton<RemediationReconciler>();
