@@ -155,6 +155,14 @@ public static class AlertsEndpoints
         {
             alerts = await intake.AcceptAsync(notification, httpContext.RequestAborted);
         }
+        catch (AlertBacklogFullException ex)
+        {
+            // Back-pressure doing its job, not a fault: a warning without a stack trace.
+            logger.LogWarning("Not accepting {AlertCount} alerts of group {GroupKey}: {Reason} Answering 503 so Alertmanager retries", notification.Alerts.Count, notification.GroupKey, ex.Message);
+            metrics.Rejected("backlog_full");
+            httpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(settings.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            return WebhookProblems.BacklogFull(ex.Message);
+        }
         catch (AlertPublishException ex)
         {
             logger.LogError(ex, "Could not hand {AlertCount} alerts of group {GroupKey} to the bus; answering 503 so Alertmanager retries", notification.Alerts.Count, notification.GroupKey);

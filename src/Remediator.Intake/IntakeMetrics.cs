@@ -17,7 +17,7 @@ public sealed class IntakeMetrics
         var meter = meterFactory.Create(MeterName);
         _notifications = meter.CreateCounter<long>(
             "remediator.webhook.notifications",
-            description: "Webhook notifications, by outcome (accepted, invalid, unauthorized, unsupported_media_type, too_large, client_timeout, bus_unavailable).");
+            description: "Webhook notifications, by outcome (accepted, invalid, unauthorized, unsupported_media_type, too_large, client_timeout, bus_unavailable, backlog_full, draining).");
         _alertsAccepted = meter.CreateCounter<long>("remediator.webhook.alerts_accepted", description: "Alerts handed to the bus.");
     }
 

@@ -11,6 +11,7 @@ public static class WebhookProblems
     public const string PayloadTooLargeType = "urn:remediator:problem:payload-too-large";
     public const string BusUnavailableType = "urn:remediator:problem:bus-unavailable";
     public const string DrainingType = "urn:remediator:problem:draining";
+    public const string BacklogFullType = "urn:remediator:problem:backlog-full";
     public const string UnsupportedMediaTypeType = "urn:remediator:problem:unsupported-media-type";
     public const string RequestBodyTimeoutType = "urn:remediator:problem:request-body-timeout";
 
@@ -90,6 +91,13 @@ public static class WebhookProblems
             statusCode: StatusCodes.Status503ServiceUnavailable,
             title: "Message bus unavailable",
             type: BusUnavailableType);
+
+    public static ProblemHttpResult BacklogFull(string reason) =>
+        TypedResults.Problem(
+            detail: $"The engine is behind: {reason} Nothing was accepted. Retry later.",
+            statusCode: StatusCodes.Status503ServiceUnavailable,
+            title: "Engine busy",
+            type: BacklogFullType);
 
     public static ProblemHttpResult Draining() =>
         TypedResults.Problem(

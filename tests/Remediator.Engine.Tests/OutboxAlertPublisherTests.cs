@@ -59,7 +59,7 @@ public sealed class OutboxAlertPublisherTests : IAsyncLifetime, IDisposable
         var publisher = Publisher(store, maxBacklog: 2);
         await publisher.PublishAsync([Fixtures.Alert(fingerprint: "a"), Fixtures.Alert(fingerprint: "b")], CancellationToken.None);
 
-        var refused = await Should.ThrowAsync<AlertPublishException>(publisher.PublishAsync([Fixtures.Alert(fingerprint: "c")], CancellationToken.None));
+        var refused = await Should.ThrowAsync<AlertBacklogFullException>(publisher.PublishAsync([Fixtures.Alert(fingerprint: "c")], CancellationToken.None));
 
         refused.Message.ShouldContain("Remediator:Bus:MaxBacklog");
         (await store.CountDueAsync(_clock.GetUtcNow().AddSeconds(1), 10, CancellationToken.None)).ShouldBe(2);
@@ -77,7 +77,7 @@ public sealed class OutboxAlertPublisherTests : IAsyncLifetime, IDisposable
         // Within the interval: its count (0) and its own alert since leave room, whatever others wrote.
         await publisher.PublishAsync([Fixtures.Alert(fingerprint: "e")], CancellationToken.None);
         _clock.Advance(new BusOptions().BacklogCountInterval);
-        var refused = await Should.ThrowAsync<AlertPublishException>(publisher.PublishAsync([Fixtures.Alert(fingerprint: "f")], CancellationToken.None));
+        var refused = await Should.ThrowAsync<AlertBacklogFullException>(publisher.PublishAsync([Fixtures.Alert(fingerprint: "f")], CancellationToken.None));
 
         refused.Message.ShouldContain("Remediator:Bus:MaxBacklog");
         (await store.CountDueAsync(_clock.GetUtcNow().AddSeconds(1), 10, CancellationToken.None)).ShouldBe(5);

@@ -37,7 +37,7 @@ public sealed class OutboxAlertPublisher(
             // rather than queueing a flood in front of the next real alert.
             if (!await backlog.HasRoomAsync(outbox, alerts.Count, linked.Token))
             {
-                throw new AlertPublishException(
+                throw new AlertBacklogFullException(
                     $"{settings.MaxBacklog} or more messages are waiting to be handled ({BusOptions.SectionName}:{nameof(BusOptions.MaxBacklog)}); not accepting {alerts.Count} more until the engine catches up.");
             }
 
@@ -49,7 +49,7 @@ public sealed class OutboxAlertPublisher(
             // A locked or unreachable database turns into a prompt "try later" for the sender.
             throw new AlertPublishException($"The database did not commit {alerts.Count} alerts within {timeout}.", ex);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException and not AlertPublishException)
+        catch (Exception ex) when (ex is not OperationCanceledException and not AlertPublishException and not AlertBacklogFullException)
         {
             throw new AlertPublishException($"Storing {alerts.Count} alerts failed: {ex.Message}", ex);
         }

@@ -25,10 +25,13 @@ public sealed class WebhookBackPressureTests(ServersFixture servers, ITestOutput
 
     private static readonly TimeSpan _retryAfter = TimeSpan.FromSeconds(7);
 
+    // The embedded default only: there the backlog is the outbox's rows held until handled. On
+    // RabbitMQ a row leaves the outbox once the broker confirmed it, within milliseconds, so whether
+    // a notification meets 10 unsent rows is a race, not behaviour a test can hold (it failed so on
+    // a quiet machine); the broker's queue absorbs the rest there (docs/guarantees.md).
     public static TheoryData<EngineStore, string> Transports => new()
     {
         { EngineStore.Sqlite, "InMemory" },
-        { EngineStore.Postgres, "RabbitMq" },
     };
 
     [Theory]
@@ -60,7 +63,9 @@ public sealed class WebhookBackPressureTests(ServersFixture servers, ITestOutput
                 continue;
             }
 
-            response.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable, await response.Content.ReadAsStringAsync());
+            var problem = await response.Content.ReadAsStringAsync();
+            response.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable, problem);
+            problem.ShouldContain("urn:remediator:problem:backlog-full", customMessage: "back-pressure is told apart from a broken bus");
             response.Headers.RetryAfter?.Delta.ShouldBe(_retryAfter, "the 503 tells Alertmanager when to come back (Remediator:Webhook:RetryAfter)");
             refused.Add(alerts);
         }
