@@ -108,6 +108,6 @@ public sealed class OutboxAlertPublisherTests : IAsyncLifetime, IDisposable
             new OutboxMetrics(_services.GetRequiredService<IMeterFactory>()),
             NullLogger<TransactionalOutbox>.Instance);
         var options = Options.Create(new BusOptions { MaxBacklog = maxBacklog });
-        return new OutboxAlertPublisher(outbox, _bus!, options, new OutboxBacklogGate(options, _clock), _clock);
+        return new OutboxAlertPublisher(outbox, new OutboxPublisher(outbox, _bus!), options, new OutboxBacklogGate(options, _clock), _clock);
     }
 }

@@ -1,4 +1,3 @@
-using MassTransit;
 using Microsoft.Extensions.Options;
 using Remediator.Contracts;
 using Remediator.Intake;
@@ -15,15 +14,11 @@ namespace Remediator.Engine.Bus;
 /// </summary>
 public sealed class OutboxAlertPublisher(
     TransactionalOutbox outbox,
-    IBus bus,
+    OutboxPublisher publisher,
     IOptions<BusOptions> options,
     OutboxBacklogGate backlog,
     TimeProvider timeProvider) : IAlertPublisher
 {
-    private readonly Uri _alerts = bus.Topology.Publish<AlertReceived>().TryGetPublishAddress(bus.Address, out var address)
-        ? address
-        : throw new InvalidOperationException($"The bus has no publish address for {nameof(AlertReceived)}.");
-
     public async Task PublishAsync(IReadOnlyList<AlertReceived> alerts, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(alerts);
@@ -41,7 +36,7 @@ public sealed class OutboxAlertPublisher(
                     $"{settings.MaxBacklog} or more messages are waiting to be handled ({BusOptions.SectionName}:{nameof(BusOptions.MaxBacklog)}); not accepting {alerts.Count} more until the engine catches up.");
             }
 
-            await outbox.SendAsync(alerts, _alerts, linked.Token);
+            await publisher.PublishAllAsync(alerts, linked.Token);
             backlog.Accepted(alerts.Count);
         }
         catch (OperationCanceledException ex) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)

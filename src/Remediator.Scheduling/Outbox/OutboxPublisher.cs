@@ -14,9 +14,17 @@ public sealed class OutboxPublisher(TransactionalOutbox outbox, IBus bus)
         where T : class
     {
         ArgumentNullException.ThrowIfNull(message);
+        return PublishAllAsync<T>([message], cancellationToken);
+    }
+
+    /// <summary>Publishes <paramref name="messages"/> in one commit (the webhook's alerts of one notification).</summary>
+    public Task PublishAllAsync<T>(IReadOnlyCollection<T> messages, CancellationToken cancellationToken)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(messages);
         var address = bus.Topology.Publish<T>().TryGetPublishAddress(bus.Address, out var publishAddress)
             ? publishAddress
             : throw new InvalidOperationException($"The bus has no publish address for {typeof(T).Name}.");
-        return outbox.SendAsync([message], address, cancellationToken);
+        return outbox.SendAsync(messages, address, cancellationToken);
     }
 }
