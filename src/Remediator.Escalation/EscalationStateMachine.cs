@@ -48,7 +48,7 @@ public sealed class EscalationStateMachine : MassTransitStateMachine<EscalationS
             x.CorrelateById(c => c.Message.RemediationId);
             x.OnMissingInstance(m => m.Discard());
         });
-        Event(() => RemediationSucceeded, x =>
+        Event(() => Recovered, x =>
         {
             // By property and value, not an expression over the message: the durable repository
             // reads the escalations of that remediation by an indexed column (SagaLookup).
@@ -93,7 +93,7 @@ public sealed class EscalationStateMachine : MassTransitStateMachine<EscalationS
 
         During(
             [Paging, Acknowledged],
-            When(RemediationSucceeded, c => c.Message.RemediationId != c.Saga.CorrelationId)
+            When(Recovered, c => c.Message.RemediationId != c.Saga.CorrelationId)
                 .Then(c => Resolving(c.Saga, $"remediation {c.Message.RemediationId} of the same rule and target succeeded: {c.Message.Reason}"))
                 .Unschedule(TierDue)
                 .TransitionTo(Resolved)
@@ -132,7 +132,7 @@ public sealed class EscalationStateMachine : MassTransitStateMachine<EscalationS
 
     public Event<AcknowledgeEscalation> Acknowledge { get; private set; } = null!;
 
-    public Event<RemediationSucceeded> RemediationSucceeded { get; private set; } = null!;
+    public Event<RemediationRecovered> Recovered { get; private set; } = null!;
 
     public Event<RemediationAlertResolved> AlertResolved { get; private set; } = null!;
 

@@ -126,13 +126,12 @@ public sealed class EscalationSagaTests : IAsyncLifetime
         var escalated = EscalationFixture.Escalated();
         await EscalateAndWaitForTierOneAsync(escalated);
 
-        await _fixture.Harness.Bus.Publish(new RemediationSucceeded
+        await _fixture.Harness.Bus.Publish(new RemediationRecovered
         {
             CorrelationId = escalated.CorrelationId,
             RemediationId = Guid.NewGuid(),
             RuleName = escalated.RuleName,
             Target = escalated.Target,
-            Attempts = 1,
             Reason = "verified",
             At = Samples.At.AddHours(1),
         });
