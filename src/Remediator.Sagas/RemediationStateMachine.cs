@@ -62,6 +62,11 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
             x.CorrelateById(c => RoutingSlips.CorrelationId(c.Message.Variables));
             x.OnMissingInstance(m => m.Discard());
         });
+        Event(() => StepsCompensationFailed, x =>
+        {
+            x.CorrelateById(c => RoutingSlips.CorrelationId(c.Message.Variables));
+            x.OnMissingInstance(m => m.Discard());
+        });
         Event(() => Approve, x =>
         {
             x.CorrelateById(c => c.Message.CorrelationId);
@@ -290,6 +295,12 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
                 {
                     c.Saga.Run.Note(Now, $"recovery failed: {RoutingSlips.FaultReason(c.Message)}; the isolation is still in place");
                     c.Saga.Run.RestoreTrackingNumber = null;
+                }),
+            When(StepsCompensationFailed, c => c.Message.TrackingNumber == c.Saga.Run.RestoreTrackingNumber)
+                .Then(c =>
+                {
+                    c.Saga.Run.Note(Now, $"recovery failed: {RoutingSlips.FaultReason(c.Message)}; what was not restored is still isolated");
+                    c.Saga.Run.RestoreTrackingNumber = null;
                 }));
 
         During(
@@ -317,6 +328,14 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
                         .Publish(c => FailedEvent(c.Saga))
                         .Publish(c => EscalatedEvent(c.Saga))
                         .TransitionTo(Escalated)),
+            // Courier stopped undoing at the step it could not undo: the attempt fails now (no
+            // ladder: the next rung would act on a half-undone target) and on-call is paged.
+            When(StepsCompensationFailed, c => c.Message.TrackingNumber == c.Saga.Run.TrackingNumber)
+                .Unschedule(ExecutionTimeout)
+                .Then(c => Failing(c.Saga, $"attempt {c.Saga.Run.Attempt}: a step failed, and undoing the completed steps failed ({RoutingSlips.FaultReason(c.Message)}): what that step and the ones before it changed is still in place"))
+                .Publish(c => FailedEvent(c.Saga))
+                .Publish(c => EscalatedEvent(c.Saga))
+                .TransitionTo(Escalated),
             When(AlertResolved, c => IsForRun(c.Saga, c.Message))
                 .Then(c => NoteResolved(c.Saga.Run, c.Message.Alert)));
 
@@ -347,6 +366,8 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
                 .Then(c => c.Saga.Run.Note(Now, $"the steps of attempt {c.Saga.Run.Attempt} ended"))),
             Undo(When(StepsFaulted, c => c.Message.TrackingNumber == c.Saga.Run.TrackingNumber)
                 .Then(c => c.Saga.Run.Note(Now, $"the steps of attempt {c.Saga.Run.Attempt} ended: {RoutingSlips.FaultReason(c.Message)}; the completed steps were compensated as the rule says"))),
+            Undo(When(StepsCompensationFailed, c => c.Message.TrackingNumber == c.Saga.Run.TrackingNumber)
+                .Then(c => c.Saga.Run.Note(Now, $"the steps of attempt {c.Saga.Run.Attempt} ended: a step failed, and undoing the completed steps failed ({RoutingSlips.FaultReason(c.Message)})"))),
             // The slip (or the undo's) never reported back: lost with an engine that stopped. The
             // journal knows what ran and what was already undone, so undoing again repeats nothing.
             Undo(When(ExecutionTimeout.Received, c => c.Message.RemediationId == c.Saga.Run.RemediationId && c.Message.Attempt == c.Saga.Run.Attempt)
@@ -356,6 +377,9 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
                 c => $"undone as the rule says: {c.Saga.Run.Cancellation!.Plan}"),
             EndCancelling(
                 When(StepsFaulted, c => c.Saga.Run.Cancellation!.UndoTrackingNumber is { } undo && c.Message.TrackingNumber == undo),
+                c => $"the undo failed ({RoutingSlips.FaultReason(c.Message)}), so what it did not undo is still in place: {c.Saga.Run.Cancellation!.Plan}"),
+            EndCancelling(
+                When(StepsCompensationFailed, c => c.Saga.Run.Cancellation!.UndoTrackingNumber is { } undo && c.Message.TrackingNumber == undo),
                 c => $"the undo failed ({RoutingSlips.FaultReason(c.Message)}), so what it did not undo is still in place: {c.Saga.Run.Cancellation!.Plan}"),
             When(AlertResolved, c => IsForRun(c.Saga, c.Message))
                 .Then(c => NoteResolved(c.Saga.Run, c.Message.Alert)));
@@ -461,6 +485,9 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
     public Event<RoutingSlipCompleted> StepsCompleted { get; private set; } = null!;
 
     public Event<RoutingSlipFaulted> StepsFaulted { get; private set; } = null!;
+
+    /// <summary>A step failed and undoing a completed step failed too: Courier stops, and what that step changed is still in place.</summary>
+    public Event<RoutingSlipCompensationFailed> StepsCompensationFailed { get; private set; } = null!;
 
     public Event<ApproveRemediation> Approve { get; private set; } = null!;
 
@@ -619,9 +646,17 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
         where T : class =>
         binder
             .Unschedule(ExecutionTimeout)
-            .Then(c => EndCancelled(c.Saga, $"{c.Saga.Run.Cancellation!.Reason} while {c.Saga.Run.Cancellation.From} attempt {c.Saga.Run.Attempt}: {how(c)}"))
+            .Activity(x => x.OfInstanceType<AssessUndoActivity>())
+            .Then(c => EndCancelled(c.Saga, $"{c.Saga.Run.Cancellation!.Reason} while {c.Saga.Run.Cancellation.From} attempt {c.Saga.Run.Attempt}: {how(c)}{LeftInPlace(c.Saga.Run.Cancellation)}"))
             .Publish(c => CancelledEvent(c.Saga))
+
+            // The operator asked for the cancel, so the run ends Cancelled; but a cluster left
+            // half-undone needs a person: on-call is paged as for a failed run.
+            .If(c => c.Saga.Run.Cancellation!.LeftInPlace.Count > 0, halfUndone => halfUndone.Publish(c => EscalatedEvent(c.Saga)))
             .TransitionTo(Cancelled);
+
+    private static string LeftInPlace(RunCancellation cancellation) =>
+        cancellation.LeftInPlace.Count == 0 ? "" : $"; still in place, paging on-call: {string.Join("; ", cancellation.LeftInPlace)}";
 
     private void BeginCancelling(RemediationState saga, CancelRemediation cancel, string doing, string then)
     {

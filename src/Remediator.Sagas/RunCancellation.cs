@@ -21,4 +21,12 @@ public sealed record RunCancellation
 
     /// <summary>What happens to each step of the attempt (undone, kept, nothing to undo, unknown, not started), for the outcome.</summary>
     public string Plan { get; init; } = "";
+
+    /// <summary>
+    /// Set when the undo has ended: what the attempt changed that is still in place (a step whose
+    /// undo failed, whose undo's outcome is unknown or that was never undone, a step whose own
+    /// outcome is unknown), one entry per step. Not empty means the cluster is left half-undone,
+    /// and on-call is paged.
+    /// </summary>
+    public IReadOnlyList<string> LeftInPlace { get; init; } = [];
 }

@@ -63,6 +63,7 @@ public static class SagaRegistrationExtensions
         services.TryAddScoped<StartVerificationActivity>();
         services.TryAddScoped<StartRestoreActivity>();
         services.TryAddScoped<StartUndoActivity>();
+        services.TryAddScoped<AssessUndoActivity>();
         services.TryAddScoped<SealAttemptActivity>();
         services.TryAddScoped<ReleaseGuardSlotActivity>();
         services.TryAddScoped<RecordHistoryActivity>();
