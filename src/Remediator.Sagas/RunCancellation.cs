@@ -29,4 +29,8 @@ public sealed record RunCancellation
     /// and on-call is paged.
     /// </summary>
     public IReadOnlyList<string> LeftInPlace { get; init; } = [];
+
+    /// <summary>The run's outcome once the undo has ended: who cancelled, what was undone (<paramref name="how"/>) and what is still in place.</summary>
+    public string Outcome(int attempt, string how) =>
+        $"{Reason} while {From} attempt {attempt}: {how}{(LeftInPlace.Count == 0 ? "" : $"; still in place, paging on-call: {string.Join("; ", LeftInPlace)}")}";
 }

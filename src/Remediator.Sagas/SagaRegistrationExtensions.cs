@@ -67,6 +67,7 @@ public static class SagaRegistrationExtensions
         services.TryAddScoped<SealAttemptActivity>();
         services.TryAddScoped<ReleaseGuardSlotActivity>();
         services.TryAddScoped<RecordHistoryActivity>();
+        services.TryAddScoped<TellDependentsActivity>();
         services.TryAddSingleton<IStepJournal, InMemoryStepJournal>();
         services.TryAddSingleton<Effectiveness.IRemediationHistory, Effectiveness.InMemoryRemediationHistory>();
         services.TryAddScoped<IRemediationQuery, SagaRepositoryRemediationQuery>();

@@ -104,6 +104,8 @@ public sealed class RemediationSagaTests : IAsyncLifetime
     {
         _fixture.CreateDeployment("auth-service", replicas: 2);
         _fixture.CreateDeployment("cache");
+        var journal = new InMemoryStepJournal();
+        _fixture.Services = services => services.AddSingleton<IStepJournal>(journal);
         await _fixture.StartAsync();
         // The cache's restart is on the wire for 2 s: the cancel arrives while it is under way.
         _fixture.Simulator.InjectFault(new Fault { Method = "PATCH", PathContains = "/deployments/cache", Delay = TimeSpan.FromSeconds(2) });
@@ -118,6 +120,7 @@ public sealed class RemediationSagaTests : IAsyncLifetime
 
         await _fixture.Harness.Bus.Publish(request);
         var executing = await _fixture.WaitUntilAsync(request, s => s.Run.Steps.Count(step => step.Phase == ExecuteStepActivity.ExecutePhase) == 2);
+        await WaitUntilBegunAsync(journal, request, index: 2);
         await _fixture.Harness.Bus.Publish(new CancelRemediation { CorrelationId = executing.CorrelationId, RemediationId = executing.Run.RemediationId, By = "on-call" });
         var saga = await _fixture.WaitForAsync(request, m => m.Cancelled);
         var undone = await WaitForStepsAsync(saga, phase: ExecuteStepActivity.CompensatePhase, count: 1);
@@ -144,6 +147,8 @@ public sealed class RemediationSagaTests : IAsyncLifetime
     {
         _fixture.CreateDeployment("auth-service", replicas: 2);
         _fixture.CreateDeployment("cache");
+        var journal = new InMemoryStepJournal();
+        _fixture.Services = services => services.AddSingleton<IStepJournal>(journal);
         await _fixture.StartAsync();
         // The cache's restart is on the wire for 2 s, then refused.
         _fixture.Simulator.InjectFault(new Fault { Method = "PATCH", PathContains = "/deployments/cache", Delay = TimeSpan.FromSeconds(2), StatusCode = 403 });
@@ -157,6 +162,7 @@ public sealed class RemediationSagaTests : IAsyncLifetime
 
         await _fixture.Harness.Bus.Publish(request);
         var executing = await _fixture.WaitUntilAsync(request, s => s.Run.Steps.Any(step => step.Name == "scale"));
+        await WaitUntilBegunAsync(journal, request, index: 1);
         await _fixture.Harness.Bus.Publish(new CancelRemediation { CorrelationId = executing.CorrelationId, RemediationId = executing.Run.RemediationId, By = "on-call" });
         var saga = await _fixture.WaitForAsync(request, m => m.Cancelled);
 
@@ -509,6 +515,17 @@ public sealed class RemediationSagaTests : IAsyncLifetime
     }
 
     /// <summary>Step reports travel as their own messages: wait until the saga consumed them.</summary>
+    /// <summary>Waits (up to the harness timeout) until the attempt's step at <paramref name="index"/> has begun: a cancel then finds it under way.</summary>
+    private async Task WaitUntilBegunAsync(InMemoryStepJournal journal, RemediationRequested request, int index)
+    {
+        using var deadline = new CancellationTokenSource(_fixture.Harness.TestTimeout);
+        while (!(await journal.ListAsync(request.RequestId, 1, ExecuteStepActivity.ExecutePhase, CancellationToken.None)).Any(step => step.Index == index))
+        {
+            deadline.IsCancellationRequested.ShouldBeFalse($"step {index} of the attempt never began");
+            await Task.Delay(TimeSpan.FromMilliseconds(20), CancellationToken.None);
+        }
+    }
+
     private async Task<IReadOnlyList<RemediationStepResult>> WaitForStepsAsync(RemediationState saga, string phase, int count)
     {
         var consumed = 0;
