@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Remediator.Contracts;
 using Remediator.Guards;
 using Remediator.Kubernetes.Actions;
+using Remediator.Sagas.Messages;
 using Remediator.Sagas.Steps;
 
 namespace Remediator.Sagas;
@@ -14,6 +15,8 @@ namespace Remediator.Sagas;
 /// </summary>
 public sealed class RemediationRun
 {
+    private const string IsolateAction = "isolate";
+
     public Guid RemediationId { get; set; }
 
     public string RuleName { get; set; } = "";
@@ -191,5 +194,138 @@ public sealed class RemediationRun
     {
         JoinStreak = 0;
         Timeline = [.. Timeline, new RemediationTimelineEntry { At = at, State = State, Reason = reason }];
+    }
+
+    /// <summary>The run has started and not ended.</summary>
+    public bool IsActive() => RemediationId != Guid.Empty && !RemediationStates.Final.Contains(State);
+
+    /// <summary>The alert joined this run, so its resolution counts for it.</summary>
+    public bool Has(AlertReceived alert)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        return Fingerprints.Contains(alert.Fingerprint);
+    }
+
+    public void NoteResolved(DateTimeOffset at, AlertReceived alert)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        AlertResolvedAt ??= alert.EndsAt ?? alert.ReceivedAt;
+        Note(at, $"alert {alert.Fingerprint} resolved");
+    }
+
+    /// <summary>What the guards said, for the timeline.</summary>
+    public void NoteGate(DateTimeOffset at) => Note(at, $"guards: {Gate!.Verdict}: {Gate.Reason}");
+
+    /// <summary>The run ends in <paramref name="state"/>: its outcome for the guards, the reason for people.</summary>
+    public void Finish(DateTimeOffset at, string state, string reason, RemediationOutcome outcome)
+    {
+        FinalOutcome = outcome;
+        Outcome = reason;
+        FinishedAt = at;
+        Record(at, state, reason);
+    }
+
+    /// <summary>A failed run passes through <see cref="RemediationStates.Failed"/> and always escalates.</summary>
+    public void Fail(DateTimeOffset at, string reason)
+    {
+        Record(at, RemediationStates.Failed, reason);
+        Finish(at, RemediationStates.Escalated, $"escalated: {reason}", RemediationOutcome.Failed);
+    }
+
+    /// <summary>The guards refused the run before it acted: it ends without an outcome for them.</summary>
+    public void Refuse(DateTimeOffset at)
+    {
+        Outcome = $"refused by the guards: {Gate!.Reason}";
+        FinishedAt = at;
+        Record(at, RemediationStates.Refused, Outcome);
+    }
+
+    /// <summary>A next rung exists and is allowed; never after a step whose outcome is unknown, since the next rung would act blind.</summary>
+    public bool CanClimb() => !Uncertain && Attempt < Plan!.Safety.MaxAttempts && Attempt - 1 < Plan.Ladder.Count;
+
+    /// <summary>The next attempt runs the ladder's next rung.</summary>
+    public void Climb(DateTimeOffset at, string why)
+    {
+        var rung = Plan!.Ladder[Attempt - 1];
+        Note(at, $"attempt {Attempt} {why}; climbing to ladder rung '{rung.Name}'");
+        Attempt++;
+        CurrentSteps = rung.Steps;
+        ChecksPassed = false;
+        VerificationTrackingNumber = null;
+    }
+
+    public void PassChecks(DateTimeOffset at)
+    {
+        ChecksPassed = true;
+        Note(at, "verification checks passed");
+    }
+
+    /// <summary>An attempt's step reported (by its own message, or the last one in the slip's completion, when it carries one).</summary>
+    public void RecordStep(DateTimeOffset at, RemediationStepFinished? finished)
+    {
+        if (finished is null)
+        {
+            return;
+        }
+
+        TrackStep(finished);
+        if (finished.Result.Status == ExecuteStepActivity.UnknownStatus)
+        {
+            Uncertain = true;
+            Note(at, $"step '{finished.Result.Name}' was interrupted by an engine stop; its outcome is unknown, so it is not repeated and verification decides");
+        }
+    }
+
+    /// <summary>
+    /// Keeps a step's report and the inverse of each isolation that took effect, and forgets one
+    /// that Courier undid (a later step failed): what is left is what the recovery restores.
+    /// </summary>
+    public void TrackStep(RemediationStepFinished finished)
+    {
+        ArgumentNullException.ThrowIfNull(finished);
+        var result = finished.Result;
+        AddStep(result);
+        if (result.Action != IsolateAction || result.Status != nameof(ActionStatus.Succeeded))
+        {
+            return;
+        }
+
+        if (result.Phase == ExecuteStepActivity.ExecutePhase && finished.Compensation is { } compensation)
+        {
+            Isolations = [.. Isolations, new IsolationRecord(result.Name, compensation)];
+        }
+        else if (result.Phase == ExecuteStepActivity.CompensatePhase)
+        {
+            Isolations = [.. Isolations.Where(isolation => isolation.StepName != result.Name)];
+        }
+    }
+
+    /// <summary>The recovery's slip ended: its isolations are forgotten when it restored them.</summary>
+    public void EndRestore(DateTimeOffset at, bool restored, string reason)
+    {
+        Note(at, reason);
+        Isolations = restored ? [] : Isolations;
+        RestoreTrackingNumber = null;
+    }
+
+    /// <summary>A cancel found the run acting (<paramref name="doing"/>): what the attempt changed is undone before it ends.</summary>
+    public void BeginCancelling(DateTimeOffset at, string by, string doing, string then)
+    {
+        Cancellation = new RunCancellation { Reason = $"cancelled{by}", From = doing };
+        Record(at, RemediationStates.Cancelling, $"cancel requested{by} while {doing} attempt {Attempt}: {then} what the attempt changed is undone as the rule says");
+    }
+
+    /// <summary>The cascade root this run waits for succeeded: its own alert gets <paramref name="settle"/> to resolve.</summary>
+    public void RootSucceeded(DateTimeOffset at, string outcome, TimeSpan settle)
+    {
+        WaitingFor = WaitingFor! with { Succeeded = true };
+        Note(at, $"the root's remediation succeeded ({outcome}): giving this alert {settle} to resolve before acting");
+    }
+
+    public void AddDependent(DateTimeOffset at, CascadeDependent dependent)
+    {
+        ArgumentNullException.ThrowIfNull(dependent);
+        Dependents = [.. Dependents, dependent];
+        Note(at, $"remediation {dependent.RemediationId} of a dependent waits for this run's outcome");
     }
 }

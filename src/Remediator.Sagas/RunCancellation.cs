@@ -21,4 +21,16 @@ public sealed record RunCancellation
 
     /// <summary>What happens to each step of the attempt (undone, kept, nothing to undo, unknown, not started), for the outcome.</summary>
     public string Plan { get; init; } = "";
+
+    /// <summary>
+    /// Set when the undo has ended: what the attempt changed that is still in place (a step whose
+    /// undo failed, whose undo's outcome is unknown or that was never undone, a step whose own
+    /// outcome is unknown), one entry per step. Not empty means the cluster is left half-undone,
+    /// and on-call is paged.
+    /// </summary>
+    public IReadOnlyList<string> LeftInPlace { get; init; } = [];
+
+    /// <summary>The run's outcome once the undo has ended: who cancelled, what was undone (<paramref name="how"/>) and what is still in place.</summary>
+    public string Outcome(int attempt, string how) =>
+        $"{Reason} while {From} attempt {attempt}: {how}{(LeftInPlace.Count == 0 ? "" : $"; still in place, paging on-call: {string.Join("; ", LeftInPlace)}")}";
 }

@@ -63,9 +63,11 @@ public static class SagaRegistrationExtensions
         services.TryAddScoped<StartVerificationActivity>();
         services.TryAddScoped<StartRestoreActivity>();
         services.TryAddScoped<StartUndoActivity>();
+        services.TryAddScoped<AssessUndoActivity>();
         services.TryAddScoped<SealAttemptActivity>();
         services.TryAddScoped<ReleaseGuardSlotActivity>();
         services.TryAddScoped<RecordHistoryActivity>();
+        services.TryAddScoped<TellDependentsActivity>();
         services.TryAddSingleton<IStepJournal, InMemoryStepJournal>();
         services.TryAddSingleton<Effectiveness.IRemediationHistory, Effectiveness.InMemoryRemediationHistory>();
         services.TryAddScoped<IRemediationQuery, SagaRepositoryRemediationQuery>();

@@ -1,6 +1,7 @@
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Remediator.Contracts;
+using Remediator.Guards;
 using Remediator.Kubernetes.Simulator;
 using Remediator.Sagas.Effectiveness;
 using Remediator.Sagas.Steps;
@@ -103,6 +104,8 @@ public sealed class RemediationSagaTests : IAsyncLifetime
     {
         _fixture.CreateDeployment("auth-service", replicas: 2);
         _fixture.CreateDeployment("cache");
+        var journal = new InMemoryStepJournal();
+        _fixture.Services = services => services.AddSingleton<IStepJournal>(journal);
         await _fixture.StartAsync();
         // The cache's restart is on the wire for 2 s: the cancel arrives while it is under way.
         _fixture.Simulator.InjectFault(new Fault { Method = "PATCH", PathContains = "/deployments/cache", Delay = TimeSpan.FromSeconds(2) });
@@ -117,6 +120,7 @@ public sealed class RemediationSagaTests : IAsyncLifetime
 
         await _fixture.Harness.Bus.Publish(request);
         var executing = await _fixture.WaitUntilAsync(request, s => s.Run.Steps.Count(step => step.Phase == ExecuteStepActivity.ExecutePhase) == 2);
+        await WaitUntilBegunAsync(journal, request, index: 2);
         await _fixture.Harness.Bus.Publish(new CancelRemediation { CorrelationId = executing.CorrelationId, RemediationId = executing.Run.RemediationId, By = "on-call" });
         var saga = await _fixture.WaitForAsync(request, m => m.Cancelled);
         var undone = await WaitForStepsAsync(saga, phase: ExecuteStepActivity.CompensatePhase, count: 1);
@@ -143,6 +147,8 @@ public sealed class RemediationSagaTests : IAsyncLifetime
     {
         _fixture.CreateDeployment("auth-service", replicas: 2);
         _fixture.CreateDeployment("cache");
+        var journal = new InMemoryStepJournal();
+        _fixture.Services = services => services.AddSingleton<IStepJournal>(journal);
         await _fixture.StartAsync();
         // The cache's restart is on the wire for 2 s, then refused.
         _fixture.Simulator.InjectFault(new Fault { Method = "PATCH", PathContains = "/deployments/cache", Delay = TimeSpan.FromSeconds(2), StatusCode = 403 });
@@ -156,6 +162,7 @@ public sealed class RemediationSagaTests : IAsyncLifetime
 
         await _fixture.Harness.Bus.Publish(request);
         var executing = await _fixture.WaitUntilAsync(request, s => s.Run.Steps.Any(step => step.Name == "scale"));
+        await WaitUntilBegunAsync(journal, request, index: 1);
         await _fixture.Harness.Bus.Publish(new CancelRemediation { CorrelationId = executing.CorrelationId, RemediationId = executing.Run.RemediationId, By = "on-call" });
         var saga = await _fixture.WaitForAsync(request, m => m.Cancelled);
 
@@ -215,6 +222,82 @@ public sealed class RemediationSagaTests : IAsyncLifetime
 
         saga.Run.Outcome!.ShouldStartWith("cancelled by on-call: taking over while verifying attempt 1: undone as the rule says: 'scale': undo: ");
         _fixture.Simulator.Cluster.Get(Remediator.Kubernetes.Simulator.ResourceType.Deployments, Namespace, "auth-service")!["spec"]!["replicas"]!.GetValue<int>().ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task A_cancel_whose_undo_fails_ends_cancelled_and_pages_on_call_with_what_is_still_in_place()
+    {
+        _fixture.CreateDeployment("auth-service", replicas: 2);
+        await _fixture.StartAsync();
+        var request = Request(
+            "auth-service",
+            [Step("scale", parameters: ("replicas", "4")) with { Compensate = StepCompensation.Undo }],
+            verification: new VerificationPlan { AlertResolvedWithin = TimeSpan.FromMinutes(5) });
+
+        await _fixture.Harness.Bus.Publish(request);
+        var verifying = await _fixture.WaitForAsync(request, m => m.Verifying);
+        // The scale-back is refused, as RBAC would.
+        _fixture.Simulator.InjectFault(new Fault { Method = "PATCH", PathContains = "/deployments/auth-service/scale", StatusCode = 403, Times = 10 });
+        await _fixture.Harness.Bus.Publish(new CancelRemediation { CorrelationId = verifying.CorrelationId, RemediationId = verifying.Run.RemediationId, By = "on-call" });
+        var saga = await _fixture.WaitForAsync(request, m => m.Cancelled);
+
+        saga.Run.FinalOutcome.ShouldBe(RemediationOutcome.Cancelled);
+        saga.Run.Outcome!.ShouldStartWith("cancelled by on-call while verifying attempt 1: the undo failed (");
+        saga.Run.Outcome.ShouldContain("still in place, paging on-call: 'scale': its undo failed: ");
+        var page = (await _fixture.Harness.Published.SelectAsync<RemediationEscalated>(x => x.Context.Message.RemediationId == request.RequestId).FirstOrDefault()).ShouldNotBeNull();
+        page.Context.Message.Reason.ShouldBe(saga.Run.Outcome);
+        _fixture.Simulator.Cluster.Get(Remediator.Kubernetes.Simulator.ResourceType.Deployments, Namespace, "auth-service")!["spec"]!["replicas"]!.GetValue<int>().ShouldBe(4);
+    }
+
+    [Fact]
+    public async Task A_cancel_that_undoes_everything_pages_no_one()
+    {
+        _fixture.CreateDeployment("auth-service", replicas: 2);
+        await _fixture.StartAsync();
+        var request = Request(
+            "auth-service",
+            [Step("scale", parameters: ("replicas", "4")) with { Compensate = StepCompensation.Undo }],
+            verification: new VerificationPlan { AlertResolvedWithin = TimeSpan.FromMinutes(5) });
+
+        await _fixture.Harness.Bus.Publish(request);
+        var verifying = await _fixture.WaitForAsync(request, m => m.Verifying);
+        await _fixture.Harness.Bus.Publish(new CancelRemediation { CorrelationId = verifying.CorrelationId, RemediationId = verifying.Run.RemediationId });
+        var saga = await _fixture.WaitForAsync(request, m => m.Cancelled);
+
+        saga.Run.Outcome!.ShouldNotContain("still in place");
+        saga.Run.Cancellation!.LeftInPlace.ShouldBeEmpty();
+        (await _fixture.Harness.Published.Any<RemediationCancelled>(x => x.Context.Message.RemediationId == request.RequestId)).ShouldBeTrue();
+        _fixture.Harness.Published.Select<RemediationEscalated>(x => x.Context.Message.RemediationId == request.RequestId).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_failed_compensation_escalates_at_once_naming_the_step_it_could_not_undo()
+    {
+        _fixture.CreateDeployment("auth-service", replicas: 2);
+        await _fixture.StartAsync();
+        var request = Request(
+            "auth-service",
+            [
+                Step("scale", parameters: ("replicas", "4")) with { Compensate = StepCompensation.Undo },
+                Step("restart") with { Name = "restart-missing", Target = Deployment("no-such-service") },
+            ],
+            ladder: [new LadderRung { Name = "restart-service", Steps = [Step("restart")] }]);
+        // The restart of a missing Deployment is held on the wire, then fails; by then the scale
+        // has acted, and its undo is refused, as RBAC would.
+        _fixture.Simulator.InjectFault(new Fault { PathContains = "/deployments/no-such-service", Delay = TimeSpan.FromSeconds(2) });
+
+        await _fixture.Harness.Bus.Publish(request);
+        await _fixture.WaitUntilAsync(request, s => s.Run.Steps.Any(step => step.Name == "scale"));
+        _fixture.Simulator.InjectFault(new Fault { Method = "PATCH", PathContains = "/deployments/auth-service/scale", StatusCode = 403, Times = 10 });
+        var saga = await _fixture.WaitForAsync(request, m => m.Escalated);
+
+        saga.Run.FinalOutcome.ShouldBe(RemediationOutcome.Failed);
+        saga.Run.Attempt.ShouldBe(1);
+        saga.Run.Outcome!.ShouldContain("undoing the completed steps failed (compensating step 'scale': ");
+        saga.Run.Timeline.Select(e => e.State).ShouldContain(RemediationStates.Failed);
+        _fixture.Simulator.Cluster.Get(Remediator.Kubernetes.Simulator.ResourceType.Deployments, Namespace, "auth-service")!["spec"]!["replicas"]!.GetValue<int>().ShouldBe(4);
+        (await _fixture.Harness.Published.Any<RemediationFailed>(x => x.Context.Message.RemediationId == request.RequestId)).ShouldBeTrue();
+        (await _fixture.Harness.Published.Any<RemediationEscalated>(x => x.Context.Message.RemediationId == request.RequestId)).ShouldBeTrue();
     }
 
     [Fact]
@@ -432,6 +515,17 @@ public sealed class RemediationSagaTests : IAsyncLifetime
     }
 
     /// <summary>Step reports travel as their own messages: wait until the saga consumed them.</summary>
+    /// <summary>Waits (up to the harness timeout) until the attempt's step at <paramref name="index"/> has begun: a cancel then finds it under way.</summary>
+    private async Task WaitUntilBegunAsync(InMemoryStepJournal journal, RemediationRequested request, int index)
+    {
+        using var deadline = new CancellationTokenSource(_fixture.Harness.TestTimeout);
+        while (!(await journal.ListAsync(request.RequestId, 1, ExecuteStepActivity.ExecutePhase, CancellationToken.None)).Any(step => step.Index == index))
+        {
+            deadline.IsCancellationRequested.ShouldBeFalse($"step {index} of the attempt never began");
+            await Task.Delay(TimeSpan.FromMilliseconds(20), CancellationToken.None);
+        }
+    }
+
     private async Task<IReadOnlyList<RemediationStepResult>> WaitForStepsAsync(RemediationState saga, string phase, int count)
     {
         var consumed = 0;

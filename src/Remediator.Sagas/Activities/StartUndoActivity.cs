@@ -1,4 +1,3 @@
-using System.Text.Json;
 using MassTransit;
 using Remediator.Contracts;
 using Remediator.Sagas.Steps;
@@ -17,8 +16,6 @@ namespace Remediator.Sagas.Activities;
 public sealed class StartUndoActivity(IStepJournal journal, TimeProvider time) : RemediationActivity
 {
     internal const string DryRunPlan = "a dry run changed nothing, so nothing is undone";
-
-    private static readonly JsonSerializerOptions _json = new(JsonSerializerDefaults.Web);
 
     protected override string Name => "start-undo";
 
@@ -41,7 +38,7 @@ public sealed class StartUndoActivity(IStepJournal journal, TimeProvider time) :
         foreach (var step in begun.OrderByDescending(step => step.Index))
         {
             var name = NameOf(run, step.Index);
-            var record = step.Record is null ? null : JsonSerializer.Deserialize<StepJournalRecord>(step.Record, _json)!;
+            var record = StepJournalRecord.Read(step);
             if (record?.Log is { Keep: false } log)
             {
                 undo.Add((step.Index, log));
@@ -78,6 +75,6 @@ public sealed class StartUndoActivity(IStepJournal journal, TimeProvider time) :
         run.Cancellation = cancellation with { UndoTrackingNumber = trackingNumber, Undoing = undo.Count, Plan = summary };
     }
 
-    private static string NameOf(RemediationRun run, int index) =>
+    internal static string NameOf(RemediationRun run, int index) =>
         index < run.CurrentSteps.Count ? run.CurrentSteps[index].Name : $"step {index + 1}";
 }

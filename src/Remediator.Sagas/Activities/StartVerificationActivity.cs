@@ -1,5 +1,6 @@
 using MassTransit;
 using Remediator.Sagas.Steps;
+using Remediator.Sagas.Verification;
 
 namespace Remediator.Sagas.Activities;
 
@@ -12,7 +13,7 @@ public sealed class StartVerificationActivity(TimeProvider time) : RemediationAc
     {
         ArgumentNullException.ThrowIfNull(context);
         var run = context.Saga.Run;
-        var checks = RemediationStateMachine.VerificationSteps(run.Plan!.Verification);
+        var checks = RunVerification.Checks(run.Plan!.Verification);
         run.ChecksPassed = checks.Count == 0;
         run.VerificationTrackingNumber = checks.Count == 0 ? null : await RoutingSlips.ExecuteAsync(context, checks, ExecuteStepActivity.VerifyPhase);
         var conditions = new List<string>(checks.Select(step => step.Name));
@@ -21,6 +22,6 @@ public sealed class StartVerificationActivity(TimeProvider time) : RemediationAc
             conditions.Add($"alert resolved within {within}");
         }
 
-        run.Record(time.GetUtcNow(), RemediationStates.Verifying, conditions.Count == 0 ? "no verification configured" : $"verifying within {RemediationStateMachine.VerificationDeadline(run)}: {string.Join(", ", conditions)}");
+        run.Record(time.GetUtcNow(), RemediationStates.Verifying, conditions.Count == 0 ? "no verification configured" : $"verifying within {run.VerificationDeadline()}: {string.Join(", ", conditions)}");
     }
 }

@@ -8,6 +8,7 @@ using Remediator.Persistence.Reconciliation;
 using Remediator.Persistence.Sagas;
 using Remediator.Sagas.Messages;
 using Remediator.Sagas.Steps;
+using Remediator.Sagas.Verification;
 using Remediator.Scheduling.Outbox;
 
 namespace Remediator.Sagas.Reconciliation;
@@ -340,7 +341,7 @@ public sealed partial class RemediationReconciler(
 
         if (state == machine.Verifying.Name)
         {
-            due = EnteredAt(run, state) + RemediationStateMachine.VerificationDeadline(run);
+            due = EnteredAt(run, state) + run.VerificationDeadline();
             return (due, Arm(_ => new VerificationTimedOut { CorrelationId = saga.CorrelationId, RemediationId = run.RemediationId, Attempt = run.Attempt }, due, tokenId));
         }
 

@@ -51,8 +51,9 @@ public static class RoutingSlips
         builder.AddVariable(CorrelationVariable, context.Saga.CorrelationId);
 
         // Only the slip's end comes back, straight to the saga's own queue: with a subscription
-        // Courier publishes none of its other events (per activity), which nobody consumes.
-        builder.AddSubscription(context.ReceiveContext.InputAddress, RoutingSlipEvents.Completed | RoutingSlipEvents.Faulted);
+        // Courier publishes none of its other events (per activity), which nobody consumes. A slip
+        // whose compensation failed ends with CompensationFailed instead of Faulted.
+        builder.AddSubscription(context.ReceiveContext.InputAddress, RoutingSlipEvents.Completed | RoutingSlipEvents.Faulted | RoutingSlipEvents.CompensationFailed);
         await context.Execute(builder.Build());
         return trackingNumber;
     }
@@ -86,5 +87,12 @@ public static class RoutingSlips
         return faulted.ActivityExceptions.Length == 0
             ? "the routing slip faulted"
             : string.Join("; ", faulted.ActivityExceptions.Select(e => e.ExceptionInfo.Message));
+    }
+
+    /// <summary>Why a slip's compensation failed, for the timeline: the step that could not be undone and why (<c>compensating step 'scale': ...</c>).</summary>
+    public static string FaultReason(RoutingSlipCompensationFailed failed)
+    {
+        ArgumentNullException.ThrowIfNull(failed);
+        return failed.ExceptionInfo?.Message ?? "the routing slip's compensation failed";
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Remediator.Sagas.Messages;
 
 namespace Remediator.Sagas.Steps;
@@ -5,6 +6,8 @@ namespace Remediator.Sagas.Steps;
 /// <summary>What a completed step leaves in the <see cref="IStepJournal"/>: enough to answer a redelivery the same way.</summary>
 internal sealed record StepJournalRecord
 {
+    private static readonly JsonSerializerOptions _json = new(JsonSerializerDefaults.Web);
+
     /// <summary>The step failed and faulted its slip.</summary>
     public required bool Failed { get; init; }
 
@@ -18,4 +21,8 @@ internal sealed record StepJournalRecord
     /// redelivery completes with it again, since no message of its own was published.
     /// </summary>
     public RemediationStepFinished? Report { get; init; }
+
+    /// <summary>What <paramref name="step"/> recorded; null when it began and never completed (its outcome is unknown).</summary>
+    public static StepJournalRecord? Read(StepJournalStep step) =>
+        step.Record is { } record ? JsonSerializer.Deserialize<StepJournalRecord>(record, _json) : null;
 }

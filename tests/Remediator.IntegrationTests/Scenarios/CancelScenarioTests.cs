@@ -8,7 +8,8 @@ namespace Remediator.IntegrationTests.Scenarios;
 /// <summary>
 /// Cancel in the real engine process: a cancel accepted (202) while a step is on the wire, then a
 /// SIGKILL. After the restart the run still ends Cancelled, and the rule's undo of the completed
-/// scale reaches the cluster exactly once.
+/// scale reaches the cluster exactly once. A cancel whose undo the cluster refuses still ends
+/// Cancelled, and pages on-call with what is still in place.
 /// </summary>
 [Collection(RealServersDefinition.Name)]
 public sealed class CancelScenarioTests(ServersFixture servers, ITestOutputHelper output) : ScenarioTest(servers, output)
@@ -97,5 +98,31 @@ public sealed class CancelScenarioTests(ServersFixture servers, ITestOutputHelpe
         using var again = await engine.PostAsync($"api/v1/remediations/{executing.Id}/cancel");
         again.StatusCode.ShouldBe(HttpStatusCode.Conflict);
         (await again.Content.ReadAsStringAsync()).ShouldContain("is Cancelled");
+    }
+
+    [Fact]
+    public async Task A_cancel_whose_undo_is_refused_ends_cancelled_and_pages_on_call_with_what_is_still_in_place()
+    {
+        var engine = await StartScenarioAsync(EngineStore.Sqlite, _rules);
+        Cluster.AddService(Service);
+        Cluster.AddService(Cache);
+        Cluster.Api.InjectFault(new Fault { Method = "PATCH", PathContains = SimulatedCluster.DeploymentPath(Cache), Delay = TimeSpan.FromSeconds(5) });
+        await PostAsync(engine, TestAlert.ServiceNotResponding(Service));
+        var executing = await WaitForRunAsync(engine, Service, run => run.State == "Executing" && run.Steps.Any(step => step.Name == "scale" && step.Status == "Succeeded"), "the scale to be done and the cache's restart on the wire");
+
+        // The scale-back is refused, as RBAC would.
+        Cluster.Api.InjectFault(new Fault { Method = "PATCH", PathContains = $"{SimulatedCluster.DeploymentPath(Service)}/scale", StatusCode = 403, Times = 100 });
+        using (var cancel = await engine.PostJsonAsync($"api/v1/remediations/{executing.Id}/cancel", """{"by":"sre"}"""))
+        {
+            cancel.StatusCode.ShouldBe(HttpStatusCode.Accepted, await cancel.Content.ReadAsStringAsync());
+        }
+
+        var run = await WaitForOutcomeAsync(engine, Service, executing.Id);
+        var story = $"{run.Describe()}{Environment.NewLine}{Cluster.Describe()}";
+        run.State.ShouldBe("Cancelled", story);
+        run.Outcome!.ShouldContain("still in place, paging on-call: 'scale': its undo failed: ", Case.Sensitive, story);
+        var page = await Bus.RemediationsEscalated.WaitForAsync(e => e.RemediationId == run.Id, "the page for the half-undone run");
+        page.Reason.ShouldBe(run.Outcome, story);
+        Cluster.Replicas(Service).ShouldBe(4, story);
     }
 }
