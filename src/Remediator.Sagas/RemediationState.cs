@@ -35,6 +35,12 @@ public sealed class RemediationState : SagaStateMachineInstance, ISagaVersion
     public RemediationRun? FindRun(Guid remediationId) =>
         Run.RemediationId == remediationId ? Run : PreviousRuns.FirstOrDefault(run => run.RemediationId == remediationId);
 
+    /// <summary>
+    /// A run of this rule and target escalated since the last one that succeeded: the next success
+    /// also publishes <see cref="RemediationRecovered"/>, which resolves those pages.
+    /// </summary>
+    public bool EscalatedSinceSuccess { get; set; }
+
     public Guid? RootWaitTimeoutTokenId { get; set; }
 
     public Guid? ApprovalTimeoutTokenId { get; set; }

@@ -516,13 +516,16 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
         EndCancelled(
             binder.Unschedule(ExecutionTimeout).Activity(x => x.OfInstanceType<AssessUndoActivity>()),
             c => c.Saga.Run.Cancellation!.Outcome(c.Saga.Run.Attempt, how(c)),
-            page => page.If(c => c.Saga.Run.Cancellation!.LeftInPlace.Count > 0, halfUndone => halfUndone.Publish(c => c.Saga.ToEscalated())));
+            page => page.If(c => c.Saga.Run.Cancellation!.LeftInPlace.Count > 0, halfUndone => PublishEscalated(halfUndone)));
 
     private EventActivityBinder<RemediationState, T> EndSucceeded<T>(EventActivityBinder<RemediationState, T> binder, Func<BehaviorContext<RemediationState, T>, string> reason)
         where T : class =>
         binder
             .Then(c => c.Saga.Run.Finish(Now, Succeeded.Name, reason(c), RemediationOutcome.Succeeded))
             .Publish(c => c.Saga.ToSucceeded())
+
+            // Only a success that follows an escalation concerns the escalation module.
+            .If(c => c.Saga.EscalatedSinceSuccess, recovered => recovered.Publish(c => c.Saga.ToRecovered()).Then(c => c.Saga.EscalatedSinceSuccess = false))
             .TransitionTo(Succeeded);
 
     private EventActivityBinder<RemediationState, T> EndCancelled<T>(EventActivityBinder<RemediationState, T> binder, Func<BehaviorContext<RemediationState, T>, string> reason, Func<EventActivityBinder<RemediationState, T>, EventActivityBinder<RemediationState, T>>? also = null)
@@ -534,17 +537,21 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
 
     private EventActivityBinder<RemediationState, T> EndEscalated<T>(EventActivityBinder<RemediationState, T> binder, Func<BehaviorContext<RemediationState, T>, string> reason)
         where T : class =>
-        binder
-            .Then(c => c.Saga.Run.Finish(Now, Escalated.Name, reason(c), RemediationOutcome.Escalated))
-            .Publish(c => c.Saga.ToEscalated())
+        PublishEscalated(binder.Then(c => c.Saga.Run.Finish(Now, Escalated.Name, reason(c), RemediationOutcome.Escalated)))
             .TransitionTo(Escalated);
 
     /// <summary>The run failed: it passes through Failed and escalates.</summary>
     private EventActivityBinder<RemediationState, T> EndFailed<T>(EventActivityBinder<RemediationState, T> binder, Func<BehaviorContext<RemediationState, T>, string> reason)
         where T : class =>
-        binder
+        PublishEscalated(binder
             .Then(c => c.Saga.Run.Fail(Now, reason(c)))
-            .Publish(c => c.Saga.ToFailed())
-            .Publish(c => c.Saga.ToEscalated())
+            .Publish(c => c.Saga.ToFailed()))
             .TransitionTo(Escalated);
+
+    /// <summary>Pages on-call (the escalation module) and remembers it, so the next success resolves the pages.</summary>
+    private static EventActivityBinder<RemediationState, T> PublishEscalated<T>(EventActivityBinder<RemediationState, T> binder)
+        where T : class =>
+        binder
+            .Then(c => c.Saga.EscalatedSinceSuccess = true)
+            .Publish(c => c.Saga.ToEscalated());
 }

@@ -20,6 +20,16 @@ internal static class RunMessages
         At = saga.Run.FinishedAt ?? saga.Run.RequestedAt,
     };
 
+    public static RemediationRecovered ToRecovered(this RemediationState saga) => new()
+    {
+        CorrelationId = saga.CorrelationId,
+        RemediationId = saga.Run.RemediationId,
+        RuleName = saga.Run.RuleName,
+        Target = saga.Run.Target!,
+        Reason = saga.Run.Outcome ?? "",
+        At = saga.Run.FinishedAt ?? saga.Run.RequestedAt,
+    };
+
     public static RemediationFailed ToFailed(this RemediationState saga) => new()
     {
         CorrelationId = saga.CorrelationId,

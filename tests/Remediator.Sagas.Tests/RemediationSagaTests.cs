@@ -38,6 +38,9 @@ public sealed class RemediationSagaTests : IAsyncLifetime
         _fixture.Mutations().ShouldContain(r => r.Method == "PATCH" && r.Path.EndsWith("/deployments/auth-service", StringComparison.Ordinal));
         (await _fixture.Harness.Published.Any<RemediationSucceeded>(x => x.Context.Message.RemediationId == request.RequestId)).ShouldBeTrue();
 
+        // Nothing escalated before it: the escalation module is not told.
+        _fixture.Harness.Published.Select<RemediationRecovered>().ShouldBeEmpty();
+
         // The ending is in the history the effectiveness figures are computed from.
         var record = (await history.ListAsync(request.RuleName, DateTimeOffset.MinValue, CancellationToken.None)).ShouldHaveSingleItem();
         record.ShouldBe(new RemediationRecord(request.RequestId, request.RuleName, request.Target.ToString(), "Succeeded", null, 1, 1, request.RequestedAt, saga.Run.FinishedAt!.Value, DryRun: false, Approved: false));
@@ -423,6 +426,23 @@ public sealed class RemediationSagaTests : IAsyncLifetime
         saga.Run.Outcome!.ShouldContain("no approval within");
         _fixture.Mutations().ShouldBeEmpty();
         (await _fixture.Harness.Published.Any<RemediationEscalated>()).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task A_success_after_an_escalation_tells_the_escalation_module()
+    {
+        _fixture.CreateDeployment("auth-service");
+        _fixture.ApprovalTimeout = _short;
+        await _fixture.StartAsync();
+        var unapproved = Request("auth-service", [Step("restart")], safety: new SafetyPolicy { RequireApproval = true });
+        await _fixture.Harness.Bus.Publish(unapproved);
+        await _fixture.WaitForAsync(unapproved, m => m.Escalated);
+
+        var recovering = Request("auth-service", [Step("restart")], fingerprint: "fp-2");
+        await _fixture.Harness.Bus.Publish(recovering);
+        await _fixture.WaitForAsync(recovering, m => m.Succeeded);
+        var recovered = _fixture.Harness.Published.Select<RemediationRecovered>().ShouldHaveSingleItem().Context.Message;
+        (recovered.RemediationId, recovered.CorrelationId).ShouldBe((recovering.RequestId, RemediationCorrelation.For(unapproved.RuleName, unapproved.Target)));
     }
 
     [Theory]
