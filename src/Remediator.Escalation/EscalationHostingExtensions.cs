@@ -10,11 +10,53 @@ using Remediator.Escalation.Policies;
 using Remediator.Escalation.Reconciliation;
 using Remediator.Escalation.Secrets;
 using Remediator.Persistence.Reconciliation;
+using Remediator.Persistence.Retention;
+using Remediator.Persistence.Sagas;
 
 namespace Remediator.Escalation;
 
 public static class EscalationHostingExtensions
 {
+    /// <summary>Where escalations live: one row per escalated remediation run, listed by state, target and rule.</summary>
+    public static readonly SagaTableMapping<EscalationState> EscalationSagaTable = new()
+    {
+        TableName = "escalation_sagas",
+        State = saga => saga.CurrentState,
+        Key = saga => saga.Notice?.Target.ToString(),
+        Group = saga => saga.Notice?.RuleName,
+
+        // A successful run resolves the escalations of its rule and target: found by this indexed column.
+        Lookup = new(saga => saga.RemediationCorrelationId),
+    };
+
+    /// <summary>
+    /// <see cref="AddEscalation(IHostApplicationBuilder)"/> kept in the engine's database: the API
+    /// lists escalations from <see cref="EscalationSagaTable"/>, the reconciler re-arms a paging
+    /// escalation's missing tier timer, and ended escalations go after the retention period. The
+    /// bus side is <see cref="AddDatabaseEscalation(IBusRegistrationConfigurator)"/>.
+    /// </summary>
+    public static IHostApplicationBuilder AddDatabaseEscalation(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddEscalation();
+        builder.Services.Replace(ServiceDescriptor.Scoped<IEscalationQuery, DatabaseEscalationQuery>());
+        builder.Services.AddEscalationReconciliation();
+        builder.Services.AddDatabaseRetention(EscalationSagaTable.Retention(
+        [
+            nameof(EscalationStateMachine.Acknowledged),
+            nameof(EscalationStateMachine.Resolved),
+            nameof(EscalationStateMachine.Unrouted),
+        ]));
+        return builder;
+    }
+
+    /// <summary>The escalation saga on the engine's bus, stored in <see cref="EscalationSagaTable"/>; its tier timers go to the bus's durable scheduler.</summary>
+    public static IBusRegistrationConfigurator AddDatabaseEscalation(this IBusRegistrationConfigurator bus)
+    {
+        ArgumentNullException.ThrowIfNull(bus);
+        return bus.AddEscalation(saga => saga.DatabaseRepository(EscalationSagaTable));
+    }
+
     /// <summary>
     /// <see cref="AddEscalationServices"/> with options bound to <c>Remediator:Escalation</c>. The bus
     /// side is <see cref="AddEscalation(IBusRegistrationConfigurator, Action{ISagaRegistrationConfigurator{EscalationState}}?)"/>.

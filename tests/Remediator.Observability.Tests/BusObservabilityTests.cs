@@ -55,6 +55,9 @@ public sealed partial class BusObservabilityTests
             Steps = [],
             At = DateTimeOffset.UnixEpoch,
         });
+        // The first attempt refused ends the run; a ladder rung refused escalates it (counted failed above).
+        await harness.Bus.Publish(Refused(attempt: 1));
+        await harness.Bus.Publish(Refused(attempt: 2));
         var slip = new RoutingSlipBuilder(NewId.NextGuid());
         var activityQueue = DefaultEndpointNameFormatter.Instance.ExecuteActivity<LoggingActivity, StepArguments>();
         slip.AddActivity("log", new Uri($"queue:{activityQueue}"), new { RemediationId = id, Target = _target });
@@ -63,11 +66,14 @@ public sealed partial class BusObservabilityTests
         (await outcomes.Consumed.Any<RemediationSucceeded>()).ShouldBeTrue();
         (await outcomes.Consumed.Any<RemediationFailed>()).ShouldBeTrue();
         (await outcomes.Consumed.Any<RemediationEscalated>()).ShouldBeTrue();
+        (await outcomes.Consumed.Any<RemediationRefused>(refused => refused.Context.Message.Attempt == 1)).ShouldBeTrue();
+        (await outcomes.Consumed.Any<RemediationRefused>(refused => refused.Context.Message.Attempt == 2)).ShouldBeTrue();
         (await harness.GetConsumerHarness<LoggingConsumer>().Consumed.Any<RemediationFailed>()).ShouldBeTrue();
 
         var text = exporter.Scrape();
         text.ShouldContain("remediator_remediations_finished_total{kind=\"deployment\",outcome=\"failed\",rule=\"restart-cart\"} 1\n");
         text.ShouldContain("remediator_remediations_finished_total{kind=\"deployment\",outcome=\"succeeded\",rule=\"restart-cart\"} 1\n");
+        text.ShouldContain("remediator_remediations_finished_total{kind=\"deployment\",outcome=\"refused\",rule=\"restart-cart\"} 1\n");
         text.ShouldContain("remediator_remediations_escalations_total{policy=\"page-oncall\",rule=\"restart-cart\",severity=\"critical\"} 1\n");
         text.ShouldContain("# TYPE messaging_masstransit_consume_total counter\n");
         text.ShouldContain("# TYPE messaging_masstransit_receive_active gauge\n");
@@ -84,6 +90,20 @@ public sealed partial class BusObservabilityTests
         scope[RemediationLogScope.RuleKey].ShouldBe("restart-cart");
         scope[RemediationLogScope.TargetKey].ShouldBe("deployment/shop/cart");
     }
+
+    private static RemediationRefused Refused(int attempt) => new()
+    {
+        CorrelationId = Guid.NewGuid(),
+        RemediationId = Guid.NewGuid(),
+        RuleName = "restart-cart",
+        Target = _target,
+        Alert = "ServiceNotResponding",
+        Guard = "cooldown",
+        Reason = "in cooldown",
+        Attempt = attempt,
+        DryRun = false,
+        At = DateTimeOffset.UnixEpoch,
+    };
 
     private sealed partial class LoggingConsumer(ILogger<LoggingConsumer> logger) : IConsumer<RemediationFailed>
     {

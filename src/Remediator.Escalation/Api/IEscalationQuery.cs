@@ -2,7 +2,7 @@ namespace Remediator.Escalation.Api;
 
 /// <summary>
 /// Lists escalations for the API. The engine's database answers it by the indexed state column
-/// (the host's <c>DatabaseEscalationQuery</c>); <see cref="RepositoryEscalationQuery"/> serves an
+/// (<see cref="DatabaseEscalationQuery"/>); <see cref="RepositoryEscalationQuery"/> serves an
 /// in-memory saga repository, where a query may read every instance.
 /// </summary>
 public interface IEscalationQuery

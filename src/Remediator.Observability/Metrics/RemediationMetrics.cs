@@ -10,6 +10,18 @@ public sealed class RemediationMetrics
     public const string FinishedName = "remediator.remediations.finished";
     public const string EscalationsName = "remediator.remediations.escalations";
 
+    /// <summary>The <c>outcome</c> label of <see cref="FinishedName"/>: how the run ended.</summary>
+    public const string Succeeded = "succeeded";
+
+    /// <inheritdoc cref="Succeeded"/>
+    public const string Failed = "failed";
+
+    /// <inheritdoc cref="Succeeded"/>
+    public const string Cancelled = "cancelled";
+
+    /// <summary>The guards refused the run's first attempt: it ended without acting.</summary>
+    public const string Refused = "refused";
+
     private readonly Counter<long> _finished;
     private readonly Counter<long> _escalations;
 
@@ -17,7 +29,7 @@ public sealed class RemediationMetrics
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
         var meter = meterFactory.Create(MeterName);
-        _finished = meter.CreateCounter<long>(FinishedName, description: "Remediation runs that ended, by rule, outcome (succeeded, failed, cancelled) and target kind.");
+        _finished = meter.CreateCounter<long>(FinishedName, description: "Remediation runs that ended, by rule, outcome (succeeded, failed, cancelled, refused) and target kind.");
         _escalations = meter.CreateCounter<long>(EscalationsName, description: "Remediations handed to people (after a failure, a guard stop or no approval), by rule, severity and escalation policy.");
     }
 

@@ -10,6 +10,7 @@ using Remediator.Sagas.Messages;
 using Remediator.Sagas.Steps;
 using Remediator.Sagas.Verification;
 using Remediator.Scheduling.Outbox;
+using Remediator.Scheduling.Storage;
 
 namespace Remediator.Sagas.Reconciliation;
 
@@ -25,6 +26,16 @@ namespace Remediator.Sagas.Reconciliation;
 /// (its run ended without releasing it, or never existed) is released once the grace period passed.
 /// Then every module's own <see cref="IReconcilerRepair"/> runs (the escalations' tier timers).
 /// <para>
+/// A message waiting in the outbox is a message in flight: the reconciler repairs no run while a
+/// message that may be addressed to it (a cancel accepted before a crash, say) waits there since
+/// before the run was found broken. The outbox does not say whom a message is for, so this waits on
+/// every message committed that long ago: the restart's repairs until the previous process's
+/// messages are handled (on a later pass), the others until those committed before their grace
+/// period began are; never longer than two grace periods after the run was found broken (or the
+/// process started), so a message that is never handled (its consumer keeps failing) does not hold
+/// every repair off.
+/// </para>
+/// <para>
 /// Safe on every replica: each repair is one unit of work that first claims the run's row at the
 /// version it inspected (<see cref="DatabaseSagaStore{TSaga}.TryClaimAsync"/>, a conditional update
 /// that holds the row lock to the commit), so of two engines only one repairs, and a run that moved
@@ -35,6 +46,7 @@ public sealed partial class RemediationReconciler(
     DatabaseSagaStore<RemediationState> sagas,
     IDatabaseConnectionFactory database,
     TransactionalOutbox outbox,
+    IScheduledMessageStore messages,
     DurableConsumers consumers,
     IStepJournal journal,
     IGuardStateStore guardState,
@@ -49,6 +61,11 @@ public sealed partial class RemediationReconciler(
 {
     private readonly Dictionary<Guid, (long Version, DateTimeOffset Since)> _suspects = [];
     private readonly Dictionary<Guid, DateTimeOffset> _leakedSlots = [];
+
+    // Attempts left running by the previous process whose closing waits for that process's
+    // messages, by run: the restart's inspection applies to them on later passes too, though the
+    // message that moved them meanwhile (the cancel) touched their row after this process started.
+    private readonly Dictionary<Guid, (int Attempt, DateTimeOffset StartedAt)> _restartsWaiting = [];
     private readonly Uri _sagaAddress = new($"queue:{formatter.Saga<RemediationState>()}");
 
     /// <summary>
@@ -60,6 +77,7 @@ public sealed partial class RemediationReconciler(
     {
         var now = timeProvider.GetUtcNow();
         var broken = new HashSet<Guid>();
+        var waiting = new HashSet<Guid>();
         var repaired = 0;
         var checkedRuns = 0;
         foreach (var state in UnfinishedStates)
@@ -67,14 +85,14 @@ public sealed partial class RemediationReconciler(
             await foreach (var stored in ListAsync(state, cancellationToken))
             {
                 checkedRuns++;
-                if (await InspectAsync(stored, startedAt, now, cancellationToken) is not { } repair)
+                if (await InspectAsync(stored, startedAt, now, waiting, cancellationToken) is not { } repair)
                 {
                     continue;
                 }
 
                 var id = stored.Instance.CorrelationId;
                 broken.Add(id);
-                if (!repair.AtOnce && !HasWaitedOut(id, stored.Version, now))
+                if (!repair.AtOnce && (!HasWaitedOut(id, stored.Version, now) || await MessagesWaitAsync(_suspects[id].Since, now, cancellationToken)))
                 {
                     continue;
                 }
@@ -91,6 +109,11 @@ public sealed partial class RemediationReconciler(
         foreach (var id in _suspects.Keys.Where(id => !broken.Contains(id)).ToList())
         {
             _suspects.Remove(id);
+        }
+
+        foreach (var id in _restartsWaiting.Keys.Where(id => !waiting.Contains(id)).ToList())
+        {
+            _restartsWaiting.Remove(id);
         }
 
         repaired += await ReconcileSlotsAsync(now, cancellationToken);
@@ -198,6 +221,9 @@ public sealed partial class RemediationReconciler(
             },
             cancellationToken);
 
+    /// <summary>How long after a run is found broken (or the process started) a repair waits at most for older messages in the outbox: two grace periods.</summary>
+    private TimeSpan WaitFor => options.Value.Grace * 2;
+
     private IEnumerable<string> UnfinishedStates =>
         [machine.Pending.Name, machine.WaitingForRoot.Name, machine.AwaitingApproval.Name, machine.Executing.Name, machine.Compensating.Name, machine.Verifying.Name, machine.Cancelling.Name];
 
@@ -230,8 +256,37 @@ public sealed partial class RemediationReconciler(
         return false;
     }
 
-    /// <summary>What the run needs, or null when it has its timer.</summary>
-    private async Task<Repair?> InspectAsync(StoredSaga<RemediationState> stored, DateTimeOffset? startedAt, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// True while a message due before <paramref name="since"/> is still in the outbox (to be sent,
+    /// or sent into in-memory queues and not yet handled), up to <see cref="WaitFor"/> after
+    /// <paramref name="since"/>: it may be for the run about to be repaired.
+    /// </summary>
+    private async Task<bool> MessagesWaitAsync(DateTimeOffset since, DateTimeOffset now, CancellationToken cancellationToken) =>
+        now - since < WaitFor && await messages.CountDueAsync(since, limit: 1, cancellationToken) > 0;
+
+    /// <summary>
+    /// When the process started whose previous process left this run's attempt running, or null:
+    /// on the pass after a start, a run not touched since; on later passes, a run whose restart
+    /// repair waited for the previous process's messages and that is still on that attempt.
+    /// </summary>
+    private DateTimeOffset? RestartOf(StoredSaga<RemediationState> stored, string state, DateTimeOffset? startedAt)
+    {
+        if (!consumers.CountsReceipts || (state != machine.Executing.Name && state != machine.Compensating.Name && state != machine.Cancelling.Name))
+        {
+            return null;
+        }
+
+        var run = stored.Instance.Run;
+        if (_restartsWaiting.TryGetValue(stored.Instance.CorrelationId, out var waiting) && waiting.Attempt == run.Attempt)
+        {
+            return waiting.StartedAt;
+        }
+
+        return startedAt is { } started && stored.UpdatedAt < started ? started : null;
+    }
+
+    /// <summary>What the run needs, or null when it has its timer (or a message in flight); <paramref name="waiting"/> collects the restart repairs that wait.</summary>
+    private async Task<Repair?> InspectAsync(StoredSaga<RemediationState> stored, DateTimeOffset? startedAt, DateTimeOffset now, HashSet<Guid> waiting, CancellationToken cancellationToken)
     {
         var saga = stored.Instance;
         var run = saga.Run;
@@ -247,11 +302,20 @@ public sealed partial class RemediationReconciler(
             return Escalation(saga, $"it is {state} without a timer to end the wait, and none can be armed again");
         }
 
-        if (startedAt is { } started && consumers.CountsReceipts && stored.UpdatedAt < started
-            && (state == machine.Executing.Name || state == machine.Compensating.Name || state == machine.Cancelling.Name)
+        if (RestartOf(stored, state, startedAt) is { } started
             && await InspectRestartedAttemptAsync(saga, state, tokenId, now, cancellationToken) is { } restarted)
         {
-            return restarted;
+            if (!await MessagesWaitAsync(started, now, cancellationToken))
+            {
+                return restarted;
+            }
+
+            // The previous process's messages are handled first (a cancel among them ends the run
+            // Cancelled, not Succeeded): the attempt is closed on a later pass.
+            _restartsWaiting[saga.CorrelationId] = (run.Attempt, started);
+            waiting.Add(saga.CorrelationId);
+            LogRestartWaits(run.RemediationId, state, restarted.Kind);
+            return null;
         }
 
         if (await outbox.IsArmedAsync(tokenId, cancellationToken))
@@ -405,6 +469,9 @@ public sealed partial class RemediationReconciler(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciler repair {Kind}: remediation {RemediationId} ({Rule} on {Target}, {State}): {Reason}")]
     private partial void LogRepaired(string kind, Guid remediationId, string rule, string? target, string? state, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reconciler: remediation {RemediationId} ({State}) was left by the previous process; its repair {Kind} waits until that process's messages still in the outbox are handled")]
+    private partial void LogRestartWaits(Guid remediationId, string state, string kind);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciler repair slot: the concurrency slot of remediation {RemediationId} on {Target} was released: {Reason}")]
     private partial void LogSlotReleased(Guid remediationId, string target, string reason);

@@ -4,6 +4,7 @@ using Remediator.Backtest;
 using Remediator.Dashboard;
 using Remediator.Engine;
 using Remediator.Engine.Rules;
+using Remediator.Escalation;
 using Remediator.Escalation.Api;
 using Remediator.Escalation.Policies;
 using Remediator.Guards;
@@ -51,7 +52,7 @@ public static class RemediatorWebHost
         {
             bus.AddRemediationSagaToBus();
             bus.AddRemediatorObservability();
-            bus.AddEscalationToBus();
+            bus.AddDatabaseEscalation();
             bus.AddKubernetesEvents();
         });
         builder.AddRemediatorGuards();

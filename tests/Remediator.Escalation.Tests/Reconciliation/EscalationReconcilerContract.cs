@@ -21,30 +21,25 @@ namespace Remediator.Escalation.Tests.Reconciliation;
 /// </summary>
 public abstract class EscalationReconcilerContract : IAsyncLifetime
 {
-    private static readonly SagaTableMapping<EscalationState> _table = new()
-    {
-        TableName = "escalation_sagas",
-        State = saga => saga.CurrentState,
-        Lookup = new(saga => saga.RemediationCorrelationId),
-    };
-
     private static readonly TimeSpan _grace = TimeSpan.FromMinutes(2);
 
+    private readonly Func<Task<TestDatabase>> _createDatabase;
     private readonly List<ServiceProvider> _replicas = [];
-    private PersistenceOptions? _database;
+    private TestDatabase? _database;
 
     protected FakeTimeProvider Clock { get; } = TestClock.Create();
 
     private static Uri SagaAddress => new($"queue:{KebabCaseEndpointNameFormatter.Instance.Saga<EscalationState>()}");
 
-    /// <summary>A fresh, empty database for the test.</summary>
-    protected abstract Task<PersistenceOptions> CreateDatabaseAsync();
-
-    protected abstract Task DropDatabaseAsync();
+    /// <param name="createDatabase">A fresh, empty database for each test, of the provider under test.</param>
+    private protected EscalationReconcilerContract(Func<Task<TestDatabase>> createDatabase)
+    {
+        _createDatabase = createDatabase;
+    }
 
     public async Task InitializeAsync()
     {
-        _database = await CreateDatabaseAsync();
+        _database = await _createDatabase();
         await Replica().GetRequiredService<DatabaseMigrator>().MigrateAsync();
     }
 
@@ -55,7 +50,10 @@ public abstract class EscalationReconcilerContract : IAsyncLifetime
             await replica.DisposeAsync();
         }
 
-        await DropDatabaseAsync();
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
     }
 
     [Fact]
@@ -177,8 +175,8 @@ public abstract class EscalationReconcilerContract : IAsyncLifetime
     /// <summary>An engine's escalation repair and what it needs, on connections of its own to the test's database.</summary>
     private ServiceProvider Replica()
     {
-        var database = _database ?? throw new InvalidOperationException("InitializeAsync has not run.");
-        var services = new ServiceCollection().AddReplicaSagaStore(database, _table, Clock);
+        var database = _database?.Options ?? throw new InvalidOperationException("InitializeAsync has not run.");
+        var services = new ServiceCollection().AddReplicaSagaStore(database, EscalationHostingExtensions.EscalationSagaTable, Clock);
         services.AddEscalationReconciliation();
         var provider = services.BuildServiceProvider();
         _replicas.Add(provider);

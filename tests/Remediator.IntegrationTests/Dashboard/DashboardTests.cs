@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Remediator.IntegrationTests.Infrastructure;
+using Remediator.IntegrationTests.Scenarios;
 using Remediator.Kubernetes.Simulator;
 using Xunit.Abstractions;
 
@@ -17,43 +18,23 @@ public sealed class DashboardTests(ServersFixture servers, ITestOutputHelper out
     private const string Operator = "on-call engineer";
 
     /// <summary>A restart that waits for a human: the run the approval buttons are for.</summary>
-    private const string RestartAfterApproval = """
-        rules:
-          - name: restart-after-approval
-            description: Restart a fintech service once someone approved it (dashboard tests).
-            match:
-              - alertname = ServiceNotResponding
-              - namespace = fintech-services
-            target:
-              kind: Deployment
-              namespace: "{{ $labels.namespace }}"
-              name: "{{ $labels.service }}"
-            require-approval: true
-            steps:
-              - action: restart
-        """;
+    private static readonly string _restartAfterApproval = ScenarioRules.ServiceNotResponding("restart-after-approval", "Restart a fintech service once someone approved it (dashboard tests).", """
+        require-approval: true
+        steps:
+          - action: restart
+        """);
 
     /// <summary>A scale of the service, then a restart of its cache: the run the cancel button stops.</summary>
-    private const string ScaleThenRestartCache = """
-        rules:
-          - name: scale-then-restart-cache
-            description: Scale a fintech service out and restart its cache (dashboard tests).
-            match:
-              - alertname = ServiceNotResponding
-              - namespace = fintech-services
-            target:
-              kind: Deployment
-              namespace: "{{ $labels.namespace }}"
-              name: "{{ $labels.service }}"
-            steps:
-              - action: scale
-                replicas: 4
-                compensate: undo
-              - action: restart
-                name: restart-cache
-                target: { kind: Deployment, namespace: fintech-services, name: "{{ $labels.service }}-cache" }
-              - action: restart
-        """;
+    private static readonly string _scaleThenRestartCache = ScenarioRules.ServiceNotResponding("scale-then-restart-cache", "Scale a fintech service out and restart its cache (dashboard tests).", """
+        steps:
+          - action: scale
+            replicas: 4
+            compensate: undo
+          - action: restart
+            name: restart-cache
+            target: { kind: Deployment, namespace: fintech-services, name: "{{ $labels.service }}-cache" }
+          - action: restart
+        """);
 
     [Fact]
     public async Task A_run_awaiting_approval_is_approved_from_the_page_and_its_timeline_and_step_results_are_shown()
@@ -62,7 +43,7 @@ public sealed class DashboardTests(ServersFixture servers, ITestOutputHelper out
         // needs no approval.
         await using var cluster = await KubernetesSimulator.StartAsync();
         cluster.Cluster.Create(ResourceType.Deployments, "fintech-services", Manifests.Deployment("cart"));
-        var engine = await StartEngineAsync(RestartAfterApproval, await OnClusterAsync(cluster));
+        var engine = await StartEngineAsync(_restartAfterApproval, await OnClusterAsync(cluster));
         using var browser = SignedIn(engine);
         const string target = "deployment/fintech-services/cart";
 
@@ -106,7 +87,7 @@ public sealed class DashboardTests(ServersFixture servers, ITestOutputHelper out
         cluster.Cluster.Create(ResourceType.Deployments, "fintech-services", Manifests.Deployment("cart-cache"));
         // The cache's restart stays on the wire long enough for the page to show the cancel under way.
         cluster.InjectFault(new Fault { Method = "PATCH", PathContains = "/deployments/cart-cache", Delay = TimeSpan.FromSeconds(15) });
-        var engine = await StartEngineAsync(ScaleThenRestartCache, await OnClusterAsync(cluster));
+        var engine = await StartEngineAsync(_scaleThenRestartCache, await OnClusterAsync(cluster));
         using var browser = SignedIn(engine);
         const string target = "deployment/fintech-services/cart";
 

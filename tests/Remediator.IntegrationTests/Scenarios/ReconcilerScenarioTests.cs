@@ -16,25 +16,16 @@ public sealed class ReconcilerScenarioTests(ServersFixture servers, ITestOutputH
 
     // The rollout wait outlasts the scenario's wait for an outcome: a run only ends within it if the
     // reconciler closes the attempt at start, not at the execution deadline (1 m + 10 m + the grace).
-    private const string RestartAndWait = """
-        rules:
-          - name: restart-and-wait
-            match:
-              - alertname = ServiceNotResponding
-              - namespace = fintech-services
-            target:
-              kind: Deployment
-              namespace: "{{ $labels.namespace }}"
-              name: "{{ $labels.service }}"
-            steps:
-              - action: restart
-                timeout: 1m
-              - action: wait-for-rollout
-                timeout: 10m
-            severity: P1
-            cooldown: 0
-            allowed-namespaces: [fintech-services]
-        """;
+    private static readonly string _restartAndWait = ScenarioRules.ServiceNotResponding("restart-and-wait", "Restart, then wait long for the rollout (reconciler scenarios).", """
+        steps:
+          - action: restart
+            timeout: 1m
+          - action: wait-for-rollout
+            timeout: 10m
+        severity: P1
+        cooldown: 0
+        allowed-namespaces: [fintech-services]
+        """);
 
     // The embedded default's bus: its queues, and the steps under way in them, die with the process.
     private static readonly Dictionary<string, string> _inMemoryBus = new() { ["Remediator:Bus:Transport"] = "InMemory" };
@@ -86,7 +77,7 @@ public sealed class ReconcilerScenarioTests(ServersFixture servers, ITestOutputH
     [Fact]
     public async Task A_run_whose_steps_were_lost_before_the_first_began_is_escalated_at_the_next_start_and_nothing_is_sent_again()
     {
-        var engine = await StartScenarioAsync(EngineStore.Sqlite, RestartAndWait, _inMemoryBus);
+        var engine = await StartScenarioAsync(EngineStore.Sqlite, _restartAndWait, _inMemoryBus);
         Cluster.StallRollouts(Service);
         await PostAsync(engine, TestAlert.ServiceNotResponding(Service));
         await WaitForRunAsync(engine, Service, run => run.State == "Executing" && run.Steps.Any(step => step.Name == "restart"), "the restart's report while the rollout wait is under way");
@@ -110,7 +101,7 @@ public sealed class ReconcilerScenarioTests(ServersFixture servers, ITestOutputH
     [Fact]
     public async Task A_run_whose_step_died_with_the_engine_is_closed_at_the_next_start_and_its_restart_not_sent_again()
     {
-        var engine = await StartScenarioAsync(EngineStore.Sqlite, RestartAndWait, _inMemoryBus);
+        var engine = await StartScenarioAsync(EngineStore.Sqlite, _restartAndWait, _inMemoryBus);
         Cluster.StallRollouts(Service);
         await PostAsync(engine, TestAlert.ServiceNotResponding(Service));
         await WaitForClusterAsync(cluster => cluster.Restarts(Service).Count == 1, "the restart to be sent", engine);

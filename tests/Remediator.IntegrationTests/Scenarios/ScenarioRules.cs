@@ -9,30 +9,31 @@ public static class ScenarioRules
 {
     public const string RuleName = "restart-unresponsive-service";
 
+    /// <summary>A restart with no verification: the run succeeds once the restart is done.</summary>
+    public static readonly string RestartOnly = ServiceNotResponding(RuleName, "Restart an unresponsive fintech service.", """
+        steps:
+          - action: restart
+            timeout: 1m
+        severity: P1
+        cooldown: 0
+        allowed-namespaces: [fintech-services]
+        """);
+
     /// <summary>
     /// Restart (then wait for the rollout); verified by the resolved alert within
     /// <paramref name="verifyWithin"/>; when that fails, add two replicas (the shipped ladder rung),
     /// then escalate. <paramref name="maxAttempts"/> per hour, no cooldown, so a test can re-fire.
     /// </summary>
-    public static string RestartThenScaleOut(string verifyWithin = "5s", int maxAttempts = 2) => $$$"""
-        rules:
-          - name: {{{RuleName}}}
-            description: Restart an unresponsive fintech service; if the alert stays, add two replicas; then page.
-            match:
-              - alertname = ServiceNotResponding
-              - namespace = fintech-services
-            target:
-              kind: Deployment
-              namespace: "{{ $labels.namespace }}"
-              name: "{{ $labels.service }}"
+    public static string RestartThenScaleOut(string verifyWithin = "5s", int maxAttempts = 2) =>
+        ServiceNotResponding(RuleName, "Restart an unresponsive fintech service; if the alert stays, add two replicas; then page.", $"""
             steps:
               - action: restart
                 timeout: 1m
               - action: wait-for-rollout
             verify:
               rollout: true
-              alert-resolved-within: {{{verifyWithin}}}
-              window: {{{verifyWithin}}}
+              alert-resolved-within: {verifyWithin}
+              window: {verifyWithin}
             on-failure:
               - name: scale-out
                 steps:
@@ -44,16 +45,21 @@ public static class ScenarioRules
             severity: P1
             escalation: fintech-p1
             cooldown: 0
-            max-attempts: {{{maxAttempts}}}
+            max-attempts: {maxAttempts}
             attempt-window: 1h
             allowed-namespaces: [fintech-services]
-        """;
+            """);
 
-    /// <summary>A restart with no verification: the run succeeds once the restart is done.</summary>
-    public const string RestartOnly = """
+    /// <summary>
+    /// A rules file of one rule, <paramref name="name"/>, for the fintech services'
+    /// <c>ServiceNotResponding</c> alert, acting on the Deployment its <c>service</c> label names;
+    /// <paramref name="rest"/> is the rest of the rule (steps, verification, guards), written from
+    /// the rule's own indentation.
+    /// </summary>
+    public static string ServiceNotResponding(string name, string description, string rest) => $$$"""
         rules:
-          - name: restart-unresponsive-service
-            description: Restart an unresponsive fintech service.
+          - name: {{{name}}}
+            description: {{{description}}}
             match:
               - alertname = ServiceNotResponding
               - namespace = fintech-services
@@ -61,11 +67,6 @@ public static class ScenarioRules
               kind: Deployment
               namespace: "{{ $labels.namespace }}"
               name: "{{ $labels.service }}"
-            steps:
-              - action: restart
-                timeout: 1m
-            severity: P1
-            cooldown: 0
-            allowed-namespaces: [fintech-services]
+            {{{rest.ReplaceLineEndings("\n    ")}}}
         """;
 }

@@ -23,19 +23,12 @@ namespace Remediator.Sagas.Tests.Reconciliation;
 /// </summary>
 public abstract class RemediationReconcilerContract : IAsyncLifetime
 {
-    private static readonly SagaTableMapping<RemediationState> _table = new()
-    {
-        TableName = "remediation_sagas",
-        State = saga => saga.CurrentState,
-        Key = saga => saga.Run.Target?.ToString(),
-        Group = saga => saga.Run.RuleName,
-    };
-
+    private readonly Func<Task<TestDatabase>> _createDatabase;
     private readonly List<ServiceProvider> _replicas = [];
     private readonly List<MeterListener> _listeners = [];
     private readonly InMemoryStepJournal _journal = new();
     private readonly List<string> _repairs = [];
-    private PersistenceOptions? _database;
+    private TestDatabase? _database;
 
     protected FakeTimeProvider Clock { get; } = TestClock.Create();
 
@@ -43,14 +36,15 @@ public abstract class RemediationReconcilerContract : IAsyncLifetime
 
     private static Uri SagaAddress => new($"queue:{KebabCaseEndpointNameFormatter.Instance.Saga<RemediationState>()}");
 
-    /// <summary>A fresh, empty database for the test.</summary>
-    protected abstract Task<PersistenceOptions> CreateDatabaseAsync();
-
-    protected abstract Task DropDatabaseAsync();
+    /// <param name="createDatabase">A fresh, empty database for each test, of the provider under test.</param>
+    private protected RemediationReconcilerContract(Func<Task<TestDatabase>> createDatabase)
+    {
+        _createDatabase = createDatabase;
+    }
 
     public async Task InitializeAsync()
     {
-        _database = await CreateDatabaseAsync();
+        _database = await _createDatabase();
         await Replica().GetRequiredService<DatabaseMigrator>().MigrateAsync();
     }
 
@@ -66,7 +60,10 @@ public abstract class RemediationReconcilerContract : IAsyncLifetime
             await replica.DisposeAsync();
         }
 
-        await DropDatabaseAsync();
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
     }
 
     [Fact]
@@ -158,17 +155,13 @@ public abstract class RemediationReconcilerContract : IAsyncLifetime
     public async Task At_start_on_the_in_memory_transport_an_attempt_whose_steps_died_is_closed_at_once_and_not_repeated()
     {
         var replica = Replica(inMemoryTransport: true);
-        var token = Guid.NewGuid();
-        var saga = await SeedAsync(replica, "Executing", s => s.ExecutionTimeoutTokenId = token);
+        var saga = await SeedBegunAsync(replica);
+        var token = saga.ExecutionTimeoutTokenId!.Value;
         var store = replica.GetRequiredService<IScheduledMessageStore>();
-        await store.ScheduleAsync(Row(token, TestClock.Start.AddMinutes(20)), default);
 
         // A run whose slip is still to be sent (its row in the outbox) is not touched.
         var quiet = await SeedExecutingAsync(replica);
         await store.ScheduleAsync(Row(quiet.Run.TrackingNumber!.Value, TestClock.Start.AddMinutes(20)), default);
-
-        // The previous process began the first step (a restart) and died before it finished.
-        (await _journal.BeginAsync(new StepJournalKey(saga.Run.RemediationId, 1, ExecuteStepActivity.ExecutePhase, 0), default)).State.ShouldBe(StepJournalState.Begun);
         Clock.Advance(TimeSpan.FromSeconds(5));
 
         var repaired = await replica.GetRequiredService<RemediationReconciler>().ReconcileAsync(startedAt: Clock.GetUtcNow(), default);
@@ -179,7 +172,7 @@ public abstract class RemediationReconcilerContract : IAsyncLifetime
         closed.TokenId.ShouldBe(token);
         closed.Body.ShouldContain(nameof(Messages.ExecutionTimedOut));
         closed.Body.ShouldContain("1 without a known outcome");
-        (await _journal.BeginAsync(new StepJournalKey(saga.Run.RemediationId, 1, ExecuteStepActivity.ExecutePhase, 0), default)).State.ShouldBe(StepJournalState.Interrupted);
+        (await _journal.BeginAsync(FirstStep(saga), default)).State.ShouldBe(StepJournalState.Interrupted);
     }
 
     [Fact]
@@ -194,15 +187,93 @@ public abstract class RemediationReconcilerContract : IAsyncLifetime
         // outbox keeps its row under the slip's tracking number, and this process sends it.
         await store.ScheduleAsync(Row(unsent.Run.TrackingNumber!.Value, TestClock.Start), default);
         Clock.Advance(TimeSpan.FromSeconds(5));
+        var reconciler = replica.GetRequiredService<RemediationReconciler>();
 
-        var repaired = await replica.GetRequiredService<RemediationReconciler>().ReconcileAsync(startedAt: Clock.GetUtcNow(), default);
+        // While the previous process's slip waits, no run is escalated (it might have been for it);
+        // once sent, the run whose slip was lost is, and the one whose slip went out is left alone.
+        var whileWaiting = await reconciler.ReconcileAsync(startedAt: Clock.GetUtcNow(), default);
+        await SendAsync(store, unsent.Run.TrackingNumber!.Value);
+        var repaired = await reconciler.ReconcileAsync(startedAt: null, default);
 
+        whileWaiting.ShouldBe(0);
         repaired.ShouldBe(1);
         _repairs.ShouldBe([ReconcilerRepairs.StepsLost]);
         var escalation = (await DueAsync(replica)).Single(d => d.Body.Contains(nameof(Messages.EscalateRemediation), StringComparison.Ordinal));
         escalation.Body.ShouldContain(lost.Run.RemediationId.ToString());
         escalation.Body.ShouldContain("before attempt 1's first step began");
         escalation.Body.ShouldContain("nothing was changed");
+    }
+
+    [Fact]
+    public async Task At_start_on_the_in_memory_transport_a_cancel_still_in_the_outbox_is_handled_before_the_dead_attempt_is_closed()
+    {
+        var replica = Replica(inMemoryTransport: true);
+        var saga = await SeedBegunAsync(replica);
+        var store = replica.GetRequiredService<IScheduledMessageStore>();
+
+        // The previous process accepted a cancel (202: its row committed) and died before sending it.
+        var cancel = Guid.NewGuid();
+        await store.ScheduleAsync(Row(cancel, TestClock.Start.AddSeconds(1)), default);
+        Clock.Advance(TimeSpan.FromSeconds(5));
+        var reconciler = replica.GetRequiredService<RemediationReconciler>();
+
+        // Closing the attempt now could end the run (a rule without verification: Succeeded) before
+        // the cancel lands; the attempt is left running, its timer in place.
+        var atStart = await reconciler.ReconcileAsync(startedAt: Clock.GetUtcNow(), default);
+        var stillWaiting = await PassAsync(replica, TimeSpan.FromMinutes(1));
+        (atStart, stillWaiting).ShouldBe((0, 0));
+        _repairs.ShouldBeEmpty();
+        (await DueAsync(replica)).ShouldHaveSingleItem().TokenId.ShouldBe(cancel);
+
+        // This process sends the cancel, and the saga handles it: the run is Cancelling (its row
+        // written after this process started). The attempt's steps are still dead: it is closed
+        // then, and the Cancelling run undoes what they changed.
+        await SendAsync(store, cancel);
+        saga.CurrentState = "Cancelling";
+        saga.Run.Record(Clock.GetUtcNow(), "Cancelling", "cancelled by sre");
+        (await replica.GetRequiredService<DatabaseSagaStore<RemediationState>>().TryUpdateAsync(saga, 1, default)).ShouldBeTrue();
+        var afterCancel = await PassAsync(replica, TimeSpan.FromMinutes(1));
+
+        afterCancel.ShouldBe(1);
+        _repairs.ShouldBe([ReconcilerRepairs.Interrupted]);
+        var closed = (await DueAsync(replica)).ShouldHaveSingleItem();
+        closed.TokenId.ShouldBe(saga.ExecutionTimeoutTokenId!.Value);
+        closed.Body.ShouldContain(nameof(Messages.ExecutionTimedOut));
+        closed.Body.ShouldContain("while attempt 1 was Cancelling");
+    }
+
+    [Fact]
+    public async Task A_run_left_pending_is_not_escalated_while_a_message_older_than_the_grace_period_waits_in_the_outbox()
+    {
+        var replica = Replica();
+        var saga = await SeedAsync(replica, "Pending");
+        var store = replica.GetRequiredService<IScheduledMessageStore>();
+        var waiting = Guid.NewGuid();
+        await store.ScheduleAsync(Row(waiting, TestClock.Start), default);
+
+        var first = await PassAsync(replica, TimeSpan.FromSeconds(1));
+        var whileWaiting = await PassAsync(replica, Grace);
+        await SendAsync(store, waiting);
+        var afterIt = await PassAsync(replica, TimeSpan.FromSeconds(1));
+
+        (first, whileWaiting, afterIt).ShouldBe((0, 0, 1));
+        _repairs.ShouldBe([ReconcilerRepairs.Escalated]);
+        (await DueAsync(replica)).ShouldHaveSingleItem().Body.ShouldContain(saga.Run.RemediationId.ToString());
+    }
+
+    [Fact]
+    public async Task A_message_never_handled_holds_a_repair_off_for_two_grace_periods_at_most()
+    {
+        var replica = Replica();
+        await SeedAsync(replica, "Pending");
+        await replica.GetRequiredService<IScheduledMessageStore>().ScheduleAsync(Row(Guid.NewGuid(), TestClock.Start), default);
+
+        var found = await PassAsync(replica, TimeSpan.Zero);
+        var waitedOut = await PassAsync(replica, Grace);
+        var twice = await PassAsync(replica, Grace);
+
+        (found, waitedOut, twice).ShouldBe((0, 0, 1));
+        _repairs.ShouldBe([ReconcilerRepairs.Escalated]);
     }
 
     [Fact]
@@ -315,6 +386,20 @@ public abstract class RemediationReconcilerContract : IAsyncLifetime
         return saga;
     }
 
+    /// <summary>An Executing run (<see cref="SeedExecutingAsync"/>) whose first step the previous process began and died before it finished.</summary>
+    private async Task<RemediationState> SeedBegunAsync(ServiceProvider replica)
+    {
+        var saga = await SeedExecutingAsync(replica);
+        (await _journal.BeginAsync(FirstStep(saga), default)).State.ShouldBe(StepJournalState.Begun);
+        return saga;
+    }
+
+    private static StepJournalKey FirstStep(RemediationState saga) => new(saga.Run.RemediationId, 1, ExecuteStepActivity.ExecutePhase, 0);
+
+    /// <summary>What the dispatcher does once a message is sent and handled: its row goes.</summary>
+    private static async Task SendAsync(IScheduledMessageStore store, Guid tokenId) =>
+        (await store.CancelAsync(tokenId, default)).ShouldBeTrue();
+
     private static ScheduledMessageRecord Row(Guid tokenId, DateTimeOffset due) =>
         new(tokenId, SagaAddress, due, "application/vnd.masstransit+json", "{}", new ScheduledMessageIdentity(Guid.NewGuid(), null, null, null, null), new Dictionary<string, string>());
 
@@ -355,8 +440,8 @@ public abstract class RemediationReconcilerContract : IAsyncLifetime
     /// <summary>An engine's reconciler and what it needs, on connections of its own to the test's database.</summary>
     private ServiceProvider Replica(bool inMemoryTransport = false)
     {
-        var database = _database ?? throw new InvalidOperationException("InitializeAsync has not run.");
-        var services = new ServiceCollection().AddReplicaSagaStore(database, _table, Clock, inMemoryTransport);
+        var database = _database?.Options ?? throw new InvalidOperationException("InitializeAsync has not run.");
+        var services = new ServiceCollection().AddReplicaSagaStore(database, SagaHostingExtensions.RemediationSagaTable, Clock, inMemoryTransport);
         services.AddSingleton<IStepJournal>(_journal);
         services.AddDatabaseMigration(DatabaseGuardStateStore.Migration);
         services.AddSingleton<IGuardStateStore, DatabaseGuardStateStore>();

@@ -1,25 +1,6 @@
-using Microsoft.Data.Sqlite;
-using Remediator.Persistence;
+using Remediator.Tests.Shared;
 
 namespace Remediator.Sagas.Tests.Reconciliation;
 
 /// <summary>The reconciler on a SQLite file of the test's own.</summary>
-public sealed class SqliteRemediationReconcilerTests : RemediationReconcilerContract
-{
-    private readonly string _path = Path.Combine(Path.GetTempPath(), $"remediator-reconciler-{Guid.NewGuid():N}.db");
-
-    protected override Task<PersistenceOptions> CreateDatabaseAsync() =>
-        Task.FromResult(new PersistenceOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={_path}" });
-
-    protected override Task DropDatabaseAsync()
-    {
-        // Pooled SQLite handles keep the file open until cleared.
-        SqliteConnection.ClearAllPools();
-        foreach (var file in new[] { _path, $"{_path}-wal", $"{_path}-shm", $"{_path}-journal" })
-        {
-            File.Delete(file);
-        }
-
-        return Task.CompletedTask;
-    }
-}
+public sealed class SqliteRemediationReconcilerTests() : RemediationReconcilerContract(TestDatabase.SqliteAsync);

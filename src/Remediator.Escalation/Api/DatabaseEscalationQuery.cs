@@ -1,8 +1,6 @@
-using Remediator.Escalation;
-using Remediator.Escalation.Api;
 using Remediator.Persistence.Sagas;
 
-namespace Remediator.Hosting;
+namespace Remediator.Escalation.Api;
 
 /// <summary>
 /// Escalations from the engine's database through the saga table's listing (the repository refuses
