@@ -17,10 +17,11 @@ namespace Remediator.Engine;
 public static class EngineHostingExtensions
 {
     /// <summary>
-    /// The MassTransit bus (in-memory or RabbitMQ per <c>Remediator:Bus:Transport</c>), the engine's
-    /// consumers, and the intake's <see cref="IAlertPublisher"/>. Call after
-    /// <see cref="AddRemediatorRules"/> so the rules are loaded before the bus starts consuming.
-    /// <paramref name="configure"/> registers what the host composes on the same bus (the sagas).
+    /// The MassTransit bus (in-memory or RabbitMQ per <c>Remediator:Bus:Transport</c>) and the
+    /// intake's <see cref="IAlertPublisher"/> with the <c>alert_claims</c> table it claims alerts in
+    /// (call after <c>AddRemediatorPersistence</c>). Call after <see cref="AddRemediatorRules"/> so the
+    /// rules are loaded before alerts are matched. <paramref name="configure"/> registers what the
+    /// host composes on the same bus (the sagas).
     /// </summary>
     public static IHostApplicationBuilder AddRemediatorBus(this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator>? configure = null)
     {
@@ -29,6 +30,14 @@ public static class EngineHostingExtensions
         builder.Services.AddOptions<BusOptions>().Bind(section).ValidateOnStart();
         builder.Services.AddOptions<DeduplicationOptions>().Bind(builder.Configuration.GetSection(DeduplicationOptions.SectionName));
         builder.Services.AddRemediatorEngineCore();
+
+        // The webhook's alerts are claimed, matched and turned into outbox messages in one
+        // transaction (OutboxAlertPublisher); claims live in the alert_claims table, shared by every
+        // engine replica on the database and purged once expired (Remediator:Persistence:PurgeInterval).
+        builder.Services.AddDatabaseMigration(DatabaseAlertClaims.Migration);
+        builder.Services.TryAddSingleton<DatabaseAlertClaims>();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AlertClaimPurgeService>());
+        builder.Services.TryAddSingleton<AlertTriage>();
         builder.Services.TryAddScoped<IAlertPublisher, OutboxAlertPublisher>();
         builder.Services.TryAddSingleton<OutboxBacklogGate>();
 
@@ -50,7 +59,6 @@ public static class EngineHostingExtensions
             }
 
             bus.SetEndpointNameFormatter(formatter);
-            bus.AddRemediatorConsumers();
             configure?.Invoke(bus);
             bus.AddRemediatorMessageScheduler(formatter);
             if (transport == BusTransport.RabbitMq)
@@ -107,32 +115,8 @@ public static class EngineHostingExtensions
     }
 
     /// <summary>
-    /// Replaces the in-memory de-duplication with <see cref="DatabaseAlertDeduplicator"/> over the
-    /// <c>alert_claims</c> table (migrated at start, expired claims purged every
-    /// <c>Remediator:Persistence:PurgeInterval</c>); call after <c>AddRemediatorPersistence</c>,
-    /// before or after the bus. Claims survive restarts and are shared by every engine replica.
-    /// </summary>
-    public static IHostApplicationBuilder AddRemediatorDurableDeduplication(this IHostApplicationBuilder builder)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddDatabaseMigration(DatabaseAlertClaims.Migration);
-        builder.Services.TryAddSingleton<DatabaseAlertClaims>();
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AlertClaimPurgeService>());
-        builder.Services.Replace(ServiceDescriptor.Singleton<IAlertDeduplicator, DatabaseAlertDeduplicator>());
-        return builder;
-    }
-
-    /// <summary>The engine's consumers with their definitions; shared by the real bus and test harnesses.</summary>
-    public static IBusRegistrationConfigurator AddRemediatorConsumers(this IBusRegistrationConfigurator bus)
-    {
-        ArgumentNullException.ThrowIfNull(bus);
-        bus.AddConsumer<AlertReceivedConsumer, AlertReceivedConsumerDefinition>();
-        return bus;
-    }
-
-    /// <summary>
-    /// What the consumers need besides rules: de-duplication, metrics and
-    /// time. Options keep their documented defaults unless bound elsewhere.
+    /// What the alert path needs besides rules: de-duplication's options, metrics and time. Options
+    /// keep their documented defaults unless bound elsewhere.
     /// </summary>
     public static IServiceCollection AddRemediatorEngineCore(this IServiceCollection services)
     {
@@ -143,7 +127,6 @@ public static class EngineHostingExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<RemediatorMetrics>();
-        services.TryAddSingleton<IAlertDeduplicator, InMemoryAlertDeduplicator>();
         return services;
     }
 

@@ -18,7 +18,7 @@ public sealed class RemediatorMetrics
         ArgumentNullException.ThrowIfNull(meterFactory);
         var meter = meterFactory.Create(MeterName);
         _ruleReloads = meter.CreateCounter<long>("remediator.rules.reloads", description: "Rule set loads, by outcome (success, failure).");
-        _duplicateAlerts = meter.CreateCounter<long>("remediator.alerts.duplicates", description: "Alert deliveries dropped as duplicates of an occurrence already handled.");
+        _duplicateAlerts = meter.CreateCounter<long>("remediator.alerts.duplicates", description: "Alert deliveries dropped as duplicates of an occurrence already claimed (only alerts a rule concerns are claimed).");
         _unresolvedTargets = meter.CreateCounter<long>("remediator.targets.unresolved", description: "Rule matches whose targets could not be resolved from the alert.");
         _remediationsRequested = meter.CreateCounter<long>("remediator.remediations.requested", description: "RemediationRequested messages published.");
     }

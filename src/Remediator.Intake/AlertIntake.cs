@@ -9,8 +9,8 @@ namespace Remediator.Intake;
 /// <summary>
 /// The one way an alert enters the engine, whether a webhook notification carried it or the
 /// reconciler found it at an Alertmanager: one <see cref="AlertReceived"/> per alert, keyed for
-/// de-duplication, committed by the <see cref="IAlertPublisher"/> (the outbox), so the engine's
-/// claims make a second arrival of the same occurrence a no-op. With reconciling on, the firing
+/// de-duplication, taken in by the <see cref="IAlertPublisher"/> (claimed and matched, its requests
+/// committed to the outbox in one transaction), so a second arrival of the same occurrence is a no-op. With reconciling on, the firing
 /// alerts of the reconciled receivers are also remembered in the <see cref="IFiringAlertLedger"/>.
 /// </summary>
 public sealed partial class AlertIntake(

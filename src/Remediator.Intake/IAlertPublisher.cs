@@ -3,14 +3,15 @@ using Remediator.Contracts;
 namespace Remediator.Intake;
 
 /// <summary>
-/// Hands accepted alerts to the message bus. Implemented by the engine's bus; a seam so the
-/// webhook can be tested without a broker.
+/// Hands accepted alerts to the engine. Implemented by the engine (claim, rule match and the
+/// requests written to the outbox, in one transaction); a seam so the webhook can be tested without it.
 /// </summary>
 public interface IAlertPublisher
 {
     /// <summary>
-    /// Returns once the broker has confirmed every alert. Throws <see cref="AlertPublishException"/>
-    /// when the bus is unreachable, refuses a message or does not confirm in time.
+    /// Returns once what the alerts ask of the engine is committed (a duplicate asks nothing). Throws
+    /// <see cref="AlertPublishException"/> when the commit fails or does not happen in time (nothing
+    /// of it is kept), and <see cref="AlertBacklogFullException"/> past the backlog limit.
     /// </summary>
     Task PublishAsync(IReadOnlyList<AlertReceived> alerts, CancellationToken cancellationToken);
 }

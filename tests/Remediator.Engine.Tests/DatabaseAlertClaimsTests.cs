@@ -33,12 +33,15 @@ public sealed class DatabaseAlertClaimsTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task A_released_key_can_be_claimed_again()
+    public async Task A_claim_rolled_back_with_its_unit_of_work_can_be_claimed_again()
     {
         var claims = new DatabaseAlertClaims(Factory, _clock);
-        (await claims.TryClaimAsync("key", _window)).ShouldBeTrue();
 
-        await claims.ReleaseAsync("key");
+        await Should.ThrowAsync<InvalidOperationException>(Factory.InUnitOfWorkAsync<bool>(async token =>
+        {
+            (await claims.TryClaimAsync("key", _window, token)).ShouldBeTrue();
+            throw new InvalidOperationException("the requests could not be written");
+        }));
 
         (await claims.TryClaimAsync("key", _window)).ShouldBeTrue();
     }

@@ -1,10 +1,14 @@
 using System.Diagnostics.Metrics;
+using System.Text.Json;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Remediator.Contracts;
+using Remediator.Engine.Alerts;
 using Remediator.Engine.Bus;
+using Remediator.Engine.Rules;
 using Remediator.Intake;
 using Remediator.Persistence;
 using Remediator.Persistence.Migrations;
@@ -14,7 +18,11 @@ using Remediator.Tests.Shared;
 
 namespace Remediator.Engine.Tests;
 
-/// <summary>The webhook's side of the outbox: a 202 means the alerts are committed, and the backlog is bounded.</summary>
+/// <summary>
+/// The webhook's unit of work: a 202 means each alert a rule concerns is claimed and its requests are
+/// committed to the outbox with the claim, a duplicate writes nothing, a failure leaves nothing
+/// behind, and the backlog is bounded.
+/// </summary>
 public sealed class OutboxAlertPublisherTests : IAsyncLifetime, IDisposable
 {
     private readonly FakeTimeProvider _clock = TestClock.Create();
@@ -34,22 +42,84 @@ public sealed class OutboxAlertPublisherTests : IAsyncLifetime, IDisposable
         }));
         await new DatabaseMigrator(
             Database,
-            [DatabaseScheduledMessageStore.Migration, DatabaseScheduledMessageStore.OutboxMigration],
+            [DatabaseScheduledMessageStore.Migration, DatabaseScheduledMessageStore.OutboxMigration, DatabaseAlertClaims.Migration],
             TimeProvider.System,
             NullLogger<DatabaseMigrator>.Instance).MigrateAsync();
         _bus = MassTransit.Bus.Factory.CreateUsingInMemory(_ => { });
     }
 
     [Fact]
-    public async Task Accepted_alerts_are_committed_to_the_outbox_addressed_to_the_alerts_exchange()
+    public async Task A_matched_alert_is_committed_as_its_request_addressed_to_the_requests_exchange_and_stamped_now()
     {
         var store = new DatabaseScheduledMessageStore(Database);
 
         await Publisher(store, maxBacklog: 10).PublishAsync([Fixtures.Alert(fingerprint: "a"), Fixtures.Alert(fingerprint: "b")], CancellationToken.None);
 
-        var due = await store.ClaimDueAsync(_clock.GetUtcNow().AddSeconds(1), TimeSpan.FromSeconds(30), 10, CancellationToken.None);
+        var due = await DueAsync(store);
         due.Count.ShouldBe(2);
-        due.ShouldAllBe(message => message.Message.Destination.AbsolutePath.EndsWith("Remediator.Contracts:AlertReceived", StringComparison.Ordinal));
+        due.ShouldAllBe(message => message.Message.Destination.AbsolutePath.EndsWith("Remediator.Contracts:RemediationRequested", StringComparison.Ordinal));
+        var requests = due.Select(message => Read<RemediationRequested>(message)).ToList();
+        requests.Select(request => request.Alert.Fingerprint).Order(StringComparer.Ordinal).ShouldBe(["a", "b"]);
+        requests.ShouldAllBe(request => request.RequestedAt == _clock.GetUtcNow());
+    }
+
+    [Fact]
+    public async Task Repeated_deliveries_of_one_alert_commit_one_request()
+    {
+        var store = new DatabaseScheduledMessageStore(Database);
+        var publisher = Publisher(store, maxBacklog: 10);
+        var alert = Fixtures.Alert();
+
+        for (var i = 0; i < 5; i++)
+        {
+            await publisher.PublishAsync([alert with { ReceivedAt = alert.ReceivedAt.AddMinutes(i) }], CancellationToken.None);
+        }
+
+        (await DueAsync(store)).Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_resolution_tells_each_matched_target_once_however_often_it_is_sent()
+    {
+        var store = new DatabaseScheduledMessageStore(Database);
+        var matcher = new FakeAlertMatcher
+        {
+            Resolving = [new("restart-callers", Fixtures.Deployment("auth-service")), new("restart-callers", Fixtures.Deployment("account-service"))],
+        };
+        var publisher = Publisher(store, maxBacklog: 10, matcher);
+
+        await publisher.PublishAsync([Fixtures.Alert(AlertStatus.Resolved)], CancellationToken.None);
+        await publisher.PublishAsync([Fixtures.Alert(AlertStatus.Resolved)], CancellationToken.None);
+
+        var due = await DueAsync(store);
+        due.Select(message => Read<TargetAlertResolved>(message).Target.Name).Order(StringComparer.Ordinal).ShouldBe(["account-service", "auth-service"]);
+    }
+
+    [Fact]
+    public async Task An_alert_no_rule_concerns_is_neither_claimed_nor_written()
+    {
+        var store = new DatabaseScheduledMessageStore(Database);
+
+        await Publisher(store, maxBacklog: 10, new FakeAlertMatcher()).PublishAsync([Fixtures.Alert()], CancellationToken.None);
+
+        (await DueAsync(store)).ShouldBeEmpty();
+        (await new DatabaseAlertClaims(Database, _clock).TryClaimAsync(Fixtures.Alert().IdempotencyKey, TimeSpan.FromHours(1))).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task A_failure_in_the_transaction_takes_back_the_claims_so_the_resend_is_remediated()
+    {
+        var store = new DatabaseScheduledMessageStore(Database);
+        var publisher = Publisher(store, maxBacklog: 10);
+        await ExecuteAsync("CREATE TRIGGER refuse_outbox BEFORE INSERT ON scheduled_messages BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+
+        // The first alert is claimed before its request fails to be written.
+        var failed = await Should.ThrowAsync<AlertPublishException>(publisher.PublishAsync([Fixtures.Alert(fingerprint: "a"), Fixtures.Alert(fingerprint: "b")], CancellationToken.None));
+
+        failed.Message.ShouldContain("disk full");
+        await ExecuteAsync("DROP TRIGGER refuse_outbox");
+        await publisher.PublishAsync([Fixtures.Alert(fingerprint: "a"), Fixtures.Alert(fingerprint: "b")], CancellationToken.None);
+        (await DueAsync(store)).Count.ShouldBe(2);
     }
 
     [Fact]
@@ -96,7 +166,21 @@ public sealed class OutboxAlertPublisherTests : IAsyncLifetime, IDisposable
         _directory.Delete(recursive: true);
     }
 
-    private OutboxAlertPublisher Publisher(IScheduledMessageStore store, int maxBacklog)
+    private static T Read<T>(ClaimedScheduledMessage message) =>
+        JsonDocument.Parse(message.Message.Body).RootElement.GetProperty("message").Deserialize<T>(MassTransit.Serialization.SystemTextJsonMessageSerializer.Options)
+        ?? throw new InvalidOperationException($"The outbox row holds no {typeof(T).Name}.");
+
+    private Task<IReadOnlyList<ClaimedScheduledMessage>> DueAsync(DatabaseScheduledMessageStore store) =>
+        store.ClaimDueAsync(_clock.GetUtcNow().AddSeconds(1), TimeSpan.FromSeconds(30), 100, CancellationToken.None);
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = await Database.ConnectAsync();
+        await using var command = connection.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private OutboxAlertPublisher Publisher(IScheduledMessageStore store, int maxBacklog, IAlertMatcher? matcher = null)
     {
         var outbox = new TransactionalOutbox(
             Database,
@@ -108,6 +192,16 @@ public sealed class OutboxAlertPublisherTests : IAsyncLifetime, IDisposable
             new OutboxMetrics(_services.GetRequiredService<IMeterFactory>()),
             NullLogger<TransactionalOutbox>.Instance);
         var options = Options.Create(new BusOptions { MaxBacklog = maxBacklog });
-        return new OutboxAlertPublisher(outbox, new OutboxPublisher(outbox, _bus!), options, new OutboxBacklogGate(options, _clock), _clock);
+        return new OutboxAlertPublisher(
+            Database,
+            new DatabaseAlertClaims(Database, _clock),
+            new AlertTriage(matcher ?? new FakeAlertMatcher(Fixtures.Match("restart-auth", destructive: true, Fixtures.Deployment("auth-service"))), _clock, NullLogger<AlertTriage>.Instance),
+            outbox,
+            new OutboxPublisher(outbox, _bus!),
+            options,
+            Options.Create(new DeduplicationOptions()),
+            new OutboxBacklogGate(options, _clock),
+            new RemediatorMetrics(_services.GetRequiredService<IMeterFactory>()),
+            _clock);
     }
 }

@@ -42,7 +42,7 @@ public sealed class AlertmanagerReconcileTests(ServersFixture servers, ITestOutp
         // At most two came by webhook, the rest by reconciling (Alertmanager may flush the group
         // before all five are in, so more than one notification may carry two), and the metric
         // counts what reconciling took in.
-        var reconciled = Bus.AlertsReceived.All.Where(a => a.GroupKey == AlertmanagerReconciler.GroupKey).Select(a => a.Labels["service"]).Distinct().ToList();
+        var reconciled = Bus.RemediationsRequested.All.Where(r => r.Alert.GroupKey == AlertmanagerReconciler.GroupKey).Select(r => r.Target.Name).Distinct().ToList();
         reconciled.Count.ShouldBeGreaterThanOrEqualTo(3, string.Join(", ", reconciled));
         (await MetricsAsync(engine)).ShouldContain($"remediator_reconcile_alerts_total{{alertmanager=\"{alertmanager.BaseUrl.GetLeftPart(UriPartial.Authority)}\",outcome=\"recovered\"}} {reconciled.Count}");
     }
@@ -108,8 +108,8 @@ public sealed class AlertmanagerReconcileTests(ServersFixture servers, ITestOutp
 
         // The stopped peer's alert is listed by no reachable peer any more: resolved. The other
         // peer's is still firing, and readiness says the engine is degraded, not failing.
-        await Bus.AlertsReceived.WaitForAsync(a => a.Status == AlertStatus.Resolved && a.Labels["service"] == "auth-service", "the stopped peer's alert to be resolved");
-        Bus.AlertsReceived.All.ShouldNotContain(a => a.Status == AlertStatus.Resolved && a.Labels["service"] == "payment-service");
+        await Bus.TargetsResolved.WaitForAsync(t => t.Target.Name == "auth-service", "the stopped peer's alert to be resolved");
+        Bus.TargetsResolved.All.ShouldNotContain(t => t.Target.Name == "payment-service");
         using var readiness = await engine.GetAsync("readyz");
         readiness.IsSuccessStatusCode.ShouldBeTrue();
         using var report = JsonDocument.Parse(await readiness.Content.ReadAsStringAsync());

@@ -18,13 +18,13 @@ public sealed class AlertmanagerWebhookTests(ServersFixture servers, ITestOutput
 
         foreach (var service in new[] { "payment-service", "auth-service" })
         {
-            var received = await Bus.AlertsReceived.WaitForAsync(a => a.Labels["service"] == service, $"for {service}");
+            // The alert travels inside the request it caused.
+            var requested = await Bus.RemediationsRequested.WaitForAsync(r => r.Alert.Labels["service"] == service, $"for {service}'s alert");
+            var received = requested.Alert;
             received.Status.ShouldBe(AlertStatus.Firing);
             received.Receiver.ShouldBe(AlertmanagerInstance.ReceiverName);
             received.Labels["alertname"].ShouldBe("ServiceNotResponding");
             received.EndsAt.ShouldBeNull();
-
-            var requested = await Bus.RemediationsRequested.WaitForAsync(r => r.Alert.Fingerprint == received.Fingerprint, $"for {service}'s alert");
             requested.RuleName.ShouldBe(TestRules.RestartUnresponsiveServiceName);
             requested.Target.ShouldBe(new RemediationTarget { Kind = TargetKind.Deployment, Namespace = "fintech-services", Name = service });
             requested.Plan.Steps.Select(s => s.Action).ShouldBe(["restart"]);

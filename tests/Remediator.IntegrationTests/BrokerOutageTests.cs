@@ -39,11 +39,10 @@ public sealed class BrokerOutageTests(ServersFixture servers, ITestOutputHelper 
 
         foreach (var service in new[] { "payment-service", "account-service" })
         {
-            var received = await Bus.AlertsReceived.WaitForAsync(
-                a => a.Labels["service"] == service,
-                $"for {service}, accepted while the broker was down",
+            await Bus.RemediationsRequested.WaitForAsync(
+                r => r.Alert.Labels["service"] == service,
+                $"for {service}'s alert, accepted while the broker was down",
                 TimeSpan.FromMinutes(3));
-            await Bus.RemediationsRequested.WaitForAsync(r => r.Alert.Fingerprint == received.Fingerprint, $"for {service}'s alert");
         }
     }
 }

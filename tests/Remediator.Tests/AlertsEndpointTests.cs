@@ -33,7 +33,7 @@ public sealed class AlertsEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task A_valid_notification_is_accepted_once_every_alert_is_in_the_outbox_and_then_reaches_the_engine()
+    public async Task A_valid_notification_is_accepted_once_its_requests_are_in_the_outbox_and_they_then_reach_the_saga()
     {
         using var client = _factory.CreateClient();
 
@@ -42,8 +42,8 @@ public sealed class AlertsEndpointTests : IDisposable
         response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
         (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accepted").GetInt32().ShouldBe(2);
         var harness = _factory.Services.GetRequiredService<ITestHarness>();
-        (await harness.Consumed.Any<AlertReceived>(message => message.Context.Message.Fingerprint == Payloads.Fingerprint)).ShouldBeTrue();
-        (await harness.Consumed.Any<AlertReceived>(message => message.Context.Message.Status == AlertStatus.Resolved)).ShouldBeTrue();
+        (await harness.Consumed.Any<RemediationRequested>(message => message.Context.Message.Alert.Fingerprint == Payloads.Fingerprint)).ShouldBeTrue();
+        harness.Published.Select<AlertReceived>().ShouldBeEmpty("the alert travels inside the request: no AlertReceived goes on the bus");
     }
 
     [Fact]

@@ -8,25 +8,26 @@ public sealed class PersistenceHostingTests : IDisposable
 {
     private readonly RemediatorFactory _factory = new();
 
-    [Fact]
-    public async Task The_host_migrates_its_embedded_database_at_startup_and_deduplicates_through_it()
-    {
-        var deduplicator = _factory.Services.GetRequiredService<IAlertDeduplicator>();
+    private static readonly TimeSpan _window = new DeduplicationOptions().Window;
 
-        deduplicator.ShouldBeOfType<DatabaseAlertDeduplicator>();
+    [Fact]
+    public async Task The_host_migrates_its_embedded_database_at_startup_and_claims_alerts_in_it()
+    {
+        var claims = _factory.Services.GetRequiredService<DatabaseAlertClaims>();
+
         File.Exists(_factory.DatabasePath).ShouldBeTrue();
-        (await deduplicator.TryClaimAsync("fp/2026-11-21T10:00:00.0000000Z/firing", default)).ShouldBeTrue();
-        (await deduplicator.TryClaimAsync("fp/2026-11-21T10:00:00.0000000Z/firing", default)).ShouldBeFalse();
+        (await claims.TryClaimAsync("fp/2026-11-21T10:00:00.0000000Z/firing", _window)).ShouldBeTrue();
+        (await claims.TryClaimAsync("fp/2026-11-21T10:00:00.0000000Z/firing", _window)).ShouldBeFalse();
     }
 
     [Fact]
     public async Task Claims_survive_a_restart_of_the_host()
     {
-        (await _factory.Services.GetRequiredService<IAlertDeduplicator>().TryClaimAsync("fp/2026-11-21T10:00:00.0000000Z/firing", default)).ShouldBeTrue();
+        (await _factory.Services.GetRequiredService<DatabaseAlertClaims>().TryClaimAsync("fp/2026-11-21T10:00:00.0000000Z/firing", _window)).ShouldBeTrue();
 
         using var restarted = _factory.WithWebHostBuilder(_ => { });
 
-        (await restarted.Services.GetRequiredService<IAlertDeduplicator>().TryClaimAsync("fp/2026-11-21T10:00:00.0000000Z/firing", default)).ShouldBeFalse();
+        (await restarted.Services.GetRequiredService<DatabaseAlertClaims>().TryClaimAsync("fp/2026-11-21T10:00:00.0000000Z/firing", _window)).ShouldBeFalse();
     }
 
     [Fact]

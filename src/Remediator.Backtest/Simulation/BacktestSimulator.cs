@@ -162,7 +162,7 @@ public sealed class BacktestSimulator
 
     private void Schedule(TimeSpan delay, Func<Task> action) => _timers.Enqueue(action, (_clock.GetUtcNow() + delay, _sequence++));
 
-    /// <summary>What the engine's alert consumer and the saga do with one alert.</summary>
+    /// <summary>What the webhook's triage (`AlertTriage`) and the saga do with one alert.</summary>
     /// <returns>True when a rule matched (or concerned) the alert.</returns>
     private async Task<bool> ReceiveAsync(AlertReceived alert, CancellationToken cancellationToken)
     {

@@ -7,7 +7,9 @@ namespace Remediator.Engine.Alerts;
 /// <summary>
 /// Durable claims on alert occurrences (idempotency keys), shared by every engine process on the
 /// database: a claim is one atomic upsert, so of two replicas handed the same alert exactly one
-/// wins, and a restarted engine still remembers what it handled.
+/// wins, and a restarted engine still remembers what it handled. Made inside the webhook's unit of
+/// work (<see cref="Bus.OutboxAlertPublisher"/>): a claim commits with the requests it causes, and a
+/// rollback gives it back.
 /// </summary>
 public sealed class DatabaseAlertClaims(IDatabaseConnectionFactory database, TimeProvider timeProvider)
 {
@@ -42,16 +44,6 @@ public sealed class DatabaseAlertClaims(IDatabaseConnectionFactory database, Tim
             .AddParameter("@now", database.Dialect.ToTimestamp(now))
             .AddParameter("@expires", database.Dialect.ToTimestamp(now + window));
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-    }
-
-    /// <summary>Gives a claim back (its handling failed) so a redelivery may claim it again.</summary>
-    public async Task ReleaseAsync(string idempotencyKey, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(idempotencyKey);
-        await using var connection = await database.ConnectAsync(cancellationToken);
-        await using var command = connection.CreateCommand("DELETE FROM alert_claims WHERE idempotency_key = @key")
-            .AddParameter("@key", idempotencyKey);
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <returns>How many expired claims were deleted.</returns>

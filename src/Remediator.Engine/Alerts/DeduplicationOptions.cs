@@ -1,6 +1,6 @@
 namespace Remediator.Engine.Alerts;
 
-/// <summary>The alert de-duplication memory (section <c>Remediator:Deduplication</c>).</summary>
+/// <summary>The alert claims' memory (section <c>Remediator:Deduplication</c>).</summary>
 public sealed class DeduplicationOptions
 {
     public const string SectionName = "Remediator:Deduplication";
@@ -10,7 +10,4 @@ public sealed class DeduplicationOptions
     /// default repeat_interval (4 h), so the repeats of one episode are recognised.
     /// </summary>
     public TimeSpan Window { get; set; } = TimeSpan.FromHours(24);
-
-    /// <summary>At most this many keys are kept; the oldest go first. Default 100 000 (a few MB).</summary>
-    public int Capacity { get; set; } = 100_000;
 }

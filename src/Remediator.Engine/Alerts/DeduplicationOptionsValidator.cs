@@ -13,11 +13,6 @@ public sealed class DeduplicationOptionsValidator : IValidateOptions<Deduplicati
             failures.Add($"{DeduplicationOptions.SectionName}:Window must be positive (got {options.Window}); the default is 1.00:00:00.");
         }
 
-        if (options.Capacity < 1)
-        {
-            failures.Add($"{DeduplicationOptions.SectionName}:Capacity must be at least 1 (got {options.Capacity}); the default is 100000.");
-        }
-
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -1,22 +1,32 @@
 using Microsoft.Extensions.Options;
 using Remediator.Contracts;
+using Remediator.Engine.Alerts;
 using Remediator.Intake;
+using Remediator.Persistence;
 using Remediator.Scheduling.Outbox;
 
 namespace Remediator.Engine.Bus;
 
 /// <summary>
-/// Hands the webhook's alerts to the engine durably: they are committed to the outbox in the
-/// engine's database (one transaction per notification) before the webhook answers 202, on every
-/// transport, and the dispatcher then publishes them (to <see cref="AlertReceived"/>'s exchange, as
-/// before, so whatever subscribes to alerts still gets them). A crash after the 202 loses nothing:
-/// the next start sends what is still there.
+/// Takes a notification's alerts into the engine in one database transaction before the webhook
+/// answers 202: each alert's plan (<see cref="AlertTriage"/>), the claim on each alert a rule
+/// concerns, and the <see cref="RemediationRequested"/> and <see cref="TargetAlertResolved"/>
+/// messages of the alerts claimed, written to the outbox. A claim and the requests it causes commit
+/// together or not at all: a failure rolls the claims back too and the sender is told to come back
+/// (503), so nothing is lost and nothing is left claimed. A second arrival of an occurrence (an HA
+/// peer's copy, a re-send) claims nothing and writes nothing. No <see cref="AlertReceived"/> goes
+/// on the bus: the alert travels inside the messages it causes.
 /// </summary>
 public sealed class OutboxAlertPublisher(
+    IDatabaseConnectionFactory database,
+    DatabaseAlertClaims claims,
+    AlertTriage triage,
     TransactionalOutbox outbox,
     OutboxPublisher publisher,
     IOptions<BusOptions> options,
+    IOptions<DeduplicationOptions> deduplication,
     OutboxBacklogGate backlog,
+    RemediatorMetrics metrics,
     TimeProvider timeProvider) : IAlertPublisher
 {
     public async Task PublishAsync(IReadOnlyList<AlertReceived> alerts, CancellationToken cancellationToken)
@@ -36,8 +46,12 @@ public sealed class OutboxAlertPublisher(
                     $"{settings.MaxBacklog} or more messages are waiting to be handled ({BusOptions.SectionName}:{nameof(BusOptions.MaxBacklog)}); not accepting {alerts.Count} more until the engine catches up.");
             }
 
-            await publisher.PublishAllAsync(alerts, linked.Token);
-            backlog.Accepted(alerts.Count);
+            // Matching is CPU work on the rules in force, done before the transaction opens so it
+            // holds no lock. An alert no rule concerns is not claimed: a second arrival of it (a
+            // duplicate, or a resolution sent again) would cause nothing either.
+            var planned = alerts.Select(alert => (Alert: alert, Plan: triage.Plan(alert))).Where(item => !item.Plan.IsEmpty).ToList();
+            var taken = planned.Count == 0 ? [] : await database.InUnitOfWorkAsync(token => TakeAsync(planned, token), linked.Token);
+            Count(taken, planned.Count - taken.Count);
         }
         catch (OperationCanceledException ex) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -47,6 +61,68 @@ public sealed class OutboxAlertPublisher(
         catch (Exception ex) when (ex is not OperationCanceledException and not AlertPublishException and not AlertBacklogFullException)
         {
             throw new AlertPublishException($"Storing {alerts.Count} alerts failed: {ex.Message}", ex);
+        }
+    }
+
+    /// <returns>The plans of the alerts this call claimed, their messages written to the outbox.</returns>
+    private async Task<List<AlertPlan>> TakeAsync(List<(AlertReceived Alert, AlertPlan Plan)> planned, CancellationToken cancellationToken)
+    {
+        var window = deduplication.Value.Window;
+        var taken = new List<AlertPlan>(planned.Count);
+
+        // In key order: two notifications sharing alerts (an HA pair's) take their claim rows in the
+        // same order, so on PostgreSQL one waits for the other instead of deadlocking.
+        foreach (var (alert, plan) in planned.OrderBy(item => item.Alert.IdempotencyKey, StringComparer.Ordinal))
+        {
+            if (!await claims.TryClaimAsync(alert.IdempotencyKey, window, cancellationToken))
+            {
+                continue;
+            }
+
+            foreach (var resolved in plan.Resolutions)
+            {
+                await publisher.PublishInUnitOfWorkAsync(resolved, cancellationToken);
+            }
+
+            foreach (var request in plan.Requests)
+            {
+                await publisher.PublishInUnitOfWorkAsync(request, cancellationToken);
+            }
+
+            taken.Add(plan);
+        }
+
+        return taken;
+    }
+
+    /// <summary>Counts what was committed, never what a rolled-back attempt would have written.</summary>
+    private void Count(List<AlertPlan> taken, int duplicates)
+    {
+        var written = 0;
+        foreach (var plan in taken)
+        {
+            foreach (var rule in plan.UnresolvedRules)
+            {
+                metrics.UnresolvedTarget(rule);
+            }
+
+            foreach (var request in plan.Requests)
+            {
+                metrics.RemediationRequested(request.RuleName);
+            }
+
+            written += plan.Requests.Count + plan.Resolutions.Count;
+        }
+
+        for (var duplicate = 0; duplicate < duplicates; duplicate++)
+        {
+            metrics.DuplicateAlert();
+        }
+
+        backlog.Accepted(written);
+        if (written > 0)
+        {
+            outbox.Wake();
         }
     }
 }

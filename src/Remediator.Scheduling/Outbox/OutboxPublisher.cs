@@ -17,14 +17,25 @@ public sealed class OutboxPublisher(TransactionalOutbox outbox, IBus bus)
         return PublishAllAsync<T>([message], cancellationToken);
     }
 
-    /// <summary>Publishes <paramref name="messages"/> in one commit (the webhook's alerts of one notification).</summary>
+    /// <summary>Publishes <paramref name="messages"/> in one commit.</summary>
     public Task PublishAllAsync<T>(IReadOnlyCollection<T> messages, CancellationToken cancellationToken)
         where T : class
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var address = bus.Topology.Publish<T>().TryGetPublishAddress(bus.Address, out var publishAddress)
+        return outbox.SendAsync(messages, PublishAddress<T>(), cancellationToken);
+    }
+
+    /// <summary>
+    /// Publishes <paramref name="message"/> inside the open unit of work (see
+    /// <see cref="TransactionalOutbox.PublishInUnitOfWorkAsync{T}"/>); the caller wakes the outbox once committed.
+    /// </summary>
+    public Task PublishInUnitOfWorkAsync<T>(T message, CancellationToken cancellationToken)
+        where T : class =>
+        outbox.PublishInUnitOfWorkAsync(message, PublishAddress<T>(), cancellationToken);
+
+    private Uri PublishAddress<T>()
+        where T : class =>
+        bus.Topology.Publish<T>().TryGetPublishAddress(bus.Address, out var publishAddress)
             ? publishAddress
             : throw new InvalidOperationException($"The bus has no publish address for {typeof(T).Name}.");
-        return outbox.SendAsync(messages, address, cancellationToken);
-    }
 }

@@ -138,6 +138,26 @@ public sealed partial class TransactionalOutbox(
     }
 
     /// <summary>
+    /// Puts <paramref name="message"/> for <paramref name="destination"/> in the outbox inside the
+    /// unit of work in force (the caller's, which must be open), so it commits with the caller's own
+    /// writes or not at all (the webhook's alert claims and the requests they cause). Counted as
+    /// written; once the caller committed, <see cref="Wake"/> sends it at once.
+    /// </summary>
+    public async Task PublishInUnitOfWorkAsync<T>(T message, Uri destination, CancellationToken cancellationToken)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(destination);
+        if (DatabaseUnitOfWork.Current is null)
+        {
+            throw new InvalidOperationException($"Publishing a {typeof(T).Name} in a unit of work needs an open one: without one it would commit apart from the change it belongs to.");
+        }
+
+        await store.ScheduleAsync(OutboxRecords.From(message, destination, timeProvider.GetUtcNow(), consumers), cancellationToken);
+        metrics.Written(OutboxMetrics.TypeName(typeof(T)), OutboxMetrics.MessageKind);
+    }
+
+    /// <summary>
     /// True while a timer with <paramref name="tokenId"/> is stored (armed, due or held for its
     /// receipts); a routing slip's row is stored under its tracking number, so this also tells
     /// whether a slip committed by a saga is still to be sent.

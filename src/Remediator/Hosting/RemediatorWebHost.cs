@@ -42,11 +42,10 @@ public static class RemediatorWebHost
         // while the host starts, before the bus consumes anything. Alert claims and the guards'
         // state live there, shared by every engine replica on the database.
         builder.AddRemediatorPersistence();
-        builder.AddRemediatorDurableDeduplication();
         builder.AddRemediatorDurableGuardState();
 
         // Rules before the bus: hosted services start in registration order, and no alert may be
-        // consumed before the rules are in force.
+        // matched before the rules are in force.
         builder.AddRemediatorRules();
         builder.AddRemediatorBus(bus =>
         {

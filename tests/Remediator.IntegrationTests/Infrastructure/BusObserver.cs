@@ -6,8 +6,9 @@ namespace Remediator.IntegrationTests.Infrastructure;
 /// <summary>
 /// A MassTransit bus of the test's own on the test's virtual host. Its receive endpoint subscribes
 /// to the engine's events (MassTransit binds one exchange per message type to the endpoint's
-/// queue), so it gets a copy of every <see cref="AlertReceived"/> and
-/// <see cref="RemediationRequested"/> and <see cref="RemediationEscalated"/> the engine publishes, one at a time and in queue order.
+/// queue), so it gets a copy of every <see cref="RemediationRequested"/>, <see cref="TargetAlertResolved"/>
+/// and <see cref="RemediationEscalated"/> the engine publishes, one at a time and in queue order. (An
+/// accepted alert reaches the bus only inside the messages it causes: there is no AlertReceived.)
 /// </summary>
 public sealed class BusObserver : IAsyncDisposable
 {
@@ -17,9 +18,9 @@ public sealed class BusObserver : IAsyncDisposable
 
     private BusObserver(IBusControl bus) => _bus = bus;
 
-    public ObservedMessages<AlertReceived> AlertsReceived { get; } = new();
-
     public ObservedMessages<RemediationRequested> RemediationsRequested { get; } = new();
+
+    public ObservedMessages<TargetAlertResolved> TargetsResolved { get; } = new();
 
     public ObservedMessages<RemediationEscalated> RemediationsEscalated { get; } = new();
 
@@ -40,14 +41,14 @@ public sealed class BusObserver : IAsyncDisposable
                 // One message at a time: what the test sees is in the order the queue got it.
                 endpoint.PrefetchCount = 1;
                 endpoint.ConcurrentMessageLimit = 1;
-                endpoint.Handler<AlertReceived>(context =>
-                {
-                    observer!.AlertsReceived.Add(context.Message);
-                    return Task.CompletedTask;
-                });
                 endpoint.Handler<RemediationRequested>(context =>
                 {
                     observer!.RemediationsRequested.Add(context.Message);
+                    return Task.CompletedTask;
+                });
+                endpoint.Handler<TargetAlertResolved>(context =>
+                {
+                    observer!.TargetsResolved.Add(context.Message);
                     return Task.CompletedTask;
                 });
                 endpoint.Handler<RemediationEscalated>(context =>

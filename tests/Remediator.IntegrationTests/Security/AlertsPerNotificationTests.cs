@@ -35,6 +35,6 @@ public sealed class AlertsPerNotificationTests(ServersFixture servers, ITestOutp
         }
 
         await VirtualHost.WaitUntilDrainedAsync();
-        Bus.AlertsReceived.All.Select(a => a.Fingerprint).Order(StringComparer.Ordinal).ShouldBe(atTheCap.Select(a => a.Fingerprint).Order(StringComparer.Ordinal));
+        Bus.RemediationsRequested.All.Select(r => r.Alert.Fingerprint).Order(StringComparer.Ordinal).ShouldBe(atTheCap.Select(a => a.Fingerprint).Order(StringComparer.Ordinal));
     }
 }

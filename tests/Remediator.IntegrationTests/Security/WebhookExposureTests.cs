@@ -43,7 +43,7 @@ public sealed class WebhookExposureTests(ServersFixture servers, ITestOutputHelp
         // Only the accepted post published anything: it came last, so the refused ones would show up before it.
         await Bus.RemediationsRequested.WaitForAsync(r => r.Alert.Labels["service"] == "auth-service", "for auth-service");
         await VirtualHost.WaitUntilDrainedAsync();
-        Bus.AlertsReceived.All.Count.ShouldBe(1);
+        Bus.RemediationsRequested.All.Count.ShouldBe(1);
         engine.Describe().ShouldContain("only loopback callers are accepted");
     }
 
