@@ -165,8 +165,8 @@ public sealed class Harness(TextWriter output) : IDisposable
             return;
         }
 
-        // The first alert of each Deployment has a first call to measure. The simulator reconciles
-        // its whole cluster on every write, so a few hundred Deployments keep it from being the bottleneck.
+        // The first alert of each Deployment has a first call to measure: every alert names a
+        // Deployment of its own (a write costs the simulator the same however many there are).
         var alerts = FirstCallTargets;
         await WithEngineAsync(Backend, Unguarded(), alerts, "fc", warmUp: true, async (engine, url, token) =>
         {
