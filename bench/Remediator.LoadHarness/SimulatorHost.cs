@@ -68,6 +68,13 @@ public static partial class SimulatorHost
             return TypedResults.NoContent();
         });
 
+        // How many requests of each method and resource the simulator served ("PATCH deployments"):
+        // what a restart costs it is the cost of serving these.
+        group.MapGet("/requests/counts", Ok<Dictionary<string, int>> () =>
+            TypedResults.Ok(simulator.Requests
+                .GroupBy(request => $"{request.Method} {(ResourcePath().Match(request.Path) is { Success: true } match ? match.Groups[1].Value : request.Path)}", StringComparer.Ordinal)
+                .ToDictionary(group => group.Key, group => group.Count(), StringComparer.Ordinal)));
+
         // Only the first request naming each Deployment travels back: all the first-call figures need.
         // The harness asks every 500 ms while it waits, so each answer reads only the requests
         // logged since the last one (re-reading the whole log was the harness's own cost, counted
@@ -95,4 +102,8 @@ public static partial class SimulatorHost
 
     [GeneratedRegex("/namespaces/[^/]+/deployments/([^/?]+)")]
     private static partial Regex DeploymentPath();
+
+    // The resource a request is about: "/apis/apps/v1/namespaces/ns/deployments/x" -> "deployments".
+    [GeneratedRegex("^/(?:api/v1|apis/[^/]+/[^/]+)/(?:namespaces/[^/]+/)?([^/?]+)")]
+    private static partial Regex ResourcePath();
 }

@@ -80,6 +80,11 @@ public sealed class SimulatorProcess : IAsyncDisposable
         await _control.GetFromJsonAsync<Dictionary<string, DateTimeOffset>>("control/deployments/first-requests", cancellationToken)
             ?? throw new InvalidOperationException("The simulator answered no first requests.");
 
+    /// <summary>How many requests of each method and resource (<c>PATCH deployments</c>) the simulator has served.</summary>
+    public async Task<IReadOnlyDictionary<string, int>> RequestCountsAsync(CancellationToken cancellationToken) =>
+        await _control.GetFromJsonAsync<Dictionary<string, int>>("control/requests/counts", cancellationToken)
+            ?? throw new InvalidOperationException("The simulator answered no request counts.");
+
     public TimeSpan CpuTime() => ProcessFigures.CpuTime(ProcessId);
 
     public async ValueTask DisposeAsync()
