@@ -34,7 +34,7 @@ public static partial class SimulatorHost
         ArgumentNullException.ThrowIfNull(output);
         await using var simulator = await KubernetesSimulator.StartAsync(cancellationToken: cancellationToken);
         await SimulatorWarmUp.RunAsync(simulator, cancellationToken);
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [KubernetesSimulator.NoConfigReload] });
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
         await using var control = builder.Build();
