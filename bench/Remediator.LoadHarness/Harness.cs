@@ -164,8 +164,8 @@ public sealed class Harness(TextWriter output) : IDisposable
             return;
         }
 
-        // The first alert of each Deployment has a first call to measure. The simulator reconciles
-        // its whole cluster on every write, so a few hundred Deployments keep it from being the bottleneck.
+        // The first alert of each Deployment has a first call to measure: every alert names a
+        // Deployment of its own (a write costs the simulator the same however many there are).
         var alerts = FirstCallTargets;
         await WithEngineAsync(Backend, Unguarded(), alerts, "fc", warmUp: true, async (engine, url, token) =>
         {
@@ -215,6 +215,7 @@ public sealed class Harness(TextWriter output) : IDisposable
     private async Task<double[]> FirstCallsAsync(EngineRunner engine, Uri url, string? token, double rate, int targets, string prefix, CancellationToken cancellationToken, int maxAlerts = 0)
     {
         var simulatorCpu = engine.Simulator.CpuTime();
+        var requestsBefore = await engine.Simulator.RequestCountsAsync(cancellationToken);
         var wall = Stopwatch.StartNew();
         var result = await new LoadDriver(_http, url, token).RunAsync(new LoadOptions { AlertsPerSecond = rate, Duration = Duration, Targets = targets, MaxAlerts = maxAlerts, Concurrency = Concurrency * 4, TargetPrefix = prefix }, cancellationToken);
         Report("engine", result);
@@ -253,6 +254,13 @@ public sealed class Harness(TextWriter output) : IDisposable
         Line($"  engine's clock, {executing.Length} of {sent} runs: alert -> step sent p50 {Percentiles.Of(executing, 50):F1} ms  p95 {Percentiles.Of(executing, 95):F1} ms  p99 {Percentiles.Of(executing, 99):F1} ms  (then the saga's start and guards: Executing on its timeline)");
         Line($"  engine's clock, {began.Length} of {sent} runs: alert -> step began p50 {Percentiles.Of(began, 50):F1} ms  p95 {Percentiles.Of(began, 95):F1} ms  p99 {Percentiles.Of(began, 99):F1} ms  (then the step's delivery; its first call follows its journal entry; only steps that have ended)");
         Line($"  simulator CPU over the burst and its wait: {simulatorShare:P1} of one core (its own process)");
+        var served = (await engine.Simulator.RequestCountsAsync(cancellationToken))
+            .Select(count => (count.Key, Count: count.Value - requestsBefore.GetValueOrDefault(count.Key)))
+            .Where(count => count.Count > 0)
+            .OrderByDescending(count => count.Count)
+            .ToList();
+        var perCall = firstCalls.Length == 0 ? 0 : served.Sum(count => count.Count) / (double)firstCalls.Length;
+        Line($"  simulator requests over the burst: {served.Sum(count => count.Count)} ({perCall:F1} per Deployment called): {string.Join(", ", served.Select(count => $"{count.Key} {count.Count}"))}");
         Target($"simulator < 5 % of a core at {rate} alerts/s", simulatorShare * 100, 5, higherIsBetter: false, "% of one core");
         return firstCalls;
     }

@@ -33,7 +33,8 @@ public static partial class SimulatorHost
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(output);
         await using var simulator = await KubernetesSimulator.StartAsync(cancellationToken: cancellationToken);
-        var builder = WebApplication.CreateSlimBuilder();
+        await SimulatorWarmUp.RunAsync(simulator, cancellationToken);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [KubernetesSimulator.NoConfigReload] });
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
         await using var control = builder.Build();
@@ -67,22 +68,42 @@ public static partial class SimulatorHost
             return TypedResults.NoContent();
         });
 
+        // How many requests of each method and resource the simulator served ("PATCH deployments"):
+        // what a restart costs it is the cost of serving these.
+        group.MapGet("/requests/counts", Ok<Dictionary<string, int>> () =>
+            TypedResults.Ok(simulator.Requests
+                .GroupBy(request => $"{request.Method} {(ResourcePath().Match(request.Path) is { Success: true } match ? match.Groups[1].Value : request.Path)}", StringComparer.Ordinal)
+                .ToDictionary(group => group.Key, group => group.Count(), StringComparer.Ordinal)));
+
         // Only the first request naming each Deployment travels back: all the first-call figures need.
+        // The harness asks every 500 ms while it waits, so each answer reads only the requests
+        // logged since the last one (re-reading the whole log was the harness's own cost, counted
+        // as the simulator's).
+        var first = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        var read = 0;
+        var gate = new Lock();
         group.MapGet("/deployments/first-requests", Ok<Dictionary<string, DateTimeOffset>> () =>
         {
-            var first = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
-            foreach (var request in simulator.Requests)
+            var requests = simulator.Requests;
+            lock (gate)
             {
-                if (DeploymentPath().Match(request.Path) is { Success: true } match)
+                for (; read < requests.Count; read++)
                 {
-                    first.TryAdd(match.Groups[1].Value, request.At);
+                    if (DeploymentPath().Match(requests[read].Path) is { Success: true } match)
+                    {
+                        first.TryAdd(match.Groups[1].Value, requests[read].At);
+                    }
                 }
-            }
 
-            return TypedResults.Ok(first);
+                return TypedResults.Ok(new Dictionary<string, DateTimeOffset>(first, StringComparer.Ordinal));
+            }
         });
     }
 
     [GeneratedRegex("/namespaces/[^/]+/deployments/([^/?]+)")]
     private static partial Regex DeploymentPath();
+
+    // The resource a request is about: "/apis/apps/v1/namespaces/ns/deployments/x" -> "deployments".
+    [GeneratedRegex("^/(?:api/v1|apis/[^/]+/[^/]+)/(?:namespaces/[^/]+/)?([^/?]+)")]
+    private static partial Regex ResourcePath();
 }

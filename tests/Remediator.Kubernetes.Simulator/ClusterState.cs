@@ -34,11 +34,23 @@ public sealed class ClusterState(TimeProvider time)
     private readonly Lock _gate = new();
     private readonly Dictionary<(ResourceType Type, string Namespace, string Name), JsonObject> _objects = [];
 
-    // Objects by their controller's uid, and every object's key by its own uid: every write
-    // reconciles the whole cluster, so finding an owner's objects must not scan all of them
-    // (it made the simulator, not the engine, the bottleneck of the load harness).
+    // Objects by their controller's uid, every object's key by its own uid, and the keys of each
+    // type: the controllers and the list calls find what they need without scanning every object
+    // (a scan per write made the simulator, not the engine, the bottleneck of the load harness).
     private readonly Dictionary<string, HashSet<(ResourceType Type, string Namespace, string Name)>> _byController = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (ResourceType Type, string Namespace, string Name)> _byUid = new(StringComparer.Ordinal);
+    private readonly Dictionary<ResourceType, HashSet<(ResourceType Type, string Namespace, string Name)>> _byType = [];
+    private readonly Dictionary<(ResourceType Type, string Label, string Value), HashSet<(ResourceType Type, string Namespace, string Name)>> _byLabel = [];
+
+    // What the next reconcile looks at, as a real controller's work queue holds only the objects
+    // whose own or dependents' events it saw: the top owners (a Deployment, a StatefulSet, ...) of
+    // every object written since, the namespaces where a pod without a controller changed (a
+    // ReplicaSet there may adopt it), whether a node changed (every DaemonSet places pods on nodes),
+    // and the uids of deleted owners (their dependents are garbage).
+    private readonly HashSet<(ResourceType Type, string Namespace, string Name)> _dirtyOwners = [];
+    private readonly HashSet<string> _dirtyNamespaces = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _deletedOwners = new(StringComparer.Ordinal);
+    private bool _nodesChanged;
     private readonly Dictionary<(string Namespace, string Name), RolloutBehavior> _rollouts = [];
     private readonly HashSet<(string Namespace, string Name)> _deadlineExceeded = [];
     private readonly HashSet<(string Namespace, string Name)> _pendingTicks = [];
@@ -173,11 +185,15 @@ public sealed class ClusterState(TimeProvider time)
         var fields = Selectors.ParseFieldSelector(fieldSelector);
         lock (_gate)
         {
-            var items = _objects
-                .Where(kv => kv.Key.Type == type && (ns is null || kv.Key.Namespace == ns))
-                .OrderBy(kv => kv.Key.Namespace, StringComparer.Ordinal)
-                .ThenBy(kv => kv.Key.Name, StringComparer.Ordinal)
-                .Select(kv => kv.Value)
+            // A selector requiring a label's value (app=web) reads only the objects carrying it.
+            var candidates = Selectors.RequiredLabel(labelSelector) is { } required
+                ? _byLabel.GetValueOrDefault((type, required.Key, required.Value)) ?? []
+                : Keys(type);
+            var items = candidates
+                .Where(key => ns is null || key.Namespace == ns)
+                .OrderBy(key => key.Namespace, StringComparer.Ordinal)
+                .ThenBy(key => key.Name, StringComparer.Ordinal)
+                .Select(key => _objects[key])
                 .Where(o => labels(Selectors.Labels(o)) && fields(o))
                 .Select(o => (JsonObject)o.DeepClone())
                 .ToList();
@@ -273,6 +289,7 @@ public sealed class ClusterState(TimeProvider time)
         {
             _deadlineExceeded.Add((ns, deployment));
             _rollouts[(ns, deployment)] = RolloutBehavior.Stalled;
+            _dirtyOwners.Add(Key(ResourceType.Deployments, ns, deployment));
             Reconcile();
         }
     }
@@ -330,19 +347,23 @@ public sealed class ClusterState(TimeProvider time)
 
     private void Put((ResourceType Type, string Namespace, string Name) key, JsonObject value)
     {
+        // A controller rewrites what it found unchanged most of the time: that is no change (no new
+        // resourceVersion, no event), and costs no text round trip.
+        var existing = _objects.GetValueOrDefault(key);
+        if (existing is not null && Unchanged(existing, value))
+        {
+            return;
+        }
+
         // Stored objects are always parsed JSON, as the real server's are, so numbers read back
         // as int or long alike and comparisons see what a client would see.
         value = (JsonObject)JsonNode.Parse(value.ToJsonString())!;
-        if (_objects.TryGetValue(key, out var existing))
+        if (existing is not null && Unchanged(existing, value))
         {
-            value["metadata"]!["resourceVersion"] = existing["metadata"]!["resourceVersion"]!.DeepClone();
-            if (JsonNode.DeepEquals(existing, value))
-            {
-                return;
-            }
+            return;
         }
 
-        var added = !_objects.ContainsKey(key);
+        var added = existing is null;
         value["metadata"]!["resourceVersion"] = (++_resourceVersion).ToString(CultureInfo.InvariantCulture);
         if (existing is not null)
         {
@@ -351,7 +372,14 @@ public sealed class ClusterState(TimeProvider time)
 
         _objects[key] = value;
         Index(key, value);
+        MarkChanged(key, value, deleted: false);
         Record(added ? "ADDED" : "MODIFIED", key, value);
+    }
+
+    private static bool Unchanged(JsonObject existing, JsonObject value)
+    {
+        value["metadata"]!["resourceVersion"] = existing["metadata"]!["resourceVersion"]!.DeepClone();
+        return JsonNode.DeepEquals(existing, value);
     }
 
     private JsonObject Remove((ResourceType Type, string Namespace, string Name) key)
@@ -360,6 +388,7 @@ public sealed class ClusterState(TimeProvider time)
         Unindex(key, removed!);
         _released.Remove(key);
         _creationOrder.Remove(key);
+        MarkChanged(key, removed!, deleted: true);
 
         // A deletion is a change too: it gets the next resourceVersion, which its DELETED event carries.
         removed!["metadata"]!["resourceVersion"] = (++_resourceVersion).ToString(CultureInfo.InvariantCulture);
@@ -370,6 +399,21 @@ public sealed class ClusterState(TimeProvider time)
     private void Index((ResourceType Type, string Namespace, string Name) key, JsonObject value)
     {
         _byUid[Uid(value)] = key;
+        if (!_byType.TryGetValue(key.Type, out var ofType))
+        {
+            _byType[key.Type] = ofType = [];
+        }
+
+        ofType.Add(key);
+        foreach (var (label, labelValue) in Selectors.Labels(value))
+        {
+            if (!_byLabel.TryGetValue((key.Type, label, labelValue), out var labelled))
+            {
+                _byLabel[(key.Type, label, labelValue)] = labelled = [];
+            }
+
+            labelled.Add(key);
+        }
         if (ControllerUid(value) is { } controller)
         {
             if (!_byController.TryGetValue(controller, out var owned))
@@ -384,6 +428,16 @@ public sealed class ClusterState(TimeProvider time)
     private void Unindex((ResourceType Type, string Namespace, string Name) key, JsonObject value)
     {
         _byUid.Remove(Uid(value));
+        _byType[key.Type].Remove(key);
+        foreach (var (label, labelValue) in Selectors.Labels(value))
+        {
+            var labelled = _byLabel[(key.Type, label, labelValue)];
+            labelled.Remove(key);
+            if (labelled.Count == 0)
+            {
+                _byLabel.Remove((key.Type, label, labelValue));
+            }
+        }
         if (ControllerUid(value) is { } controller && _byController.TryGetValue(controller, out var owned))
         {
             owned.Remove(key);
@@ -410,52 +464,137 @@ public sealed class ClusterState(TimeProvider time)
 
     // ---- controllers -------------------------------------------------------------------
 
-    private void Reconcile()
+    /// <summary>
+    /// Queues what a change of <paramref name="key"/> asks the controllers to look at: its top
+    /// owner (itself when it has no controller), found through the ownerReferences chain.
+    /// </summary>
+    private void MarkChanged((ResourceType Type, string Namespace, string Name) key, JsonObject value, bool deleted)
     {
-        CollectGarbage();
-        foreach (var deployment in Objects(ResourceType.Deployments))
+        if (key.Type == ResourceType.Nodes)
         {
-            ReconcileDeployment(deployment);
+            _nodesChanged = true;
+            return;
         }
 
-        foreach (var replicaSet in Objects(ResourceType.ReplicaSets))
+        if (deleted && _byController.ContainsKey(Uid(value)))
         {
-            ReconcileReplicaSet(replicaSet);
+            _deletedOwners.Add(Uid(value));
         }
 
-        foreach (var deployment in Objects(ResourceType.Deployments))
+        while (ControllerUid(value) is { } controller && _byUid.TryGetValue(controller, out var ownerKey))
         {
-            UpdateDeploymentStatus(deployment);
+            (key, value, deleted) = (ownerKey, _objects[ownerKey], false);
         }
 
-        foreach (var statefulSet in Objects(ResourceType.StatefulSets))
+        if (ControllerUid(value) is { } absent)
         {
-            ReconcileStatefulSet(statefulSet);
+            // Its controller does not exist (any more): the garbage collector deletes it.
+            _deletedOwners.Add(absent);
+            return;
         }
 
-        foreach (var daemonSet in Objects(ResourceType.DaemonSets))
+        if (deleted)
         {
-            ReconcileDaemonSet(daemonSet);
+            // A top owner that is gone has nothing left to reconcile; its dependents are garbage.
+            return;
+        }
+
+        if (IsController(key.Type))
+        {
+            _dirtyOwners.Add(key);
+        }
+        else if (key.Type == ResourceType.Pods)
+        {
+            _dirtyNamespaces.Add(key.Namespace);
         }
     }
 
+    private static bool IsController(ResourceType type) =>
+        type == ResourceType.Deployments || type == ResourceType.ReplicaSets || type == ResourceType.StatefulSets || type == ResourceType.DaemonSets;
+
+    /// <summary>
+    /// One pass of the controllers over what changed since the last pass (<see cref="MarkChanged"/>):
+    /// the Deployments, then their ReplicaSets and any ReplicaSet changed on its own, then the
+    /// Deployments' status, then StatefulSets and DaemonSets. Each object's own controller
+    /// converges in one pass, so what the pass itself writes under those owners needs no second
+    /// one; what it writes elsewhere (a pod a ReplicaSet released) is left for the next pass.
+    /// </summary>
+    private void Reconcile()
+    {
+        CollectGarbage();
+        var owners = _dirtyOwners.Where(_objects.ContainsKey).ToList();
+        foreach (var ns in _dirtyNamespaces)
+        {
+            owners.AddRange(Keys(ResourceType.Deployments).Concat(Keys(ResourceType.ReplicaSets)).Where(key => key.Namespace == ns));
+        }
+
+        if (_nodesChanged)
+        {
+            owners.AddRange(Keys(ResourceType.DaemonSets));
+        }
+
+        _dirtyOwners.Clear();
+        _dirtyNamespaces.Clear();
+        _nodesChanged = false;
+        var scope = owners.Distinct().ToHashSet();
+
+        var deployments = InOrder(scope, ResourceType.Deployments);
+        foreach (var deployment in deployments)
+        {
+            ReconcileDeployment(_objects[deployment]);
+        }
+
+        var replicaSets = InOrder(
+            [.. scope, .. deployments.SelectMany(d => Owned(ResourceType.ReplicaSets, _objects[d])).Select(rs => Key(ResourceType.ReplicaSets, Namespace(rs), Name(rs)))],
+            ResourceType.ReplicaSets);
+        foreach (var replicaSet in replicaSets.Where(_objects.ContainsKey))
+        {
+            ReconcileReplicaSet(_objects[replicaSet]);
+        }
+
+        foreach (var deployment in deployments.Where(_objects.ContainsKey))
+        {
+            UpdateDeploymentStatus(_objects[deployment]);
+        }
+
+        foreach (var statefulSet in InOrder(scope, ResourceType.StatefulSets))
+        {
+            ReconcileStatefulSet(_objects[statefulSet]);
+        }
+
+        foreach (var daemonSet in InOrder(scope, ResourceType.DaemonSets))
+        {
+            ReconcileDaemonSet(_objects[daemonSet]);
+        }
+
+        // The pass has brought these owners' objects up to date: its own writes under them are done.
+        _dirtyOwners.ExceptWith(scope);
+        _dirtyOwners.ExceptWith(replicaSets);
+    }
+
+    private static List<(ResourceType Type, string Namespace, string Name)> InOrder(IEnumerable<(ResourceType Type, string Namespace, string Name)> keys, ResourceType type) =>
+        [.. keys.Where(key => key.Type == type).Distinct().OrderBy(key => key.Name, StringComparer.Ordinal).ThenBy(key => key.Namespace, StringComparer.Ordinal)];
+
+    private HashSet<(ResourceType Type, string Namespace, string Name)> Keys(ResourceType type) =>
+        _byType.TryGetValue(type, out var keys) ? keys : [];
+
     private List<JsonObject> Objects(ResourceType type) =>
-        [.. _objects.Where(kv => kv.Key.Type == type).OrderBy(kv => kv.Key.Name, StringComparer.Ordinal).Select(kv => kv.Value)];
+        [.. Keys(type).OrderBy(key => key.Name, StringComparer.Ordinal).Select(key => _objects[key])];
 
     private void CollectGarbage()
     {
         // Dependents of a deleted owner go, then theirs (a Deployment's ReplicaSets, then their pods).
-        List<(ResourceType Type, string Namespace, string Name)> orphans;
-        do
+        while (_deletedOwners.Count > 0)
         {
-            orphans = [.. _byController.Where(kv => !_byUid.ContainsKey(kv.Key)).SelectMany(kv => kv.Value)
-                .OrderBy(key => key.Type).ThenBy(key => key.Namespace, StringComparer.Ordinal).ThenBy(key => key.Name, StringComparer.Ordinal)];
-            foreach (var key in orphans)
+            var orphans = _deletedOwners.Where(_byController.ContainsKey).SelectMany(uid => _byController[uid])
+                .OrderBy(key => key.Type).ThenBy(key => key.Namespace, StringComparer.Ordinal).ThenBy(key => key.Name, StringComparer.Ordinal)
+                .ToList();
+            _deletedOwners.Clear();
+            foreach (var key in orphans.Where(_objects.ContainsKey))
             {
                 Remove(key);
             }
         }
-        while (orphans.Count > 0);
     }
 
     private void ReconcileDeployment(JsonObject deployment)
@@ -816,7 +955,7 @@ public sealed class ClusterState(TimeProvider time)
             },
             ["spec"] = spec,
         };
-        var scheduled = node is not null || !_objects.Keys.Any(k => k.Type == ResourceType.Nodes);
+        var scheduled = node is not null || Keys(ResourceType.Nodes).Count == 0;
         pod["status"] = scheduled
             ? PodStatus(ready, NextIp(), pod)
             : new JsonObject { ["phase"] = "Pending", ["conditions"] = new JsonArray(Condition("PodScheduled", "False", "Unschedulable", "0/1 nodes are available: node(s) were unschedulable.")) };
@@ -831,7 +970,7 @@ public sealed class ClusterState(TimeProvider time)
             .ToList();
         return nodes.Count == 0
             ? null
-            : nodes.MinBy(n => _objects.Values.Count(o => o["kind"]?.GetValue<string>() == "Pod" && o["spec"]?["nodeName"]?.GetValue<string>() == n));
+            : nodes.MinBy(n => Keys(ResourceType.Pods).Count(key => _objects[key]["spec"]?["nodeName"]?.GetValue<string>() == n));
     }
 
     private static JsonObject PodStatus(bool ready, string ip, JsonObject pod)

@@ -57,6 +57,9 @@ public sealed class KubernetesSimulator : IAsyncDisposable
     /// <summary>The token the simulator accepts until <see cref="AcceptTokens"/> says otherwise.</summary>
     public const string DefaultToken = "sim-token";
 
+    /// <summary>The host setting that turns off reloading configuration files on change (a watcher on the working directory).</summary>
+    public const string NoConfigReload = "--hostBuilder:reloadConfigOnChange=false";
+
     /// <summary>Where proxied pod requests go; null answers 503 as for an unreachable pod.</summary>
     public Func<PodEndpoint, Uri?> PodBackend { get; set; } = _ => null;
 
@@ -85,7 +88,9 @@ public sealed class KubernetesSimulator : IAsyncDisposable
     {
         time ??= TimeProvider.System;
         var certificates = tls ? new SimulatorCertificates(time) : null;
-        var builder = WebApplication.CreateSlimBuilder();
+        // No reload of appsettings files on change: that watches the working directory, and
+        // every build or test writing under it woke the simulator (measured in the load harness).
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [NoConfigReload] });
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, listen =>
         {

@@ -39,11 +39,9 @@ public static class Selectors
                 var value = t[(index + 2)..].Trim();
                 requirements.Add(l => !l.TryGetValue(key, out var v) || v != value);
             }
-            else if ((index = t.IndexOf('=', StringComparison.Ordinal)) > 0)
+            else if (Equality(t) is var (label, wanted))
             {
-                var key = t[..index].Trim();
-                var value = t[(index + 1)..].TrimStart('=').Trim();
-                requirements.Add(l => l.TryGetValue(key, out var v) && v == value);
+                requirements.Add(l => l.TryGetValue(label, out var v) && v == wanted);
             }
             else if (t.StartsWith('!'))
             {
@@ -57,6 +55,25 @@ public static class Selectors
         }
 
         return labels => requirements.TrueForAll(r => r(labels));
+    }
+
+    /// <summary>
+    /// A label and value every object the selector matches must carry (its first <c>a=b</c> or
+    /// <c>a==b</c> term), so a store can read only the objects labelled so; null when it has none.
+    /// </summary>
+    public static (string Key, string Value)? RequiredLabel(string? selector) =>
+        string.IsNullOrWhiteSpace(selector)
+            ? null
+            : SplitTopLevel(selector).Select(term => term.Trim())
+                .Where(t => !t.Contains(" notin ", StringComparison.Ordinal) && !t.Contains(" in ", StringComparison.Ordinal) && !t.Contains("!=", StringComparison.Ordinal))
+                .Select(Equality)
+                .FirstOrDefault(equality => equality is not null);
+
+    // "a=b" or "a==b" (checked after the set and inequality forms, which contain '=' or spaces too).
+    private static (string Key, string Value)? Equality(string term)
+    {
+        var index = term.IndexOf('=', StringComparison.Ordinal);
+        return index > 0 ? (term[..index].Trim(), term[(index + 1)..].TrimStart('=').Trim()) : null;
     }
 
     /// <summary>Evaluates a structured <c>LabelSelector</c> (matchLabels and matchExpressions).</summary>
