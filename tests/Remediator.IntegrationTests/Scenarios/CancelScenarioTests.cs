@@ -17,38 +17,8 @@ public sealed class CancelScenarioTests(ServersFixture servers, ITestOutputHelpe
     private const string Service = "cancel-target";
     private const string Cache = "cancel-cache";
 
-    // Scale out (undone on cancel, as the rule says), then restart the cache (held on the wire by
-    // the simulator when the cancel and the kill come), then restart the service itself (never
-    // sent). The alert must resolve for the run to succeed, so a run whose interrupted attempt the
-    // engine closed at start is still verifying when a late cancel reaches it.
-    private static readonly string _rules = $$$"""
-        rules:
-          - name: scale-then-restart
-            match:
-              - alertname = ServiceNotResponding
-              - namespace = {{{SimulatedCluster.Namespace}}}
-            target:
-              kind: Deployment
-              namespace: "{{ $labels.namespace }}"
-              name: "{{ $labels.service }}"
-            steps:
-              - action: scale
-                replicas: 4
-                compensate: undo
-                timeout: 20s
-              - action: restart
-                name: restart-cache
-                target: { kind: Deployment, namespace: {{{SimulatedCluster.Namespace}}}, name: {{{Cache}}} }
-                timeout: 20s
-              - action: restart
-                timeout: 20s
-            verify:
-              alert-resolved-within: 2m
-              window: 2m
-            severity: P1
-            cooldown: 0
-            allowed-namespaces: [{{{SimulatedCluster.Namespace}}}]
-        """;
+    // The cache's restart is held on the wire by the simulator when the cancel and the kill come.
+    private static readonly string _rules = ScenarioRules.ScaleThenRestart(Cache);
 
     public static TheoryData<EngineStore, string> Transports => new()
     {

@@ -1,3 +1,5 @@
+using Remediator.IntegrationTests.Infrastructure;
+
 namespace Remediator.IntegrationTests.Scenarios;
 
 /// <summary>
@@ -68,5 +70,41 @@ public static class ScenarioRules
               namespace: "{{ $labels.namespace }}"
               name: "{{ $labels.service }}"
             {{{rest.ReplaceLineEndings("\n    ")}}}
+        """;
+
+    /// <summary>
+    /// Scale out to 4 (undone on cancel or when a later step fails: <c>compensate: undo</c>), then
+    /// restart <paramref name="cache"/> (which a test holds on the wire or fails), then restart the
+    /// service itself. The alert must resolve within 2 minutes for the run to succeed, so a run
+    /// whose interrupted attempt the engine closed at start is still verifying when a late cancel
+    /// reaches it.
+    /// </summary>
+    public static string ScaleThenRestart(string cache) => $$$"""
+        rules:
+          - name: scale-then-restart
+            match:
+              - alertname = ServiceNotResponding
+              - namespace = {{{SimulatedCluster.Namespace}}}
+            target:
+              kind: Deployment
+              namespace: "{{ $labels.namespace }}"
+              name: "{{ $labels.service }}"
+            steps:
+              - action: scale
+                replicas: 4
+                compensate: undo
+                timeout: 20s
+              - action: restart
+                name: restart-cache
+                target: { kind: Deployment, namespace: {{{SimulatedCluster.Namespace}}}, name: {{{cache}}} }
+                timeout: 20s
+              - action: restart
+                timeout: 20s
+            verify:
+              alert-resolved-within: 2m
+              window: 2m
+            severity: P1
+            cooldown: 0
+            allowed-namespaces: [{{{SimulatedCluster.Namespace}}}]
         """;
 }
