@@ -8,6 +8,7 @@ using Remediator.Engine.Bus;
 using Remediator.Intake;
 using Remediator.Persistence;
 using Remediator.Persistence.Migrations;
+using Remediator.Scheduling;
 using Remediator.Scheduling.Outbox;
 using Remediator.Scheduling.Storage;
 using Remediator.Tests.Shared;
@@ -47,7 +48,8 @@ public sealed class OutboxAlertPublisherTests : IAsyncLifetime, IDisposable
 
         await Publisher(store, maxBacklog: 10).PublishAsync([Fixtures.Alert(fingerprint: "a"), Fixtures.Alert(fingerprint: "b")], CancellationToken.None);
 
-        var due = await store.ClaimDueAsync(_clock.GetUtcNow().AddSeconds(1), TimeSpan.FromSeconds(30), 10, CancellationToken.None);
+        // Written claimed for this process's dispatcher (none runs here): any poll takes them once that lease passed.
+        var due = await store.ClaimDueAsync(_clock.GetUtcNow() + new SchedulingOptions().HandOffLease, TimeSpan.FromSeconds(30), 10, CancellationToken.None);
         due.Count.ShouldBe(2);
         due.ShouldAllBe(message => message.Message.Destination.AbsolutePath.EndsWith("Remediator.Contracts:AlertReceived", StringComparison.Ordinal));
     }
@@ -106,6 +108,7 @@ public sealed class OutboxAlertPublisherTests : IAsyncLifetime, IDisposable
             _clock,
             _services,
             new OutboxMetrics(_services.GetRequiredService<IMeterFactory>()),
+            Options.Create(new SchedulingOptions()),
             NullLogger<TransactionalOutbox>.Instance);
         var options = Options.Create(new BusOptions { MaxBacklog = maxBacklog });
         return new OutboxAlertPublisher(outbox, new OutboxPublisher(outbox, _bus!), options, new OutboxBacklogGate(options, _clock), _clock);

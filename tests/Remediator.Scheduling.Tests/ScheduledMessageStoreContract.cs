@@ -104,7 +104,7 @@ public abstract class ScheduledMessageStoreContract
         await Store.ScheduleAsync(Record(_now), default);
         var claimed = (await Store.ClaimDueAsync(_now, _lease, 10, default)).ShouldHaveSingleItem();
 
-        await Store.CompleteAsync(claimed, default);
+        await Store.CompleteAsync([claimed], default);
 
         (await Store.ClaimDueAsync(_now.AddHours(1), _lease, 10, default)).ShouldBeEmpty();
     }
@@ -115,7 +115,7 @@ public abstract class ScheduledMessageStoreContract
         await Store.ScheduleAsync(Record(_now), default);
         var claimed = (await Store.ClaimDueAsync(_now, _lease, 10, default)).ShouldHaveSingleItem();
 
-        await Store.ReleaseAsync(claimed, default);
+        await Store.ReleaseAsync([claimed], default);
 
         (await Store.ClaimDueAsync(_now, _lease, 10, default)).ShouldHaveSingleItem();
     }
@@ -128,7 +128,7 @@ public abstract class ScheduledMessageStoreContract
         var old = (await Store.ClaimDueAsync(_now, _lease, 10, default)).ShouldHaveSingleItem();
 
         await Store.ScheduleAsync(Record(_now.AddMinutes(5), tokenId, body: "{\"new\":true}"), default);
-        await Store.CompleteAsync(old, default);
+        await Store.CompleteAsync([old], default);
 
         (await Store.ClaimDueAsync(_now.AddMinutes(4), _lease, 10, default)).ShouldBeEmpty();
         (await Store.ClaimDueAsync(_now.AddMinutes(5), _lease, 10, default)).ShouldHaveSingleItem().Message.Body.ShouldBe("{\"new\":true}");
@@ -139,13 +139,13 @@ public abstract class ScheduledMessageStoreContract
     {
         var record = Record(_now.AddSeconds(-1)) with { ReceiptsPending = 2 };
         await Store.ScheduleAsync(record, default);
-        await Store.CompleteAsync((await Store.ClaimDueAsync(_now, _lease, 10, default)).ShouldHaveSingleItem(), default);
+        await Store.CompleteAsync([(await Store.ClaimDueAsync(_now, _lease, 10, default)).ShouldHaveSingleItem()], default);
 
         // Held: not due again, however late it gets.
         (await Store.ClaimDueAsync(_now.AddDays(1), _lease, 10, default)).ShouldBeEmpty();
         (await Store.AcknowledgeAsync(record.Identity.MessageId!.Value, "first", _now, countReceipt: true, default)).ShouldBeTrue();
         (await Store.ReleaseHeldAsync(default)).ShouldBe(1);
-        await Store.CompleteAsync((await Store.ClaimDueAsync(_now, _lease, 10, default)).ShouldHaveSingleItem(), default);
+        await Store.CompleteAsync([(await Store.ClaimDueAsync(_now, _lease, 10, default)).ShouldHaveSingleItem()], default);
         (await Store.AcknowledgeAsync(record.Identity.MessageId!.Value, "second", _now, countReceipt: true, default)).ShouldBeTrue();
 
         (await Store.ReleaseHeldAsync(default)).ShouldBe(0);
@@ -166,7 +166,7 @@ public abstract class ScheduledMessageStoreContract
     public async Task A_message_without_receipts_is_deleted_once_sent()
     {
         await Store.ScheduleAsync(Record(_now.AddSeconds(-1)), default);
-        await Store.CompleteAsync((await Store.ClaimDueAsync(_now, _lease, 10, default)).ShouldHaveSingleItem(), default);
+        await Store.CompleteAsync([(await Store.ClaimDueAsync(_now, _lease, 10, default)).ShouldHaveSingleItem()], default);
 
         (await Store.ReleaseHeldAsync(default)).ShouldBe(0);
         (await Store.ClaimDueAsync(_now.AddDays(1), _lease, 10, default)).ShouldBeEmpty();

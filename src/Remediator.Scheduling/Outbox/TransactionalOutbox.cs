@@ -1,6 +1,7 @@
 using MassTransit;
 using MassTransit.Middleware;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Remediator.Persistence;
 using Remediator.Persistence.Transactions;
 using Remediator.Scheduling.Storage;
@@ -10,7 +11,9 @@ namespace Remediator.Scheduling.Outbox;
 /// <summary>
 /// One commit per message handled: the inbox entry that marks it handled, every store's writes
 /// (saga row, guard state, claims) and every message and timer it causes go into one database
-/// transaction; the <see cref="DueMessageDispatcher"/> sends the messages after the commit. A crash
+/// transaction; the <see cref="DueMessageDispatcher"/> sends the messages after the commit. Messages due
+/// at once are written claimed by this process and handed to its dispatcher after the commit
+/// (<see cref="OutboxSignal.HandOver"/>), so sending them needs no claim statement. A crash
 /// before the commit leaves nothing behind and the message is delivered again; a redelivery after it
 /// finds the inbox entry and is acknowledged without being handled twice.
 /// </summary>
@@ -22,6 +25,7 @@ public sealed partial class TransactionalOutbox(
     TimeProvider timeProvider,
     IServiceProvider provider,
     OutboxMetrics metrics,
+    IOptions<SchedulingOptions> options,
     ILogger<TransactionalOutbox> logger)
 {
     /// <summary>Handles one message through <paramref name="next"/> inside a unit of work, as <paramref name="consumer"/>.</summary>
@@ -31,33 +35,36 @@ public sealed partial class TransactionalOutbox(
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
         var now = timeProvider.GetUtcNow();
-        var written = await database.InUnitOfWorkAsync<IReadOnlyList<OutboxWrite>>(
+        var (written, handedOver) = await database.InUnitOfWorkAsync<(IReadOnlyList<OutboxWrite>, IReadOnlyList<HandedOverMessage>)>(
             async cancellationToken =>
             {
                 if (context.MessageId is { } messageId && !await store.AcknowledgeAsync(messageId, consumer, now, consumers.CountsReceipts, cancellationToken))
                 {
                     LogDuplicate(typeof(T).Name, messageId, consumer);
-                    return [];
+                    return ([], []);
                 }
 
                 var outboxContext = new TransactionalConsumeContext<T>(context, new OutboxConsumeOptions { ConsumerType = consumer }, provider, consumers, now);
                 await next.Send(outboxContext);
                 var captured = outboxContext.Captured;
+                var claim = new HandOffClaim(Guid.NewGuid(), timeProvider.GetUtcNow() + options.Value.HandOffLease);
+                var handing = new List<HandedOverMessage>();
                 foreach (var write in captured)
                 {
                     if (write is OutboxInsert insert)
                     {
-                        await store.ScheduleAsync(insert.Record, cancellationToken);
+                        await InsertAsync(insert.Record, now, claim, handing, cancellationToken);
                     }
                     else if (write is OutboxCancel cancel)
                     {
                         // Cancelling a timer that already fired (or never existed) is not an error: a
                         // saga unschedules its timeouts without knowing whether they were sent.
                         await store.CancelAsync(cancel.TokenId, cancellationToken);
+                        handing.RemoveAll(handed => handed.Claimed.Message.TokenId == cancel.TokenId);
                     }
                 }
 
-                return captured;
+                return (captured, handing);
             },
             context.CancellationToken);
 
@@ -67,10 +74,7 @@ public sealed partial class TransactionalOutbox(
             metrics.Written(insert.MessageType, insert.Kind);
         }
 
-        if (inserted.Count > 0)
-        {
-            signal.Notify();
-        }
+        signal.HandOver(handedOver);
     }
 
     /// <summary>
@@ -103,20 +107,42 @@ public sealed partial class TransactionalOutbox(
         ArgumentNullException.ThrowIfNull(messages);
         ArgumentNullException.ThrowIfNull(destination);
         var now = timeProvider.GetUtcNow();
-        await database.InUnitOfWorkAsync(
+        var handedOver = await database.InUnitOfWorkAsync<IReadOnlyList<HandedOverMessage>>(
             async token =>
             {
+                var claim = new HandOffClaim(Guid.NewGuid(), timeProvider.GetUtcNow() + options.Value.HandOffLease);
+                var handing = new List<HandedOverMessage>();
                 foreach (var message in messages)
                 {
-                    await store.ScheduleAsync(OutboxRecords.From(message, destination, now, consumers), token);
+                    await InsertAsync(OutboxRecords.From(message, destination, now, consumers), now, claim, handing, token);
                 }
 
-                return messages.Count;
+                return handing;
             },
             cancellationToken);
         metrics.Written(OutboxMetrics.TypeName(typeof(T)), OutboxMetrics.MessageKind, messages.Count);
 
-        signal.Notify();
+        signal.HandOver(handedOver);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="record"/> in the unit of work: claimed under <paramref name="claim"/> and
+    /// added to <paramref name="handing"/> when due at <paramref name="now"/>, unclaimed (polled) when later
+    /// (a timer armed for later costs no wake-up: the poll finds it when due).
+    /// </summary>
+    private async Task InsertAsync(ScheduledMessageRecord record, DateTimeOffset now, HandOffClaim claim, List<HandedOverMessage> handing, CancellationToken cancellationToken)
+    {
+        if (record.DueAt > now)
+        {
+            await store.ScheduleAsync(record, cancellationToken);
+            return;
+        }
+
+        await store.ScheduleClaimedAsync(record, claim.ClaimId, claim.LeaseUntil, cancellationToken);
+
+        // Written again under its token in this unit of work: only the last version is the row's.
+        handing.RemoveAll(handed => handed.Claimed.Message.TokenId == record.TokenId);
+        handing.Add(new HandedOverMessage(new ClaimedScheduledMessage(record, claim.ClaimId), claim.LeaseUntil));
     }
 
     /// <summary>
@@ -147,6 +173,9 @@ public sealed partial class TransactionalOutbox(
 
     /// <summary>Wakes the dispatcher after a commit that armed a timer due now.</summary>
     public void Wake() => signal.Notify();
+
+    /// <summary>The claim one unit of work writes its rows due now under.</summary>
+    private readonly record struct HandOffClaim(Guid ClaimId, DateTimeOffset LeaseUntil);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{MessageType} {MessageId} was handled again by {Consumer} (redelivered after a crash before its acknowledgement)")]
     private partial void LogHandledAgain(string messageType, Guid messageId, string consumer);
