@@ -55,6 +55,21 @@ public sealed class DatabaseScheduledMessageStore(IDatabaseConnectionFactory dat
         "CREATE INDEX ix_consumed_messages_consumed_at ON consumed_messages (consumed_at)",
     ]);
 
+    /// <summary>
+    /// The poll's index: a row can be claimed once <c>coalesce(lease_until, due_at)</c> has passed (a
+    /// lease is only ever set on a due row and ends after its due time, so this is "due and not held").
+    /// Without it, a table full of claimed rows (a storm's handed-over messages) made every poll read
+    /// the whole table (EXPLAIN at 10,000 rows: a sequential scan of 10,050 rows against an index scan
+    /// reading none).
+    /// </summary>
+    public static readonly IDatabaseMigration AvailableAtMigration = new SqlMigration("scheduler-0003-available-at", _ =>
+    [
+        $"CREATE INDEX ix_scheduled_messages_available_at ON scheduled_messages (({AvailableAt}))",
+    ]);
+
+    /// <summary>When a row can next be claimed (see <see cref="AvailableAtMigration"/>); the poll's query and index share it.</summary>
+    private const string AvailableAt = "coalesce(lease_until, due_at)";
+
     /// <summary>The inbox's record of handled messages goes after the retention period.</summary>
     public static readonly RetentionRule InboxRetention = new("consumed_messages", "consumed_at");
 
@@ -134,8 +149,8 @@ public sealed class DatabaseScheduledMessageStore(IDatabaseConnectionFactory dat
             UPDATE scheduled_messages SET claim_id = @claim_id, lease_until = @lease_until
             WHERE token_id IN (
                 SELECT token_id FROM scheduled_messages
-                WHERE due_at <= @now AND (lease_until IS NULL OR lease_until <= @now)
-                ORDER BY due_at LIMIT @max_count{skipLocked})
+                WHERE {AvailableAt} <= @now
+                ORDER BY {AvailableAt} LIMIT @max_count{skipLocked})
             RETURNING {ReadColumns}
             """;
         var claimId = Guid.NewGuid();
@@ -210,10 +225,12 @@ public sealed class DatabaseScheduledMessageStore(IDatabaseConnectionFactory dat
 
     public async Task<int> CountDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
     {
-        // Bounded: the webhook asks on every notification, and only whether the limit is passed.
+        // Bounded: the webhook asks on every notification, and only whether the limit is passed. The
+        // ORDER BY makes PostgreSQL count in the due_at index (an index-only scan) instead of reading
+        // the rows' bodies in a sequential scan once most rows are due (EXPLAIN at 10,000 rows).
         await using var connection = await database.ConnectAsync(cancellationToken);
         await using var command = connection.CreateCommand(
-            "SELECT count(*) FROM (SELECT 1 FROM scheduled_messages WHERE due_at <= @now LIMIT @limit) AS due")
+            "SELECT count(*) FROM (SELECT 1 FROM scheduled_messages WHERE due_at <= @now ORDER BY due_at LIMIT @limit) AS due")
             .AddParameter("@now", database.Dialect.ToTimestamp(now))
             .AddParameter("@limit", limit);
         return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
