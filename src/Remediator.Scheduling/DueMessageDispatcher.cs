@@ -22,7 +22,7 @@ namespace Remediator.Scheduling;
 /// once its lease expired, so delivery is at-least-once and receivers (the inbox) tolerate duplicates.
 /// Several engine processes can run dispatchers on one store; the claim keeps them from sending a row
 /// under two live leases. Sends overlap (<see cref="SchedulingOptions.SendConcurrency"/>), except that
-/// rows with one destination and one correlation id go one after the other, in due order.
+/// rows with one destination and one correlation id (or conversation id) go one after the other, in due order.
 /// On the in-memory transport a sent row is held until its consumers acknowledged it, and on start
 /// the rows the previous process held are sent again (its queues died with it). On a graceful stop
 /// the deletes waiting are done and the rows handed over but not sent are released for the next start.
@@ -178,7 +178,8 @@ public sealed partial class DueMessageDispatcher(
 
     /// <summary>
     /// Sends <paramref name="claimed"/> (in due order) with up to <see cref="SchedulingOptions.SendConcurrency"/>
-    /// sends awaiting their confirmation at once; rows with one destination and correlation id go in order,
+    /// sends awaiting their confirmation at once; rows with one destination and correlation id (or, without
+    /// one, conversation id) go in order,
     /// and after one of them fails the rest of them are not sent (so none overtakes it). Returns what was
     /// sent and what was not (a failed send, or stopping).
     /// </summary>
@@ -188,7 +189,9 @@ public sealed partial class DueMessageDispatcher(
     {
         var sent = new ConcurrentQueue<ClaimedScheduledMessage>();
         var unsent = new ConcurrentQueue<ClaimedScheduledMessage>();
-        var sequences = claimed.GroupBy(message => (message.Message.Destination, message.Message.Identity.CorrelationId));
+        // Without a correlation id, the conversation: the messages one handling caused share it, and
+        // each webhook alert starts its own, so independent alerts still go out side by side.
+        var sequences = claimed.GroupBy(message => (message.Message.Destination, message.Message.Identity.CorrelationId ?? message.Message.Identity.ConversationId));
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Value.SendConcurrency };
 
         // Not cancelled as a whole: each sequence sorts its rows into sent and unsent even when stopping.

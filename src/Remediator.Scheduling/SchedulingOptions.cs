@@ -39,8 +39,8 @@ public sealed class SchedulingOptions
 
     /// <summary>
     /// How many sends the dispatcher has waiting for the transport's confirmation at once (RabbitMQ's
-    /// publisher confirm). Messages with one destination and one correlation id are still sent one
-    /// after the other, in due order. Default 16; at least 1 (1 sends everything in order).
+    /// publisher confirm). Messages with one destination and one correlation id (or, without one, one
+    /// conversation id) are still sent one after the other, in due order. Default 16; at least 1 (1 sends everything in order).
     /// </summary>
     public int SendConcurrency { get; set; } = 16;
 }

@@ -28,7 +28,8 @@ public interface IScheduledMessageStore
 
     /// <summary>
     /// Reserves up to <paramref name="maxCount"/> messages due at <paramref name="now"/> that nobody holds
-    /// (or whose holder's lease has expired, e.g. it crashed), earliest first, until <paramref name="now"/> + <paramref name="lease"/>.
+    /// (or whose holder's lease has expired, e.g. it crashed), until <paramref name="now"/> + <paramref name="lease"/>: those
+    /// that became claimable first (a row nobody held by its due time, one whose holder died by its lease's end), in due order.
     /// </summary>
     Task<IReadOnlyList<ClaimedScheduledMessage>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int maxCount, CancellationToken cancellationToken);
 
