@@ -25,6 +25,7 @@ public static class SchedulingHostingExtensions
         builder.Services.AddRemediatorDatabase();
         builder.Services.AddDatabaseMigration(DatabaseScheduledMessageStore.Migration);
         builder.Services.AddDatabaseMigration(DatabaseScheduledMessageStore.OutboxMigration);
+        builder.Services.AddDatabaseMigration(DatabaseScheduledMessageStore.AvailableAtMigration);
 
         // A redelivery comes within minutes of the first delivery; the inbox need not remember longer than the retention period.
         builder.Services.AddDatabaseRetention(DatabaseScheduledMessageStore.InboxRetention);

@@ -12,6 +12,7 @@ using Remediator.Engine.Rules;
 using Remediator.Intake;
 using Remediator.Persistence;
 using Remediator.Persistence.Migrations;
+using Remediator.Scheduling;
 using Remediator.Scheduling.Outbox;
 using Remediator.Scheduling.Storage;
 using Remediator.Tests.Shared;
@@ -170,8 +171,9 @@ public sealed class OutboxAlertPublisherTests : IAsyncLifetime, IDisposable
         JsonDocument.Parse(message.Message.Body).RootElement.GetProperty("message").Deserialize<T>(MassTransit.Serialization.SystemTextJsonMessageSerializer.Options)
         ?? throw new InvalidOperationException($"The outbox row holds no {typeof(T).Name}.");
 
+    // Written claimed for this process's dispatcher (none runs here): any poll takes them once that lease passed.
     private Task<IReadOnlyList<ClaimedScheduledMessage>> DueAsync(DatabaseScheduledMessageStore store) =>
-        store.ClaimDueAsync(_clock.GetUtcNow().AddSeconds(1), TimeSpan.FromSeconds(30), 100, CancellationToken.None);
+        store.ClaimDueAsync(_clock.GetUtcNow() + new SchedulingOptions().HandOffLease + TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), 100, CancellationToken.None);
 
     private async Task ExecuteAsync(string sql)
     {
@@ -190,10 +192,10 @@ public sealed class OutboxAlertPublisherTests : IAsyncLifetime, IDisposable
             _clock,
             _services,
             new OutboxMetrics(_services.GetRequiredService<IMeterFactory>()),
+            Options.Create(new SchedulingOptions()),
             NullLogger<TransactionalOutbox>.Instance);
         var options = Options.Create(new BusOptions { MaxBacklog = maxBacklog });
         return new OutboxAlertPublisher(
-            Database,
             new DatabaseAlertClaims(Database, _clock),
             new AlertTriage(matcher ?? new FakeAlertMatcher(Fixtures.Match("restart-auth", destructive: true, Fixtures.Deployment("auth-service"))), _clock, NullLogger<AlertTriage>.Instance),
             outbox,

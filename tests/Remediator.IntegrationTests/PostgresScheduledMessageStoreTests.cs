@@ -22,7 +22,7 @@ public sealed class PostgresScheduledMessageStoreTests(ServersFixture servers) :
     {
         _database = await servers.Postgres.CreateDatabaseAsync($"it_{Guid.NewGuid():N}"[..15]);
         _connections = Connect(_database.ConnectionString);
-        await new DatabaseMigrator(_connections, [DatabaseScheduledMessageStore.Migration, DatabaseScheduledMessageStore.OutboxMigration], TimeProvider.System, NullLogger<DatabaseMigrator>.Instance)
+        await new DatabaseMigrator(_connections, [DatabaseScheduledMessageStore.Migration, DatabaseScheduledMessageStore.OutboxMigration, DatabaseScheduledMessageStore.AvailableAtMigration], TimeProvider.System, NullLogger<DatabaseMigrator>.Instance)
             .MigrateAsync();
         _store = new DatabaseScheduledMessageStore(_connections);
     }

@@ -7,6 +7,7 @@ public abstract class ScheduledMessageStoreContract
 {
     private static readonly DateTimeOffset _now = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan _lease = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan _handOffLease = TimeSpan.FromSeconds(5);
 
     protected abstract IScheduledMessageStore Store { get; }
 
@@ -104,7 +105,7 @@ public abstract class ScheduledMessageStoreContract
         await Store.ScheduleAsync(Record(_now), default);
         var claimed = (await Store.ClaimDueAsync(_now, _lease, 10, default)).ShouldHaveSingleItem();
 
-        await Store.CompleteAsync(claimed, default);
+        await Store.CompleteAsync([claimed], default);
 
         (await Store.ClaimDueAsync(_now.AddHours(1), _lease, 10, default)).ShouldBeEmpty();
     }
@@ -115,7 +116,7 @@ public abstract class ScheduledMessageStoreContract
         await Store.ScheduleAsync(Record(_now), default);
         var claimed = (await Store.ClaimDueAsync(_now, _lease, 10, default)).ShouldHaveSingleItem();
 
-        await Store.ReleaseAsync(claimed, default);
+        await Store.ReleaseAsync([claimed], default);
 
         (await Store.ClaimDueAsync(_now, _lease, 10, default)).ShouldHaveSingleItem();
     }
@@ -128,7 +129,7 @@ public abstract class ScheduledMessageStoreContract
         var old = (await Store.ClaimDueAsync(_now, _lease, 10, default)).ShouldHaveSingleItem();
 
         await Store.ScheduleAsync(Record(_now.AddMinutes(5), tokenId, body: "{\"new\":true}"), default);
-        await Store.CompleteAsync(old, default);
+        await Store.CompleteAsync([old], default);
 
         (await Store.ClaimDueAsync(_now.AddMinutes(4), _lease, 10, default)).ShouldBeEmpty();
         (await Store.ClaimDueAsync(_now.AddMinutes(5), _lease, 10, default)).ShouldHaveSingleItem().Message.Body.ShouldBe("{\"new\":true}");
@@ -139,13 +140,13 @@ public abstract class ScheduledMessageStoreContract
     {
         var record = Record(_now.AddSeconds(-1)) with { ReceiptsPending = 2 };
         await Store.ScheduleAsync(record, default);
-        await Store.CompleteAsync((await Store.ClaimDueAsync(_now, _lease, 10, default)).ShouldHaveSingleItem(), default);
+        await Store.CompleteAsync([(await Store.ClaimDueAsync(_now, _lease, 10, default)).ShouldHaveSingleItem()], default);
 
         // Held: not due again, however late it gets.
         (await Store.ClaimDueAsync(_now.AddDays(1), _lease, 10, default)).ShouldBeEmpty();
         (await Store.AcknowledgeAsync(record.Identity.MessageId!.Value, "first", _now, countReceipt: true, default)).ShouldBeTrue();
         (await Store.ReleaseHeldAsync(default)).ShouldBe(1);
-        await Store.CompleteAsync((await Store.ClaimDueAsync(_now, _lease, 10, default)).ShouldHaveSingleItem(), default);
+        await Store.CompleteAsync([(await Store.ClaimDueAsync(_now, _lease, 10, default)).ShouldHaveSingleItem()], default);
         (await Store.AcknowledgeAsync(record.Identity.MessageId!.Value, "second", _now, countReceipt: true, default)).ShouldBeTrue();
 
         (await Store.ReleaseHeldAsync(default)).ShouldBe(0);
@@ -166,9 +167,82 @@ public abstract class ScheduledMessageStoreContract
     public async Task A_message_without_receipts_is_deleted_once_sent()
     {
         await Store.ScheduleAsync(Record(_now.AddSeconds(-1)), default);
-        await Store.CompleteAsync((await Store.ClaimDueAsync(_now, _lease, 10, default)).ShouldHaveSingleItem(), default);
+        await Store.CompleteAsync([(await Store.ClaimDueAsync(_now, _lease, 10, default)).ShouldHaveSingleItem()], default);
 
         (await Store.ReleaseHeldAsync(default)).ShouldBe(0);
         (await Store.ClaimDueAsync(_now.AddDays(1), _lease, 10, default)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_message_written_claimed_is_left_to_its_writer_until_its_lease_expires()
+    {
+        var record = Record(_now);
+        await Store.ScheduleClaimedAsync(record, Guid.NewGuid(), _now + _handOffLease, default);
+
+        (await Store.ClaimDueAsync(_now + _handOffLease - TimeSpan.FromSeconds(1), _lease, 10, default)).ShouldBeEmpty();
+        (await Store.ClaimDueAsync(_now + _handOffLease, _lease, 10, default)).ShouldHaveSingleItem().Message.TokenId.ShouldBe(record.TokenId);
+    }
+
+    [Fact]
+    public async Task A_message_written_claimed_is_completed_by_its_writer_without_a_claim()
+    {
+        var record = Record(_now);
+        var claimId = Guid.NewGuid();
+        await Store.ScheduleClaimedAsync(record, claimId, _now + _handOffLease, default);
+
+        await Store.CompleteAsync([new ClaimedScheduledMessage(record, claimId)], default);
+
+        (await Store.ExistsAsync(record.TokenId, default)).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task Sent_messages_of_many_claims_are_completed_together_and_a_reclaimed_one_is_kept()
+    {
+        // More rows than one statement names, written by many commits (a claim each), one reclaimed by another dispatcher.
+        var sent = new List<ClaimedScheduledMessage>();
+        for (var i = 0; i < 1_100; i++)
+        {
+            var record = Record(_now);
+            var claimId = Guid.NewGuid();
+            await Store.ScheduleClaimedAsync(record, claimId, _now + _handOffLease, default);
+            sent.Add(new ClaimedScheduledMessage(record, claimId));
+        }
+
+        var reclaimed = (await Store.ClaimDueAsync(_now + _handOffLease, _lease, 1, default)).ShouldHaveSingleItem();
+
+        await Store.CompleteAsync(sent, default);
+
+        (await Store.CountDueAsync(_now.AddDays(1), 10_000, default)).ShouldBe(1);
+        (await Store.ExistsAsync(reclaimed.Message.TokenId, default)).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task Released_messages_written_claimed_are_claimed_at_once()
+    {
+        var first = new ClaimedScheduledMessage(Record(_now), Guid.NewGuid());
+        var second = new ClaimedScheduledMessage(Record(_now), Guid.NewGuid());
+        foreach (var claimed in new[] { first, second })
+        {
+            await Store.ScheduleClaimedAsync(claimed.Message, claimed.ClaimId, _now + _handOffLease, default);
+        }
+
+        await Store.ReleaseAsync([first, second], default);
+
+        (await Store.ClaimDueAsync(_now, _lease, 10, default)).Count.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task At_start_on_the_in_memory_transport_every_row_the_previous_process_held_is_released()
+    {
+        // Handed over to its dispatcher but not sent, claimed by a poll mid-send, and sent awaiting receipts.
+        await Store.ScheduleClaimedAsync(Record(_now), Guid.NewGuid(), _now + _handOffLease, default);
+        await Store.ScheduleAsync(Record(_now), default);
+        await Store.ScheduleAsync(Record(_now) with { ReceiptsPending = 1 }, default);
+        var polled = await Store.ClaimDueAsync(_now, _lease, 2, default);
+        await Store.CompleteAsync([.. polled.Where(claimed => claimed.Message.ReceiptsPending > 0)], default);
+
+        (await Store.ReleaseHeldAsync(default)).ShouldBe(3);
+
+        (await Store.ClaimDueAsync(_now, _lease, 10, default)).Count.ShouldBe(3);
     }
 }

@@ -34,6 +34,11 @@ public sealed class SchedulingHarness : IAsyncDisposable
         await scope.ServiceProvider.GetRequiredService<IMessageScheduler>().ScheduleSend(destination, dueAt.UtcDateTime, message);
     }
 
+    /// <summary>The transactional outbox (only when started with one).</summary>
+    public TransactionalOutbox Outbox => _provider.GetRequiredService<TransactionalOutbox>();
+
+    public OutboxSignal Signal => _provider.GetRequiredService<OutboxSignal>();
+
     public DueMessageDispatcher Dispatcher => _provider.GetServices<IHostedService>().OfType<DueMessageDispatcher>().Single();
 
     /// <summary>Where <see cref="ProbeTimedOutConsumer"/> receives: the destination of timers the tests schedule directly.</summary>
@@ -42,8 +47,14 @@ public sealed class SchedulingHarness : IAsyncDisposable
     /// <summary>
     /// Starts the bus. With <paramref name="outbox"/> (the database <paramref name="store"/> keeps its
     /// rows in), every consumer and saga runs behind the transactional outbox, as in the engine.
+    /// <paramref name="configure"/> changes other scheduling options.
     /// </summary>
-    public static async Task<SchedulingHarness> StartAsync(IScheduledMessageStore store, TimeProvider timeProvider, TimeSpan? pollInterval = null, IDatabaseConnectionFactory? outbox = null)
+    public static async Task<SchedulingHarness> StartAsync(
+        IScheduledMessageStore store,
+        TimeProvider timeProvider,
+        TimeSpan? pollInterval = null,
+        IDatabaseConnectionFactory? outbox = null,
+        Action<SchedulingOptions>? configure = null)
     {
         var formatter = KebabCaseEndpointNameFormatter.Instance;
         var services = new ServiceCollection();
@@ -76,7 +87,11 @@ public sealed class SchedulingHarness : IAsyncDisposable
 
             // After the bus, as the engine registers it: the dispatcher's first poll sends through a started bus.
             .AddRemediatorSchedulingCore()
-            .Configure<SchedulingOptions>(options => options.PollInterval = pollInterval ?? options.PollInterval);
+            .Configure<SchedulingOptions>(options =>
+            {
+                options.PollInterval = pollInterval ?? options.PollInterval;
+                configure?.Invoke(options);
+            });
         var harness = new SchedulingHarness(services.BuildServiceProvider(validateScopes: true));
         await harness.Harness.Start();
         return harness;

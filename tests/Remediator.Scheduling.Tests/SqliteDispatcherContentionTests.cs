@@ -18,8 +18,8 @@ public sealed class SqliteDispatcherContentionTests : IDisposable
         await SqliteStores.MigrateAsync(firstDatabase);
         var firstStore = new DatabaseScheduledMessageStore(firstDatabase);
         var secondStore = new DatabaseScheduledMessageStore(secondDatabase);
-        await using var first = await SchedulingHarness.StartAsync(firstStore, clock, TimeSpan.FromMilliseconds(20));
-        await using var second = await SchedulingHarness.StartAsync(secondStore, clock, TimeSpan.FromMilliseconds(20));
+        var first = await SchedulingHarness.StartAsync(firstStore, clock, TimeSpan.FromMilliseconds(20));
+        var second = await SchedulingHarness.StartAsync(secondStore, clock, TimeSpan.FromMilliseconds(20));
         var probes = Enumerable.Range(0, 40).Select(_ => Guid.NewGuid()).ToList();
         var engines = new[] { first, second };
 
@@ -33,9 +33,13 @@ public sealed class SqliteDispatcherContentionTests : IDisposable
             await Task.WhenAny(first.Recorder.ReceivedAsync(probe), second.Recorder.ReceivedAsync(probe)).Unwrap();
         }
 
-        // A row is deleted only after its send, and no row is left: every send there will be has happened.
+        // A row is deleted only after its send (the batch's delete follows its sends), and once both have
+        // stopped no row is left: every send there will be has happened.
+        var received = first.Recorder.All.Concat(second.Recorder.All).Select(message => message.ProbeId).ToList();
+        await first.DisposeAsync();
+        await second.DisposeAsync();
         (await firstStore.ClaimDueAsync(DateTimeOffset.UnixEpoch.AddYears(100), TimeSpan.FromMinutes(1), 100, default)).ShouldBeEmpty();
-        first.Recorder.All.Concat(second.Recorder.All).Select(message => message.ProbeId).ShouldBe(probes, ignoreOrder: true);
+        received.ShouldBe(probes, ignoreOrder: true);
     }
 
     public void Dispose()

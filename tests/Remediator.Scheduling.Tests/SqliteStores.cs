@@ -13,6 +13,6 @@ public static class SqliteStores
         new(Options.Create(new PersistenceOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={path}" }));
 
     public static async Task MigrateAsync(DatabaseConnectionFactory database) =>
-        await new DatabaseMigrator(database, [DatabaseScheduledMessageStore.Migration, DatabaseScheduledMessageStore.OutboxMigration], TimeProvider.System, NullLogger<DatabaseMigrator>.Instance)
+        await new DatabaseMigrator(database, [DatabaseScheduledMessageStore.Migration, DatabaseScheduledMessageStore.OutboxMigration, DatabaseScheduledMessageStore.AvailableAtMigration], TimeProvider.System, NullLogger<DatabaseMigrator>.Instance)
             .MigrateAsync();
 }

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Options;
 using Remediator.Contracts;
 using Remediator.Engine.Alerts;
 using Remediator.Intake;
-using Remediator.Persistence;
 using Remediator.Scheduling.Outbox;
 
 namespace Remediator.Engine.Bus;
@@ -18,7 +17,6 @@ namespace Remediator.Engine.Bus;
 /// on the bus: the alert travels inside the messages it causes.
 /// </summary>
 public sealed class OutboxAlertPublisher(
-    IDatabaseConnectionFactory database,
     DatabaseAlertClaims claims,
     AlertTriage triage,
     TransactionalOutbox outbox,
@@ -50,7 +48,7 @@ public sealed class OutboxAlertPublisher(
             // holds no lock. An alert no rule concerns is not claimed: a second arrival of it (a
             // duplicate, or a resolution sent again) would cause nothing either.
             var planned = alerts.Select(alert => (Alert: alert, Plan: triage.Plan(alert))).Where(item => !item.Plan.IsEmpty).ToList();
-            var taken = planned.Count == 0 ? [] : await database.InUnitOfWorkAsync(token => TakeAsync(planned, token), linked.Token);
+            var taken = planned.Count == 0 ? [] : await outbox.InUnitOfWorkAsync(token => TakeAsync(planned, token), linked.Token);
             Count(taken, planned.Count - taken.Count);
         }
         catch (OperationCanceledException ex) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
@@ -120,9 +118,5 @@ public sealed class OutboxAlertPublisher(
         }
 
         backlog.Accepted(written);
-        if (written > 0)
-        {
-            outbox.Wake();
-        }
     }
 }

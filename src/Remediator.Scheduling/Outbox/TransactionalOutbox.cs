@@ -1,6 +1,7 @@
 using MassTransit;
 using MassTransit.Middleware;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Remediator.Persistence;
 using Remediator.Persistence.Transactions;
 using Remediator.Scheduling.Storage;
@@ -10,7 +11,9 @@ namespace Remediator.Scheduling.Outbox;
 /// <summary>
 /// One commit per message handled: the inbox entry that marks it handled, every store's writes
 /// (saga row, guard state, claims) and every message and timer it causes go into one database
-/// transaction; the <see cref="DueMessageDispatcher"/> sends the messages after the commit. A crash
+/// transaction; the <see cref="DueMessageDispatcher"/> sends the messages after the commit. Messages due
+/// at once are written claimed by this process and handed to its dispatcher after the commit
+/// (<see cref="OutboxSignal.HandOver"/>), so sending them needs no claim statement. A crash
 /// before the commit leaves nothing behind and the message is delivered again; a redelivery after it
 /// finds the inbox entry and is acknowledged without being handled twice.
 /// </summary>
@@ -22,8 +25,12 @@ public sealed partial class TransactionalOutbox(
     TimeProvider timeProvider,
     IServiceProvider provider,
     OutboxMetrics metrics,
+    IOptions<SchedulingOptions> options,
     ILogger<TransactionalOutbox> logger)
 {
+    // The batch of the InUnitOfWorkAsync call in force on this flow, if any.
+    private static readonly AsyncLocal<UnitOfWorkBatch?> _batch = new();
+
     /// <summary>Handles one message through <paramref name="next"/> inside a unit of work, as <paramref name="consumer"/>.</summary>
     public async Task ConsumeAsync<T>(ConsumeContext<T> context, string consumer, IPipe<ConsumeContext<T>> next)
         where T : class
@@ -31,33 +38,36 @@ public sealed partial class TransactionalOutbox(
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
         var now = timeProvider.GetUtcNow();
-        var written = await database.InUnitOfWorkAsync<IReadOnlyList<OutboxWrite>>(
+        var (written, handedOver) = await database.InUnitOfWorkAsync<(IReadOnlyList<OutboxWrite>, IReadOnlyList<HandedOverMessage>)>(
             async cancellationToken =>
             {
                 if (context.MessageId is { } messageId && !await store.AcknowledgeAsync(messageId, consumer, now, consumers.CountsReceipts, cancellationToken))
                 {
                     LogDuplicate(typeof(T).Name, messageId, consumer);
-                    return [];
+                    return ([], []);
                 }
 
                 var outboxContext = new TransactionalConsumeContext<T>(context, new OutboxConsumeOptions { ConsumerType = consumer }, provider, consumers, now);
                 await next.Send(outboxContext);
                 var captured = outboxContext.Captured;
+                var claim = new HandOffClaim(Guid.NewGuid(), timeProvider.GetUtcNow() + options.Value.HandOffLease);
+                var handing = new List<HandedOverMessage>();
                 foreach (var write in captured)
                 {
                     if (write is OutboxInsert insert)
                     {
-                        await store.ScheduleAsync(insert.Record, cancellationToken);
+                        await InsertAsync(insert.Record, now, claim, handing, cancellationToken);
                     }
                     else if (write is OutboxCancel cancel)
                     {
                         // Cancelling a timer that already fired (or never existed) is not an error: a
                         // saga unschedules its timeouts without knowing whether they were sent.
                         await store.CancelAsync(cancel.TokenId, cancellationToken);
+                        handing.RemoveAll(handed => handed.Claimed.Message.TokenId == cancel.TokenId);
                     }
                 }
 
-                return captured;
+                return (captured, handing);
             },
             context.CancellationToken);
 
@@ -67,10 +77,7 @@ public sealed partial class TransactionalOutbox(
             metrics.Written(insert.MessageType, insert.Kind);
         }
 
-        if (inserted.Count > 0)
-        {
-            signal.Notify();
-        }
+        signal.HandOver(handedOver);
     }
 
     /// <summary>
@@ -103,20 +110,42 @@ public sealed partial class TransactionalOutbox(
         ArgumentNullException.ThrowIfNull(messages);
         ArgumentNullException.ThrowIfNull(destination);
         var now = timeProvider.GetUtcNow();
-        await database.InUnitOfWorkAsync(
+        var handedOver = await database.InUnitOfWorkAsync<IReadOnlyList<HandedOverMessage>>(
             async token =>
             {
+                var claim = new HandOffClaim(Guid.NewGuid(), timeProvider.GetUtcNow() + options.Value.HandOffLease);
+                var handing = new List<HandedOverMessage>();
                 foreach (var message in messages)
                 {
-                    await store.ScheduleAsync(OutboxRecords.From(message, destination, now, consumers), token);
+                    await InsertAsync(OutboxRecords.From(message, destination, now, consumers), now, claim, handing, token);
                 }
 
-                return messages.Count;
+                return handing;
             },
             cancellationToken);
         metrics.Written(OutboxMetrics.TypeName(typeof(T)), OutboxMetrics.MessageKind, messages.Count);
 
-        signal.Notify();
+        signal.HandOver(handedOver);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="record"/> in the unit of work: claimed under <paramref name="claim"/> and
+    /// added to <paramref name="handing"/> when due at <paramref name="now"/>, unclaimed (polled) when later
+    /// (a timer armed for later costs no wake-up: the poll finds it when due).
+    /// </summary>
+    private async Task InsertAsync(ScheduledMessageRecord record, DateTimeOffset now, HandOffClaim claim, List<HandedOverMessage> handing, CancellationToken cancellationToken)
+    {
+        if (record.DueAt > now)
+        {
+            await store.ScheduleAsync(record, cancellationToken);
+            return;
+        }
+
+        await store.ScheduleClaimedAsync(record, claim.ClaimId, claim.LeaseUntil, cancellationToken);
+
+        // Written again under its token in this unit of work: only the last version is the row's.
+        handing.RemoveAll(handed => handed.Claimed.Message.TokenId == record.TokenId);
+        handing.Add(new HandedOverMessage(new ClaimedScheduledMessage(record, claim.ClaimId), claim.LeaseUntil));
     }
 
     /// <summary>
@@ -138,10 +167,46 @@ public sealed partial class TransactionalOutbox(
     }
 
     /// <summary>
+    /// Runs <paramref name="work"/> in one unit of work (the webhook's: alert claims and the
+    /// requests they cause). The messages it writes through <see cref="PublishInUnitOfWorkAsync{T}"/>
+    /// commit with its other writes or not at all, claimed by this process, and are handed to its
+    /// dispatcher once committed, as a consumer's are.
+    /// </summary>
+    public async Task<TResult> InUnitOfWorkAsync<TResult>(Func<CancellationToken, Task<TResult>> work, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        List<HandedOverMessage>? committed = null;
+        var result = await database.InUnitOfWorkAsync(
+            async token =>
+            {
+                // A fresh batch per attempt: a unit of work that is tried again hands over only what its last attempt wrote.
+                var batch = new UnitOfWorkBatch(new HandOffClaim(Guid.NewGuid(), timeProvider.GetUtcNow() + options.Value.HandOffLease));
+                _batch.Value = batch;
+                try
+                {
+                    var outcome = await work(token);
+                    committed = batch.Handing;
+                    return outcome;
+                }
+                finally
+                {
+                    _batch.Value = null;
+                }
+            },
+            cancellationToken);
+        if (committed is { Count: > 0 })
+        {
+            signal.HandOver(committed);
+        }
+
+        return result;
+    }
+
+    /// <summary>
     /// Puts <paramref name="message"/> for <paramref name="destination"/> in the outbox inside the
     /// unit of work in force (the caller's, which must be open), so it commits with the caller's own
-    /// writes or not at all (the webhook's alert claims and the requests they cause). Counted as
-    /// written; once the caller committed, <see cref="Wake"/> sends it at once.
+    /// writes or not at all. Inside <see cref="InUnitOfWorkAsync{TResult}"/> it is handed to the
+    /// dispatcher after the commit; in another unit of work the caller calls <see cref="Wake"/> once committed.
     /// </summary>
     public async Task PublishInUnitOfWorkAsync<T>(T message, Uri destination, CancellationToken cancellationToken)
         where T : class
@@ -153,7 +218,17 @@ public sealed partial class TransactionalOutbox(
             throw new InvalidOperationException($"Publishing a {typeof(T).Name} in a unit of work needs an open one: without one it would commit apart from the change it belongs to.");
         }
 
-        await store.ScheduleAsync(OutboxRecords.From(message, destination, timeProvider.GetUtcNow(), consumers), cancellationToken);
+        var now = timeProvider.GetUtcNow();
+        var record = OutboxRecords.From(message, destination, now, consumers);
+        if (_batch.Value is { } batch)
+        {
+            await InsertAsync(record, now, batch.Claim, batch.Handing, cancellationToken);
+        }
+        else
+        {
+            await store.ScheduleAsync(record, cancellationToken);
+        }
+
         metrics.Written(OutboxMetrics.TypeName(typeof(T)), OutboxMetrics.MessageKind);
     }
 
@@ -167,6 +242,15 @@ public sealed partial class TransactionalOutbox(
 
     /// <summary>Wakes the dispatcher after a commit that armed a timer due now.</summary>
     public void Wake() => signal.Notify();
+
+    /// <summary>The claim one unit of work writes its rows due now under.</summary>
+    private readonly record struct HandOffClaim(Guid ClaimId, DateTimeOffset LeaseUntil);
+
+    /// <summary>What one attempt of <see cref="InUnitOfWorkAsync{TResult}"/> wrote claimed, to hand over once it committed.</summary>
+    private sealed record UnitOfWorkBatch(HandOffClaim Claim)
+    {
+        public List<HandedOverMessage> Handing { get; } = [];
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{MessageType} {MessageId} was handled again by {Consumer} (redelivered after a crash before its acknowledgement)")]
     private partial void LogHandledAgain(string messageType, Guid messageId, string consumer);

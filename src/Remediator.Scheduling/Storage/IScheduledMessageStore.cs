@@ -9,7 +9,18 @@ public interface IScheduledMessageStore
     /// <summary>Stores <paramref name="message"/>, replacing (and un-claiming) any timer with the same token.</summary>
     Task ScheduleAsync(ScheduledMessageRecord message, CancellationToken cancellationToken);
 
-    /// <summary>True while a timer with <paramref name="tokenId"/> is stored (due, held or not yet due).</summary>
+    /// <summary>
+    /// Stores <paramref name="message"/> (due now) already claimed under <paramref name="claimId"/> until
+    /// <paramref name="leaseUntil"/>: the writing process hands it to its own dispatcher in memory, so no
+    /// claim statement is needed; if that process dies, any dispatcher claims it once the lease expired.
+    /// </summary>
+    Task ScheduleClaimedAsync(ScheduledMessageRecord message, Guid claimId, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// True while a timer with <paramref name="tokenId"/> is stored (due, held or not yet due). A message
+    /// sent whose row's delete is still queued (the dispatcher deletes sent rows in batches) is stored
+    /// too: it is in flight, which is what a caller deciding whether to arm it again must know.
+    /// </summary>
     Task<bool> ExistsAsync(Guid tokenId, CancellationToken cancellationToken);
 
     /// <summary>Removes the timer; false when there was none (already sent or never scheduled).</summary>
@@ -17,15 +28,16 @@ public interface IScheduledMessageStore
 
     /// <summary>
     /// Reserves up to <paramref name="maxCount"/> messages due at <paramref name="now"/> that nobody holds
-    /// (or whose holder's lease has expired, e.g. it crashed), earliest first, until <paramref name="now"/> + <paramref name="lease"/>.
+    /// (or whose holder's lease has expired, e.g. it crashed), until <paramref name="now"/> + <paramref name="lease"/>: those
+    /// that became claimable first (a row nobody held by its due time, one whose holder died by its lease's end), in due order.
     /// </summary>
     Task<IReadOnlyList<ClaimedScheduledMessage>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int maxCount, CancellationToken cancellationToken);
 
     /// <summary>
-    /// After a send: deletes the message (unless it was rescheduled or reclaimed meanwhile), or, while
-    /// receipts are pending, keeps holding it until its consumers acknowledge it.
+    /// After their sends: deletes the messages (those not rescheduled or reclaimed meanwhile) in one
+    /// statement, and keeps holding those whose receipts are pending until their consumers acknowledge them.
     /// </summary>
-    Task CompleteAsync(ClaimedScheduledMessage claimed, CancellationToken cancellationToken);
+    Task CompleteAsync(IReadOnlyCollection<ClaimedScheduledMessage> sent, CancellationToken cancellationToken);
 
     /// <summary>
     /// The inbox: records that <paramref name="consumer"/> handled <paramref name="messageId"/> and,
@@ -38,11 +50,15 @@ public interface IScheduledMessageStore
     Task<int> CountDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Hands back every message held for receipts (sent into in-memory queues that died with the
-    /// previous process) so they are sent again; returns how many.
+    /// At start on the in-memory transport (one process per store): hands back every message the previous
+    /// process held, whether for receipts (sent into in-memory queues that died with it), claimed or
+    /// handed over and not yet sent, so they are sent again at once; returns how many.
     /// </summary>
     Task<int> ReleaseHeldAsync(CancellationToken cancellationToken);
 
-    /// <summary>Gives a message back (its send failed) so the next poll retries it.</summary>
-    Task ReleaseAsync(ClaimedScheduledMessage claimed, CancellationToken cancellationToken);
+    /// <summary>
+    /// Gives messages back (their send failed, or the dispatcher stopped before sending them) so the
+    /// next poll, of any process, sends them without waiting for their lease.
+    /// </summary>
+    Task ReleaseAsync(IReadOnlyCollection<ClaimedScheduledMessage> claimed, CancellationToken cancellationToken);
 }

@@ -18,6 +18,17 @@ public sealed class InMemoryScheduledMessageStore : IScheduledMessageStore
         return Task.CompletedTask;
     }
 
+    public Task ScheduleClaimedAsync(ScheduledMessageRecord message, Guid claimId, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        lock (_gate)
+        {
+            _entries[message.TokenId] = new Entry(message, claimId, leaseUntil);
+        }
+
+        return Task.CompletedTask;
+    }
+
     public Task<bool> ExistsAsync(Guid tokenId, CancellationToken cancellationToken)
     {
         lock (_gate)
@@ -54,20 +65,25 @@ public sealed class InMemoryScheduledMessageStore : IScheduledMessageStore
         }
     }
 
-    public Task CompleteAsync(ClaimedScheduledMessage claimed, CancellationToken cancellationToken)
+    public Task CompleteAsync(IReadOnlyCollection<ClaimedScheduledMessage> sent, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(claimed);
+        ArgumentNullException.ThrowIfNull(sent);
         lock (_gate)
         {
-            if (IsHeldBy(claimed))
+            foreach (var claimed in sent)
             {
-                if (claimed.Message.ReceiptsPending == 0)
+                if (!TryGetHeld(claimed, out var entry))
+                {
+                    continue;
+                }
+
+                if (entry.Message.ReceiptsPending == 0)
                 {
                     _entries.Remove(claimed.Message.TokenId);
                 }
                 else
                 {
-                    _entries[claimed.Message.TokenId] = new Entry(claimed.Message, claimed.ClaimId, DateTimeOffset.MaxValue);
+                    _entries[claimed.Message.TokenId] = entry with { LeaseUntil = DateTimeOffset.MaxValue };
                 }
             }
         }
@@ -118,32 +134,35 @@ public sealed class InMemoryScheduledMessageStore : IScheduledMessageStore
     {
         lock (_gate)
         {
-            var held = _entries.Values.Where(entry => entry.ClaimId is not null && entry.Message.ReceiptsPending > 0).ToList();
+            var held = _entries.Values.Where(entry => entry.ClaimId is not null).ToList();
             foreach (var entry in held)
             {
-                _entries[entry.Message.TokenId] = new Entry(entry.Message, ClaimId: null, LeaseUntil: null);
+                _entries[entry.Message.TokenId] = entry with { ClaimId = null, LeaseUntil = null };
             }
 
             return Task.FromResult(held.Count);
         }
     }
 
-    public Task ReleaseAsync(ClaimedScheduledMessage claimed, CancellationToken cancellationToken)
+    public Task ReleaseAsync(IReadOnlyCollection<ClaimedScheduledMessage> claimed, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(claimed);
         lock (_gate)
         {
-            if (IsHeldBy(claimed))
+            foreach (var message in claimed)
             {
-                _entries[claimed.Message.TokenId] = new Entry(claimed.Message, ClaimId: null, LeaseUntil: null);
+                if (TryGetHeld(message, out var entry))
+                {
+                    _entries[message.Message.TokenId] = entry with { ClaimId = null, LeaseUntil = null };
+                }
             }
         }
 
         return Task.CompletedTask;
     }
 
-    private bool IsHeldBy(ClaimedScheduledMessage claimed) =>
-        _entries.TryGetValue(claimed.Message.TokenId, out var entry) && entry.ClaimId == claimed.ClaimId;
+    private bool TryGetHeld(ClaimedScheduledMessage claimed, out Entry entry) =>
+        _entries.TryGetValue(claimed.Message.TokenId, out entry!) && entry.ClaimId == claimed.ClaimId;
 
     private sealed record Entry(ScheduledMessageRecord Message, Guid? ClaimId, DateTimeOffset? LeaseUntil);
 }
