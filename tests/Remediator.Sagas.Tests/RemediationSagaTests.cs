@@ -175,7 +175,7 @@ public sealed class RemediationSagaTests : IAsyncLifetime
         saga.Run.Timeline.ShouldContain(e => e.Reason.Contains("the completed steps were compensated as the rule says", StringComparison.Ordinal));
         _fixture.Mutations().Count(r => r.Path.EndsWith("/deployments/auth-service/scale", StringComparison.Ordinal)).ShouldBe(2);
         _fixture.Mutations().ShouldNotContain(r => r.Path.EndsWith("/deployments/auth-service", StringComparison.Ordinal));
-        _fixture.Simulator.Cluster.Get(Remediator.Kubernetes.Simulator.ResourceType.Deployments, Namespace, "auth-service")!["spec"]!["replicas"]!.GetValue<int>().ShouldBe(2);
+        Replicas("auth-service").ShouldBe(2);
     }
 
     [Fact]
@@ -205,40 +205,24 @@ public sealed class RemediationSagaTests : IAsyncLifetime
         saga.Run.Attempt.ShouldBe(1);
         _fixture.Mutations().Count(r => r.Path.EndsWith("/deployments/auth-service/scale", StringComparison.Ordinal)).ShouldBe(2);
         _fixture.Mutations().ShouldNotContain(r => r.Path.EndsWith("/deployments/auth-service", StringComparison.Ordinal));
-        _fixture.Simulator.Cluster.Get(Remediator.Kubernetes.Simulator.ResourceType.Deployments, Namespace, "auth-service")!["spec"]!["replicas"]!.GetValue<int>().ShouldBe(2);
+        Replicas("auth-service").ShouldBe(2);
     }
 
     [Fact]
     public async Task A_run_cancelled_while_verifying_undoes_its_attempt_and_ends_cancelled()
     {
-        _fixture.CreateDeployment("auth-service", replicas: 2);
-        await _fixture.StartAsync();
-        var request = Request(
-            "auth-service",
-            [Step("scale", parameters: ("replicas", "4")) with { Compensate = StepCompensation.Undo }],
-            verification: new VerificationPlan { AlertResolvedWithin = TimeSpan.FromMinutes(5) });
-
-        await _fixture.Harness.Bus.Publish(request);
-        var verifying = await _fixture.WaitForAsync(request, m => m.Verifying);
+        var (request, verifying) = await ScaledOutAndVerifyingAsync();
         await _fixture.Harness.Bus.Publish(new CancelRemediation { CorrelationId = verifying.CorrelationId, RemediationId = verifying.Run.RemediationId, By = "on-call", Comment = "taking over" });
         var saga = await _fixture.WaitForAsync(request, m => m.Cancelled);
 
         saga.Run.Outcome!.ShouldStartWith("cancelled by on-call: taking over while verifying attempt 1: undone as the rule says: 'scale': undo: ");
-        _fixture.Simulator.Cluster.Get(Remediator.Kubernetes.Simulator.ResourceType.Deployments, Namespace, "auth-service")!["spec"]!["replicas"]!.GetValue<int>().ShouldBe(2);
+        Replicas("auth-service").ShouldBe(2);
     }
 
     [Fact]
     public async Task A_cancel_whose_undo_fails_ends_cancelled_and_pages_on_call_with_what_is_still_in_place()
     {
-        _fixture.CreateDeployment("auth-service", replicas: 2);
-        await _fixture.StartAsync();
-        var request = Request(
-            "auth-service",
-            [Step("scale", parameters: ("replicas", "4")) with { Compensate = StepCompensation.Undo }],
-            verification: new VerificationPlan { AlertResolvedWithin = TimeSpan.FromMinutes(5) });
-
-        await _fixture.Harness.Bus.Publish(request);
-        var verifying = await _fixture.WaitForAsync(request, m => m.Verifying);
+        var (request, verifying) = await ScaledOutAndVerifyingAsync();
         // The scale-back is refused, as RBAC would.
         _fixture.Simulator.InjectFault(new Fault { Method = "PATCH", PathContains = "/deployments/auth-service/scale", StatusCode = 403, Times = 10 });
         await _fixture.Harness.Bus.Publish(new CancelRemediation { CorrelationId = verifying.CorrelationId, RemediationId = verifying.Run.RemediationId, By = "on-call" });
@@ -249,21 +233,13 @@ public sealed class RemediationSagaTests : IAsyncLifetime
         saga.Run.Outcome.ShouldContain("still in place, paging on-call: 'scale': its undo failed: ");
         var page = (await _fixture.Harness.Published.SelectAsync<RemediationEscalated>(x => x.Context.Message.RemediationId == request.RequestId).FirstOrDefault()).ShouldNotBeNull();
         page.Context.Message.Reason.ShouldBe(saga.Run.Outcome);
-        _fixture.Simulator.Cluster.Get(Remediator.Kubernetes.Simulator.ResourceType.Deployments, Namespace, "auth-service")!["spec"]!["replicas"]!.GetValue<int>().ShouldBe(4);
+        Replicas("auth-service").ShouldBe(4);
     }
 
     [Fact]
     public async Task A_cancel_that_undoes_everything_pages_no_one()
     {
-        _fixture.CreateDeployment("auth-service", replicas: 2);
-        await _fixture.StartAsync();
-        var request = Request(
-            "auth-service",
-            [Step("scale", parameters: ("replicas", "4")) with { Compensate = StepCompensation.Undo }],
-            verification: new VerificationPlan { AlertResolvedWithin = TimeSpan.FromMinutes(5) });
-
-        await _fixture.Harness.Bus.Publish(request);
-        var verifying = await _fixture.WaitForAsync(request, m => m.Verifying);
+        var (request, verifying) = await ScaledOutAndVerifyingAsync();
         await _fixture.Harness.Bus.Publish(new CancelRemediation { CorrelationId = verifying.CorrelationId, RemediationId = verifying.Run.RemediationId });
         var saga = await _fixture.WaitForAsync(request, m => m.Cancelled);
 
@@ -298,7 +274,7 @@ public sealed class RemediationSagaTests : IAsyncLifetime
         saga.Run.Attempt.ShouldBe(1);
         saga.Run.Outcome!.ShouldContain("undoing the completed steps failed (compensating step 'scale': ");
         saga.Run.Timeline.Select(e => e.State).ShouldContain(RemediationStates.Failed);
-        _fixture.Simulator.Cluster.Get(Remediator.Kubernetes.Simulator.ResourceType.Deployments, Namespace, "auth-service")!["spec"]!["replicas"]!.GetValue<int>().ShouldBe(4);
+        Replicas("auth-service").ShouldBe(4);
         (await _fixture.Harness.Published.Any<RemediationFailed>(x => x.Context.Message.RemediationId == request.RequestId)).ShouldBeTrue();
         (await _fixture.Harness.Published.Any<RemediationEscalated>(x => x.Context.Message.RemediationId == request.RequestId)).ShouldBeTrue();
     }
@@ -559,4 +535,20 @@ public sealed class RemediationSagaTests : IAsyncLifetime
 
         return [.. saga.Run.Steps.Where(s => s.Phase == phase)];
     }
+
+    /// <summary>A run that scaled auth-service from 2 to 4 (undone on cancel) and now waits for its alert to resolve.</summary>
+    private async Task<(RemediationRequested Request, RemediationState Verifying)> ScaledOutAndVerifyingAsync()
+    {
+        _fixture.CreateDeployment("auth-service", replicas: 2);
+        await _fixture.StartAsync();
+        var request = Request(
+            "auth-service",
+            [Step("scale", parameters: ("replicas", "4")) with { Compensate = StepCompensation.Undo }],
+            verification: new VerificationPlan { AlertResolvedWithin = TimeSpan.FromMinutes(5) });
+        await _fixture.Harness.Bus.Publish(request);
+        return (request, await _fixture.WaitForAsync(request, m => m.Verifying));
+    }
+
+    private int Replicas(string deployment) =>
+        _fixture.Simulator.Cluster.Get(Remediator.Kubernetes.Simulator.ResourceType.Deployments, Namespace, deployment)!["spec"]!["replicas"]!.GetValue<int>();
 }
