@@ -164,6 +164,18 @@ public abstract class ScheduledMessageStoreContract
     }
 
     [Fact]
+    public async Task The_inbox_tells_whether_a_consumer_handled_a_message()
+    {
+        var messageId = Guid.NewGuid();
+        (await Store.IsConsumedAsync(messageId, "consumer", default)).ShouldBeFalse();
+
+        await Store.AcknowledgeAsync(messageId, "consumer", _now, countReceipt: false, default);
+
+        (await Store.IsConsumedAsync(messageId, "consumer", default)).ShouldBeTrue();
+        (await Store.IsConsumedAsync(messageId, "another", default)).ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task A_message_without_receipts_is_deleted_once_sent()
     {
         await Store.ScheduleAsync(Record(_now.AddSeconds(-1)), default);

@@ -82,13 +82,21 @@ public sealed partial class TransactionalOutbox(
 
     /// <summary>
     /// Handles one message of a consumer marked <see cref="OutsideUnitOfWorkAttribute"/>: no
-    /// transaction is held while it works, and the inbox records it afterwards.
+    /// transaction is held while it works, and the inbox records it afterwards. A message the inbox
+    /// already has (sent again after a crash left its outbox row behind) is not handled again: only
+    /// a stop between the work and its record repeats it.
     /// </summary>
     public async Task ConsumeThenAcknowledgeAsync<T>(ConsumeContext<T> context, string consumer, IPipe<ConsumeContext<T>> next)
         where T : class
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
+        if (context.MessageId is { } handled && await store.IsConsumedAsync(handled, consumer, context.CancellationToken))
+        {
+            LogDuplicate(typeof(T).Name, handled, consumer);
+            return;
+        }
+
         await next.Send(context);
         if (context.MessageId is { } messageId && !await store.AcknowledgeAsync(messageId, consumer, timeProvider.GetUtcNow(), consumers.CountsReceipts, CancellationToken.None))
         {

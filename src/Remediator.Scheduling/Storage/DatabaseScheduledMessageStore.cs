@@ -186,6 +186,16 @@ public sealed class DatabaseScheduledMessageStore(IDatabaseConnectionFactory dat
             ("@held", database.Dialect.ToTimestamp(_heldUntil)));
     }
 
+    public async Task<bool> IsConsumedAsync(Guid messageId, string consumer, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(consumer);
+        await using var connection = await database.ConnectAsync(cancellationToken);
+        await using var command = connection.CreateCommand("SELECT 1 FROM consumed_messages WHERE message_id = @message_id AND consumer = @consumer")
+            .AddParameter("@message_id", Text(messageId))
+            .AddParameter("@consumer", consumer);
+        return await command.ExecuteScalarAsync(cancellationToken) is not null;
+    }
+
     public async Task<bool> AcknowledgeAsync(Guid messageId, string consumer, DateTimeOffset now, bool countReceipt, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(consumer);

@@ -46,6 +46,9 @@ public interface IScheduledMessageStore
     /// </summary>
     Task<bool> AcknowledgeAsync(Guid messageId, string consumer, DateTimeOffset now, bool countReceipt, CancellationToken cancellationToken);
 
+    /// <summary>True when <paramref name="consumer"/> already handled <paramref name="messageId"/> (the inbox has it).</summary>
+    Task<bool> IsConsumedAsync(Guid messageId, string consumer, CancellationToken cancellationToken);
+
     /// <summary>How many messages are due at <paramref name="now"/> and not yet handled, counting no further than <paramref name="limit"/>.</summary>
     Task<int> CountDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken);
 

@@ -91,6 +91,14 @@ public sealed class InMemoryScheduledMessageStore : IScheduledMessageStore
         return Task.CompletedTask;
     }
 
+    public Task<bool> IsConsumedAsync(Guid messageId, string consumer, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_consumed.Contains((messageId, consumer)));
+        }
+    }
+
     public Task<bool> AcknowledgeAsync(Guid messageId, string consumer, DateTimeOffset now, bool countReceipt, CancellationToken cancellationToken)
     {
         lock (_gate)
