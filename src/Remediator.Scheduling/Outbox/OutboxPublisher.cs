@@ -14,15 +14,7 @@ public sealed class OutboxPublisher(TransactionalOutbox outbox, IBus bus)
         where T : class
     {
         ArgumentNullException.ThrowIfNull(message);
-        return PublishAllAsync<T>([message], cancellationToken);
-    }
-
-    /// <summary>Publishes <paramref name="messages"/> in one commit.</summary>
-    public Task PublishAllAsync<T>(IReadOnlyCollection<T> messages, CancellationToken cancellationToken)
-        where T : class
-    {
-        ArgumentNullException.ThrowIfNull(messages);
-        return outbox.SendAsync(messages, PublishAddress<T>(), cancellationToken);
+        return outbox.SendAsync([message], PublishAddress<T>(), cancellationToken);
     }
 
     /// <summary>

@@ -38,46 +38,36 @@ public sealed partial class TransactionalOutbox(
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
         var now = timeProvider.GetUtcNow();
-        var (written, handedOver) = await database.InUnitOfWorkAsync<(IReadOnlyList<OutboxWrite>, IReadOnlyList<HandedOverMessage>)>(
+        await InUnitOfWorkAsync(
             async cancellationToken =>
             {
                 if (context.MessageId is { } messageId && !await store.AcknowledgeAsync(messageId, consumer, now, consumers.CountsReceipts, cancellationToken))
                 {
                     LogDuplicate(typeof(T).Name, messageId, consumer);
-                    return ([], []);
+                    return 0;
                 }
 
                 var outboxContext = new TransactionalConsumeContext<T>(context, new OutboxConsumeOptions { ConsumerType = consumer }, provider, consumers, now);
                 await next.Send(outboxContext);
-                var captured = outboxContext.Captured;
-                var claim = new HandOffClaim(Guid.NewGuid(), timeProvider.GetUtcNow() + options.Value.HandOffLease);
-                var handing = new List<HandedOverMessage>();
-                foreach (var write in captured)
+                var batch = _batch.Value!;
+                foreach (var write in outboxContext.Captured)
                 {
                     if (write is OutboxInsert insert)
                     {
-                        await InsertAsync(insert.Record, now, claim, handing, cancellationToken);
+                        await WriteAsync(batch, insert.Record, now, insert.MessageType, insert.Kind, cancellationToken);
                     }
                     else if (write is OutboxCancel cancel)
                     {
                         // Cancelling a timer that already fired (or never existed) is not an error: a
                         // saga unschedules its timeouts without knowing whether they were sent.
                         await store.CancelAsync(cancel.TokenId, cancellationToken);
-                        handing.RemoveAll(handed => handed.Claimed.Message.TokenId == cancel.TokenId);
+                        batch.Handing.RemoveAll(handed => handed.Claimed.Message.TokenId == cancel.TokenId);
                     }
                 }
 
-                return (captured, handing);
+                return outboxContext.Captured.Count;
             },
             context.CancellationToken);
-
-        var inserted = written.OfType<OutboxInsert>().ToList();
-        foreach (var insert in inserted)
-        {
-            metrics.Written(insert.MessageType, insert.Kind);
-        }
-
-        signal.HandOver(handedOver);
     }
 
     /// <summary>
@@ -112,48 +102,43 @@ public sealed partial class TransactionalOutbox(
     /// Puts messages the engine originates outside any consumer (the webhook's alerts) in the outbox
     /// in one commit: when this returns they are durable, and the dispatcher sends them.
     /// </summary>
-    public async Task SendAsync<T>(IReadOnlyCollection<T> messages, Uri destination, CancellationToken cancellationToken)
+    public Task SendAsync<T>(IReadOnlyCollection<T> messages, Uri destination, CancellationToken cancellationToken)
         where T : class
     {
         ArgumentNullException.ThrowIfNull(messages);
         ArgumentNullException.ThrowIfNull(destination);
-        var now = timeProvider.GetUtcNow();
-        var handedOver = await database.InUnitOfWorkAsync<IReadOnlyList<HandedOverMessage>>(
+        return InUnitOfWorkAsync(
             async token =>
             {
-                var claim = new HandOffClaim(Guid.NewGuid(), timeProvider.GetUtcNow() + options.Value.HandOffLease);
-                var handing = new List<HandedOverMessage>();
                 foreach (var message in messages)
                 {
-                    await InsertAsync(OutboxRecords.From(message, destination, now, consumers), now, claim, handing, token);
+                    await PublishInUnitOfWorkAsync(message, destination, token);
                 }
 
-                return handing;
+                return messages.Count;
             },
             cancellationToken);
-        metrics.Written(OutboxMetrics.TypeName(typeof(T)), OutboxMetrics.MessageKind, messages.Count);
-
-        signal.HandOver(handedOver);
     }
 
     /// <summary>
-    /// Writes <paramref name="record"/> in the unit of work: claimed under <paramref name="claim"/> and
-    /// added to <paramref name="handing"/> when due at <paramref name="now"/>, unclaimed (polled) when later
-    /// (a timer armed for later costs no wake-up: the poll finds it when due).
+    /// Writes <paramref name="record"/> in the unit of work of <paramref name="batch"/>: claimed under its
+    /// claim and handed over after the commit when due at <paramref name="now"/>, unclaimed (polled) when
+    /// later (a timer armed for later costs no wake-up: the poll finds it when due). Counted once committed.
     /// </summary>
-    private async Task InsertAsync(ScheduledMessageRecord record, DateTimeOffset now, HandOffClaim claim, List<HandedOverMessage> handing, CancellationToken cancellationToken)
+    private async Task WriteAsync(UnitOfWorkBatch batch, ScheduledMessageRecord record, DateTimeOffset now, string messageType, string kind, CancellationToken cancellationToken)
     {
+        batch.Written.Add((messageType, kind));
         if (record.DueAt > now)
         {
             await store.ScheduleAsync(record, cancellationToken);
             return;
         }
 
-        await store.ScheduleClaimedAsync(record, claim.ClaimId, claim.LeaseUntil, cancellationToken);
+        await store.ScheduleClaimedAsync(record, batch.Claim.ClaimId, batch.Claim.LeaseUntil, cancellationToken);
 
         // Written again under its token in this unit of work: only the last version is the row's.
-        handing.RemoveAll(handed => handed.Claimed.Message.TokenId == record.TokenId);
-        handing.Add(new HandedOverMessage(new ClaimedScheduledMessage(record, claim.ClaimId), claim.LeaseUntil));
+        batch.Handing.RemoveAll(handed => handed.Claimed.Message.TokenId == record.TokenId);
+        batch.Handing.Add(new HandedOverMessage(new ClaimedScheduledMessage(record, batch.Claim.ClaimId), batch.Claim.LeaseUntil));
     }
 
     /// <summary>
@@ -183,7 +168,7 @@ public sealed partial class TransactionalOutbox(
     public async Task<TResult> InUnitOfWorkAsync<TResult>(Func<CancellationToken, Task<TResult>> work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
-        List<HandedOverMessage>? committed = null;
+        UnitOfWorkBatch? committed = null;
         var result = await database.InUnitOfWorkAsync(
             async token =>
             {
@@ -193,7 +178,7 @@ public sealed partial class TransactionalOutbox(
                 try
                 {
                     var outcome = await work(token);
-                    committed = batch.Handing;
+                    committed = batch;
                     return outcome;
                 }
                 finally
@@ -202,9 +187,14 @@ public sealed partial class TransactionalOutbox(
                 }
             },
             cancellationToken);
-        if (committed is { Count: > 0 })
+        if (committed is not null)
         {
-            signal.HandOver(committed);
+            foreach (var (messageType, kind) in committed.Written)
+            {
+                metrics.Written(messageType, kind);
+            }
+
+            signal.HandOver(committed.Handing);
         }
 
         return result;
@@ -230,13 +220,11 @@ public sealed partial class TransactionalOutbox(
         var record = OutboxRecords.From(message, destination, now, consumers);
         if (_batch.Value is { } batch)
         {
-            await InsertAsync(record, now, batch.Claim, batch.Handing, cancellationToken);
-        }
-        else
-        {
-            await store.ScheduleAsync(record, cancellationToken);
+            await WriteAsync(batch, record, now, OutboxMetrics.TypeName(typeof(T)), OutboxMetrics.MessageKind, cancellationToken);
+            return;
         }
 
+        await store.ScheduleAsync(record, cancellationToken);
         metrics.Written(OutboxMetrics.TypeName(typeof(T)), OutboxMetrics.MessageKind);
     }
 
@@ -258,6 +246,9 @@ public sealed partial class TransactionalOutbox(
     private sealed record UnitOfWorkBatch(HandOffClaim Claim)
     {
         public List<HandedOverMessage> Handing { get; } = [];
+
+        /// <summary>Message type and kind of each row written, counted once the unit of work committed.</summary>
+        public List<(string MessageType, string Kind)> Written { get; } = [];
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{MessageType} {MessageId} was handled again by {Consumer} (redelivered after a crash before its acknowledgement)")]
