@@ -93,7 +93,7 @@ public sealed class AlertmanagerInstance : IAsyncDisposable
         var instance = new AlertmanagerInstance(process, testOutput, setup.BaseUrl, configFile);
         try
         {
-            await Eventually.TrueAsync(instance.IsReadyAsync, "Alertmanager to be ready", diagnostics: process.Describe);
+            await process.WaitUntilReadyAsync(instance._http, "-/ready", "Alertmanager to be ready");
         }
         catch
         {
@@ -136,23 +136,5 @@ public sealed class AlertmanagerInstance : IAsyncDisposable
         _http.Dispose();
         await _process.DisposeAsync();
         _testOutput.WriteLine(Describe());
-    }
-
-    private async Task<bool> IsReadyAsync()
-    {
-        if (_process.HasExited)
-        {
-            throw new InvalidOperationException($"Alertmanager exited while starting.{Environment.NewLine}{Describe()}");
-        }
-
-        try
-        {
-            using var response = await _http.GetAsync("-/ready");
-            return response.IsSuccessStatusCode;
-        }
-        catch (HttpRequestException)
-        {
-            return false;
-        }
     }
 }

@@ -51,6 +51,35 @@ public sealed class ChildProcess : IAsyncDisposable
         return child;
     }
 
+    /// <summary>
+    /// Waits until the server answers <paramref name="readyPath"/> on <paramref name="http"/> with a
+    /// success; fails at once, with its output, if the process exits first.
+    /// </summary>
+    public Task WaitUntilReadyAsync(HttpClient http, string readyPath, string waitingFor)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        return Eventually.TrueAsync(
+            async () =>
+            {
+                if (HasExited)
+                {
+                    throw new InvalidOperationException($"{Name} exited while starting.{Environment.NewLine}{Describe()}");
+                }
+
+                try
+                {
+                    using var response = await http.GetAsync(new Uri(readyPath, UriKind.Relative));
+                    return response.IsSuccessStatusCode;
+                }
+                catch (HttpRequestException)
+                {
+                    return false;
+                }
+            },
+            waitingFor,
+            diagnostics: Describe);
+    }
+
     /// <summary>The output, headed by the process's name and state, for failure messages.</summary>
     public string Describe()
     {

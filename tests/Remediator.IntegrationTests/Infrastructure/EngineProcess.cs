@@ -83,7 +83,7 @@ public sealed class EngineProcess : IAsyncDisposable
         var engine = new EngineProcess(ChildProcess.Start("engine", startInfo), testOutput, baseUrl, settings.BearerToken);
         try
         {
-            await Eventually.TrueAsync(engine.IsReadyAsync, "the engine to answer /readyz with 200 (bus connected, store, rules)", diagnostics: engine.Describe);
+            await engine._process.WaitUntilReadyAsync(engine._http, "readyz", "the engine to answer /readyz with 200 (bus connected, store, rules)");
         }
         catch
         {
@@ -142,23 +142,5 @@ public sealed class EngineProcess : IAsyncDisposable
         _http.Dispose();
         await _process.DisposeAsync();
         _testOutput.WriteLine(Describe());
-    }
-
-    private async Task<bool> IsReadyAsync()
-    {
-        if (_process.HasExited)
-        {
-            throw new InvalidOperationException($"The engine exited while starting.{Environment.NewLine}{Describe()}");
-        }
-
-        try
-        {
-            using var response = await _http.GetAsync("readyz");
-            return response.IsSuccessStatusCode;
-        }
-        catch (HttpRequestException)
-        {
-            return false;
-        }
     }
 }

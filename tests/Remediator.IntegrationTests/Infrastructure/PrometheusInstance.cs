@@ -49,7 +49,7 @@ public sealed class PrometheusInstance : IAsyncDisposable
         var instance = new PrometheusInstance(ChildProcess.Start("prometheus", startInfo), testOutput, new Uri($"http://127.0.0.1:{port}/"));
         try
         {
-            await Eventually.TrueAsync(instance.IsReadyAsync, "Prometheus to be ready", diagnostics: instance._process.Describe);
+            await instance._process.WaitUntilReadyAsync(instance._http, "-/ready", "Prometheus to be ready");
         }
         catch
         {
@@ -65,23 +65,5 @@ public sealed class PrometheusInstance : IAsyncDisposable
         _http.Dispose();
         await _process.DisposeAsync();
         _testOutput.WriteLine(_process.Describe());
-    }
-
-    private async Task<bool> IsReadyAsync()
-    {
-        if (_process.HasExited)
-        {
-            throw new InvalidOperationException($"Prometheus exited while starting.{Environment.NewLine}{_process.Describe()}");
-        }
-
-        try
-        {
-            using var response = await _http.GetAsync("-/ready");
-            return response.IsSuccessStatusCode;
-        }
-        catch (HttpRequestException)
-        {
-            return false;
-        }
     }
 }
