@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Remediator.Contracts;
 using Remediator.Kubernetes.Actions;
@@ -69,6 +70,16 @@ public sealed partial class KubectlRequestsTests : ClusterFixture
             .ToList();
 
         documented.ShouldBe(KubectlEquivalent.All.Select(r => (r.Row, r.Kubectl, string.Join("<br>", r.Requests.Select(q => $"`{q}`")))));
+    }
+
+    [Fact]
+    public void A_label_selector_is_sent_with_its_terms_in_key_order_as_client_go_writes_it()
+    {
+        var selector = JsonNode.Parse("""
+            {"matchLabels":{"tier":"web","app":"cart"},"matchExpressions":[{"key":"env","operator":"In","values":["prod","canary"]},{"key":"debug","operator":"DoesNotExist"}]}
+            """);
+
+        Workloads.SelectorQuery(selector).ShouldBe("app=cart,!debug,env in (prod,canary),tier=web");
     }
 
     internal async Task RestartAsync() =>
