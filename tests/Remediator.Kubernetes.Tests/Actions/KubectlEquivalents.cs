@@ -145,5 +145,11 @@ public sealed record KubectlEquivalent(string Row, string Action, string Kubectl
         [
             $"GET {Deployment}",
         ]),
+        new("wait-for-rollout while rolling", "wait-for-rollout", "kubectl rollout status deployment/{name}",
+        [
+            $"GET {Deployment}",
+            "GET /apis/apps/v1/namespaces/{ns}/deployments?watch=true&allowWatchBookmarks=true&resourceVersion={rv}&fieldSelector=metadata.name={name}&timeoutSeconds=300",
+        ])
+        { Arrange = test => test.RollingAsync() },
     ];
 }

@@ -85,6 +85,13 @@ public sealed partial class KubectlRequestsTests : ClusterFixture
     internal async Task RestartAsync() =>
         (await RunAsync("restart", Deployment(Workload))).Status.ShouldBe(ActionStatus.Succeeded);
 
+    /// <summary>A restart whose rollout takes a step per read, so waiting for it watches.</summary>
+    internal async Task RollingAsync()
+    {
+        Simulator.Cluster.SetRolloutBehavior(Namespace, Workload, RolloutBehavior.Stepwise);
+        await RestartAsync();
+    }
+
     internal async Task CordonAsync() =>
         (await RunAsync("cordon", new RemediationTarget { Kind = TargetKind.Node, Name = NodeName })).Status.ShouldBe(ActionStatus.Succeeded);
 

@@ -6,7 +6,7 @@ namespace Remediator.Kubernetes.Tests.Actions;
 
 /// <summary>
 /// A logged request as docs/actions.md writes it: method, path and decoded query with the
-/// scenario's names replaced by place-holders, then for a request with a body its content type
+/// scenario's names (and a watch's starting resourceVersion) replaced by place-holders, then for a request with a body its content type
 /// (without <c>application/</c> and <c>+json</c>) and the body's keys: the dotted paths to its
 /// values, sorted (an array is one key, <c>name[]</c>), or a JSON patch's operations in order.
 /// </summary>
@@ -17,6 +17,7 @@ public static partial class RequestLine
     public const string Pod = "{pod}";
     public const string Node = "{node}";
     public const string Autoscaler = "{hpa}";
+    public const string Version = "{rv}";
 
     /// <summary>Each request as a line, place-holders for <paramref name="names"/> (concrete name, place-holder) and every pod; a run of equal lines (one per pod) is one.</summary>
     public static IReadOnlyList<string> Of(IEnumerable<RequestLogEntry> requests, IReadOnlyList<(string Concrete, string Placeholder)> names)
@@ -36,7 +37,7 @@ public static partial class RequestLine
 
     private static string Format(RequestLogEntry request, IReadOnlyList<(string Concrete, string Placeholder)> names)
     {
-        var target = PodSegment().Replace(request.Path + Uri.UnescapeDataString(request.Query), "/pods/" + Pod);
+        var target = ResourceVersion().Replace(PodSegment().Replace(request.Path + Uri.UnescapeDataString(request.Query), "/pods/" + Pod), "resourceVersion=" + Version);
         foreach (var (concrete, placeholder) in names)
         {
             target = Regex.Replace(target, $@"(?<=[/=]){Regex.Escape(concrete)}(?=$|[/?&:,])", placeholder.Replace("$", "$$", StringComparison.Ordinal));
@@ -64,6 +65,10 @@ public static partial class RequestLine
         JsonArray => [$"{prefix}{field.Key}[]"],
         _ => [$"{prefix}{field.Key}"],
     });
+
+    // The version a watch starts from: the read's, which the scenario does not fix.
+    [GeneratedRegex(@"(?<=[?&])resourceVersion=\d+")]
+    private static partial Regex ResourceVersion();
 
     // A pod's name in a path, with its proxy port or subresource after it: the scenario's pods are named by their controllers.
     [GeneratedRegex(@"/pods/(?!\{)[^/:?]+")]
