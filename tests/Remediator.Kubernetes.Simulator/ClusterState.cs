@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Remediator.Kubernetes.Simulator;
@@ -205,6 +206,31 @@ public sealed class ClusterState(TimeProvider time)
     /// Read-modify-write under the store lock: <paramref name="mutate"/> gets a copy and returns
     /// the desired object. A stale metadata.resourceVersion in the result is a 409 Conflict.
     /// </summary>
+    /// <summary>
+    /// The API server's validation of the fields the engine writes, on every update: a value of the
+    /// wrong type (what a patch could not be decoded into) or out of range is 422 Invalid naming the field.
+    /// </summary>
+    private static void Validate(ResourceType type, string name, JsonObject obj)
+    {
+        if (type.Scalable && obj["spec"]?["replicas"] is { } replicas)
+        {
+            if (replicas.GetValueKind() != JsonValueKind.Number || !replicas.AsValue().TryGetValue<int>(out var count))
+            {
+                throw ApiError.Invalid(type, name, ("spec.replicas", $"Invalid value: {replicas.ToJsonString()}: must be an integer"));
+            }
+
+            if (count < 0)
+            {
+                throw ApiError.Invalid(type, name, ("spec.replicas", $"Invalid value: {count}: must be greater than or equal to 0"));
+            }
+        }
+
+        if (type == ResourceType.Nodes && obj["spec"]?["unschedulable"] is { } unschedulable && unschedulable.GetValueKind() is not (JsonValueKind.True or JsonValueKind.False))
+        {
+            throw ApiError.Invalid(type, name, ("spec.unschedulable", $"Invalid value: {unschedulable.ToJsonString()}: must be a boolean"));
+        }
+    }
+
     public JsonObject Update(ResourceType type, string? ns, string name, Func<JsonObject, JsonObject> mutate, string? subresource = null)
     {
         lock (_gate)
@@ -216,6 +242,7 @@ public sealed class ClusterState(TimeProvider time)
             }
 
             var desired = mutate((JsonObject)current.DeepClone());
+            Validate(type, name, desired);
             var currentVersion = current["metadata"]!["resourceVersion"]!.GetValue<string>();
             var requestedVersion = desired["metadata"]?["resourceVersion"]?.GetValue<string>();
             if (requestedVersion is not null && requestedVersion != currentVersion)

@@ -43,13 +43,13 @@ public sealed record RequestLogEntry(
 
     /// <summary>
     /// True for the trace a remediation leaves beside its change (docs/operations.md, Kubernetes
-    /// Events): an Event created or counted again (patched), or a patch that only sets the
-    /// <c>remediator.io/last-remediation</c> annotation. Tests that count what an action changed leave these out.
+    /// Events): an Event created or counted again (patched). (Its other trace, the
+    /// <c>remediator.io/last-remediation</c> annotation, rides in the action's own write.) Tests
+    /// that count what an action changed, or compare its requests with kubectl's, leave these out.
     /// </summary>
     public bool RemediationTrace =>
         (Method == "POST" && Path.EndsWith("/events", StringComparison.Ordinal)) ||
-        (Method == "PATCH" && Path.Contains("/events/", StringComparison.Ordinal)) ||
-        (Method == "PATCH" && Body is { } body && body.StartsWith("{\"metadata\":{\"annotations\":{\"remediator.io/last-remediation\":", StringComparison.Ordinal));
+        (Method == "PATCH" && Path.Contains("/events/", StringComparison.Ordinal));
 
     /// <summary>A <see cref="Mutating"/> request that is not a <see cref="RemediationTrace"/>: what the action itself changed.</summary>
     public bool Changes => Mutating && !RemediationTrace;

@@ -365,13 +365,20 @@ public sealed class KubernetesSimulator : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Applies a patch as the API server's patch handler does: a body that is not a patch of its
+    /// type (a JSON patch that is not an array, a merge patch that is not an object) is 400
+    /// BadRequest; one that cannot be applied is 422 (<see cref="PatchException"/>).
+    /// </summary>
     private static JsonObject ApplyPatch(JsonObject current, string? contentType, JsonNode? patch)
     {
         var result = contentType switch
         {
+            Patching.MergePatch or Patching.StrategicMergePatch when patch is not JsonObject => throw ApiError.BadRequest($"the body of a {contentType} request must be a JSON object"),
+            Patching.JsonPatch when patch is not JsonArray => throw ApiError.BadRequest("json: cannot unmarshal object into Go value of type jsonpatch.Patch"),
             Patching.MergePatch => Patching.ApplyMergePatch(current, patch),
             Patching.StrategicMergePatch => Patching.ApplyStrategicMergePatch(current, patch),
-            Patching.JsonPatch when patch is JsonArray operations => Patching.ApplyJsonPatch(current, operations),
+            Patching.JsonPatch => Patching.ApplyJsonPatch(current, (JsonArray)patch!),
             _ => throw new ApiError(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: {Patching.JsonPatch}, {Patching.MergePatch}, {Patching.StrategicMergePatch}"),
         };
         return result as JsonObject ?? throw new PatchException("the patch did not produce an object");

@@ -39,11 +39,12 @@ internal sealed class ActionContext(IKubernetesReader reader, IKubernetesApi? wr
     /// <summary>The target's objects by name, once the action resolved them (a selector can mean several): what its Events are about.</summary>
     public IReadOnlyList<string>? ResolvedNames { get; set; }
 
-    /// <summary>True once a write reached the cluster (not in dry-run): the step changed something.</summary>
-    public bool Changed { get; private set; }
-
-    /// <summary>Objects of the target's kind this step deleted: they carry no annotation afterwards.</summary>
-    public ISet<string> Deleted { get; } = new HashSet<string>(StringComparer.Ordinal);
+    /// <summary>
+    /// The run's id, or null: when set, every object the step patches or creates carries it as
+    /// <see cref="RemediationEvents.LastRemediationAnnotation"/>, in that same request, so the trace
+    /// costs no request kubectl would not send (<see cref="RemediationEvents.LastRemediationFor"/> decides).
+    /// </summary>
+    public string? LastRemediation { get; init; }
 
     /// <summary>What a waiting action is waiting for, so a timeout can say where it stood.</summary>
     public string? Progress { get; set; }
@@ -104,26 +105,24 @@ internal sealed class ActionContext(IKubernetesReader reader, IKubernetesApi? wr
 
     public async Task<JsonObject?> PatchAsync(KubernetesResource resource, string? ns, string name, PatchKind kind, JsonNode patch, string? subresource, CancellationToken cancellationToken)
     {
-        Plan($"PATCH {resource}{(subresource is null ? "" : "/" + subresource)} {Qualified(ns, name)} ({kind}): {patch.ToJsonString()}");
-        if (DryRun)
+        ArgumentNullException.ThrowIfNull(patch);
+
+        // A subresource (scale) keeps only its own fields: the API server drops any annotation sent there.
+        if (subresource is null)
         {
-            return null;
+            patch = Annotated(patch);
         }
 
-        Changed = true;
-        return await Writer.PatchAsync(resource, ns, name, kind, patch, subresource, cancellationToken);
+        Plan($"PATCH {resource}{(subresource is null ? "" : "/" + subresource)} {Qualified(ns, name)} ({kind}): {patch.ToJsonString()}");
+        return DryRun ? null : await Writer.PatchAsync(resource, ns, name, kind, patch, subresource, cancellationToken);
     }
 
     public async Task<JsonObject?> CreateAsync(KubernetesResource resource, string? ns, JsonObject body, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(body);
+        body = (JsonObject)Annotated(body);
         Plan($"CREATE {resource} {Qualified(ns, body["metadata"]?["name"]?.GetValue<string>() ?? "?")}: {body.ToJsonString()}");
-        if (DryRun)
-        {
-            return null;
-        }
-
-        Changed = true;
-        return await Writer.CreateAsync(resource, ns, body, cancellationToken);
+        return DryRun ? null : await Writer.CreateAsync(resource, ns, body, cancellationToken);
     }
 
     public async Task DeleteAsync(KubernetesResource resource, string? ns, string name, TimeSpan? gracePeriod, string? resourceVersion, CancellationToken cancellationToken)
@@ -131,12 +130,7 @@ internal sealed class ActionContext(IKubernetesReader reader, IKubernetesApi? wr
         Plan($"DELETE {resource} {Qualified(ns, name)}{(resourceVersion is null ? "" : $" (at resourceVersion {resourceVersion})")}");
         if (!DryRun)
         {
-            Changed = true;
             await Writer.DeleteAsync(resource, ns, name, gracePeriod, resourceVersion, cancellationToken);
-            if (resource == KubernetesResource.For(Target.Kind))
-            {
-                Deleted.Add(name);
-            }
         }
     }
 
@@ -148,13 +142,7 @@ internal sealed class ActionContext(IKubernetesReader reader, IKubernetesApi? wr
             return false;
         }
 
-        Changed = true;
         await Writer.EvictAsync(ns, pod, gracePeriod, cancellationToken);
-        if (Target.Kind == TargetKind.Pod)
-        {
-            Deleted.Add(pod);
-        }
-
         return true;
     }
 
@@ -188,6 +176,42 @@ internal sealed class ActionContext(IKubernetesReader reader, IKubernetesApi? wr
     public void RecordPlanned(string request) => Plan(request);
 
     private IKubernetesApi Writer => writer ?? throw new InvalidOperationException("no writable Kubernetes API outside dry-run");
+
+    /// <summary>
+    /// <paramref name="write"/> with <see cref="LastRemediation"/> among the object's annotations: in
+    /// <c>metadata.annotations</c> of an object or a merge patch, or in the value of a JSON patch's
+    /// <c>replace /metadata/annotations</c> (rollback's, which replaces them all). A JSON patch
+    /// without one is sent as it is: adding an operation would change what kubectl sends.
+    /// </summary>
+    private JsonNode Annotated(JsonNode write)
+    {
+        if (LastRemediation is not { } run)
+        {
+            return write;
+        }
+
+        var copy = write.DeepClone();
+        var annotations = copy switch
+        {
+            JsonObject obj => AnnotationsOf(obj),
+            JsonArray operations => operations.OfType<JsonObject>()
+                .LastOrDefault(o => o["op"]?.GetValue<string>() == "replace" && o["path"]?.GetValue<string>() == AnnotationsPointer)?["value"] as JsonObject,
+            _ => null,
+        };
+        annotations?[RemediationEvents.LastRemediationAnnotation] = run;
+        return copy;
+    }
+
+    private static JsonObject AnnotationsOf(JsonObject obj)
+    {
+        var metadata = obj["metadata"] as JsonObject ?? [];
+        obj["metadata"] = metadata;
+        var annotations = metadata["annotations"] as JsonObject ?? [];
+        metadata["annotations"] = annotations;
+        return annotations;
+    }
+
+    private const string AnnotationsPointer = "/metadata/annotations";
 
     private static string Qualified(string? ns, string name) => ns is null ? name : $"{ns}/{name}";
 

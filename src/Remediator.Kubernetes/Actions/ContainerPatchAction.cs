@@ -7,7 +7,9 @@ namespace Remediator.Kubernetes.Actions;
 
 /// <summary>
 /// <c>set-env</c> and <c>set-resources</c>: a strategic merge patch of the pod template's
-/// containers, keyed by container name (every container unless <c>container</c> names one).
+/// containers, keyed by container name (every container unless <c>container</c> names one), as
+/// <c>kubectl set env</c> / <c>kubectl set resources</c> send it (with <c>$setElementOrder</c>
+/// for the containers and their env), guarded by the resourceVersion read.
 /// The previous values are recorded, and the inverse patch restores them exactly, deleting
 /// what did not exist before.
 /// </summary>
@@ -51,9 +53,8 @@ internal sealed class ContainerPatchAction(ActionSpec spec) : IRemediationAction
             var (containers, backward, previous, templateChange, written) = await context.RetryOnConflictAsync(described, async () =>
             {
                 var workload = await context.Reader.GetAsync(resource, ns, workloadName, null, cancellationToken);
-                var containers = (workload["spec"]?["template"]?["spec"]?["containers"] as JsonArray ?? []).OfType<JsonObject>()
-                    .Where(c => onlyContainer is null || c["name"]?.GetValue<string>() == onlyContainer)
-                    .ToList();
+                var all = (workload["spec"]?["template"]?["spec"]?["containers"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+                var containers = all.Where(c => onlyContainer is null || c["name"]?.GetValue<string>() == onlyContainer).ToList();
                 if (containers.Count == 0)
                 {
                     throw new ActionRefusedException($"{described} has no container named \"{onlyContainer}\"");
@@ -74,6 +75,9 @@ internal sealed class ContainerPatchAction(ActionSpec spec) : IRemediationAction
                 }
 
                 var templateChange = TemplatePatch(forward);
+
+                // As kubectl set's two-way patch says it: the containers' order, all of them, beside the ones changed.
+                ((JsonObject)templateChange["spec"]!["template"]!["spec"]!)[SetContainerOrder] = new JsonArray([.. all.Select(c => (JsonNode)new JsonObject { ["name"] = c["name"]!.DeepClone() })]);
                 var written = await context.PatchAsync(resource, ns, workloadName, PatchKind.StrategicMerge, ActionContext.Guarded((JsonObject)templateChange.DeepClone(), workload), null, cancellationToken);
                 return (containers, backward, previous, templateChange, written);
             });
@@ -154,6 +158,7 @@ internal sealed class ContainerPatchAction(ActionSpec spec) : IRemediationAction
     }
 
     private const string SetEnvOrder = "$setElementOrder/env";
+    private const string SetContainerOrder = "$setElementOrder/containers";
 
     private static JsonObject TemplatePatch(JsonArray containers) => new()
     {

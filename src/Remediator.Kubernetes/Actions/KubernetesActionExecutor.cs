@@ -88,6 +88,7 @@ public sealed class KubernetesActionExecutor : IDisposable
             Time = _time,
             Logger = _logger,
             Options = _options,
+            LastRemediation = isDryRun ? null : _events.LastRemediationFor(origin),
         };
         var (outcome, refused) = await RunAsync(action, context, timeout, cancellationToken);
         if (origin is not null)

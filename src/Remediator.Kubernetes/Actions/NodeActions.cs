@@ -5,7 +5,12 @@ using Remediator.Rules.Actions;
 
 namespace Remediator.Kubernetes.Actions;
 
-/// <summary><c>kubectl cordon</c> / <c>uncordon</c>: set spec.unschedulable; each is the other's inverse.</summary>
+/// <summary>
+/// <c>kubectl cordon</c> / <c>uncordon</c>: read the Node, and unless it already is as asked, the
+/// strategic merge patch kubectl's CordonHelper sends: <c>spec.unschedulable: true</c>, or
+/// <c>null</c> to uncordon (the field is omitted when false, so kubectl's two-way patch removes it).
+/// Each is the other's inverse.
+/// </summary>
 internal sealed class CordonAction(bool cordon) : IRemediationAction
 {
     public ActionSpec Spec => cordon ? ActionCatalog.Cordon : ActionCatalog.Uncordon;
@@ -40,7 +45,7 @@ internal sealed class CordonAction(bool cordon) : IRemediationAction
             return (false, unschedulable ? "already cordoned" : "already schedulable");
         }
 
-        await context.PatchAsync(KubernetesResource.Nodes, null, node, PatchKind.Merge, Unschedulable(unschedulable), null, cancellationToken);
+        await context.PatchAsync(KubernetesResource.Nodes, null, node, PatchKind.StrategicMerge, Unschedulable(unschedulable), null, cancellationToken);
         return (true, unschedulable ? "cordoned" : "uncordoned");
     }
 
@@ -49,13 +54,14 @@ internal sealed class CordonAction(bool cordon) : IRemediationAction
         Verb = CompensationVerb.Patch,
         Resource = KubernetesResource.Nodes,
         Name = node,
+        Patch = PatchKind.StrategicMerge,
         Body = Unschedulable(unschedulable).ToJsonString(),
 
         // A boolean the API server stores as sent: what the action left is the opposite of the undo.
         Expected = ChangedFields.LeftBy(Unschedulable(!unschedulable), null),
     };
 
-    private static JsonObject Unschedulable(bool value) => new() { ["spec"] = new JsonObject { ["unschedulable"] = value } };
+    private static JsonObject Unschedulable(bool value) => new() { ["spec"] = new JsonObject { ["unschedulable"] = value ? true : null } };
 }
 
 /// <summary>
@@ -192,7 +198,11 @@ internal sealed class DrainAction : IRemediationAction
     }
 }
 
-/// <summary>Deletes pods by name or selector; their controllers recreate them. Not reversible.</summary>
+/// <summary>
+/// Deletes pods by name or selector; their controllers recreate them. Not reversible. As
+/// <c>kubectl delete pod</c> does, a named pod is deleted without reading it first (404: already
+/// gone), and a selector is one list, then a delete per pod.
+/// </summary>
 internal sealed class DeletePodAction : IRemediationAction
 {
     public ActionSpec Spec => ActionCatalog.DeletePod;
@@ -200,24 +210,25 @@ internal sealed class DeletePodAction : IRemediationAction
     public async Task<ActionOutcome> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
     {
         Workloads.Require(context, TargetKind.Pod);
-        var pods = await Workloads.PodsAsync(context, cancellationToken);
-        if (pods.Count == 0)
+        IReadOnlyList<string> names = context.Target.Name is { } name
+            ? [name]
+            : [.. (await Workloads.PodsAsync(context, cancellationToken)).Select(Workloads.Name)];
+        if (names.Count == 0)
         {
             throw new ActionRefusedException($"no pod matches {context.Target}");
         }
 
         var details = new List<ActionTargetResult>();
-        foreach (var pod in pods)
+        foreach (var pod in names)
         {
-            var name = Workloads.Name(pod);
             try
             {
-                await context.DeleteAsync(KubernetesResource.Pods, context.Namespace, name, null, null, cancellationToken);
-                details.Add(new ActionTargetResult($"pod/{context.Namespace}/{name}", true, "deleted"));
+                await context.DeleteAsync(KubernetesResource.Pods, context.Namespace, pod, null, null, cancellationToken);
+                details.Add(new ActionTargetResult($"pod/{context.Namespace}/{pod}", true, "deleted"));
             }
             catch (KubernetesApiException e) when (e.IsNotFound)
             {
-                details.Add(new ActionTargetResult($"pod/{context.Namespace}/{name}", true, "already gone"));
+                details.Add(new ActionTargetResult($"pod/{context.Namespace}/{pod}", true, "already gone"));
             }
         }
 

@@ -24,9 +24,8 @@ internal sealed class PatchHpaAction : IRemediationAction
         var undo = new List<CompensatingRequest>();
         var before = new JsonObject();
         var after = new JsonObject();
-        foreach (var found in await AutoscalersAsync(context, cancellationToken))
+        foreach (var name in await AutoscalersAsync(context, cancellationToken))
         {
-            var name = Workloads.Name(found);
             var described = Workloads.Describe(KubernetesResource.HorizontalPodAutoscalers, ns, name);
 
             // The old bounds are the inverse, so the write carries the resourceVersion they were read at (409: read again).
@@ -70,26 +69,23 @@ internal sealed class PatchHpaAction : IRemediationAction
 
     private static JsonObject Bounds(int min, int max) => new() { ["spec"] = new JsonObject { ["minReplicas"] = min, ["maxReplicas"] = max } };
 
-    private static async Task<IReadOnlyList<JsonObject>> AutoscalersAsync(ActionContext context, CancellationToken cancellationToken)
+    /// <summary>
+    /// The autoscalers' names: the target's own (read once, by the patch's retry loop), or those of
+    /// the HPAs whose scaleTargetRef names the target's workloads.
+    /// </summary>
+    private static async Task<IReadOnlyList<string>> AutoscalersAsync(ActionContext context, CancellationToken cancellationToken)
     {
         var ns = context.Namespace;
         if (context.Target.Kind == TargetKind.HorizontalPodAutoscaler)
         {
-            var names = await Workloads.ResolveNamesAsync(context, cancellationToken);
-            var found = new List<JsonObject>();
-            foreach (var name in names)
-            {
-                found.Add(await context.Reader.GetAsync(KubernetesResource.HorizontalPodAutoscalers, ns, name, null, cancellationToken));
-            }
-
-            return found;
+            return await Workloads.ResolveNamesAsync(context, cancellationToken);
         }
 
         var kind = KubernetesResource.For(context.Target.Kind).Kind;
         var workloads = await Workloads.ResolveNamesAsync(context, cancellationToken);
         var all = await context.Reader.ListAsync(KubernetesResource.HorizontalPodAutoscalers, ns, null, null, cancellationToken);
         var matching = all.Where(h => h["spec"]?["scaleTargetRef"]?["kind"]?.GetValue<string>() == kind &&
-            workloads.Contains(h["spec"]?["scaleTargetRef"]?["name"]?.GetValue<string>() ?? "")).ToList();
+            workloads.Contains(h["spec"]?["scaleTargetRef"]?["name"]?.GetValue<string>() ?? "")).Select(Workloads.Name).ToList();
         return matching.Count > 0
             ? matching
             : throw new ActionRefusedException($"no HorizontalPodAutoscaler in namespace \"{ns}\" scales {kind} {string.Join(", ", workloads)}");

@@ -14,8 +14,8 @@ namespace Remediator.Kubernetes.Actions;
 /// Kubernetes UI show what the engine did and why: a core/v1 Event per object (reason from the
 /// action catalog, <see cref="DryRunReason"/>, <see cref="RefusedReason"/>, <see cref="FailedReason"/>,
 /// <see cref="CompensatedReason"/> or <see cref="RestoredReason"/>; the message names the rule, the
-/// alert and the run), and on objects a step changed the annotation
-/// <see cref="LastRemediationAnnotation"/> naming the run. Repeats are folded into one Event as
+/// alert and the run), and on objects a step patched or created the annotation
+/// <see cref="LastRemediationAnnotation"/> naming the run, carried by the step's own write. Repeats are folded into one Event as
 /// client-go's EventRecorder does (<see cref="EventAggregation"/>). Best-effort: a write the API
 /// server refuses is logged and counted, and never fails anything. One per engine (a singleton),
 /// so every Event it writes shares the aggregation.
@@ -71,7 +71,15 @@ public sealed partial class RemediationEvents
     /// <summary>Whether anything is recorded: the setting is on and there is a cluster (an engine without one runs everything dry and writes nowhere).</summary>
     private bool Enabled => _options.RecordEvents && _connection.Connection is not null;
 
-    /// <summary>A step's outcome, on each object it is about; the annotation on those it changed and did not delete.</summary>
+    /// <summary>
+    /// The value of <see cref="LastRemediationAnnotation"/> a step of <paramref name="origin"/> writes
+    /// into the objects it patches or creates (<see cref="ActionContext.LastRemediation"/>), or null
+    /// when nothing is recorded. It rides in the step's own request, never one of its own, so a step
+    /// sends what kubectl sends (docs/actions.md).
+    /// </summary>
+    internal string? LastRemediationFor(ActionOrigin? origin) => origin is not null && Enabled ? origin.RemediationId.ToString("D") : null;
+
+    /// <summary>A step's outcome, on each object it is about.</summary>
     internal async Task RecordAsync(ActionContext context, ActionSpec action, ActionOutcome outcome, bool refused, ActionOrigin origin, CancellationToken cancellationToken)
     {
         if (!Enabled)
@@ -93,14 +101,6 @@ public sealed partial class RemediationEvents
             var described = Workloads.Describe(resource, ns, objectName);
             var what = outcome.Status == ActionStatus.DryRun ? action.DryRunText(context.Step, described) : outcome.Summary;
             await WriteEventAsync(new InvolvedObject(resource, ns, objectName), reason, type, Message(what, origin), cancellationToken);
-            if (outcome.Status == ActionStatus.Succeeded && context.Changed && !context.Deleted.Contains(objectName))
-            {
-                var annotation = new JsonObject
-                {
-                    ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { [LastRemediationAnnotation] = origin.RemediationId.ToString("D") } },
-                };
-                await WriteAsync(TraceKind.Annotation, described, () => _api.PatchAsync(resource, ns, objectName, PatchKind.Merge, annotation, null, cancellationToken));
-            }
         }
     }
 
@@ -286,7 +286,6 @@ public sealed partial class RemediationEvents
     private static class TraceKind
     {
         public const string Event = "event";
-        public const string Annotation = "annotation";
     }
 
     /// <summary>The <c>outcome</c> label of <c>remediator_kubernetes_events_total</c>.</summary>

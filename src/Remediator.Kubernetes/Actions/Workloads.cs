@@ -77,7 +77,11 @@ internal static class Workloads
         (pod["status"]?["conditions"] as JsonArray)?.OfType<JsonObject>()
             .Any(c => c["type"]?.GetValue<string>() == "Ready" && c["status"]?.GetValue<string>() == "True") == true;
 
-    /// <summary>A LabelSelector object (matchLabels, matchExpressions) in query-string form.</summary>
+    /// <summary>
+    /// A LabelSelector object (matchLabels, matchExpressions) in query-string form, its terms in
+    /// key order as client-go's LabelSelectorAsSelector writes them (kubectl rollout undo's list
+    /// of ReplicaSets), so the query is the one kubectl sends.
+    /// </summary>
     public static string? SelectorQuery(JsonNode? selector)
     {
         if (selector is not JsonObject s)
@@ -85,10 +89,10 @@ internal static class Workloads
             return null;
         }
 
-        var terms = new List<string>();
+        var terms = new List<(string Key, string Term)>();
         if (s["matchLabels"] is JsonObject labels)
         {
-            terms.AddRange(labels.Select(kv => $"{kv.Key}={kv.Value?.GetValue<string>()}"));
+            terms.AddRange(labels.Select(kv => (kv.Key, $"{kv.Key}={kv.Value?.GetValue<string>()}")));
         }
 
         if (s["matchExpressions"] is JsonArray expressions)
@@ -97,17 +101,17 @@ internal static class Workloads
             {
                 var key = e["key"]!.GetValue<string>();
                 var values = string.Join(",", (e["values"] as JsonArray ?? []).Select(v => v!.GetValue<string>()));
-                terms.Add(e["operator"]!.GetValue<string>() switch
+                terms.Add((key, e["operator"]!.GetValue<string>() switch
                 {
                     "In" => $"{key} in ({values})",
                     "NotIn" => $"{key} notin ({values})",
                     "Exists" => key,
                     "DoesNotExist" => "!" + key,
                     var op => throw new ActionRefusedException($"unknown label selector operator '{op}'"),
-                });
+                }));
             }
         }
 
-        return terms.Count == 0 ? null : string.Join(",", terms);
+        return terms.Count == 0 ? null : string.Join(",", terms.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => t.Term));
     }
 }

@@ -229,7 +229,8 @@ public sealed class KubernetesApiClient : IKubernetesApi, IDisposable
     {
         ArgumentNullException.ThrowIfNull(resource);
         var traits = new RequestTraits("delete", resource, ns, name, null, Idempotent: true);
-        var options = new JsonObject { ["kind"] = "DeleteOptions", ["apiVersion"] = "v1" };
+        // kubectl delete's default cascade: dependents are collected in the background.
+        var options = new JsonObject { ["kind"] = "DeleteOptions", ["apiVersion"] = "v1", ["propagationPolicy"] = "Background" };
         if (gracePeriod is { } grace)
         {
             options["gracePeriodSeconds"] = (long)grace.TotalSeconds;

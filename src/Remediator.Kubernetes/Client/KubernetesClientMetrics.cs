@@ -32,7 +32,7 @@ public sealed class KubernetesClientMetrics
             tags: null,
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
         _errors = meter.CreateCounter<long>(ErrorsName, description: "Kubernetes API requests that failed, by verb and reason (server_error, throttled, unreachable, timeout).");
-        _events = meter.CreateCounter<long>(EventsName, description: "The Events and remediator.io/last-remediation annotations steps, undos and guard refusals leave on objects, by kind (event, annotation) and outcome (written, aggregated: counted on the Event it repeats, failed).");
+        _events = meter.CreateCounter<long>(EventsName, description: "The Events steps, undos and guard refusals leave on objects, by kind (event) and outcome (written, aggregated: counted on the Event it repeats, failed). The remediator.io/last-remediation annotation rides in the step's own write and is not counted here.");
     }
 
     public void Answered(string verb, int statusCode, TimeSpan elapsed)
@@ -52,7 +52,7 @@ public sealed class KubernetesClientMetrics
         Error(verb, timedOut ? "timeout" : "unreachable");
     }
 
-    /// <summary>One Event or annotation a remediation tried to leave; a failed one never fails anything.</summary>
+    /// <summary>One Event a remediation tried to leave; a failed one never fails anything.</summary>
     public void Recorded(string kind, string outcome) =>
         _events.Add(1, new KeyValuePair<string, object?>("kind", kind), new KeyValuePair<string, object?>("outcome", outcome));
 

@@ -201,6 +201,91 @@ public sealed class SimulatorTests : IAsyncLifetime
         status["message"]!.GetValue<string>().ShouldContain("cannot patch resource \"deployments/scale\" in API group \"apps\" in the namespace \"shop\"");
     }
 
+    [Fact]
+    public async Task A_json_patch_that_cannot_apply_is_422_and_a_body_that_is_no_json_patch_is_400_as_the_API_server_answers()
+    {
+        var missing = await Patch(Deployments + "/cart", """[{"op":"replace","path":"/spec/nope/deeper","value":1}]""", JsonPatch);
+        missing.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
+        (await Json(missing))["kind"]!.GetValue<string>().ShouldBe("Status");
+        var notAPatch = await Patch(Deployments + "/cart", """{"op":"replace","path":"/spec/replicas","value":1}""", JsonPatch);
+        notAPatch.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var notJson = await Patch(Deployments + "/cart", "{spec:", MergePatch);
+        notJson.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        _sim.Cluster.Get(ResourceType.Deployments, "shop", "cart")["spec"]!["replicas"]!.GetValue<int>().ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task A_patch_that_leaves_an_invalid_object_is_422_invalid_naming_the_field()
+    {
+        var invalid = await Patch(Deployments + "/cart", """{"spec":{"replicas":-1}}""", StrategicMergePatch);
+
+        invalid.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
+        var status = await Json(invalid);
+        status["reason"]!.GetValue<string>().ShouldBe("Invalid");
+        status["details"]!["causes"]![0]!["field"]!.GetValue<string>().ShouldBe("spec.replicas");
+    }
+
+    [Fact]
+    public async Task A_stale_resource_version_in_a_json_patch_or_on_the_scale_subresource_is_a_409_conflict()
+    {
+        var version = (await Json(await _http.GetAsync(new Uri(Deployments + "/cart", UriKind.Relative))))["metadata"]!["resourceVersion"]!.GetValue<string>();
+        await Patch(Deployments + "/cart", """{"spec":{"replicas":4}}""", MergePatch);
+
+        var json = await Patch(Deployments + "/cart", $$$"""[{"op":"replace","path":"/metadata/resourceVersion","value":"{{{version}}}"},{"op":"replace","path":"/spec/replicas","value":5}]""", JsonPatch);
+        var scale = await Patch(Deployments + "/cart/scale", $$$"""{"metadata":{"resourceVersion":"{{{version}}}"},"spec":{"replicas":5}}""", MergePatch);
+
+        json.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        scale.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        (await Json(scale))["reason"]!.GetValue<string>().ShouldBe("Conflict");
+        _sim.Cluster.Get(ResourceType.Deployments, "shop", "cart")["spec"]!["replicas"]!.GetValue<int>().ShouldBe(4);
+    }
+
+    [Fact]
+    public async Task Writes_to_a_missing_object_are_404_statuses_naming_it()
+    {
+        var patch = await Patch(Deployments + "/nope", """{"spec":{"replicas":1}}""", StrategicMergePatch);
+        var scale = await Patch(Deployments + "/nope/scale", """{"spec":{"replicas":1}}""", MergePatch);
+        var delete = await _http.DeleteAsync(new Uri("/api/v1/namespaces/shop/pods/nope", UriKind.Relative));
+        var evict = await _http.PostAsync(new Uri("/api/v1/namespaces/shop/pods/nope/eviction", UriKind.Relative), new StringContent("""{"apiVersion":"policy/v1","kind":"Eviction","metadata":{"name":"nope","namespace":"shop"}}""", Encoding.UTF8, "application/json"));
+
+        foreach (var response in new[] { patch, scale, delete, evict })
+        {
+            response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+            (await Json(response))["reason"]!.GetValue<string>().ShouldBe("NotFound");
+        }
+
+        (await Json(delete))["message"]!.GetValue<string>().ShouldBe("pods \"nope\" not found");
+    }
+
+    [Fact]
+    public async Task A_strategic_merge_null_removes_the_field_as_kubectl_uncordon_sends_it()
+    {
+        _sim.Cluster.Create(ResourceType.Nodes, null, Manifests.Node("node-1"));
+        await Patch("/api/v1/nodes/node-1", """{"spec":{"unschedulable":true}}""", StrategicMergePatch);
+        _sim.Cluster.Get(ResourceType.Nodes, null, "node-1")["spec"]!["unschedulable"]!.GetValue<bool>().ShouldBeTrue();
+
+        (await Patch("/api/v1/nodes/node-1", """{"spec":{"unschedulable":null}}""", StrategicMergePatch)).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        _sim.Cluster.Get(ResourceType.Nodes, null, "node-1")["spec"]!.AsObject().ContainsKey("unschedulable").ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task Creating_an_object_that_exists_is_409_already_exists()
+    {
+        const string policy = """{"apiVersion":"networking.k8s.io/v1","kind":"NetworkPolicy","metadata":{"name":"deny"},"spec":{"podSelector":{}}}""";
+        var path = new Uri("/apis/networking.k8s.io/v1/namespaces/shop/networkpolicies", UriKind.Relative);
+        (await _http.PostAsync(path, new StringContent(policy, Encoding.UTF8, "application/json"))).StatusCode.ShouldBe(HttpStatusCode.Created);
+
+        var again = await _http.PostAsync(path, new StringContent(policy, Encoding.UTF8, "application/json"));
+
+        again.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        (await Json(again))["reason"]!.GetValue<string>().ShouldBe("AlreadyExists");
+    }
+
+    private const string JsonPatch = "application/json-patch+json";
+    private const string MergePatch = "application/merge-patch+json";
+    private const string StrategicMergePatch = "application/strategic-merge-patch+json";
+
     private Task<HttpResponseMessage> Patch(string path, string body, string contentType) =>
         _http.PatchAsync(new Uri(path, UriKind.Relative), new StringContent(body, Encoding.UTF8, contentType));
 
