@@ -69,7 +69,7 @@ public class ClusterFixture : IAsyncLifetime
 
     public static RemediationTarget Deployment(string name) => new() { Kind = TargetKind.Deployment, Namespace = Namespace, Name = name };
 
-    /// <summary>What the actions changed, without the Events and annotations they leave beside it.</summary>
+    /// <summary>What the actions changed, without the Events they leave beside it (the run's annotation rides in their own writes).</summary>
     public IReadOnlyList<RequestLogEntry> Mutations() => [.. Simulator.Requests.Where(r => r.Changes)];
 }
 

@@ -185,7 +185,7 @@ public sealed class SagaFixture : IAsyncLifetime
     public IReadOnlyList<System.Text.Json.Nodes.JsonObject> EventsAbout(string name) =>
         [.. Simulator.Cluster.List(ResourceType.Events, Namespace).Items.Where(e => e["involvedObject"]!["name"]!.GetValue<string>() == name)];
 
-    /// <summary>What the actions changed, without the Events and annotations they leave beside it.</summary>
+    /// <summary>What the actions changed, without the Events they leave beside it (the run's annotation rides in their own writes).</summary>
     public IReadOnlyList<RequestLogEntry> Mutations() => [.. Simulator.Requests.Where(r => r.Changes)];
 
     /// <summary>Waits (up to the harness timeout) until the saga for the request is in <paramref name="state"/>, then returns its instance.</summary>

@@ -90,7 +90,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
     public IReadOnlyList<RequestLogEntry> Scales(string deployment) =>
         [.. Api.Requests.Where(r => r.Method is "PATCH" or "PUT" && r.Path == $"{DeploymentPath(deployment)}/scale")];
 
-    /// <summary>What the actions changed, without the Events and annotations they leave beside it.</summary>
+    /// <summary>What the actions changed, without the Events they leave beside it (the run's annotation rides in their own writes).</summary>
     public IReadOnlyList<RequestLogEntry> Mutations() => [.. Api.Requests.Where(r => r.Changes)];
 
     /// <summary>The circuit-breaker resets that reached <paramref name="deployment"/>'s pods through the API server's proxy.</summary>
