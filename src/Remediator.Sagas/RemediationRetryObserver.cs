@@ -5,7 +5,8 @@ using Remediator.Sagas.Steps;
 namespace Remediator.Sagas;
 
 /// <summary>
-/// Counts the saga endpoint's message retries by the exception that caused them, on the
+/// Counts the saga endpoint's message retries by the exception that first failed the message
+/// (MassTransit's retry context keeps that one for every later retry of the message), on the
 /// <c>Remediator</c> meter as <c>remediator.remediation.saga.retries</c> (Prometheus:
 /// <c>remediator_remediation_saga_retries_total{exception="ConcurrencyException"}</c>): an
 /// optimistic write that lost a race, or a guard decision overtaken before its commit
@@ -22,13 +23,13 @@ public sealed class RemediationRetryObserver : IRetryObserver
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
         _retries = meterFactory.Create(RemediationStepMetrics.MeterName).CreateCounter<long>(
-            RetriesName, description: "Messages the remediation saga's endpoint handled again after an exception, by the exception's type.");
+            RetriesName, description: "Messages the remediation saga's endpoint handled again after an exception, by the type of the exception that first failed the message.");
     }
 
     public Task PostCreate<T>(RetryPolicyContext<T> context)
         where T : class, PipeContext => Task.CompletedTask;
 
-    /// <summary>A fault that will be retried.</summary>
+    /// <summary>A fault that will be retried; <c>context.Exception</c> is the message's first.</summary>
     public Task PostFault<T>(RetryContext<T> context)
         where T : class, PipeContext
     {
