@@ -311,23 +311,28 @@ public sealed class DatabaseGuardStateStore(IDatabaseConnectionFactory database)
         return true;
     }
 
-    public async Task ExpectFiringTargetsAtMostAsync(DateTimeOffset since, int threshold, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.ConnectAsync(cancellationToken);
-        if (connection.InUnitOfWork)
-        {
-            CheckAtCommit(connection).Firings = (Clamp(since), threshold);
-        }
-    }
+    public Task ExpectFiringTargetsAtMostAsync(DateTimeOffset since, int threshold, CancellationToken cancellationToken) =>
+        NoteAsync(check => check.Firings = (Clamp(since), threshold), cancellationToken);
 
-    public async Task ExpectAttemptsAtMostAsync(string targetKey, DateTimeOffset since, int maxAttempts, CancellationToken cancellationToken)
+    public Task ExpectAttemptsAtMostAsync(string targetKey, DateTimeOffset since, int maxAttempts, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(targetKey);
-        await using var connection = await database.ConnectAsync(cancellationToken);
-        if (connection.InUnitOfWork)
+        return NoteAsync(check => check.Attempts = (targetKey, Clamp(since), maxAttempts), cancellationToken);
+    }
+
+    /// <summary>
+    /// Notes what a decision rests on in its unit of work's <see cref="DecisionCheck"/>. Outside a
+    /// unit of work there is no later commit to check at (and no connection is opened for nothing).
+    /// </summary>
+    private async Task NoteAsync(Action<DecisionCheck> note, CancellationToken cancellationToken)
+    {
+        if (DatabaseUnitOfWork.Current is null)
         {
-            CheckAtCommit(connection).Attempts = (targetKey, Clamp(since), maxAttempts);
+            return;
         }
+
+        await using var connection = await database.ConnectAsync(cancellationToken);
+        note(CheckAtCommit(connection));
     }
 
     public async Task RecordAttemptAsync(Guid remediationId, int attempt, string targetKey, DateTimeOffset at, CancellationToken cancellationToken)
