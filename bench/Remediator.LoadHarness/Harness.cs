@@ -220,27 +220,19 @@ public sealed class Harness(TextWriter output) : IDisposable
         var result = await new LoadDriver(_http, url, token).RunAsync(new LoadOptions { AlertsPerSecond = rate, Duration = Duration, Targets = targets, MaxAlerts = maxAlerts, Concurrency = Concurrency * 4, TargetPrefix = prefix }, cancellationToken);
         Report("engine", result);
         var deadline = Stopwatch.StartNew();
-        double[] firstCalls;
-        IReadOnlyDictionary<string, EngineRunTimes> runs;
-        firstCalls = [];
-        runs = new Dictionary<string, EngineRunTimes>();
+        double[] firstCalls = [];
         do
         {
             await Task.Delay(500, cancellationToken);
-            try
-            {
-                var logged = await engine.Simulator.FirstRequestsAsync(cancellationToken);
-                firstCalls = Since(result, logged);
-                runs = await RemediationsApi.FirstRunTimesAsync(_http, engine.BaseUrl, cancellationToken);
-            }
-            catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
-            {
-                // A saturated engine or simulator answers a read after the client's timeout: the
-                // figures keep the last answer, and the wait below still bounds the scenario.
-                Line($"  (a read of the simulator's log or the engine's runs timed out after {deadline.Elapsed.TotalSeconds:F0} s of waiting: {e.Message})");
-            }
+            firstCalls = await ReadOrKeepAsync(async () => Since(result, await engine.Simulator.FirstRequestsAsync(cancellationToken)), firstCalls, "the simulator's log", deadline, cancellationToken);
         }
-        while ((firstCalls.Length < result.FirstFiringSent.Count || Since(result, Known(runs, r => r.Executing)).Length < result.FirstFiringSent.Count) && deadline.Elapsed < TimeSpan.FromSeconds(30));
+        while (firstCalls.Length < result.FirstFiringSent.Count && deadline.Elapsed < TimeSpan.FromSeconds(30));
+
+        // The engine's runs are read once, when the simulator has logged every first call (a step
+        // is sent after its run entered Executing) or the wait is over: reading every run each
+        // 500 ms while waiting was the harness's own load on the engine it measures (issue 18).
+        IReadOnlyDictionary<string, EngineRunTimes> runs = new Dictionary<string, EngineRunTimes>();
+        runs = await ReadOrKeepAsync(() => RemediationsApi.FirstRunTimesAsync(_http, engine.BaseUrl, cancellationToken), runs, "the engine's runs", deadline, cancellationToken);
 
         // Its share while it served this burst (and the harness's polls of its log).
         var simulatorShare = (engine.Simulator.CpuTime() - simulatorCpu) / wall.Elapsed;
@@ -263,6 +255,23 @@ public sealed class Harness(TextWriter output) : IDisposable
         Line($"  simulator requests over the burst: {served.Sum(count => count.Count)} ({perCall:F1} per Deployment called): {string.Join(", ", served.Select(count => $"{count.Key} {count.Count}"))}");
         Target($"simulator < 5 % of a core at {rate} alerts/s", simulatorShare * 100, 5, higherIsBetter: false, "% of one core");
         return firstCalls;
+    }
+
+    /// <summary>
+    /// <paramref name="read"/>'s answer, or <paramref name="last"/> when it timed out: a saturated
+    /// engine or simulator answers after the client's timeout, and the scenario's wait still bounds it.
+    /// </summary>
+    private async Task<T> ReadOrKeepAsync<T>(Func<Task<T>> read, T last, string what, Stopwatch waited, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await read();
+        }
+        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            Line($"  (a read of {what} timed out after {waited.Elapsed.TotalSeconds:F0} s of waiting: {e.Message})");
+            return last;
+        }
     }
 
     /// <summary>Milliseconds from each target's first firing alert sent to <paramref name="at"/> of the same target, sorted.</summary>

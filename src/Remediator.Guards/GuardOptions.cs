@@ -54,4 +54,7 @@ public sealed class StormOptions
 
     /// <summary>The sliding window firings are counted in; a storm ends when it holds no more than the threshold. Default 5 minutes.</summary>
     public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How far firing targets are counted: one past <paramref name="threshold"/> tells a storm, more tells nothing more.</summary>
+    internal static int FiringsToCount(int threshold) => threshold < int.MaxValue ? threshold + 1 : threshold;
 }

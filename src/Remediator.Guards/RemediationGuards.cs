@@ -89,7 +89,7 @@ public sealed partial class RemediationGuards(
         if (now.UtcTicks >= due && Interlocked.CompareExchange(ref _nextStormCheckTicks, now.UtcTicks + StormCheckInterval.Ticks, due) == due)
         {
             var storm = options.CurrentValue.Storm;
-            var firing = await store.CountFiringTargetsAsync(now - storm.Window, cancellationToken);
+            var firing = await store.CountFiringTargetsAsync(now - storm.Window, StormOptions.FiringsToCount(storm.Threshold), cancellationToken);
             if (firing <= storm.Threshold)
             {
                 await ReleaseStormAsync(firing, storm, cancellationToken);
@@ -100,7 +100,8 @@ public sealed partial class RemediationGuards(
     private async Task<GuardDecision> DecideAsync(GuardRequest request, GuardOptions settings, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var snapshot = await store.GetSnapshotAsync(request.RemediationId, request.Target.ToString(), now - request.Safety.AttemptWindow, now - settings.Storm.Window, cancellationToken);
+        var snapshot = await store.GetSnapshotAsync(
+            request.RemediationId, request.Target.ToString(), now - request.Safety.AttemptWindow, now - settings.Storm.Window, StormOptions.FiringsToCount(settings.Storm.Threshold), cancellationToken);
         var context = new GuardContext(request, settings, snapshot, now, store, workloads, (firing, ct) => ReleaseStormAsync(firing, settings.Storm, ct));
         foreach (var guard in Order)
         {

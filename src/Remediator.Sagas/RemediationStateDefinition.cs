@@ -1,4 +1,5 @@
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Remediator.Sagas;
 
@@ -13,6 +14,11 @@ public sealed class RemediationStateDefinition : SagaDefinition<RemediationState
         ArgumentNullException.ThrowIfNull(endpointConfigurator);
         // A durable repository's optimistic writes lose races (each round lets one message win):
         // about as many quick retries as messages may race for one instance.
-        endpointConfigurator.UseMessageRetry(retry => retry.Incremental(10, TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(50)));
+        ArgumentNullException.ThrowIfNull(context);
+        endpointConfigurator.UseMessageRetry(retry =>
+        {
+            retry.Incremental(10, TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(50));
+            retry.ConnectRetryObserver(context.GetRequiredService<RemediationRetryObserver>());
+        });
     }
 }

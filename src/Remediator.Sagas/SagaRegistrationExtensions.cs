@@ -53,6 +53,7 @@ public static class SagaRegistrationExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<RemediationStepMetrics>();
+        services.TryAddSingleton<RemediationRetryObserver>();
         services.AddRemediatorGuardServices();
 
         // The state machine's side effects, resolved from the scope of the message being handled.

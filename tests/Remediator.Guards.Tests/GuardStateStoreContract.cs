@@ -21,6 +21,12 @@ public abstract class GuardStateStoreContract
     /// </summary>
     protected abstract IGuardStateStore OpenStore();
 
+    /// <summary>
+    /// Runs <paramref name="work"/> on <paramref name="store"/> as a saga's message is handled: in
+    /// one unit of work of the store's database, committed when it returns (in memory: as is).
+    /// </summary>
+    protected abstract Task<T> InUnitOfWorkAsync<T>(IGuardStateStore store, Func<CancellationToken, Task<T>> work);
+
     [Fact]
     public async Task Pauses_are_set_replaced_listed_and_removed_by_scope()
     {
@@ -207,11 +213,34 @@ public abstract class GuardStateStoreContract
         await Store.RecordFiringAsync("deployment/a/tied", Start.AddMinutes(2), default);
 
         var inWindow = await Store.GetFiringTargetsAsync(Start.AddMinutes(1), default);
-        var counted = await Store.CountFiringTargetsAsync(Start.AddMinutes(1), default);
+        var counted = await Store.CountFiringTargetsAsync(Start.AddMinutes(1), 100, default);
 
         inWindow.ShouldBe(["deployment/a/first", "deployment/a/second", "deployment/a/tied", "deployment/a/refired"]);
         counted.ShouldBe(4);
-        (await Store.CountFiringTargetsAsync(Start.AddMinutes(3), default)).ShouldBe(1);
+        (await Store.CountFiringTargetsAsync(Start.AddMinutes(3), 100, default)).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_firing_count_stops_at_the_number_asked_for()
+    {
+        for (var i = 0; i < 12; i++)
+        {
+            await Store.RecordFiringAsync($"deployment/a/svc-{i}", Start.AddSeconds(i), default);
+        }
+
+        var upToFive = await Store.CountFiringTargetsAsync(Start, 5, default);
+        var upToTwelve = await Store.CountFiringTargetsAsync(Start, 12, default);
+        var upToMore = await Store.CountFiringTargetsAsync(Start, 13, default);
+        var inLaterWindow = await Store.CountFiringTargetsAsync(Start.AddSeconds(10), 5, default);
+        var none = await Store.CountFiringTargetsAsync(Start, 0, default);
+        var snapshot = await Store.GetSnapshotAsync(Guid.NewGuid(), Target, Start, Start, 4, default);
+
+        upToFive.ShouldBe(5, "five means at least five");
+        upToTwelve.ShouldBe(12);
+        upToMore.ShouldBe(12);
+        inLaterWindow.ShouldBe(2);
+        none.ShouldBe(0);
+        snapshot.FiringTargets.ShouldBe(4);
     }
 
     [Fact]
@@ -227,8 +256,8 @@ public abstract class GuardStateStoreContract
         await Store.RecordAttemptAsync(active, 1, Target, Start.AddMinutes(4), default);
         await Store.TryEngageStormAsync(Start, default);
 
-        var snapshot = await Store.GetSnapshotAsync(active, Target, Start.AddSeconds(30), Start.AddMinutes(1), default);
-        var quiet = await Store.GetSnapshotAsync(Guid.NewGuid(), OtherTarget, Start, Start.AddMinutes(5), default);
+        var snapshot = await Store.GetSnapshotAsync(active, Target, Start.AddSeconds(30), Start.AddMinutes(1), 100, default);
+        var quiet = await Store.GetSnapshotAsync(Guid.NewGuid(), OtherTarget, Start, Start.AddMinutes(5), 100, default);
 
         snapshot.Pauses.Namespaces.Keys.ShouldBe(["petclinic"]);
         snapshot.Pauses.Namespaces["petclinic"].Reason.ShouldBe("freeze");
@@ -275,6 +304,67 @@ public abstract class GuardStateStoreContract
     }
 
     [Fact]
+    public async Task Slots_taken_by_decisions_racing_in_units_of_work_on_two_stores_never_pass_the_limit()
+    {
+        const int limit = 5;
+        var stores = new[] { Store, OpenStore() };
+
+        var taken = await Task.WhenAll(Enumerable.Range(0, 40).Select(i =>
+            Task.Run(() => DecideAsync(stores[i % 2], store => store.TryAcquireSlotAsync(Guid.NewGuid(), $"deployment/ns/svc-{i}", limit, default)))));
+
+        taken.Count(took => took).ShouldBe(limit);
+        (await Store.GetHeldSlotsAsync(default)).Count.ShouldBe(limit);
+    }
+
+    [Fact]
+    public async Task Destructive_decisions_racing_in_units_of_work_on_two_stores_pass_the_storm_threshold_no_more_than_it_allows()
+    {
+        const int threshold = 3;
+        var stores = new[] { Store, OpenStore() };
+
+        // As a saga's start does: record the firing, count the window, act only below the storm.
+        var acted = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
+            Task.Run(() => DecideAsync(stores[i % 2], async store =>
+            {
+                await store.RecordFiringAsync($"deployment/ns/svc-{i}", Start.AddSeconds(i), default);
+                if (await store.CountFiringTargetsAsync(Start, threshold + 1, default) > threshold)
+                {
+                    return false;
+                }
+
+                await store.ExpectFiringTargetsAtMostAsync(Start, threshold, default);
+                return true;
+            }))));
+
+        acted.Count(act => act).ShouldBe(threshold);
+        (await Store.CountFiringTargetsAsync(Start, 100, default)).ShouldBe(20);
+    }
+
+    [Fact]
+    public async Task Attempts_on_one_target_racing_in_units_of_work_on_two_stores_never_pass_max_attempts()
+    {
+        const int maxAttempts = 2;
+        var stores = new[] { Store, OpenStore() };
+
+        // Runs of several rules on one target, each counting the target's attempts before its own.
+        var acted = await Task.WhenAll(Enumerable.Range(0, 10).Select(i =>
+            Task.Run(() => DecideAsync(stores[i % 2], async store =>
+            {
+                if ((await store.GetTargetHistoryAsync(Target, Start, default)).AttemptsSince.Count >= maxAttempts)
+                {
+                    return false;
+                }
+
+                await store.ExpectAttemptsAtMostAsync(Target, Start, maxAttempts, default);
+                await store.RecordAttemptAsync(Guid.NewGuid(), 1, Target, Start.AddSeconds(i + 1), default);
+                return true;
+            }))));
+
+        acted.Count(act => act).ShouldBe(maxAttempts);
+        (await Store.GetTargetHistoryAsync(Target, Start, default)).AttemptsSince.Count.ShouldBe(maxAttempts);
+    }
+
+    [Fact]
     public async Task Of_many_concurrent_callers_on_two_stores_exactly_one_engages_the_storm_brake()
     {
         var stores = new[] { Store, OpenStore() };
@@ -283,6 +373,26 @@ public abstract class GuardStateStoreContract
             Task.Run(() => stores[i % 2].TryEngageStormAsync(Start.AddSeconds(i), default))));
 
         engaged.Count(won => won).ShouldBe(1);
+    }
+
+    /// <summary>
+    /// One decision in a unit of work, made again when the store found at commit that decisions
+    /// committed since took what it counted on (as the saga endpoint's retry does).
+    /// </summary>
+    private async Task<T> DecideAsync<T>(IGuardStateStore store, Func<IGuardStateStore, Task<T>> decide)
+    {
+        const int tries = 50;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await InUnitOfWorkAsync(store, _ => decide(store));
+            }
+            catch (GuardStateChangedException) when (attempt < tries)
+            {
+                // Overtaken: decide again on the state the other decisions left.
+            }
+        }
     }
 
     [Fact]

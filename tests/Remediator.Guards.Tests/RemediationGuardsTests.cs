@@ -260,7 +260,7 @@ public sealed class RemediationGuardsTests : IDisposable
         second.Verdict.ShouldBe(GuardVerdict.StormBraked);
         second.StormEngaged.ShouldBeFalse();
         second.StormTargets.ShouldBeEmpty("only the decision that engages the brake lists the targets");
-        second.Message!.ShouldContain("4 distinct targets");
+        second.Message!.ShouldContain("more than 3 distinct targets");
         notify.Verdict.ShouldBe(GuardVerdict.Allow);
         quiet.Verdict.ShouldBe(GuardVerdict.Allow);
         next.StormEngaged.ShouldBeTrue("a new storm is reported again");

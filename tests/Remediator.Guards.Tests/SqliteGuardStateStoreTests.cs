@@ -12,17 +12,27 @@ public sealed class SqliteGuardStateStoreTests : GuardStateStoreContract, IAsync
 {
     private readonly string _path = Path.Combine(Path.GetTempPath(), $"remediator-guards-{Guid.NewGuid():N}.db");
     private readonly List<DatabaseConnectionFactory> _connections = [];
-    private readonly DatabaseGuardStateStore _store;
+    private readonly Dictionary<IGuardStateStore, DatabaseConnectionFactory> _databases = [];
+    private readonly IGuardStateStore _store;
 
     public SqliteGuardStateStoreTests()
     {
-        _store = new DatabaseGuardStateStore(Connect());
+        _store = OpenStore();
     }
 
     protected override IGuardStateStore Store => _store;
 
     // A new connection factory, as another engine process on the same file would make.
-    protected override IGuardStateStore OpenStore() => new DatabaseGuardStateStore(Connect());
+    protected override IGuardStateStore OpenStore()
+    {
+        var connections = Connect();
+        var store = new DatabaseGuardStateStore(connections);
+        _databases[store] = connections;
+        return store;
+    }
+
+    protected override Task<T> InUnitOfWorkAsync<T>(IGuardStateStore store, Func<CancellationToken, Task<T>> work) =>
+        _databases[store].InUnitOfWorkAsync(work);
 
     public async Task InitializeAsync() =>
         await new DatabaseMigrator(_connections[0], [DatabaseGuardStateStore.Migration], TimeProvider.System, NullLogger<DatabaseMigrator>.Instance)

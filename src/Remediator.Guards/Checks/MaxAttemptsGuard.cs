@@ -5,21 +5,23 @@ public sealed class MaxAttemptsGuard : IGuard
 {
     public string Name => "max attempts";
 
-    public ValueTask<GuardDecision?> CheckAsync(GuardContext context, CancellationToken cancellationToken)
+    public async ValueTask<GuardDecision?> CheckAsync(GuardContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         var safety = context.Request.Safety;
         var attempts = context.Snapshot.History.AttemptsSince;
         if (attempts.Count < safety.MaxAttempts)
         {
-            return new((GuardDecision?)null);
+            // Another rule's run on the same target may be deciding at the same time.
+            await context.Store.ExpectAttemptsAtMostAsync(context.Key, context.Now - safety.AttemptWindow, safety.MaxAttempts, cancellationToken);
+            return null;
         }
 
         // The oldest attempt in the window leaves it first, freeing one attempt.
         var retryAt = attempts[^safety.MaxAttempts] + safety.AttemptWindow;
-        return new(GuardDecision.Refuse(
+        return GuardDecision.Refuse(
             GuardReasons.MaxAttempts,
             $"{context.Key} had {attempts.Count} attempts within {safety.AttemptWindow} (max-attempts {safety.MaxAttempts}): stopping a remediation loop",
-            retryAt));
+            retryAt);
     }
 }

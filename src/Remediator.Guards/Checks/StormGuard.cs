@@ -14,6 +14,8 @@ public sealed class StormGuard : IGuard
         }
 
         var storm = context.Settings.Storm;
+
+        // Counted up to one past the threshold (StormOptions.FiringsToCount): past it, "more than".
         var firing = context.Snapshot.FiringTargets;
         if (firing > storm.Threshold)
         {
@@ -24,7 +26,7 @@ public sealed class StormGuard : IGuard
             {
                 Verdict = GuardVerdict.StormBraked,
                 Reason = GuardReasons.Storm,
-                Message = $"alert storm: {firing} distinct targets fired within {storm.Window} (threshold {storm.Threshold}); destructive actions are stopped",
+                Message = $"alert storm: more than {storm.Threshold} distinct targets fired within {storm.Window}; destructive actions are stopped",
                 StormEngaged = engaged,
                 StormTargets = engaged ? await context.Store.GetFiringTargetsAsync(context.Now - storm.Window, cancellationToken) : [],
             };
@@ -35,6 +37,7 @@ public sealed class StormGuard : IGuard
             await context.ReleaseStormAsync(firing, cancellationToken);
         }
 
+        await context.Store.ExpectFiringTargetsAtMostAsync(context.Now - storm.Window, storm.Threshold, cancellationToken);
         return null;
     }
 }

@@ -9,10 +9,15 @@ namespace Remediator.Guards.State;
 /// <summary>
 /// The guards' state in the engine's database (SQLite or PostgreSQL), shared by every engine
 /// process on it and kept across restarts: a cooldown, an attempt count, a pause or an engaged
-/// storm brake outlives the process that recorded it. The two check-and-set operations are
-/// atomic across processes: a slot is counted and taken while holding the row lock of
-/// <c>guard_slot_lock</c> (SQLite: the database write lock every transaction here takes), and
-/// the storm brake engages with one conditional UPDATE.
+/// storm brake outlives the process that recorded it. The check-and-set operations are atomic
+/// across processes: the storm brake engages with one conditional UPDATE; a slot taken in a
+/// transaction of its own is counted and taken while holding the row lock of
+/// <c>guard_slot_lock</c> (SQLite: the database write lock every transaction here takes). Inside a
+/// message's unit of work, what other runs decided is invisible until they commit, so the counts
+/// a decision rests on (slots held, firing targets, the target's attempts) are counted again
+/// just before the unit commits, under that lock (<see cref="DecisionCheck"/>): each decision
+/// counts every decision committed before it, and the lock is held for that check and the
+/// commit rather than from the decision to the commit.
 /// </summary>
 public sealed class DatabaseGuardStateStore(IDatabaseConnectionFactory database) : IGuardStateStore
 {
@@ -67,7 +72,13 @@ public sealed class DatabaseGuardStateStore(IDatabaseConnectionFactory database)
 
     private const string PausesSql = "SELECT scope, reason, paused_at, until_at FROM guard_pauses";
 
-    private const string FiringCountSql = "SELECT count(*) FROM guard_firings WHERE fired_at >= @firings_since";
+    // Stops at @firings_up_to: the brake asks whether its threshold is passed, and the index range
+    // read stays as short however large the storm.
+    private const string FiringCountSql = """
+        SELECT count(*) FROM (SELECT 1 FROM guard_firings WHERE fired_at >= @firings_since LIMIT @firings_up_to) AS firing
+        """;
+
+    private const string TargetAttemptsSql = "SELECT count(*) FROM guard_attempts WHERE target_key = @target_key AND started_at > @since";
 
     private const string ActiveSql = "SELECT count(*) FROM guard_active WHERE remediation_id = @remediation_id";
 
@@ -112,28 +123,17 @@ public sealed class DatabaseGuardStateStore(IDatabaseConnectionFactory database)
 
     private SqlDialect Dialect => database.Dialect;
 
-    /// <summary>
-    /// A connection for a read a guard decision rests on. Inside a run's transaction, what other runs
-    /// recorded (firings, slots, attempts) is invisible until they commit: such reads queue on the
-    /// guard lock, held to the commit, so each decision counts everything the ones before it decided.
-    /// </summary>
-    private async Task<DatabaseConnection> ConnectToDecideAsync(CancellationToken cancellationToken)
-    {
-        var connection = await database.ConnectAsync(cancellationToken);
-        if (connection.InUnitOfWork)
-        {
-            await LockGuardsAsync(connection, cancellationToken);
-        }
-
-        return connection;
-    }
-
     /// <summary>Takes the guard lock until the transaction ends (SQLite: its write lock already serialises).</summary>
     private async Task LockGuardsAsync(DatabaseConnection connection, CancellationToken cancellationToken)
     {
-        await using var gate = connection.CreateCommand($"SELECT id FROM guard_slot_lock WHERE id = 1{Dialect.ForUpdate}");
+        await using var gate = connection.CreateCommand(LockSql(Dialect));
         await gate.ExecuteScalarAsync(cancellationToken);
     }
+
+    private static string LockSql(SqlDialect dialect) => $"SELECT id FROM guard_slot_lock WHERE id = 1{dialect.ForUpdate}";
+
+    /// <summary>The unit of work's <see cref="DecisionCheck"/>, made on the first decision that needs one.</summary>
+    private DecisionCheck CheckAtCommit(DatabaseConnection connection) => connection.CheckBeforeCommit(() => new DecisionCheck(Dialect));
 
     public async Task<PauseSnapshot> GetPausesAsync(CancellationToken cancellationToken)
     {
@@ -144,10 +144,11 @@ public sealed class DatabaseGuardStateStore(IDatabaseConnectionFactory database)
     }
 
     /// <summary>Every read of an evaluation in one round trip (one command, six result sets).</summary>
-    public async Task<GuardSnapshot> GetSnapshotAsync(Guid remediationId, string targetKey, DateTimeOffset attemptsSince, DateTimeOffset firingsSince, CancellationToken cancellationToken)
+    public async Task<GuardSnapshot> GetSnapshotAsync(Guid remediationId, string targetKey, DateTimeOffset attemptsSince, DateTimeOffset firingsSince, int firingsCountedUpTo, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(targetKey);
-        await using var connection = await ConnectToDecideAsync(cancellationToken);
+        ArgumentOutOfRangeException.ThrowIfNegative(firingsCountedUpTo);
+        await using var connection = await database.ConnectAsync(cancellationToken);
 
         await PurgeFiringsAsync(connection, firingsSince, cancellationToken);
         await using var command = connection.CreateCommand(
@@ -159,6 +160,7 @@ public sealed class DatabaseGuardStateStore(IDatabaseConnectionFactory database)
             {HistorySql}
             """)
             .AddParameter("@firings_since", Dialect.ToTimestamp(Clamp(firingsSince)))
+            .AddParameter("@firings_up_to", firingsCountedUpTo)
             .AddParameter("@remediation_id", Text(remediationId))
             .AddParameter("@target_key", targetKey)
             .AddParameter("@since", Dialect.ToTimestamp(Clamp(attemptsSince)));
@@ -267,9 +269,14 @@ public sealed class DatabaseGuardStateStore(IDatabaseConnectionFactory database)
         await using var connection = await database.ConnectAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
-        // Every acquirer queues on this one row, so each counts the slots after the previous one
-        // committed its insert (read committed takes a new snapshot per statement).
-        await LockGuardsAsync(connection, cancellationToken);
+        // In a transaction of its own, every acquirer queues on this one row, so each counts the
+        // slots after the previous one committed its insert (read committed takes a new snapshot
+        // per statement). In a unit of work the lock would be held to the unit's commit, so the
+        // count is made again then (DecisionCheck) and the lock taken only for that.
+        if (!connection.InUnitOfWork)
+        {
+            await LockGuardsAsync(connection, cancellationToken);
+        }
 
         long held;
         long mine;
@@ -294,10 +301,38 @@ public sealed class DatabaseGuardStateStore(IDatabaseConnectionFactory database)
                 .AddParameter("@target_key", targetKey)
                 .AddParameter("@acted", false);
             await insert.ExecuteNonQueryAsync(cancellationToken);
+            if (connection.InUnitOfWork)
+            {
+                CheckAtCommit(connection).SlotLimit = limit;
+            }
         }
 
         await transaction.CommitAsync(cancellationToken);
         return true;
+    }
+
+    public Task ExpectFiringTargetsAtMostAsync(DateTimeOffset since, int threshold, CancellationToken cancellationToken) =>
+        NoteAsync(check => check.Firings = (Clamp(since), threshold), cancellationToken);
+
+    public Task ExpectAttemptsAtMostAsync(string targetKey, DateTimeOffset since, int maxAttempts, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(targetKey);
+        return NoteAsync(check => check.Attempts = (targetKey, Clamp(since), maxAttempts), cancellationToken);
+    }
+
+    /// <summary>
+    /// Notes what a decision rests on in its unit of work's <see cref="DecisionCheck"/>. Outside a
+    /// unit of work there is no later commit to check at (and no connection is opened for nothing).
+    /// </summary>
+    private async Task NoteAsync(Action<DecisionCheck> note, CancellationToken cancellationToken)
+    {
+        if (DatabaseUnitOfWork.Current is null)
+        {
+            return;
+        }
+
+        await using var connection = await database.ConnectAsync(cancellationToken);
+        note(CheckAtCommit(connection));
     }
 
     public async Task RecordAttemptAsync(Guid remediationId, int attempt, string targetKey, DateTimeOffset at, CancellationToken cancellationToken)
@@ -410,20 +445,22 @@ public sealed class DatabaseGuardStateStore(IDatabaseConnectionFactory database)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task<int> CountFiringTargetsAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    public async Task<int> CountFiringTargetsAsync(DateTimeOffset since, int upTo, CancellationToken cancellationToken)
     {
-        var threshold = Dialect.ToTimestamp(Clamp(since));
-        await using var connection = await ConnectToDecideAsync(cancellationToken);
+        ArgumentOutOfRangeException.ThrowIfNegative(upTo);
+        await using var connection = await database.ConnectAsync(cancellationToken);
 
         await PurgeFiringsAsync(connection, since, cancellationToken);
-        await using var count = connection.CreateCommand(FiringCountSql).AddParameter("@firings_since", threshold);
+        await using var count = connection.CreateCommand(FiringCountSql)
+            .AddParameter("@firings_since", Dialect.ToTimestamp(Clamp(since)))
+            .AddParameter("@firings_up_to", upTo);
         return Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
     }
 
     public async Task<IReadOnlyList<string>> GetFiringTargetsAsync(DateTimeOffset since, CancellationToken cancellationToken)
     {
         var threshold = Dialect.ToTimestamp(Clamp(since));
-        await using var connection = await ConnectToDecideAsync(cancellationToken);
+        await using var connection = await database.ConnectAsync(cancellationToken);
 
         await PurgeFiringsAsync(connection, since, cancellationToken);
         var firings = new List<(string Target, DateTimeOffset FiredAt)>();
@@ -479,4 +516,66 @@ public sealed class DatabaseGuardStateStore(IDatabaseConnectionFactory database)
         since < DateTimeOffset.UnixEpoch ? DateTimeOffset.UnixEpoch : since;
 
     private static string Text(Guid id) => id.ToString("D", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// What one unit of work's guard decision counted on, counted again just before the unit
+    /// commits, under the guard lock (held from here to the commit): every decision committed
+    /// before it is visible now, so a count it exceeds means a decision it raced took what this one
+    /// counted on. Then the unit of work fails with <see cref="GuardStateChangedException"/> and
+    /// its message, handled again, decides on the state the other left. One round trip.
+    /// </summary>
+    private sealed class DecisionCheck(SqlDialect dialect) : ICommitCheck
+    {
+        /// <summary>The unit took a slot while fewer than this were held: with it, no more may be held now.</summary>
+        public int? SlotLimit { get; set; }
+
+        /// <summary>A destructive request passed the storm brake: no more than the threshold of targets may have fired since.</summary>
+        public (DateTimeOffset Since, int Threshold)? Firings { get; set; }
+
+        /// <summary>The target had fewer attempts than its rule's max-attempts: with this one, no more than that now.</summary>
+        public (string TargetKey, DateTimeOffset Since, int Max)? Attempts { get; set; }
+
+        public async Task CheckAsync(DatabaseConnection connection, CancellationToken cancellationToken)
+        {
+            ArgumentNullException.ThrowIfNull(connection);
+            var counts = new List<(string Sql, long Limit, string What)> { (LockSql(dialect), 0, "") };
+            if (SlotLimit is { } limit)
+            {
+                counts.Add(("SELECT count(*) FROM guard_active", limit, $"{limit} concurrency slots"));
+            }
+
+            if (Firings is { } firings)
+            {
+                counts.Add((FiringCountSql, firings.Threshold, $"the storm threshold of {firings.Threshold} firing targets"));
+            }
+
+            if (Attempts is { } attempts)
+            {
+                counts.Add((TargetAttemptsSql, attempts.Max, $"max-attempts {attempts.Max} of {attempts.TargetKey}"));
+            }
+
+            await using var command = connection.CreateCommand(string.Join(";\n", counts.Select(count => count.Sql)));
+            if (Firings is { } window)
+            {
+                command
+                    .AddParameter("@firings_since", dialect.ToTimestamp(window.Since))
+                    .AddParameter("@firings_up_to", StormOptions.FiringsToCount(window.Threshold));
+            }
+
+            if (Attempts is { } target)
+            {
+                command.AddParameter("@target_key", target.TargetKey).AddParameter("@since", dialect.ToTimestamp(target.Since));
+            }
+
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            foreach (var (_, max, what) in counts.Skip(1))
+            {
+                var now = await ReadCountAsync(reader, cancellationToken);
+                if (now > max)
+                {
+                    throw new GuardStateChangedException($"Decisions committed since this one was made passed {what} (now {now}); the message is handled again on their state.");
+                }
+            }
+        }
+    }
 }

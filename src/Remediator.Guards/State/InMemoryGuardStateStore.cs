@@ -95,6 +95,11 @@ public sealed class InMemoryGuardStateStore : IGuardStateStore
         }
     }
 
+    // Every read here is current (one lock, no transactions), so a decision never rests on a stale count.
+    public Task ExpectFiringTargetsAtMostAsync(DateTimeOffset since, int threshold, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task ExpectAttemptsAtMostAsync(string targetKey, DateTimeOffset since, int maxAttempts, CancellationToken cancellationToken) => Task.CompletedTask;
+
     public Task RecordAttemptAsync(Guid remediationId, int attempt, string targetKey, DateTimeOffset at, CancellationToken cancellationToken)
     {
         lock (_gate)
@@ -171,11 +176,12 @@ public sealed class InMemoryGuardStateStore : IGuardStateStore
         return Task.CompletedTask;
     }
 
-    public Task<int> CountFiringTargetsAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    public Task<int> CountFiringTargetsAsync(DateTimeOffset since, int upTo, CancellationToken cancellationToken)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(upTo);
         lock (_gate)
         {
-            return Task.FromResult(_firings.Count(f => f.Value >= since));
+            return Task.FromResult(_firings.Values.Where(at => at >= since).Take(upTo).Count());
         }
     }
 

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using MassTransit;
@@ -39,10 +38,6 @@ public sealed class DatabaseSagaStore<TSaga>(IDatabaseConnectionFactory database
         ArgumentOutOfRangeException.ThrowIfNegative(query.Offset);
 
         await using var connection = await database.ConnectAsync(cancellationToken);
-        await using var count = connection.CreateCommand(string.Empty);
-        count.CommandText = $"SELECT count(*) FROM {_table}{Where(count, query)}";
-        var total = Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
-
         await using var select = connection.CreateCommand(string.Empty);
         select.CommandText = $"SELECT {Columns} FROM {_table}{Where(select, query)} ORDER BY created_at DESC, correlation_id LIMIT @limit OFFSET @offset";
         select.AddParameter("@limit", query.Limit).AddParameter("@offset", query.Offset);
@@ -53,7 +48,7 @@ public sealed class DatabaseSagaStore<TSaga>(IDatabaseConnectionFactory database
             items.Add(Read(reader));
         }
 
-        return new SagaPage<TSaga>(items, total);
+        return new SagaPage<TSaga>(items);
     }
 
     /// <summary>Inserts a new instance at version 1; false when one with its id exists already.</summary>

@@ -13,18 +13,34 @@ public sealed class DatabaseConnection : IAsyncDisposable
     private readonly DbConnection _connection;
     private readonly bool _owned;
     private readonly DatabaseMetrics? _metrics;
+    private readonly DatabaseUnitOfWork? _unit;
     private DbTransaction? _transaction;
 
-    internal DatabaseConnection(DbConnection connection, DbTransaction? joined, bool owned, DatabaseMetrics? metrics)
+    internal DatabaseConnection(DbConnection connection, DbTransaction? joined, bool owned, DatabaseMetrics? metrics, DatabaseUnitOfWork? unit = null)
     {
         _connection = connection;
         _transaction = joined;
         _owned = owned;
         _metrics = metrics;
+        _unit = unit;
     }
 
     /// <summary>True when this lease writes inside a unit of work that commits later.</summary>
     public bool InUnitOfWork => !_owned;
+
+    /// <summary>
+    /// The unit of work's one check of type <typeparamref name="T"/> (made by <paramref name="create"/>
+    /// on the first call in this unit), which runs just before the unit commits (<see cref="ICommitCheck"/>).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Outside a unit of work (<see cref="InUnitOfWork"/> is false).</exception>
+    public T CheckBeforeCommit<T>(Func<T> create)
+        where T : class, ICommitCheck
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        return _unit is null
+            ? throw new InvalidOperationException("A check before commit needs a unit of work; this connection commits on its own.")
+            : _unit.CheckBeforeCommit(create);
+    }
 
     /// <summary>
     /// A command enlisted in the transaction in force (the unit of work's, or one begun here).

@@ -15,6 +15,7 @@ public sealed class DatabaseUnitOfWork
     private readonly DbConnection _connection;
     private readonly DbTransaction _transaction;
     private readonly DatabaseMetrics? _metrics;
+    private readonly List<ICommitCheck> _checks = [];
     private bool _ended;
 
     private DatabaseUnitOfWork(DbConnection connection, DbTransaction transaction, DatabaseMetrics? metrics)
@@ -45,6 +46,12 @@ public sealed class DatabaseUnitOfWork
             try
             {
                 var result = await work(cancellationToken);
+                foreach (var check in unit._checks)
+                {
+                    await using var lease = unit.Lease();
+                    await check.CheckAsync(lease, cancellationToken);
+                }
+
                 await transaction.CommitAsync(cancellationToken);
                 metrics?.Committed();
                 return result;
@@ -59,5 +66,19 @@ public sealed class DatabaseUnitOfWork
     }
 
     /// <summary>A lease on this unit's connection (closing it is the unit's business).</summary>
-    internal DatabaseConnection Lease() => new(_connection, _transaction, owned: false, _metrics);
+    internal DatabaseConnection Lease() => new(_connection, _transaction, owned: false, _metrics, this);
+
+    /// <summary>This unit's one check of type <typeparamref name="T"/>, made by <paramref name="create"/> on the first call.</summary>
+    internal T CheckBeforeCommit<T>(Func<T> create)
+        where T : class, ICommitCheck
+    {
+        if (_checks.OfType<T>().FirstOrDefault() is { } existing)
+        {
+            return existing;
+        }
+
+        var check = create();
+        _checks.Add(check);
+        return check;
+    }
 }

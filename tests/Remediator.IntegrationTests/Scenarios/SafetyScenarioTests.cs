@@ -79,6 +79,39 @@ public sealed class SafetyScenarioTests(ServersFixture servers, ITestOutputHelpe
     }
 
     [Fact]
+    public async Task Two_engines_deciding_at_once_never_let_more_remediations_act_than_the_slot_limit()
+    {
+        const int limit = 2;
+        var first = await StartScenarioAsync(EngineStore.Postgres, ScenarioRules.RestartOnly, new Dictionary<string, string>
+        {
+            ["Remediator:Guards:MaxConcurrentRemediations"] = $"{limit}",
+        });
+        var second = await StartEngineAsync();
+        var services = SimulatedCluster.FintechServices.Take(6).ToList();
+
+        // Every restart is held on the wire, so a run that acts keeps its slot while the others decide.
+        foreach (var service in services)
+        {
+            Cluster.Api.InjectFault(new Fault { Method = "PATCH", PathContains = SimulatedCluster.DeploymentPath(service), Delay = TimeSpan.FromMinutes(5) });
+        }
+
+        // Half the alerts to each engine, at once: both decide, each in its own transactions.
+        await Task.WhenAll(
+            PostAsync(first, [.. services.Where((_, i) => i % 2 == 0).Select(TestAlert.ServiceNotResponding)]),
+            PostAsync(second, [.. services.Where((_, i) => i % 2 == 1).Select(TestAlert.ServiceNotResponding)]));
+
+        var runs = new List<RemediationsApi.ListedRemediation>();
+        foreach (var service in services)
+        {
+            runs.Add(await WaitForRunAsync(first, service, run => run.State is "Executing" or "Refused", "the guards' decision"));
+        }
+
+        var story = string.Join(Environment.NewLine, runs.Select(r => r.Describe())) + Environment.NewLine + Cluster.Describe();
+        runs.Count(r => r.State == "Executing").ShouldBe(limit, story);
+        runs.Where(r => r.State == "Refused").ShouldAllBe(r => r.Outcome!.Contains("(concurrency-limit)"), story);
+    }
+
+    [Fact]
     public async Task A_guard_refusal_leaves_a_RemediatorRefused_event_on_the_target_naming_the_rule_the_alert_the_guard_and_the_runs_page()
     {
         var engine = await StartScenarioAsync(EngineStore.Sqlite, ScenarioRules.RestartOnly, new Dictionary<string, string>

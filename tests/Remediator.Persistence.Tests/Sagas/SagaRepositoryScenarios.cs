@@ -224,7 +224,6 @@ public abstract class SagaRepositoryScenarios : IAsyncLifetime
         }
 
         var teamA = await engine.Store.ListAsync(new SagaListQuery { Group = "team-a", Limit = 2 });
-        teamA.Total.ShouldBe(3);
         teamA.Items.Count.ShouldBe(2);
 
         var rest = await engine.Store.ListAsync(new SagaListQuery { Group = "team-a", Limit = 2, Offset = 2 });
@@ -232,12 +231,12 @@ public abstract class SagaRepositoryScenarios : IAsyncLifetime
         teamA.Items.Concat(rest.Items).Select(item => item.Instance.Name).Order(StringComparer.Ordinal).ShouldBe(["a", "b", "d"]);
 
         (await engine.Store.ListAsync(new SagaListQuery { Key = "c" })).Items.Single().Instance.CorrelationId.ShouldBe(ids[2]);
-        (await engine.Store.ListAsync(new SagaListQuery { State = "Counting" })).Total.ShouldBe(4);
-        (await engine.Store.ListAsync(new SagaListQuery { State = "Final" })).Total.ShouldBe(0);
+        (await engine.Store.ListAsync(new SagaListQuery { State = "Counting" })).Items.Count.ShouldBe(4);
+        (await engine.Store.ListAsync(new SagaListQuery { State = "Final" })).Items.ShouldBeEmpty();
 
         var newest = (await engine.Store.ListAsync(new SagaListQuery())).Items[0];
         (await engine.Store.ListAsync(new SagaListQuery { CreatedSince = newest.CreatedAt })).Items.ShouldContain(item => item.Instance.CorrelationId == newest.Instance.CorrelationId);
-        (await engine.Store.ListAsync(new SagaListQuery { UpdatedSince = newest.UpdatedAt.AddDays(1) })).Total.ShouldBe(0);
+        (await engine.Store.ListAsync(new SagaListQuery { UpdatedSince = newest.UpdatedAt.AddDays(1) })).Items.ShouldBeEmpty();
     }
 
     public async Task DisposeAsync()
