@@ -1,0 +1,31 @@
+using MassTransit;
+using MassTransit.Serialization;
+
+namespace Remediator.Scheduling.Outbox;
+
+/// <summary>
+/// A message through the bus's serializer and back without a bus: serialized into its envelope as
+/// the outbox writes it (<see cref="TransactionalOutbox.PublishInUnitOfWorkAsync{T}"/>), read back
+/// as the dispatcher and a consumer read it. The modules' warm-ups run their messages through it so
+/// the serializer's metadata for each type is built before the first alert, not during it.
+/// </summary>
+public static class BusRoundTrip
+{
+    // Never sent to: the envelope only needs a destination to be complete.
+    private static readonly Uri _destination = new("loopback://localhost/remediator-warm-up");
+    private static readonly DurableConsumers _noReceipts = new(countReceipts: false);
+
+    /// <returns>The copy of <paramref name="message"/> a consumer would receive.</returns>
+    public static T Of<T>(T message, TimeProvider timeProvider)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        var record = OutboxRecords.From(message, _destination, timeProvider.GetUtcNow(), _noReceipts);
+        var deserializer = SystemTextJsonMessageSerializer.Instance;
+        var context = deserializer.Deserialize(deserializer.GetMessageBody(record.Body), new DictionarySendHeaders(), _destination);
+        return context.TryGetMessage<T>(out var copy) && copy is not null
+            ? copy
+            : throw new InvalidOperationException($"A {typeof(T).Name} did not read back from its own envelope.");
+    }
+}
