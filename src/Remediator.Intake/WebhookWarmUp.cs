@@ -13,17 +13,17 @@ public sealed class WebhookWarmUp(IOptions<WebhookOptions> options, TimeProvider
     private static readonly byte[] _notification = Encoding.UTF8.GetBytes($$"""
         {
           "version": "{{AlertmanagerPayloadParser.SupportedVersion}}",
-          "receiver": "remediator-warm-up",
+          "receiver": "{{WarmUpNames.Synthetic}}",
           "status": "firing",
-          "groupKey": "{}:{alertname=\"remediator-warm-up\"}",
+          "groupKey": "{}:{alertname=\"{{WarmUpNames.Synthetic}}\"}",
           "externalURL": "http://alertmanager.invalid",
-          "groupLabels": { "alertname": "remediator-warm-up" },
-          "commonLabels": { "alertname": "remediator-warm-up" },
+          "groupLabels": { "alertname": "{{WarmUpNames.Synthetic}}" },
+          "commonLabels": { "alertname": "{{WarmUpNames.Synthetic}}" },
           "commonAnnotations": {},
           "alerts": [
             {
               "status": "firing",
-              "labels": { "alertname": "remediator-warm-up", "namespace": "remediator-warm-up", "deployment": "remediator-warm-up" },
+              "labels": { "alertname": "{{WarmUpNames.Synthetic}}", "namespace": "{{WarmUpNames.Synthetic}}", "deployment": "{{WarmUpNames.Synthetic}}" },
               "annotations": { "summary": "the engine's start-up warm-up" },
               "startsAt": "2026-01-01T00:00:00Z",
               "endsAt": "0001-01-01T00:00:00Z",

@@ -17,12 +17,6 @@ namespace Remediator.Sagas;
 /// </summary>
 public sealed class RemediationWarmUp(DatabaseSagaStore<RemediationState> sagas, DatabaseStepJournal journal, TimeProvider timeProvider) : IWarmUp
 {
-    /// <summary>The synthetic run's rule, namespace and name, so a log that shows them says where they came from.</summary>
-    public const string SyntheticName = "remediator-warm-up";
-
-    // The saga's queue in a slip's subscription; the slip is never sent.
-    private static readonly Uri _subscriber = new("loopback://localhost/remediator-warm-up");
-
     public string Name => "remediation saga";
 
     public async Task WarmAsync(CancellationToken cancellationToken)
@@ -33,15 +27,15 @@ public sealed class RemediationWarmUp(DatabaseSagaStore<RemediationState> sagas,
         JsonSerializer.Deserialize<RemediationState>(JsonSerializer.Serialize(saga, mapping.SerializerOptions), mapping.SerializerOptions);
 
         var run = saga.Run;
-        BusRoundTrip.Of(RoutingSlips.Build(saga, NewId.NextGuid(), _subscriber, run.CurrentSteps, ExecuteStepActivity.ExecutePhase), timeProvider);
+        BusRoundTrip.Of(RoutingSlips.Build(saga, NewId.NextGuid(), BusRoundTrip.Address, run.CurrentSteps, ExecuteStepActivity.ExecutePhase), timeProvider);
         var step = run.CurrentSteps[0];
         BusRoundTrip.Of(new RemediationStepFinished
         {
             CorrelationId = saga.CorrelationId,
             RemediationId = run.RemediationId,
-            Result = new RemediationStepResult { Attempt = run.Attempt, Name = step.Name, Action = step.Action, Phase = ExecuteStepActivity.ExecutePhase, Status = SyntheticName, Summary = SyntheticName, At = now },
+            Result = new RemediationStepResult { Attempt = run.Attempt, Name = step.Name, Action = step.Action, Phase = ExecuteStepActivity.ExecutePhase, Status = WarmUpNames.Synthetic, Summary = WarmUpNames.Synthetic, At = now },
         }, timeProvider);
-        BusRoundTrip.Of(new RemediationSucceeded { CorrelationId = saga.CorrelationId, RemediationId = run.RemediationId, RuleName = run.RuleName, Target = run.Target!, Attempts = run.Attempt, Reason = SyntheticName, At = now }, timeProvider);
+        BusRoundTrip.Of(new RemediationSucceeded { CorrelationId = saga.CorrelationId, RemediationId = run.RemediationId, RuleName = run.RuleName, Target = run.Target!, Attempts = run.Attempt, Reason = WarmUpNames.Synthetic, At = now }, timeProvider);
 
         // Read-only: the row and the journal of a run that does not exist.
         await sagas.GetAsync(saga.CorrelationId, cancellationToken);
@@ -50,11 +44,11 @@ public sealed class RemediationWarmUp(DatabaseSagaStore<RemediationState> sagas,
 
     private static RemediationState SyntheticRun(DateTimeOffset now)
     {
-        var target = new RemediationTarget { Kind = TargetKind.Deployment, Namespace = SyntheticName, Name = SyntheticName };
+        var target = new RemediationTarget { Kind = TargetKind.Deployment, Namespace = WarmUpNames.Synthetic, Name = WarmUpNames.Synthetic };
         var plan = new RemediationPlan
         {
-            Steps = [new PlannedStep { Name = SyntheticName, Action = SyntheticName, Target = target }],
-            Severity = SyntheticName,
+            Steps = [new PlannedStep { Name = WarmUpNames.Synthetic, Action = WarmUpNames.Synthetic, Target = target }],
+            Severity = WarmUpNames.Synthetic,
             Safety = new SafetyPolicy(),
         };
         return new RemediationState
@@ -64,14 +58,14 @@ public sealed class RemediationWarmUp(DatabaseSagaStore<RemediationState> sagas,
             Run = new RemediationRun
             {
                 RemediationId = NewId.NextGuid(),
-                RuleName = SyntheticName,
+                RuleName = WarmUpNames.Synthetic,
                 Target = target,
                 Plan = plan,
                 RequestedAt = now,
                 State = RemediationStates.Executing,
                 Attempt = 1,
                 CurrentSteps = plan.Steps,
-                Fingerprints = [SyntheticName],
+                Fingerprints = [WarmUpNames.Synthetic],
             },
         };
     }

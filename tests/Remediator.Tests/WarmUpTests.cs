@@ -1,7 +1,6 @@
 using MassTransit.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
-using Remediator.Engine.Alerts;
 using Remediator.Kubernetes.Simulator;
 using Remediator.Persistence.WarmUp;
 
@@ -21,7 +20,7 @@ public sealed class WarmUpTests : IAsyncLifetime, IDisposable
     {
         _simulator = await KubernetesSimulator.StartAsync();
         var kubeconfig = Path.Combine(_factory.StatePath, "kubeconfig");
-        await SimulatorKubeconfig.WriteAsync(_simulator, kubeconfig, AlertPathWarmUp.SyntheticName);
+        await SimulatorKubeconfig.WriteAsync(_simulator, kubeconfig, WarmUpNames.Synthetic);
         _factory.Settings["Remediator:Kubernetes:Mode"] = "Kubeconfig";
         _factory.Settings["Remediator:Kubernetes:Kubeconfig"] = kubeconfig;
 
@@ -50,7 +49,7 @@ public sealed class WarmUpTests : IAsyncLifetime, IDisposable
         var harness = _factory.Services.GetRequiredService<ITestHarness>();
         (await harness.Published.Any()).ShouldBeFalse("the warm-up published a message");
         (await harness.Sent.Any()).ShouldBeFalse("the warm-up sent a message");
-        _simulator.Requests.ShouldNotContain(request => request.Method != HttpMethod.Get.Method || request.Path.Contains(AlertPathWarmUp.SyntheticName, StringComparison.Ordinal));
+        _simulator.Requests.ShouldNotContain(request => request.Method != HttpMethod.Get.Method || request.Path.Contains(WarmUpNames.Synthetic, StringComparison.Ordinal));
         (await RowCountsAsync()).ShouldBe(rowsBefore);
     }
 

@@ -14,9 +14,6 @@ namespace Remediator.Engine.Alerts;
 /// </summary>
 public sealed class AlertPathWarmUp(IAlertMatcher matcher, TransactionalOutbox outbox, OutboxBacklogGate backlog, TimeProvider timeProvider) : IWarmUp
 {
-    /// <summary>The synthetic alert's name and namespace: no rule should name them, and a log that shows them says where they came from.</summary>
-    public const string SyntheticName = "remediator-warm-up";
-
     public string Name => "alert path";
 
     public async Task WarmAsync(CancellationToken cancellationToken)
@@ -24,11 +21,11 @@ public sealed class AlertPathWarmUp(IAlertMatcher matcher, TransactionalOutbox o
         var now = timeProvider.GetUtcNow();
         var alert = SyntheticAlert(now);
         var evaluation = matcher.Evaluate(alert);
-        var target = new RemediationTarget { Kind = TargetKind.Deployment, Namespace = SyntheticName, Name = SyntheticName };
+        var target = new RemediationTarget { Kind = TargetKind.Deployment, Namespace = WarmUpNames.Synthetic, Name = WarmUpNames.Synthetic };
         var request = new RemediationRequested
         {
-            RequestId = RemediationRequestId.For(alert.IdempotencyKey, SyntheticName, target),
-            RuleName = SyntheticName,
+            RequestId = RemediationRequestId.For(alert.IdempotencyKey, WarmUpNames.Synthetic, target),
+            RuleName = WarmUpNames.Synthetic,
             Target = target,
             Plan = evaluation.Matches.Count > 0 ? evaluation.Matches[0].Plan : SyntheticPlan(target),
             Alert = alert,
@@ -36,7 +33,7 @@ public sealed class AlertPathWarmUp(IAlertMatcher matcher, TransactionalOutbox o
             Upstream = matcher.UpstreamOf(target),
         };
         BusRoundTrip.Of(request, timeProvider);
-        BusRoundTrip.Of(new TargetAlertResolved { RuleName = SyntheticName, Target = target, Alert = alert with { Status = AlertStatus.Resolved } }, timeProvider);
+        BusRoundTrip.Of(new TargetAlertResolved { RuleName = WarmUpNames.Synthetic, Target = target, Alert = alert with { Status = AlertStatus.Resolved } }, timeProvider);
 
         // What the webhook reads before and inside its transaction; a key no row has, so nothing is locked or written.
         await backlog.HasRoomAsync(outbox, alerts: 0, cancellationToken);
@@ -45,25 +42,25 @@ public sealed class AlertPathWarmUp(IAlertMatcher matcher, TransactionalOutbox o
 
     private static AlertReceived SyntheticAlert(DateTimeOffset now) => new()
     {
-        Fingerprint = SyntheticName,
+        Fingerprint = WarmUpNames.Synthetic,
         Status = AlertStatus.Firing,
         Labels = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["alertname"] = SyntheticName,
-            ["namespace"] = SyntheticName,
-            ["deployment"] = SyntheticName,
+            ["alertname"] = WarmUpNames.Synthetic,
+            ["namespace"] = WarmUpNames.Synthetic,
+            ["deployment"] = WarmUpNames.Synthetic,
         },
         StartsAt = now,
-        Receiver = SyntheticName,
-        GroupKey = SyntheticName,
-        IdempotencyKey = AlertIdempotencyKey.For(SyntheticName, now, AlertStatus.Firing),
+        Receiver = WarmUpNames.Synthetic,
+        GroupKey = WarmUpNames.Synthetic,
+        IdempotencyKey = AlertIdempotencyKey.For(WarmUpNames.Synthetic, now, AlertStatus.Firing),
         ReceivedAt = now,
     };
 
     private static RemediationPlan SyntheticPlan(RemediationTarget target) => new()
     {
-        Steps = [new PlannedStep { Name = SyntheticName, Action = SyntheticName, Target = target }],
-        Severity = SyntheticName,
+        Steps = [new PlannedStep { Name = WarmUpNames.Synthetic, Action = WarmUpNames.Synthetic, Target = target }],
+        Severity = WarmUpNames.Synthetic,
         Safety = new SafetyPolicy(),
     };
 }

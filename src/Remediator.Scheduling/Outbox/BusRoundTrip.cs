@@ -1,5 +1,6 @@
 using MassTransit;
 using MassTransit.Serialization;
+using Remediator.Persistence.WarmUp;
 
 namespace Remediator.Scheduling.Outbox;
 
@@ -11,8 +12,8 @@ namespace Remediator.Scheduling.Outbox;
 /// </summary>
 public static class BusRoundTrip
 {
-    // Never sent to: the envelope only needs a destination to be complete.
-    private static readonly Uri _destination = new("loopback://localhost/remediator-warm-up");
+    /// <summary>An address no endpoint has: the envelope's destination, and any address a warm-up's message carries. Nothing is sent to it.</summary>
+    public static readonly Uri Address = new($"loopback://localhost/{WarmUpNames.Synthetic}");
     private static readonly DurableConsumers _noReceipts = new(countReceipts: false);
 
     /// <returns>The copy of <paramref name="message"/> a consumer would receive.</returns>
@@ -21,9 +22,9 @@ public static class BusRoundTrip
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(timeProvider);
-        var record = OutboxRecords.From(message, _destination, timeProvider.GetUtcNow(), _noReceipts);
+        var record = OutboxRecords.From(message, Address, timeProvider.GetUtcNow(), _noReceipts);
         var deserializer = SystemTextJsonMessageSerializer.Instance;
-        var context = deserializer.Deserialize(deserializer.GetMessageBody(record.Body), new DictionarySendHeaders(), _destination);
+        var context = deserializer.Deserialize(deserializer.GetMessageBody(record.Body), new DictionarySendHeaders(), Address);
         return context.TryGetMessage<T>(out var copy) && copy is not null
             ? copy
             : throw new InvalidOperationException($"A {typeof(T).Name} did not read back from its own envelope.");
