@@ -37,6 +37,12 @@ public sealed record EngineSetup
     public required string TargetPrefix { get; init; }
 
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The engine's <c>remediator.dll</c> (a publish); null: <see cref="EngineRunner.DefaultEngineAssembly"/>.</summary>
+    public string? EngineAssembly { get; init; }
+
+    /// <summary>Environment variables for the engine's process alone (runtime knobs such as <c>DOTNET_TieredPGO</c>), not the simulator's.</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 }
 
 /// <summary>
@@ -132,7 +138,7 @@ public sealed class EngineRunner : IAsyncDisposable
 
         var port = FreePort();
         BaseUrl = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/");
-        var assembly = EngineAssembly();
+        var assembly = _setup.EngineAssembly ?? DefaultEngineAssembly();
         var startInfo = new ProcessStartInfo("dotnet")
         {
             ArgumentList = { assembly },
@@ -173,6 +179,11 @@ public sealed class EngineRunner : IAsyncDisposable
         foreach (var (key, value) in configuration)
         {
             startInfo.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        foreach (var (key, value) in _setup.Environment)
+        {
+            startInfo.Environment[key] = value;
         }
 
         _process = Process.Start(startInfo) ?? throw new InvalidOperationException("dotnet did not start");
@@ -309,20 +320,54 @@ public sealed class EngineRunner : IAsyncDisposable
     }
 
     /// <summary>The engine built beside this harness (same configuration), or REMEDIATOR_ENGINE_DLL.</summary>
-    private static string EngineAssembly()
+    public static string DefaultEngineAssembly()
     {
-        if (Environment.GetEnvironmentVariable("REMEDIATOR_ENGINE_DLL") is { Length: > 0 } overridden)
+        if (System.Environment.GetEnvironmentVariable("REMEDIATOR_ENGINE_DLL") is { Length: > 0 } overridden)
         {
             return overridden;
         }
 
         var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        for (var directory = output; directory is not null; directory = directory.Parent)
+        var candidate = Path.Combine(RepositoryRoot(), "src", "Remediator", "bin", output.Parent!.Name, output.Name, "remediator.dll");
+        return File.Exists(candidate) ? candidate : throw new FileNotFoundException($"The engine is not built: {candidate}");
+    }
+
+    /// <summary>
+    /// Publishes the engine as it ships (<c>deploy/Dockerfile</c>: ReadyToRun for this machine's
+    /// runtime, framework-dependent) into a directory of its own and returns its <c>remediator.dll</c>.
+    /// </summary>
+    public static async Task<string> PublishReadyToRunAsync(TextWriter log, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        var directory = Directory.CreateTempSubdirectory("remediator-r2r-");
+        var project = Path.Combine(RepositoryRoot(), "src", "Remediator");
+        var startInfo = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { "publish", project, "-c", "Release", "-r", System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier, "--self-contained", "false", "-o", directory.FullName, "-p:UseAppHost=false", "-nologo", "-v", "q" },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        var clock = Stopwatch.StartNew();
+        using var publish = Process.Start(startInfo) ?? throw new InvalidOperationException("dotnet publish did not start");
+        var output = publish.StandardOutput.ReadToEndAsync(cancellationToken);
+        var error = publish.StandardError.ReadToEndAsync(cancellationToken);
+        await publish.WaitForExitAsync(cancellationToken);
+        if (publish.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"dotnet publish of {project} failed ({publish.ExitCode}):{System.Environment.NewLine}{await output}{await error}");
+        }
+
+        await log.WriteLineAsync($"  (published the engine ReadyToRun for {System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier} into {directory.FullName} in {clock.Elapsed.TotalSeconds:F0} s)");
+        return Path.Combine(directory.FullName, "remediator.dll");
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
             if (File.Exists(Path.Combine(directory.FullName, "Remediator.sln")))
             {
-                var candidate = Path.Combine(directory.FullName, "src", "Remediator", "bin", output.Parent!.Name, output.Name, "remediator.dll");
-                return File.Exists(candidate) ? candidate : throw new FileNotFoundException($"The engine is not built: {candidate}");
+                return directory.FullName;
             }
         }
 

@@ -15,7 +15,10 @@ public sealed class Harness(TextWriter output) : IDisposable
 
     /// <summary>How long the engine may take to handle the warm-up's alerts before measuring anyway (and saying so).</summary>
 
-    private static readonly double[] _coldStartRates = [5, 20];
+    private static readonly double[] _defaultColdStartRates = [5, 20];
+
+    /// <summary>The engine's start-up warm-up switch (<c>WarmUpOptions</c>), which cold-start turns off and on.</summary>
+    private const string WarmUpEnabledSetting = "Remediator:WarmUp:Enabled";
 
     /// <summary>
     /// The engine opened up for the first-call scenario: no storm brake, no slot limit, no
@@ -48,6 +51,18 @@ public sealed class Harness(TextWriter output) : IDisposable
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
 
     public IReadOnlyDictionary<string, string> EngineSettings { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Environment variables for the started engines' processes alone (runtime knobs).</summary>
+    public IReadOnlyDictionary<string, string> EngineEnvironment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>cold-start: also publish the engine ReadyToRun, as it ships, and measure that publish beside the build.</summary>
+    public bool ReadyToRun { get; init; }
+
+    /// <summary>cold-start: the engine's start-up warm-up settings to measure, off then on by default.</summary>
+    public IReadOnlyList<bool> ColdStartWarmUps { get; init; } = [false, true];
+
+    /// <summary>cold-start: the alert rates to measure (default 5 and 20 alerts/s).</summary>
+    public IReadOnlyList<double> ColdStartRates { get; init; } = _defaultColdStartRates;
 
     /// <summary>What the started engines run on (the ledger runs on both).</summary>
     public EngineBackend Backend { get; init; } = EngineBackend.RabbitMqPostgres;
@@ -178,10 +193,13 @@ public sealed class Harness(TextWriter output) : IDisposable
     }
 
     /// <summary>
-    /// A cold engine's first burst against the same engine warm: for each of <see cref="_coldStartRates"/>,
-    /// a fresh engine with no warm-up is sent <see cref="Duration"/> of alerts at that rate (each
-    /// alert a new Deployment), then the same again on other Deployments. Run it against a
-    /// ReadyToRun publish with <c>REMEDIATOR_ENGINE_DLL</c> to compare (bench/README.md).
+    /// A cold engine's first burst against the same engine warm: for each of <see cref="ColdStartRates"/>,
+    /// a fresh engine is sent <see cref="Duration"/> of alerts at that rate (each alert a new
+    /// Deployment), then the same again on other Deployments; once with the engine's start-up
+    /// warm-up off (<c>Remediator:WarmUp:Enabled=false</c>) and once with it on. The build beside
+    /// the harness (JIT) runs; with <see cref="ReadyToRun"/> a ReadyToRun publish, as the container
+    /// image ships it, runs too. With <see cref="EngineEnvironment"/> (runtime knobs) each engine
+    /// runs without it, the same-run baseline, and with it (bench/README.md).
     /// </summary>
     private async Task ColdStartAsync(CancellationToken cancellationToken)
     {
@@ -191,21 +209,56 @@ public sealed class Harness(TextWriter output) : IDisposable
             return;
         }
 
-        foreach (var rate in _coldStartRates)
+        // REMEDIATOR_ENGINE_DLL may name any engine (a publish made by hand): the label says which was run.
+        var given = Environment.GetEnvironmentVariable("REMEDIATOR_ENGINE_DLL") is { Length: > 0 };
+        List<(string Name, string Assembly)> engines = [(given ? "REMEDIATOR_ENGINE_DLL" : "JIT", EngineRunner.DefaultEngineAssembly())];
+        if (ReadyToRun)
         {
-            var targets = (int)Math.Ceiling(rate * Duration.TotalSeconds);
-            await WithEngineAsync(Backend, Unguarded(), targets, "cold", warmUp: false, async (engine, url, token) =>
-            {
-                await engine!.Simulator.CreateDeploymentsAsync([.. Enumerable.Range(0, targets).Select(target => AlertPayloads.TargetName("warm", target))], cancellationToken);
+            engines.Add(("ReadyToRun", await EngineRunner.PublishReadyToRunAsync(output, cancellationToken)));
+        }
 
-                Line("");
-                Line($"== Cold start: alert to first Kubernetes call at {rate} alerts/s, first burst of a fresh engine (no warm-up), then the same engine again");
-                var cold = await FirstCallsAsync(engine!, url, token, rate, targets, "cold", cancellationToken, maxAlerts: targets);
-                var warm = await FirstCallsAsync(engine!, url, token, rate, targets, "warm", cancellationToken, maxAlerts: targets);
-                Line($"  COLDSTART {rate}/s: cold p50 {Percentiles.Of(cold, 50):F1} ms p99 {Percentiles.Of(cold, 99):F1} ms; warm p50 {Percentiles.Of(warm, 50):F1} ms p99 {Percentiles.Of(warm, 99):F1} ms");
-            }, cancellationToken);
+        List<(string Name, IReadOnlyDictionary<string, string> Environment)> runtimes = [("default runtime settings", new Dictionary<string, string>())];
+        if (EngineEnvironment.Count > 0)
+        {
+            runtimes.Add((string.Join(' ', EngineEnvironment.Select(pair => $"{pair.Key}={pair.Value}")), EngineEnvironment));
+        }
+
+        List<string> summary = [];
+        foreach (var rate in ColdStartRates)
+        {
+            foreach (var ((name, assembly), (runtime, environment), engineWarmUp) in
+                from engine in engines from runtime in runtimes from engineWarmUp in ColdStartWarmUps select (engine, runtime, engineWarmUp))
+            {
+                var label = $"{name}, {runtime}, warm-up {(engineWarmUp ? "on" : "off")}, {rate}/s";
+                var settings = Unguarded();
+                settings[WarmUpEnabledSetting] = engineWarmUp ? "true" : "false";
+                var targets = (int)Math.Ceiling(rate * Duration.TotalSeconds);
+                await WithEngineAsync(Backend, settings, targets, "cold", warmUp: false, async (engine, url, token) =>
+                {
+                    await engine!.Simulator.CreateDeploymentsAsync([.. Enumerable.Range(0, targets).Select(target => AlertPayloads.TargetName("warm", target))], cancellationToken);
+
+                    Line("");
+                    Line($"== Cold start ({label}; {assembly}): alert to first Kubernetes call, first burst of a fresh engine, then the same engine again");
+                    var cold = await FirstCallsAsync(engine!, url, token, rate, targets, "cold", cancellationToken, maxAlerts: targets);
+                    var warm = await FirstCallsAsync(engine!, url, token, rate, targets, "warm", cancellationToken, maxAlerts: targets);
+                    var line = $"COLDSTART {label}: cold p50 {Percentiles.Of(cold, 50):F1} ms p99 {Percentiles.Of(cold, 99):F1} ms; warm p50 {Percentiles.Of(warm, 50):F1} ms p99 {Percentiles.Of(warm, 99):F1} ms";
+                    summary.Add(line);
+                    Line($"  {line}");
+                }, cancellationToken, assembly, environment);
+            }
+        }
+
+        Line("");
+        Line($"== Cold start summary (load average {LoadAverage()})");
+        foreach (var line in summary)
+        {
+            Line($"  {line}");
         }
     }
+
+    /// <summary>The machine's 1, 5 and 15 minute load averages: the figures above are read against them.</summary>
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
     /// <summary>
     /// Sends alerts at <paramref name="rate"/> for <see cref="Duration"/> and returns alert-to-first-call
@@ -388,7 +441,7 @@ public sealed class Harness(TextWriter output) : IDisposable
     private Task WithEngineAsync(IReadOnlyDictionary<string, string> settings, int targets, string prefix, Func<EngineRunner?, Uri, string?, Task> run, CancellationToken cancellationToken) =>
         WithEngineAsync(Backend, settings, targets, prefix, warmUp: true, run, cancellationToken);
 
-    private async Task WithEngineAsync(EngineBackend backend, IReadOnlyDictionary<string, string> settings, int targets, string prefix, bool warmUp, Func<EngineRunner?, Uri, string?, Task> run, CancellationToken cancellationToken)
+    private async Task WithEngineAsync(EngineBackend backend, IReadOnlyDictionary<string, string> settings, int targets, string prefix, bool warmUp, Func<EngineRunner?, Uri, string?, Task> run, CancellationToken cancellationToken, string? engineAssembly = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         if (!StartEngine)
         {
@@ -397,7 +450,7 @@ public sealed class Harness(TextWriter output) : IDisposable
         }
 
         var started = Stopwatch.StartNew();
-        await using var engine = await EngineRunner.StartAsync(new EngineSetup { Backend = backend, Targets = targets, TargetPrefix = prefix, Settings = settings }, cancellationToken);
+        await using var engine = await EngineRunner.StartAsync(new EngineSetup { Backend = backend, Targets = targets, TargetPrefix = prefix, Settings = settings, EngineAssembly = engineAssembly, Environment = environment ?? EngineEnvironment }, cancellationToken);
         Line($"  (engine pid {engine.ProcessId} on {backend} and {targets} Deployments started in {started.Elapsed.TotalSeconds:F1} s at {engine.BaseUrl}; simulator pid {engine.Simulator.ProcessId} at {engine.Simulator.BaseAddress})");
         if (warmUp)
         {

@@ -19,13 +19,19 @@ var stormAlerts = new Option<int>("--storm-alerts") { Description = "Alerts in t
 var stormTargets = new Option<int>("--storm-targets") { Description = "Distinct Deployments in the storm.", DefaultValueFactory = _ => 200 };
 var settings = new Option<string[]>("--engine-setting") { Description = "Extra engine configuration, Key=Value (repeatable), e.g. Remediator:Guards:Storm:Threshold=50.", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [] };
 
+var engineEnvironment = new Option<string[]>("--engine-env") { Description = "Environment variable for the started engines alone, NAME=VALUE (repeatable), e.g. DOTNET_TieredPGO=0.", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [] };
+var coldStartRates = new Option<double[]>("--cold-start-rate") { Description = "cold-start: an alert rate to measure (repeatable; default 5 and 20).", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [] };
+var engineWarmUp = new Option<string>("--engine-warm-up") { Description = "cold-start: the engine's start-up warm-up: both (off, then on), on or off.", DefaultValueFactory = _ => "both" };
+engineWarmUp.AcceptOnlyFromAmong("both", "on", "off");
+var readyToRun = new Option<bool>("--ready-to-run") { Description = "cold-start: also publish the engine ReadyToRun (as the container image ships it) and measure it beside the build." };
+
 var root = new RootCommand("Remediator load harness: drives the engine over HTTP and compares it with the raw broker and bare Kestrel.")
 {
-    startEngine, url, token, amqp, scenario, backend, rate, groupSize, targets, resolved, duplicates, duration, concurrency, stormAlerts, stormTargets, settings,
+    startEngine, url, token, amqp, scenario, backend, rate, groupSize, targets, resolved, duplicates, duration, concurrency, stormAlerts, stormTargets, settings, engineEnvironment, readyToRun, coldStartRates, engineWarmUp,
 };
 root.SetAction(async (parse, cancellationToken) =>
 {
-    var extra = (parse.GetValue(settings) ?? []).Select(s => s.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "", StringComparer.Ordinal);
+    var extra = Pairs(parse.GetValue(settings));
     using var harness = new Harness(Console.Out)
     {
         StartEngine = parse.GetValue(startEngine),
@@ -35,6 +41,15 @@ root.SetAction(async (parse, cancellationToken) =>
         Concurrency = parse.GetValue(concurrency),
         Duration = TimeSpan.FromSeconds(Math.Clamp(parse.GetValue(duration), 1, 60)),
         EngineSettings = extra,
+        EngineEnvironment = Pairs(parse.GetValue(engineEnvironment)),
+        ReadyToRun = parse.GetValue(readyToRun),
+        ColdStartWarmUps = parse.GetValue(engineWarmUp) switch
+        {
+            "on" => [true],
+            "off" => [false],
+            _ => [false, true],
+        },
+        ColdStartRates = parse.GetValue(coldStartRates) is { Length: > 0 } rates ? rates : [5, 20],
         Backend = parse.GetValue(backend),
     };
     var custom = new LoadOptions
@@ -55,3 +70,6 @@ var simulator = new Command("simulator", "Serve the Kubernetes API simulator and
 simulator.SetAction((_, cancellationToken) => SimulatorHost.RunAsync(Console.In, Console.Out, cancellationToken));
 root.Subcommands.Add(simulator);
 return await root.Parse(args).InvokeAsync();
+
+static Dictionary<string, string> Pairs(string[]? values) =>
+    (values ?? []).Select(s => s.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "", StringComparer.Ordinal);

@@ -9,6 +9,7 @@ using Remediator.Engine.Bus;
 using Remediator.Engine.Rules;
 using Remediator.Intake;
 using Remediator.Persistence;
+using Remediator.Persistence.WarmUp;
 using Remediator.Scheduling;
 using Remediator.Scheduling.Outbox;
 
@@ -40,6 +41,7 @@ public static class EngineHostingExtensions
         builder.Services.TryAddSingleton<AlertTriage>();
         builder.Services.TryAddScoped<IAlertPublisher, OutboxAlertPublisher>();
         builder.Services.TryAddSingleton<OutboxBacklogGate>();
+        builder.Services.AddWarmUp<AlertPathWarmUp>();
 
         // The transport decides which registrations exist, so it is read now rather than from
         // the options at runtime.

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Remediator.Intake.Reconcile;
+using Remediator.Persistence.WarmUp;
 
 namespace Remediator.Intake;
 
@@ -28,6 +29,7 @@ public static class IntakeHostingExtensions
         builder.Services.TryAddSingleton<IntakeMetrics>();
         builder.Services.TryAddScoped<AlertIntake>();
         builder.Services.TryAddSingleton<AlertmanagerReconcileTrigger>();
+        builder.Services.AddWarmUp<WebhookWarmUp>();
         builder.Services.AddProblemDetails();
         return builder;
     }

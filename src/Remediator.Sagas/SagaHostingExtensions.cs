@@ -8,6 +8,7 @@ using Remediator.Kubernetes.Connection;
 using Remediator.Persistence;
 using Remediator.Persistence.Retention;
 using Remediator.Persistence.Sagas;
+using Remediator.Persistence.WarmUp;
 using Remediator.Sagas.Api;
 using Remediator.Sagas.Effectiveness;
 using Remediator.Sagas.Reconciliation;
@@ -52,6 +53,9 @@ public static class SagaHostingExtensions
         builder.Services.AddDatabaseMigration(DatabaseStepJournal.Migration);
         builder.Services.TryAddSingleton<DatabaseStepJournal>();
         builder.Services.Replace(ServiceDescriptor.Singleton<IStepJournal, DurableStepJournal>());
+
+        // A fresh engine's first remediations otherwise pay for loading the saga's code and serializers.
+        builder.Services.AddWarmUp<RemediationWarmUp>();
 
         // An attempt that began before the retention period ended long ago (its deadline is minutes).
         builder.Services.AddDatabaseRetention(new RetentionRule("step_journal", "began_at"));

@@ -26,9 +26,20 @@ public static class RoutingSlips
     public static async Task<Guid> ExecuteAsync(BehaviorContext<RemediationState> context, IReadOnlyList<PlannedStep> steps, string phase, IReadOnlyList<Compensation>? restores = null, IReadOnlyList<int>? indices = null)
     {
         ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(steps);
-        var run = context.Saga.Run;
         var trackingNumber = NewId.NextGuid();
+        await context.Execute(Build(context.Saga, trackingNumber, context.ReceiveContext.InputAddress, steps, phase, restores, indices));
+        return trackingNumber;
+    }
+
+    /// <summary>
+    /// The slip <see cref="ExecuteAsync"/> runs for <paramref name="saga"/>'s current attempt, its
+    /// end reported to <paramref name="subscriber"/> (the saga's queue).
+    /// </summary>
+    public static RoutingSlip Build(RemediationState saga, Guid trackingNumber, Uri subscriber, IReadOnlyList<PlannedStep> steps, string phase, IReadOnlyList<Compensation>? restores = null, IReadOnlyList<int>? indices = null)
+    {
+        ArgumentNullException.ThrowIfNull(saga);
+        ArgumentNullException.ThrowIfNull(steps);
+        var run = saga.Run;
         var builder = new RoutingSlipBuilder(trackingNumber);
         foreach (var (index, step) in steps.Index())
         {
@@ -36,7 +47,7 @@ public static class RoutingSlips
             {
                 Index = indices?[index] ?? index,
                 ReportsInCompletion = phase == ExecuteStepActivity.ExecutePhase && index == steps.Count - 1,
-                CorrelationId = context.Saga.CorrelationId,
+                CorrelationId = saga.CorrelationId,
                 RemediationId = run.RemediationId,
                 Attempt = run.Attempt,
                 Phase = phase,
@@ -48,14 +59,13 @@ public static class RoutingSlips
             });
         }
 
-        builder.AddVariable(CorrelationVariable, context.Saga.CorrelationId);
+        builder.AddVariable(CorrelationVariable, saga.CorrelationId);
 
         // Only the slip's end comes back, straight to the saga's own queue: with a subscription
         // Courier publishes none of its other events (per activity), which nobody consumes. A slip
         // whose compensation failed ends with CompensationFailed instead of Faulted.
-        builder.AddSubscription(context.ReceiveContext.InputAddress, RoutingSlipEvents.Completed | RoutingSlipEvents.Faulted | RoutingSlipEvents.CompensationFailed);
-        await context.Execute(builder.Build());
-        return trackingNumber;
+        builder.AddSubscription(subscriber, RoutingSlipEvents.Completed | RoutingSlipEvents.Faulted | RoutingSlipEvents.CompensationFailed);
+        return builder.Build();
     }
 
     /// <summary>The saga id Courier's events carry back in the slip's variables (a Guid, or its string or JSON form once serialized).</summary>

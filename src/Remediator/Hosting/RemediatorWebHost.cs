@@ -15,6 +15,7 @@ using Remediator.Kubernetes;
 using Remediator.Observability;
 using Remediator.Observability.Telemetry;
 using Remediator.Persistence;
+using Remediator.Persistence.WarmUp;
 using Remediator.Sagas;
 using Remediator.Sagas.Api;
 using Remediator.Sagas.Effectiveness;
@@ -66,6 +67,10 @@ public static class RemediatorWebHost
 
         // On SIGTERM: 503 with Retry-After and "draining" while in-flight work finishes.
         builder.AddRemediatorShutdown();
+
+        // Last: each module's warm-up runs once the others have started (schema, rules, bus) and
+        // before the web server listens, so the first alerts meet compiled code.
+        builder.AddRemediatorWarmUp();
 
         var app = builder.Build();
 
