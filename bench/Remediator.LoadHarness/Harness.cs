@@ -391,15 +391,17 @@ public sealed class Harness(TextWriter output) : IDisposable
             ledger.Print(repeat);
 
             // A join needs a run still going: the simulator holds each new target's restart for a
-            // while (less than the ledger's quiet spell), and the target's second alert, sent right
-            // after its first, arrives meanwhile.
+            // while (less than the ledger's quiet spell), and the target's second alert is sent
+            // once the simulator has seen the run's first request (its run has started and acts),
+            // so it finds the run going rather than racing the run's start.
             var joining = Enumerable.Range(perPhase, perPhase).ToList();
             await engine.Simulator.InjectFaultAsync(new Fault { Method = "PATCH", PathContains = $"/deployments/{LedgerPrefix}-", Delay = TimeSpan.FromSeconds(2), Times = perPhase }, cancellationToken);
             var both = await ledger.PhaseAsync(
                 "new remediation and a join",
-                [.. joining.SelectMany(t => new[] { AlertPayloads.Notification(LedgerPrefix, [(t, 0, false)]), AlertPayloads.Notification(LedgerPrefix, [(t, 1, false)]) })],
+                [.. joining.Select(t => AlertPayloads.Notification(LedgerPrefix, [(t, 0, false)]))],
                 perPhase,
-                cancellationToken);
+                cancellationToken,
+                post => SendWhenActingAsync(engine.Simulator, joining, post, cancellationToken));
             var join = both.Minus(created, "join of a running remediation");
             ledger.Print(join);
 
@@ -408,6 +410,26 @@ public sealed class Harness(TextWriter output) : IDisposable
             Target($"new remediation <= 4 commits ({backend})", created.Commits, 4, higherIsBetter: false, "commits per new remediation");
             Target($"new remediation <= 3 durable messages ({backend})", created.Messages + created.Timers, 3, higherIsBetter: false, "messages and timers per new remediation");
         }, cancellationToken);
+    }
+
+    /// <summary>Sends each target's second alert as soon as the simulator has logged the first request naming its Deployment.</summary>
+    private static async Task SendWhenActingAsync(SimulatorProcess simulator, IReadOnlyList<int> targets, Func<byte[], Task> post, CancellationToken cancellationToken)
+    {
+        var waiting = targets.ToHashSet();
+        var deadline = Stopwatch.StartNew();
+        while (waiting.Count > 0)
+        {
+            if (deadline.Elapsed > TimeSpan.FromMinutes(2))
+            {
+                throw new TimeoutException($"{waiting.Count} join targets' runs never reached the simulator within 2 minutes.");
+            }
+
+            var seen = await simulator.FirstRequestsAsync(cancellationToken);
+            var acting = waiting.Where(t => seen.ContainsKey(AlertPayloads.TargetName(LedgerPrefix, t))).ToList();
+            await Task.WhenAll(acting.Select(t => post(AlertPayloads.Notification(LedgerPrefix, [(t, 1, false)]))));
+            waiting.ExceptWith(acting);
+            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
+        }
     }
 
     private async Task<Accounting> AccountAsync(EngineRunner? engine, Uri webhook, LoadResult result, TimeSpan timeout, CancellationToken cancellationToken)

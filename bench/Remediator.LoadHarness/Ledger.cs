@@ -89,8 +89,13 @@ public sealed class Ledger(HttpClient http, Uri engine, string bearerToken, Text
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  idle: {_idleStatementsPerSecond:F1} statements/s ({_idleAutocommitsPerSecond:F1} autocommit), subtracted below"));
     }
 
-    /// <summary>Sends <paramref name="notifications"/> (a few in flight), waits until the engine is quiet, and returns the cost per <paramref name="alerts"/>.</summary>
-    public async Task<LedgerEntry> PhaseAsync(string name, IReadOnlyList<byte[]> notifications, int alerts, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends <paramref name="notifications"/> (a few in flight), then lets <paramref name="followUp"/>
+    /// send more when it decides to (given a way to post one: the join phase sends each target's
+    /// second alert once its run acts), waits until the engine is quiet, and returns the cost per
+    /// <paramref name="alerts"/>.
+    /// </summary>
+    public async Task<LedgerEntry> PhaseAsync(string name, IReadOnlyList<byte[]> notifications, int alerts, CancellationToken cancellationToken, Func<Func<byte[], Task>, Task>? followUp = null)
     {
         ArgumentNullException.ThrowIfNull(notifications);
         var before = await MetricsSnapshot.ScrapeAsync(http, engine, cancellationToken);
@@ -108,6 +113,10 @@ public sealed class Ledger(HttpClient http, Uri engine, string bearerToken, Text
                 slots.Release();
             }
         }));
+        if (followUp is not null)
+        {
+            await followUp(body => PostAsync(body, cancellationToken));
+        }
 
         var after = await QuietAsync(cancellationToken);
 

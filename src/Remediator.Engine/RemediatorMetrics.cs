@@ -12,6 +12,7 @@ public sealed class RemediatorMetrics
     private readonly Counter<long> _duplicateAlerts;
     private readonly Counter<long> _unresolvedTargets;
     private readonly Counter<long> _remediationsRequested;
+    private readonly Counter<long> _remediationsJoined;
 
     public RemediatorMetrics(IMeterFactory meterFactory)
     {
@@ -21,6 +22,7 @@ public sealed class RemediatorMetrics
         _duplicateAlerts = meter.CreateCounter<long>("remediator.alerts.duplicates", description: "Alert deliveries dropped as duplicates of an occurrence already claimed (only alerts a rule concerns are claimed).");
         _unresolvedTargets = meter.CreateCounter<long>("remediator.targets.unresolved", description: "Rule matches whose targets could not be resolved from the alert.");
         _remediationsRequested = meter.CreateCounter<long>("remediator.remediations.requested", description: "RemediationRequested messages published.");
+        _remediationsJoined = meter.CreateCounter<long>("remediator.remediations.joined", description: "Alerts that joined their rule and target's active run at the webhook, without a RemediationRequested message.");
     }
 
     public void RuleReload(bool succeeded) =>
@@ -33,4 +35,7 @@ public sealed class RemediatorMetrics
 
     public void RemediationRequested(string ruleName) =>
         _remediationsRequested.Add(1, new KeyValuePair<string, object?>("rule", ruleName));
+
+    public void RemediationJoined(string ruleName) =>
+        _remediationsJoined.Add(1, new KeyValuePair<string, object?>("rule", ruleName));
 }

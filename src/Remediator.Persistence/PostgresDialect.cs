@@ -21,6 +21,8 @@ public sealed class PostgresDialect : SqlDialect
 
     public override string ForUpdate => " FOR UPDATE";
 
+    public override string ForShare => " FOR SHARE";
+
     public override string JsonText(string column, string name) => $"({column}::jsonb ->> '{name}')";
 
     // Npgsql writes timestamptz only from UTC values.

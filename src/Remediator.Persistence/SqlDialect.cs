@@ -24,6 +24,12 @@ public abstract class SqlDialect
     /// <summary>Appended to a SELECT that must lock the rows it reads until the transaction ends (SQLite locks the whole database instead).</summary>
     public abstract string ForUpdate { get; }
 
+    /// <summary>
+    /// Appended to a SELECT that must keep the rows it reads from being changed or deleted until the
+    /// transaction ends, while other readers may take the same lock (SQLite locks the whole database instead).
+    /// </summary>
+    public abstract string ForShare { get; }
+
     /// <summary>The text of top-level property <paramref name="name"/> of the JSON object in text column <paramref name="column"/> (null when absent).</summary>
     public abstract string JsonText(string column, string name);
 

@@ -21,6 +21,8 @@ public sealed class SqliteDialect : SqlDialect
     // the database's write lock up front: row locks are neither needed nor available.
     public override string ForUpdate => string.Empty;
 
+    public override string ForShare => string.Empty;
+
     public override string JsonText(string column, string name) => $"json_extract({column}, '$.{name}')";
 
     public override object ToTimestamp(DateTimeOffset value) => value.ToUnixTimeMilliseconds();

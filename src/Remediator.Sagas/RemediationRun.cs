@@ -115,6 +115,12 @@ public sealed class RemediationRun
     /// <summary>How many alerts joined the run since the last timeline entry that was not a join (they share one entry).</summary>
     public int JoinStreak { get; set; }
 
+    /// <summary>
+    /// The run is marked active for the webhook (<see cref="Joins.IRunJoinStore"/>): alerts join it
+    /// as rows, folded in (<see cref="Fold"/>) when a resolution may concern them and when it ends.
+    /// </summary>
+    public bool JoinsOpen { get; set; }
+
     public IReadOnlyList<RemediationTimelineEntry> Timeline { get; set; } = [];
 
     public IReadOnlyList<RemediationStepResult> Steps { get; set; } = [];
@@ -140,6 +146,50 @@ public sealed class RemediationRun
     /// </summary>
     public void Join(DateTimeOffset at, Guid requestId, string fingerprint, string alert, string? why = null)
     {
+        Remember(requestId, fingerprint);
+        var reason = (JoinStreak == 0 ? $"joined by alert {alert}" : $"joined by {JoinStreak + 1} alerts, the latest {alert}") + (why is null ? "" : $": {why}");
+        var entry = new RemediationTimelineEntry { At = at, State = State, Reason = reason };
+        Timeline = JoinStreak == 0 ? [.. Timeline, entry] : [.. Timeline.SkipLast(1), entry];
+        JoinStreak++;
+    }
+
+    /// <summary>
+    /// Alerts that joined the run at the webhook (<paramref name="joins"/>, oldest first) become
+    /// part of it: they count for de-duplication and resolution, and share one timeline entry, placed
+    /// where the newest of them joined, in the state the run was in then.
+    /// </summary>
+    public void Fold(IReadOnlyList<Joins.RunJoin> joins)
+    {
+        ArgumentNullException.ThrowIfNull(joins);
+        if (joins.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var join in joins)
+        {
+            Remember(join.RequestId, join.Fingerprint);
+        }
+
+        var latest = joins[^1];
+        var alert = DescribeAlert(latest.Fingerprint, latest.AlertName);
+        var before = Timeline.Count(entry => entry.At <= latest.JoinedAt);
+        var entry = new RemediationTimelineEntry
+        {
+            At = latest.JoinedAt,
+            State = before == 0 ? State : Timeline[before - 1].State,
+            Reason = joins.Count == 1 ? $"joined by alert {alert}" : $"joined by {joins.Count} alerts, the latest {alert}",
+        };
+        Timeline = [.. Timeline.Take(before), entry, .. Timeline.Skip(before)];
+        JoinStreak = 0;
+    }
+
+    /// <summary>An alert as the timeline names it: its fingerprint and alert name.</summary>
+    public static string DescribeAlert(string fingerprint, string? alertName) =>
+        $"{fingerprint}{(alertName is null ? "" : $" ({alertName})")}";
+
+    private void Remember(Guid requestId, string fingerprint)
+    {
         RequestIds = [.. RequestIds.TakeLast(MaxRequestIds - 1), requestId];
         if (!Fingerprints.Contains(fingerprint))
         {
@@ -148,11 +198,6 @@ public sealed class RemediationRun
                 ? [.. Fingerprints, fingerprint]
                 : [Fingerprints[0], .. Fingerprints.Skip(1).TakeLast(MaxFingerprints - 2), fingerprint];
         }
-
-        var reason = (JoinStreak == 0 ? $"joined by alert {alert}" : $"joined by {JoinStreak + 1} alerts, the latest {alert}") + (why is null ? "" : $": {why}");
-        var entry = new RemediationTimelineEntry { At = at, State = State, Reason = reason };
-        Timeline = JoinStreak == 0 ? [.. Timeline, entry] : [.. Timeline.SkipLast(1), entry];
-        JoinStreak++;
     }
 
     /// <summary>One channel's delivery of a <c>notify</c> step: a step result of its own (phase <c>deliver</c>) and a timeline note.</summary>

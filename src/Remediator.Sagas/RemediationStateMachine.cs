@@ -19,8 +19,10 @@ namespace Remediator.Sagas;
 /// health checks as a second, non-destructive slip, within the window). A failed step (unless the
 /// rule says <c>on-step-failure: escalate</c>) or failed verification climbs the rule's ladder
 /// while attempts remain, else Failed and Escalated; a compensation that fails escalates at once.
-/// Requests for the target while a run is active join it; a request after the run ended starts a
-/// new run (a new RemediationId) on the same instance, the old run kept in its history. Side
+/// Requests for the target while a run is active join it (most never reach the saga: the webhook
+/// records them as joins while the run is marked active, see <see cref="Joins.IRunJoinStore"/>); a
+/// request after the run ended starts a new run (a new RemediationId) on the same instance, the old
+/// run kept in its history. Side
 /// effects are activities (<see cref="Activities"/>), facts about a run live on
 /// <see cref="RemediationRun"/>, and messages are built by <see cref="RunMessages"/>.
 /// </summary>
@@ -64,12 +66,17 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
         Schedule(() => ExecutionTimeout, x => x.ExecutionTimeoutTokenId, s => Timer(s, _options.ExecutionGrace, m => m.CorrelationId));
         Schedule(() => VerificationTimeout, x => x.VerificationTimeoutTokenId, s => Timer(s, new VerificationPlan().Window, m => m.CorrelationId));
 
-        // However a run ends: a run the guards let act gives its slot back and starts the target's
-        // cooldown, the ending goes to the history the effectiveness figures are computed from, and
-        // runs waiting for this one (a cascade's dependents) hear how it ended.
+        // However a run ends: alerts stop joining it at the webhook and those that did are folded
+        // in, a run the guards let act gives its slot back and starts the target's cooldown, the
+        // ending goes to the history the effectiveness figures are computed from, and runs waiting
+        // for this one (a cascade's dependents) hear how it ended.
         foreach (var final in new[] { Succeeded, Escalated, Cancelled, Refused })
         {
-            WhenEnter(final, x => x.Activity(a => a.OfType<ReleaseGuardSlotActivity>()).Activity(a => a.OfType<RecordHistoryActivity>()).Activity(a => a.OfType<TellDependentsActivity>()));
+            WhenEnter(final, x => x
+                .Activity(a => a.OfType<CloseJoinsActivity>())
+                .Activity(a => a.OfType<ReleaseGuardSlotActivity>())
+                .Activity(a => a.OfType<RecordHistoryActivity>())
+                .Activity(a => a.OfType<TellDependentsActivity>()));
         }
 
         // Events a state has no use for (a firing alert, a late step report) are dropped, not faulted.
@@ -79,7 +86,11 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
             StartRun(When(Requested)),
             When(AlertResolved).Then(c => c.Saga.RememberResolved(c.Message.Alert)).TransitionTo(Idle));
 
-        DuringAny(When(AlertResolved).Then(c => c.Saga.RememberResolved(c.Message.Alert)));
+        // The resolution may be for an alert that joined the run at the webhook: those are folded
+        // in first, so the handlers below (declared later, so run later) count it.
+        DuringAny(When(AlertResolved)
+            .Then(c => c.Saga.RememberResolved(c.Message.Alert))
+            .If(c => c.Saga.Run.JoinsOpen && !c.Saga.Run.Has(c.Message.Alert), fold => fold.Activity(x => x.OfInstanceType<FoldJoinsActivity>())));
 
         // A dependent found this target's run active and waits for it: it is told when the run
         // ends, or at once when it already has (or when a newer run replaced it).
@@ -412,7 +423,10 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
                 joined => joined,
                 fresh => Decide(fresh
                     .TransitionTo(Pending)
-                    .If(c => c.Saga.Run.ResolvedBeforeStart, resolved => EndCancelled(resolved, c => $"alert {c.Message.Alert.Fingerprint} resolved before the remediation started: nothing left to fix"))));
+                    .If(c => c.Saga.Run.ResolvedBeforeStart, resolved => EndCancelled(resolved, c => $"alert {c.Message.Alert.Fingerprint} resolved before the remediation started: nothing left to fix"))))
+
+            // A run that did not end at once is joined at the webhook from this commit on.
+            .Activity(x => x.OfInstanceType<OpenJoinsActivity>());
 
     /// <summary>Acts on the guards' last decision (<see cref="RemediationRun.Gate"/>) for the run's first attempt.</summary>
     private EventActivityBinder<RemediationState, T> Decide<T>(EventActivityBinder<RemediationState, T> binder)
@@ -553,5 +567,8 @@ public sealed class RemediationStateMachine : MassTransitStateMachine<Remediatio
         where T : class =>
         binder
             .Then(c => c.Saga.EscalatedSinceSuccess = true)
+
+            // The page names every alert of the run: those that joined at the webhook too.
+            .Activity(x => x.OfInstanceType<CloseJoinsActivity>())
             .Publish(c => c.Saga.ToEscalated());
 }

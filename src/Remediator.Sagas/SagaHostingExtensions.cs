@@ -11,6 +11,7 @@ using Remediator.Persistence.Sagas;
 using Remediator.Persistence.WarmUp;
 using Remediator.Sagas.Api;
 using Remediator.Sagas.Effectiveness;
+using Remediator.Sagas.Joins;
 using Remediator.Sagas.Reconciliation;
 using Remediator.Sagas.Steps;
 using Remediator.Sagas.Verification;
@@ -48,6 +49,10 @@ public static class SagaHostingExtensions
         builder.Services.AddOptions<RemediationSagaOptions>().BindConfiguration(RemediationSagaOptions.SectionName);
         builder.Services.AddOptions<PrometheusOptions>().BindConfiguration(PrometheusOptions.SectionName);
         builder.Services.Replace(ServiceDescriptor.Scoped<IRemediationQuery, DatabaseRemediationQuery>());
+
+        // Alerts for an active run join it at the webhook, as rows of the engine's database.
+        builder.Services.AddDatabaseMigration(DatabaseRunJoinStore.Migration);
+        builder.Services.Replace(ServiceDescriptor.Singleton<IRunJoinStore, DatabaseRunJoinStore>());
 
         // Steps write ahead to the database, so one redelivered after an engine died never acts twice.
         builder.Services.AddDatabaseMigration(DatabaseStepJournal.Migration);

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Remediator.Guards;
 using Remediator.Sagas.Activities;
 using Remediator.Sagas.Api;
+using Remediator.Sagas.Joins;
 using Remediator.Sagas.Steps;
 using Remediator.Sagas.Verification;
 
@@ -69,6 +70,11 @@ public static class SagaRegistrationExtensions
         services.TryAddScoped<ReleaseGuardSlotActivity>();
         services.TryAddScoped<RecordHistoryActivity>();
         services.TryAddScoped<TellDependentsActivity>();
+        services.TryAddScoped<OpenJoinsActivity>();
+        services.TryAddScoped<CloseJoinsActivity>();
+        services.TryAddScoped<FoldJoinsActivity>();
+        services.TryAddSingleton<IRunJoinStore, InMemoryRunJoinStore>();
+        services.TryAddSingleton<IRunJoins, RunJoins>();
         services.TryAddSingleton<IStepJournal, InMemoryStepJournal>();
         services.TryAddSingleton<Effectiveness.IRemediationHistory, Effectiveness.InMemoryRemediationHistory>();
         services.TryAddScoped<IRemediationQuery, SagaRepositoryRemediationQuery>();

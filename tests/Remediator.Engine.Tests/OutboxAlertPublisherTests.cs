@@ -12,6 +12,8 @@ using Remediator.Engine.Rules;
 using Remediator.Intake;
 using Remediator.Persistence;
 using Remediator.Persistence.Migrations;
+using Remediator.Sagas;
+using Remediator.Sagas.Joins;
 using Remediator.Scheduling;
 using Remediator.Scheduling.Outbox;
 using Remediator.Scheduling.Storage;
@@ -29,6 +31,7 @@ public sealed class OutboxAlertPublisherTests : IAsyncLifetime, IDisposable
     private readonly FakeTimeProvider _clock = TestClock.Create();
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("remediator-outbox-");
     private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+    private readonly FiringRecorder _guards = new();
     private DatabaseConnectionFactory? _database;
     private IBusControl? _bus;
 
@@ -43,7 +46,7 @@ public sealed class OutboxAlertPublisherTests : IAsyncLifetime, IDisposable
         }));
         await new DatabaseMigrator(
             Database,
-            [DatabaseScheduledMessageStore.Migration, DatabaseScheduledMessageStore.OutboxMigration, DatabaseAlertClaims.Migration],
+            [DatabaseScheduledMessageStore.Migration, DatabaseScheduledMessageStore.OutboxMigration, DatabaseAlertClaims.Migration, DatabaseRunJoinStore.Migration],
             TimeProvider.System,
             NullLogger<DatabaseMigrator>.Instance).MigrateAsync();
         _bus = MassTransit.Bus.Factory.CreateUsingInMemory(_ => { });
@@ -62,6 +65,30 @@ public sealed class OutboxAlertPublisherTests : IAsyncLifetime, IDisposable
         var requests = due.Select(message => Read<RemediationRequested>(message)).ToList();
         requests.Select(request => request.Alert.Fingerprint).Order(StringComparer.Ordinal).ShouldBe(["a", "b"]);
         requests.ShouldAllBe(request => request.RequestedAt == _clock.GetUtcNow());
+    }
+
+    [Fact]
+    public async Task An_alert_for_a_target_whose_run_is_active_joins_it_with_no_message_until_the_run_ends()
+    {
+        var store = new DatabaseScheduledMessageStore(Database);
+        var publisher = Publisher(store, maxBacklog: 10);
+        var joins = new DatabaseRunJoinStore(Database, _clock);
+        var run = Guid.NewGuid();
+        await joins.OpenAsync(RemediationCorrelation.For("restart-auth", Fixtures.Deployment("auth-service")), run, CancellationToken.None);
+
+        await publisher.PublishAsync([Fixtures.Alert(fingerprint: "a")], CancellationToken.None);
+
+        (await DueAsync(store)).ShouldBeEmpty();
+        var joined = (await joins.PeekAsync([run], CancellationToken.None)).ShouldHaveSingleItem();
+        joined.Fingerprint.ShouldBe("a");
+        joined.RemediationId.ShouldBe(run);
+        _guards.Firings.ShouldBe([Fixtures.Deployment("auth-service")]);
+
+        // The run ended (and took the join): the next alert is a request, which starts a new run.
+        (await joins.CloseAsync(RemediationCorrelation.For("restart-auth", Fixtures.Deployment("auth-service")), run, CancellationToken.None)).ShouldHaveSingleItem().Fingerprint.ShouldBe("a");
+        await publisher.PublishAsync([Fixtures.Alert(fingerprint: "b")], CancellationToken.None);
+
+        Read<RemediationRequested>((await DueAsync(store)).ShouldHaveSingleItem()).Alert.Fingerprint.ShouldBe("b");
     }
 
     [Fact]
@@ -198,6 +225,7 @@ public sealed class OutboxAlertPublisherTests : IAsyncLifetime, IDisposable
         return new OutboxAlertPublisher(
             new DatabaseAlertClaims(Database, _clock),
             new AlertTriage(matcher ?? new FakeAlertMatcher(Fixtures.Match("restart-auth", destructive: true, Fixtures.Deployment("auth-service"))), _clock, NullLogger<AlertTriage>.Instance),
+            new RunJoins(new DatabaseRunJoinStore(Database, _clock), _guards),
             outbox,
             new OutboxPublisher(outbox, _bus!),
             options,

@@ -4,6 +4,7 @@ using Remediator.Contracts;
 using Remediator.Guards;
 using Remediator.Kubernetes.Simulator;
 using Remediator.Sagas.Effectiveness;
+using Remediator.Sagas.Joins;
 using Remediator.Sagas.Steps;
 using static Remediator.Sagas.Tests.SagaFixture;
 
@@ -369,6 +370,65 @@ public sealed class RemediationSagaTests : IAsyncLifetime
         saga.Run.RequestIds.ShouldBe([first.RequestId, second.RequestId]);
         saga.Run.Timeline.Count(e => e.Reason.StartsWith("joined", StringComparison.Ordinal)).ShouldBe(1);
         _fixture.Saga.Sagas.Select(_ => true).Count().ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task An_alert_that_joined_at_the_webhook_counts_when_it_resolves()
+    {
+        _fixture.CreateDeployment("auth-service");
+        await _fixture.StartAsync();
+        var first = Request("auth-service", [Step("restart")], safety: new SafetyPolicy { RequireApproval = true });
+        var joined = Request("auth-service", [Step("restart")], fingerprint: "fp-2", safety: new SafetyPolicy { RequireApproval = true });
+        var joins = _fixture.Harness.Scope.ServiceProvider.GetRequiredService<IRunJoins>();
+
+        (await joins.TryJoinAsync(first, CancellationToken.None)).ShouldBeFalse();
+        await _fixture.Harness.Bus.Publish(first);
+        await _fixture.WaitForAsync(first, m => m.AwaitingApproval);
+        (await _fixture.Saga.Consumed.Any<RemediationRequested>()).ShouldBeTrue();
+        (await joins.TryJoinAsync(joined, CancellationToken.None)).ShouldBeTrue();
+        _fixture.Saga.Sagas.Contains(RemediationCorrelation.For(first.RuleName, first.Target))!.Run.Fingerprints.ShouldBe(["fp-1"]);
+
+        await _fixture.Harness.Bus.Publish(Resolved(joined));
+        var saga = await _fixture.WaitForAsync(first, m => m.Cancelled);
+
+        saga.Run.Outcome!.ShouldContain("alert fp-2 resolved before any action");
+        saga.Run.Fingerprints.ShouldBe(["fp-1", "fp-2"]);
+        saga.Run.RequestIds.ShouldBe([first.RequestId, joined.RequestId]);
+        saga.Run.Timeline.ShouldContain(e => e.Reason == "joined by alert fp-2 (ServiceDown)" && e.State == "AwaitingApproval");
+
+        // The run has ended: the next alert is sent as a request and starts a new run.
+        (await joins.TryJoinAsync(Request("auth-service", [Step("restart")], fingerprint: "fp-3"), CancellationToken.None)).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task Alerts_that_joined_at_the_webhook_are_folded_into_the_run_when_it_ends()
+    {
+        _fixture.CreateDeployment("auth-service");
+        await _fixture.StartAsync();
+        var first = Request("auth-service", [Step("restart")], safety: new SafetyPolicy { RequireApproval = true });
+        var joins = _fixture.Harness.Scope.ServiceProvider.GetRequiredService<IRunJoins>();
+        await _fixture.Harness.Bus.Publish(first);
+        await _fixture.WaitForAsync(first, m => m.AwaitingApproval);
+        (await _fixture.Saga.Consumed.Any<RemediationRequested>()).ShouldBeTrue();
+        var joined = Enumerable.Range(2, 3).Select(n => Request("auth-service", [Step("restart")], fingerprint: $"fp-{n}")).ToList();
+        foreach (var request in joined)
+        {
+            (await joins.TryJoinAsync(request, CancellationToken.None)).ShouldBeTrue();
+        }
+
+        await _fixture.Harness.Bus.Publish(new ApproveRemediation { CorrelationId = RemediationCorrelation.For(first.RuleName, first.Target), RemediationId = first.RequestId });
+        var saga = await _fixture.WaitForAsync(first, m => m.Succeeded);
+        (await _fixture.Saga.Consumed.Any<MassTransit.Courier.Contracts.RoutingSlipCompleted>()).ShouldBeTrue();
+
+        saga.Run.Fingerprints.ShouldBe(["fp-1", "fp-2", "fp-3", "fp-4"]);
+        saga.Run.JoinsOpen.ShouldBeFalse();
+
+        // One entry for the three, where they joined: before the approval, in the state the run was in.
+        var entry = saga.Run.Timeline.Where(e => e.Reason.StartsWith("joined", StringComparison.Ordinal)).ShouldHaveSingleItem();
+        entry.Reason.ShouldBe("joined by 3 alerts, the latest fp-4 (ServiceDown)");
+        entry.State.ShouldBe("AwaitingApproval");
+        saga.Run.Timeline.Select(e => e.At).ShouldBeInOrder();
+        _fixture.Saga.Consumed.Select<RemediationRequested>().Count().ShouldBe(1);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Remediator.Contracts;
 using Remediator.Engine.Alerts;
 using Remediator.Intake;
+using Remediator.Sagas.Joins;
 using Remediator.Scheduling.Outbox;
 
 namespace Remediator.Engine.Bus;
@@ -14,11 +15,14 @@ namespace Remediator.Engine.Bus;
 /// together or not at all: a failure rolls the claims back too and the sender is told to come back
 /// (503), so nothing is lost and nothing is left claimed. A second arrival of an occurrence (an HA
 /// peer's copy, a re-send) claims nothing and writes nothing. No <see cref="AlertReceived"/> goes
-/// on the bus: the alert travels inside the messages it causes.
+/// on the bus: the alert travels inside the messages it causes. A request whose rule and target
+/// already have an active run is not sent: the alert joins that run as one row in the same
+/// transaction (<see cref="IRunJoins"/>), so a burst for a running target costs the saga nothing.
 /// </summary>
 public sealed class OutboxAlertPublisher(
     DatabaseAlertClaims claims,
     AlertTriage triage,
+    IRunJoins joins,
     TransactionalOutbox outbox,
     OutboxPublisher publisher,
     IOptions<BusOptions> options,
@@ -62,11 +66,11 @@ public sealed class OutboxAlertPublisher(
         }
     }
 
-    /// <returns>The plans of the alerts this call claimed, their messages written to the outbox.</returns>
-    private async Task<List<AlertPlan>> TakeAsync(List<(AlertReceived Alert, AlertPlan Plan)> planned, CancellationToken cancellationToken)
+    /// <returns>The alerts this call claimed: their requests joined to active runs or written to the outbox with their resolutions.</returns>
+    private async Task<List<TakenAlert>> TakeAsync(List<(AlertReceived Alert, AlertPlan Plan)> planned, CancellationToken cancellationToken)
     {
         var window = deduplication.Value.Window;
-        var taken = new List<AlertPlan>(planned.Count);
+        var taken = new List<TakenAlert>(planned.Count);
 
         // In key order: two notifications sharing alerts (an HA pair's) take their claim rows in the
         // same order, so on PostgreSQL one waits for the other instead of deadlocking.
@@ -82,22 +86,30 @@ public sealed class OutboxAlertPublisher(
                 await publisher.PublishInUnitOfWorkAsync(resolved, cancellationToken);
             }
 
+            var joined = new List<RemediationRequested>();
             foreach (var request in plan.Requests)
             {
-                await publisher.PublishInUnitOfWorkAsync(request, cancellationToken);
+                if (await joins.TryJoinAsync(request, cancellationToken))
+                {
+                    joined.Add(request);
+                }
+                else
+                {
+                    await publisher.PublishInUnitOfWorkAsync(request, cancellationToken);
+                }
             }
 
-            taken.Add(plan);
+            taken.Add(new TakenAlert(plan, joined));
         }
 
         return taken;
     }
 
     /// <summary>Counts what was committed, never what a rolled-back attempt would have written.</summary>
-    private void Count(List<AlertPlan> taken, int duplicates)
+    private void Count(List<TakenAlert> taken, int duplicates)
     {
         var written = 0;
-        foreach (var plan in taken)
+        foreach (var (plan, joined) in taken)
         {
             foreach (var rule in plan.UnresolvedRules)
             {
@@ -106,10 +118,17 @@ public sealed class OutboxAlertPublisher(
 
             foreach (var request in plan.Requests)
             {
-                metrics.RemediationRequested(request.RuleName);
+                if (joined.Contains(request))
+                {
+                    metrics.RemediationJoined(request.RuleName);
+                }
+                else
+                {
+                    metrics.RemediationRequested(request.RuleName);
+                }
             }
 
-            written += plan.Requests.Count + plan.Resolutions.Count;
+            written += plan.Requests.Count - joined.Count + plan.Resolutions.Count;
         }
 
         for (var duplicate = 0; duplicate < duplicates; duplicate++)
@@ -119,4 +138,7 @@ public sealed class OutboxAlertPublisher(
 
         backlog.Accepted(written);
     }
+
+    /// <summary>An alert this call claimed, and those of its requests that joined an active run instead of being sent.</summary>
+    private sealed record TakenAlert(AlertPlan Plan, IReadOnlyList<RemediationRequested> Joined);
 }

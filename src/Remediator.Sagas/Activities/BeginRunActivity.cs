@@ -42,7 +42,7 @@ public sealed class BeginRunActivity(IRemediationGuards guards, IRemediationQuer
 
     /// <summary>An alert as the timeline names it: its fingerprint and alert name.</summary>
     internal static string Describe(AlertReceived alert) =>
-        $"{alert.Fingerprint}{(alert.Labels.TryGetValue("alertname", out var name) ? $" ({name})" : "")}";
+        RemediationRun.DescribeAlert(alert.Fingerprint, alert.Labels.GetValueOrDefault(RemediationAlertView.AlertNameLabel));
 
     private async Task BeginNewRunAsync(BehaviorContext<RemediationState, RemediationRequested> context)
     {

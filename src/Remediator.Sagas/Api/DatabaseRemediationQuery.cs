@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Remediator.Persistence.Sagas;
+using Remediator.Sagas.Joins;
 
 namespace Remediator.Sagas.Api;
 
@@ -8,9 +9,10 @@ namespace Remediator.Sagas.Api;
 /// The remediations API over the saga table: a page of instances per query instead of one load
 /// per instance. The table narrows by rule (an instance is one rule's) and by last change (a run
 /// requested since a time changed its instance since then); state and target are a run's, so
-/// they are matched on the runs.
+/// they are matched on the runs. An active run shows the alerts that joined it at the webhook and
+/// are not folded into it yet (one read per page that has such runs).
 /// </summary>
-public sealed class DatabaseRemediationQuery(DatabaseSagaStore<RemediationState> store) : IRemediationQuery
+public sealed class DatabaseRemediationQuery(DatabaseSagaStore<RemediationState> store, IRunJoinStore joins) : IRemediationQuery
 {
     public async Task<RemediationPage> ListAsync(RemediationFilter filter, CancellationToken cancellationToken)
     {
@@ -73,7 +75,9 @@ public sealed class DatabaseRemediationQuery(DatabaseSagaStore<RemediationState>
         for (var offset = 0; ; offset += SagaListQuery.MaxLimit)
         {
             var page = await store.ListAsync(query with { Limit = SagaListQuery.MaxLimit, Offset = offset }, cancellationToken);
-            foreach (var saga in page.Items.Select(stored => stored.Instance).Where(saga => saga.Run.RemediationId != Guid.Empty))
+            var sagas = page.Items.Select(stored => stored.Instance).Where(saga => saga.Run.RemediationId != Guid.Empty).ToList();
+            await FoldPendingJoinsAsync(sagas, cancellationToken);
+            foreach (var saga in sagas)
             {
                 yield return RemediationView.From(saga.CorrelationId, saga.Run);
                 foreach (var previous in saga.PreviousRuns)
@@ -86,6 +90,21 @@ public sealed class DatabaseRemediationQuery(DatabaseSagaStore<RemediationState>
             {
                 yield break;
             }
+        }
+    }
+
+    /// <summary>Folds into each run still open for joins (a copy read for this answer, never saved) the joins it has not folded yet.</summary>
+    private async Task FoldPendingJoinsAsync(List<RemediationState> sagas, CancellationToken cancellationToken)
+    {
+        var open = sagas.Select(saga => saga.Run).Where(run => run.JoinsOpen).ToDictionary(run => run.RemediationId);
+        if (open.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var pending in (await joins.PeekAsync(open.Keys, cancellationToken)).GroupBy(join => join.RemediationId))
+        {
+            open[pending.Key].Fold([.. pending]);
         }
     }
 }
