@@ -188,7 +188,7 @@ public sealed class BacktestSimulator
                 tally.AlertsMatched++;
             }
 
-            if (alert.Status == AlertStatus.Resolved && IsDestructive(match.Plan))
+            if (alert.Status == AlertStatus.Resolved && match.Plan.IsDestructive())
             {
                 continue;
             }
@@ -520,9 +520,6 @@ public sealed class BacktestSimulator
             _timeline.Add(new TimelineEntry(_clock.GetUtcNow(), rule, text));
         }
     }
-
-    private static bool IsDestructive(RemediationPlan plan) =>
-        plan.Steps.Any(step => step.Destructive) || plan.Ladder.Any(rung => rung.Steps.Any(step => step.Destructive));
 
     private static string Describe(AlertReceived alert) =>
         $"{alert.Labels.GetValueOrDefault("alertname", "(no alertname)")} ({alert.Fingerprint})";

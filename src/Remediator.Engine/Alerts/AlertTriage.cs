@@ -33,7 +33,7 @@ public sealed partial class AlertTriage(IAlertMatcher matcher, TimeProvider time
         var now = timeProvider.GetUtcNow();
         foreach (var match in evaluation.Matches)
         {
-            if (alert.Status == AlertStatus.Resolved && IsDestructive(match.Plan))
+            if (alert.Status == AlertStatus.Resolved && match.Plan.IsDestructive())
             {
                 // The rule set already refuses such rules; this is the engine's own guard.
                 LogDestructiveOnResolved(match.RuleName, match.SourceFile, alertName, alert.Fingerprint);
@@ -66,9 +66,6 @@ public sealed partial class AlertTriage(IAlertMatcher matcher, TimeProvider time
 
         return new AlertPlan(requests, resolutions, unresolvedRules);
     }
-
-    private static bool IsDestructive(RemediationPlan plan) =>
-        plan.Steps.Any(step => step.Destructive) || plan.Ladder.Any(rung => rung.Steps.Any(step => step.Destructive));
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rule {Rule} ({SourceFile}) selected alert {AlertName} ({Fingerprint}) but cannot remediate it: {Reason}")]
     private partial void LogCannotRemediate(string rule, string sourceFile, string? alertName, string fingerprint, string reason);
