@@ -1,0 +1,100 @@
+using Microsoft.Extensions.Options;
+using Remediator.Scheduling.Storage;
+
+namespace Remediator.Scheduling.Outbox;
+
+/// <summary>
+/// Rows the dispatcher sent from a hand-over whose delete (or, awaiting receipts, hold) is still to
+/// be done. The next unit of work of this process takes them into its own transaction
+/// (<see cref="TransactionalOutbox.InUnitOfWorkAsync{TResult}"/>), so they cost no commit of their own;
+/// the dispatcher completes them itself only when none came within
+/// <see cref="SchedulingOptions.DeleteInterval"/> of the first of them, or when
+/// <see cref="SchedulingOptions.BatchSize"/> wait. Until then each row is still stored and claimed
+/// under its hand-off lease, so a crash only sends it again once the lease expired (the inbox absorbs it).
+/// </summary>
+public sealed class SentMessages(OutboxSignal signal, IOptions<SchedulingOptions> options, TimeProvider timeProvider)
+{
+    private readonly Lock _gate = new();
+    private List<ClaimedScheduledMessage> _waiting = [];
+    private DateTimeOffset _dueAt = DateTimeOffset.MaxValue;
+
+    /// <summary>
+    /// When the dispatcher completes the waiting rows itself: <see cref="SchedulingOptions.DeleteInterval"/>
+    /// after the first of them was added, at once when <see cref="SchedulingOptions.BatchSize"/> wait, or
+    /// when rows given back are due; <see cref="DateTimeOffset.MaxValue"/> while none waits.
+    /// </summary>
+    public DateTimeOffset DueAt
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _dueAt;
+            }
+        }
+    }
+
+    /// <summary>Rows just sent: they wait for the next unit of work, or for <see cref="DueAt"/>.</summary>
+    public void Add(IReadOnlyCollection<ClaimedScheduledMessage> sent)
+    {
+        ArgumentNullException.ThrowIfNull(sent);
+        if (sent.Count == 0)
+        {
+            return;
+        }
+
+        var now = timeProvider.GetUtcNow();
+        lock (_gate)
+        {
+            if (_waiting.Count == 0)
+            {
+                _dueAt = now + options.Value.DeleteInterval;
+            }
+
+            _waiting.AddRange(sent);
+            if (_waiting.Count >= options.Value.BatchSize && now < _dueAt)
+            {
+                _dueAt = now;
+            }
+        }
+    }
+
+    /// <summary>Takes every waiting row: the caller completes them, or gives them back (<see cref="Return"/>) when it could not.</summary>
+    public IReadOnlyList<ClaimedScheduledMessage> TakeAll()
+    {
+        lock (_gate)
+        {
+            if (_waiting.Count == 0)
+            {
+                return [];
+            }
+
+            var taken = _waiting;
+            _waiting = [];
+            _dueAt = DateTimeOffset.MaxValue;
+            return taken;
+        }
+    }
+
+    /// <summary>
+    /// Gives back rows taken but not completed (the unit of work that carried them rolled back, a row was
+    /// locked by another transaction, or the dispatcher's own statement failed): the dispatcher completes
+    /// them itself at <paramref name="dueAt"/> at the latest, and is woken for it.
+    /// </summary>
+    public void Return(IReadOnlyCollection<ClaimedScheduledMessage> rows, DateTimeOffset dueAt)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            _waiting.AddRange(rows);
+            _dueAt = dueAt < _dueAt ? dueAt : _dueAt;
+        }
+
+        signal.Wake();
+    }
+}
