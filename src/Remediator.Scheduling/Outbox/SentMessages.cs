@@ -11,8 +11,10 @@ namespace Remediator.Scheduling.Outbox;
 /// <see cref="SchedulingOptions.DeleteInterval"/> of the first of them, or when
 /// <see cref="SchedulingOptions.BatchSize"/> wait. Until then each row is still stored and claimed
 /// under its hand-off lease, so a crash only sends it again once the lease expired (the inbox absorbs it).
+/// On a transport whose queues die with the process (in-memory), a unit of work takes only the rows held
+/// for receipts (<see cref="TakeForUnitOfWork"/>).
 /// </summary>
-public sealed class SentMessages(OutboxSignal signal, IOptions<SchedulingOptions> options, TimeProvider timeProvider)
+public sealed class SentMessages(OutboxSignal signal, DurableConsumers consumers, IOptions<SchedulingOptions> options, TimeProvider timeProvider)
 {
     private readonly Lock _gate = new();
     private List<ClaimedScheduledMessage> _waiting = [];
@@ -72,6 +74,35 @@ public sealed class SentMessages(OutboxSignal signal, IOptions<SchedulingOptions
             var taken = _waiting;
             _waiting = [];
             _dueAt = DateTimeOffset.MaxValue;
+            return taken;
+        }
+    }
+
+    /// <summary>
+    /// Takes the rows a unit of work completes in its transaction: every one on a durable broker. On a
+    /// transport whose queues die with the process only those held for receipts, whose rows stay until
+    /// their consumers acknowledged them anyway: a row waiting for no receipt (a routing slip, a message
+    /// only stateless consumers take) is gone once deleted while its message lives only in this
+    /// process's queues, so it keeps its <see cref="SchedulingOptions.DeleteInterval"/> and the
+    /// dispatcher deletes it; an engine stopped within that interval sends it again at its next start
+    /// instead of the reconciler escalating a run whose steps died with the queues.
+    /// </summary>
+    public IReadOnlyList<ClaimedScheduledMessage> TakeForUnitOfWork()
+    {
+        if (!consumers.CountsReceipts)
+        {
+            return TakeAll();
+        }
+
+        lock (_gate)
+        {
+            var taken = _waiting.Where(row => row.Message.ReceiptsPending > 0).ToList();
+            if (taken.Count > 0)
+            {
+                _waiting.RemoveAll(row => row.Message.ReceiptsPending > 0);
+                _dueAt = _waiting.Count == 0 ? DateTimeOffset.MaxValue : _dueAt;
+            }
+
             return taken;
         }
     }

@@ -189,7 +189,7 @@ public sealed partial class TransactionalOutbox(
                     try
                     {
                         var outcome = await work(token);
-                        riding = sent.TakeAll();
+                        riding = sent.TakeForUnitOfWork();
                         skipped = riding.Count == 0 ? [] : await store.CompleteUnlockedAsync(riding, token);
                         committed = batch;
                         return outcome;

@@ -91,13 +91,14 @@ public sealed class OutboxHandOffTests : IAsyncLifetime
     private TransactionalOutbox DeadProcessOutbox()
     {
         var signal = new OutboxSignal();
+        var consumers = new DurableConsumers(countReceipts: false);
         var options = Options.Create(new SchedulingOptions());
         return new(
             _database,
             _store,
-            new DurableConsumers(countReceipts: false),
+            consumers,
             signal,
-            new SentMessages(signal, options, _clock),
+            new SentMessages(signal, consumers, options, _clock),
             _clock,
             _services,
             new OutboxMetrics(_services.GetRequiredService<IMeterFactory>()),

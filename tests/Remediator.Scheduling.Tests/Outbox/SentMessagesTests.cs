@@ -20,6 +20,7 @@ namespace Remediator.Scheduling.Tests.Outbox;
 public sealed class SentMessagesTests : IAsyncLifetime, IDisposable
 {
     private static readonly SchedulingOptions _defaults = new();
+    private static readonly DurableConsumers _durableBroker = new(countReceipts: false);
 
     /// <summary>A queue nobody consumes from: what is sent there stays sent, and no consumer's unit of work follows.</summary>
     private static readonly Uri _nowhere = new("queue:sent-messages-nowhere");
@@ -83,7 +84,7 @@ public sealed class SentMessagesTests : IAsyncLifetime, IDisposable
     [Fact]
     public void Sent_rows_wait_the_delete_interval_from_the_first_of_them()
     {
-        var sent = new SentMessages(new OutboxSignal(), Options.Create(_defaults), _clock);
+        var sent = new SentMessages(new OutboxSignal(), _durableBroker, Options.Create(_defaults), _clock);
         sent.DueAt.ShouldBe(DateTimeOffset.MaxValue);
 
         sent.Add([Sent()]);
@@ -99,7 +100,7 @@ public sealed class SentMessagesTests : IAsyncLifetime, IDisposable
     [Fact]
     public void A_full_batch_of_sent_rows_is_due_at_once()
     {
-        var sent = new SentMessages(new OutboxSignal(), Options.Create(new SchedulingOptions { BatchSize = 3 }), _clock);
+        var sent = new SentMessages(new OutboxSignal(), _durableBroker, Options.Create(new SchedulingOptions { BatchSize = 3 }), _clock);
 
         sent.Add([Sent(), Sent()]);
         sent.DueAt.ShouldBe(_clock.GetUtcNow() + _defaults.DeleteInterval);
@@ -112,7 +113,7 @@ public sealed class SentMessagesTests : IAsyncLifetime, IDisposable
     public async Task Rows_given_back_are_due_when_asked_and_wake_the_dispatcher()
     {
         var signal = new OutboxSignal();
-        var sent = new SentMessages(signal, Options.Create(_defaults), _clock);
+        var sent = new SentMessages(signal, _durableBroker, Options.Create(_defaults), _clock);
         sent.Add([Sent()]);
         var taken = sent.TakeAll();
 
@@ -123,6 +124,21 @@ public sealed class SentMessagesTests : IAsyncLifetime, IDisposable
         // The clock stands still: only the wake-up ends the wait.
         await signal.WaitAsync(TimeSpan.FromDays(1), _clock, default).WaitAsync(TimeSpan.FromSeconds(60));
         sent.TakeAll().ShouldBe(taken);
+    }
+
+    [Fact]
+    public void On_the_in_memory_transport_a_unit_of_work_takes_only_the_rows_held_for_receipts()
+    {
+        var sent = new SentMessages(new OutboxSignal(), new DurableConsumers(countReceipts: true), Options.Create(_defaults), _clock);
+        var slip = Sent();
+        var request = new ClaimedScheduledMessage(ScheduledMessageStoreContract.Record(TestClock.Start) with { ReceiptsPending = 1 }, Guid.NewGuid());
+        sent.Add([slip, request]);
+
+        sent.TakeForUnitOfWork().ShouldBe([request]);
+
+        // The row its queues alone hold keeps its interval, for the dispatcher.
+        sent.DueAt.ShouldBe(TestClock.Start + _defaults.DeleteInterval);
+        sent.TakeAll().ShouldBe([slip]);
     }
 
     [Fact]
