@@ -16,9 +16,10 @@ namespace Remediator.Scheduling;
 /// without a claim statement. The store is polled at once on start (so timers that fell due while
 /// the engine was down fire straight away), then every <see cref="SchedulingOptions.PollInterval"/>
 /// (or when asked): each poll claims a batch of due rows nobody holds or whose holder's lease expired
-/// (another process that died), sends it and deletes it in one statement. Sent handed-over rows are
-/// deleted together, once <see cref="SchedulingOptions.BatchSize"/> wait or after
-/// <see cref="SchedulingOptions.DeleteInterval"/>. A crash between send and delete sends a row again
+/// (another process that died), sends it and deletes it in one statement. Sent handed-over rows wait
+/// for the next unit of work of this process to delete them in its own transaction (<see cref="SentMessages"/>);
+/// the dispatcher deletes them itself, together, when <see cref="SchedulingOptions.BatchSize"/> wait or none
+/// came within <see cref="SchedulingOptions.DeleteInterval"/>. A crash between send and delete sends a row again
 /// once its lease expired, so delivery is at-least-once and receivers (the inbox) tolerate duplicates.
 /// Several engine processes can run dispatchers on one store; the claim keeps them from sending a row
 /// under two live leases. Sends overlap (<see cref="SchedulingOptions.SendConcurrency"/>), except that
@@ -31,15 +32,12 @@ public sealed partial class DueMessageDispatcher(
     IBus bus,
     IScheduledMessageStore store,
     OutboxSignal signal,
+    SentMessages sentMessages,
     DurableConsumers consumers,
     IOptions<SchedulingOptions> options,
     TimeProvider timeProvider,
     ILogger<DueMessageDispatcher> logger) : BackgroundService
 {
-    // Only the background loop touches these.
-    private readonly List<ClaimedScheduledMessage> _sentHandedOver = [];
-    private DateTimeOffset _deleteAt = DateTimeOffset.MaxValue;
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
@@ -75,7 +73,7 @@ public sealed partial class DueMessageDispatcher(
                         }
                     }
 
-                    if (_sentHandedOver.Count >= settings.BatchSize || timeProvider.GetUtcNow() >= _deleteAt)
+                    if (timeProvider.GetUtcNow() >= sentMessages.DueAt)
                     {
                         await DeleteSentAsync(stoppingToken);
                     }
@@ -88,7 +86,8 @@ public sealed partial class DueMessageDispatcher(
 
                 if (!busy)
                 {
-                    var wakeAt = nextPoll < _deleteAt ? nextPoll : _deleteAt;
+                    var deleteAt = sentMessages.DueAt;
+                    var wakeAt = nextPoll < deleteAt ? nextPoll : deleteAt;
                     var timeout = wakeAt - timeProvider.GetUtcNow();
                     await signal.WaitAsync(timeout > TimeSpan.Zero ? timeout : TimeSpan.Zero, timeProvider, stoppingToken);
                 }
@@ -138,27 +137,30 @@ public sealed partial class DueMessageDispatcher(
 
         var (sent, unsent) = await SendAllAsync(fresh, cancellationToken);
         await store.ReleaseAsync(unsent, CancellationToken.None);
-        if (sent.Count > 0 && _sentHandedOver.Count == 0)
-        {
-            _deleteAt = timeProvider.GetUtcNow() + options.Value.DeleteInterval;
-        }
-
-        _sentHandedOver.AddRange(sent);
+        sentMessages.Add(sent);
     }
 
-    /// <summary>Deletes (or holds for receipts) the sent handed-over rows in one statement; on failure they wait another interval.</summary>
+    /// <summary>
+    /// Deletes (or holds for receipts) in one statement the sent handed-over rows no unit of work took in
+    /// time; on failure they wait another interval.
+    /// </summary>
     private async Task DeleteSentAsync(CancellationToken cancellationToken)
     {
-        if (_sentHandedOver.Count == 0)
+        var waiting = sentMessages.TakeAll();
+        if (waiting.Count == 0)
         {
-            _deleteAt = DateTimeOffset.MaxValue;
             return;
         }
 
-        _deleteAt = timeProvider.GetUtcNow() + options.Value.DeleteInterval;
-        await store.CompleteAsync([.. _sentHandedOver], cancellationToken);
-        _sentHandedOver.Clear();
-        _deleteAt = DateTimeOffset.MaxValue;
+        try
+        {
+            await store.CompleteAsync(waiting, cancellationToken);
+        }
+        catch (Exception)
+        {
+            sentMessages.Return(waiting, timeProvider.GetUtcNow() + options.Value.DeleteInterval);
+            throw;
+        }
     }
 
     /// <summary>

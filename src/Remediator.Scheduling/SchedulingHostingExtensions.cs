@@ -47,6 +47,7 @@ public static class SchedulingHostingExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SchedulingOptions>, SchedulingOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<OutboxSignal>();
+        services.TryAddSingleton<SentMessages>();
         services.AddMetrics();
         services.TryAddSingleton<OutboxMetrics>();
         // A host that knows its transport registers its own (the in-memory one counts receipts).

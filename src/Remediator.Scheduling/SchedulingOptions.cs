@@ -26,8 +26,9 @@ public sealed class SchedulingOptions
     public TimeSpan HandOffLease { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// How long the rows of sent messages wait to be deleted together in one statement (at most
-    /// <see cref="BatchSize"/> wait: a full batch is deleted at once). A crash before the delete only
+    /// How long the rows of sent messages wait for the next unit of work of this process to delete them
+    /// in its own transaction; when none came in that time, the dispatcher deletes them together in one
+    /// statement of its own (at once when <see cref="BatchSize"/> wait). A crash before the delete only
     /// sends them again (at-least-once; the inbox absorbs the duplicate). Default 250 ms; must be
     /// positive and well below <see cref="HandOffLease"/> (at most half of it), or the lease of a sent
     /// row could expire before its delete and another dispatcher send it again.

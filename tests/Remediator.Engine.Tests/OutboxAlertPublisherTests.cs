@@ -211,15 +211,19 @@ public sealed class OutboxAlertPublisherTests : IAsyncLifetime, IDisposable
 
     private OutboxAlertPublisher Publisher(IScheduledMessageStore store, int maxBacklog, IAlertMatcher? matcher = null)
     {
+        var signal = new OutboxSignal();
+        var consumers = new DurableConsumers(countReceipts: false);
+        var scheduling = Options.Create(new SchedulingOptions());
         var outbox = new TransactionalOutbox(
             Database,
             store,
-            new DurableConsumers(countReceipts: false),
-            new OutboxSignal(),
+            consumers,
+            signal,
+            new SentMessages(signal, consumers, scheduling, _clock),
             _clock,
             _services,
             new OutboxMetrics(_services.GetRequiredService<IMeterFactory>()),
-            Options.Create(new SchedulingOptions()),
+            scheduling,
             NullLogger<TransactionalOutbox>.Instance);
         var options = Options.Create(new BusOptions { MaxBacklog = maxBacklog });
         return new OutboxAlertPublisher(

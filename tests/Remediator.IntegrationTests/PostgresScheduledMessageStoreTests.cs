@@ -5,6 +5,7 @@ using Remediator.Persistence;
 using Remediator.Persistence.Migrations;
 using Remediator.Scheduling.Storage;
 using Remediator.Scheduling.Tests;
+using Remediator.Tests.Shared;
 
 namespace Remediator.IntegrationTests;
 
@@ -25,6 +26,36 @@ public sealed class PostgresScheduledMessageStoreTests(ServersFixture servers) :
         await new DatabaseMigrator(_connections, [DatabaseScheduledMessageStore.Migration, DatabaseScheduledMessageStore.OutboxMigration, DatabaseScheduledMessageStore.AvailableAtMigration], TimeProvider.System, NullLogger<DatabaseMigrator>.Instance)
             .MigrateAsync();
         _store = new DatabaseScheduledMessageStore(_connections);
+    }
+
+    [Fact]
+    public async Task Completing_without_waiting_skips_a_row_another_transaction_holds_and_returns_it()
+    {
+        var now = TestClock.Start;
+        var locked = new ClaimedScheduledMessage(Record(now), Guid.NewGuid());
+        var free = new ClaimedScheduledMessage(Record(now), Guid.NewGuid());
+        foreach (var claimed in new[] { locked, free })
+        {
+            await Store.ScheduleClaimedAsync(claimed.Message, claimed.ClaimId, now.AddSeconds(5), default);
+        }
+
+        // Another transaction holds one row, as a consumer acknowledging it or a saga cancelling its token would.
+        var connections = _connections ?? throw new InvalidOperationException("InitializeAsync has not run.");
+        await using var holder = await connections.OpenConnectionAsync();
+        await using var transaction = await holder.BeginTransactionAsync();
+        await using (var command = holder.CreateCommand("SELECT 1 FROM scheduled_messages WHERE token_id = @token_id FOR UPDATE", transaction))
+        {
+            await command.AddParameter("@token_id", locked.Message.TokenId.ToString("D")).ExecuteScalarAsync();
+        }
+
+        // Waiting for that lock would never end: the holder goes on only after this returns. The limit only keeps a broken run from hanging.
+        var skipped = await connections.InUnitOfWorkAsync(token => Store.CompleteUnlockedAsync([locked, free], token)).WaitAsync(TimeSpan.FromSeconds(60));
+        await transaction.RollbackAsync();
+
+        skipped.ShouldHaveSingleItem().ShouldBe(locked);
+        (await Store.ExistsAsync(free.Message.TokenId, default)).ShouldBeFalse();
+        await Store.CompleteAsync(skipped, default);
+        (await Store.ExistsAsync(locked.Message.TokenId, default)).ShouldBeFalse();
     }
 
     private static DatabaseConnectionFactory Connect(string connectionString) =>

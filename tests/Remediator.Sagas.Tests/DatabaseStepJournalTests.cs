@@ -1,3 +1,6 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Remediator.Persistence;
 using Remediator.Persistence.Tests;
 using Remediator.Sagas.Steps;
@@ -24,6 +27,37 @@ public sealed class DatabaseStepJournalTests : IAsyncLifetime, IDisposable
 
         (await journal.BeginAsync("run/1", "run/1/execute/0", default)).ShouldBe(new StepJournalRow(Claimed: true, Sealed: false, Record: null));
         (await journal.BeginAsync("run/1", "run/1/execute/0", default)).ShouldBe(new StepJournalRow(Claimed: false, Sealed: false, Record: null));
+    }
+
+    [Fact]
+    public async Task A_step_that_may_act_is_claimed_in_one_statement_and_only_one_that_may_not_reads_why()
+    {
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var meterFactory = services.GetRequiredService<IMeterFactory>();
+        long statements = 0;
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, listening) =>
+            {
+                if (ReferenceEquals(instrument.Meter.Scope, meterFactory) && instrument.Name == DatabaseMetrics.CommandsName)
+                {
+                    listening.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref statements, value));
+        listener.Start();
+        await using var counted = new DatabaseConnectionFactory(Options.Create(_database.Options), new DatabaseMetrics(meterFactory));
+        var journal = new DatabaseStepJournal(counted, TimeProvider.System);
+
+        (await journal.BeginAsync("run/1", "run/1/execute/0", default)).Claimed.ShouldBeTrue();
+        Interlocked.Read(ref statements).ShouldBe(1);
+
+        // A redelivery of that step, once its attempt was sealed: not claimed, and told it is sealed.
+        await journal.SealAsync("run/1", default);
+        Interlocked.Exchange(ref statements, 0);
+        (await journal.BeginAsync("run/1", "run/1/execute/0", default)).ShouldBe(new StepJournalRow(Claimed: false, Sealed: true, Record: null));
+        Interlocked.Read(ref statements).ShouldBe(2);
     }
 
     [Fact]

@@ -229,6 +229,29 @@ public abstract class ScheduledMessageStoreContract
     }
 
     [Fact]
+    public async Task Sent_messages_completed_without_waiting_are_deleted_or_held_as_on_their_own()
+    {
+        // More rows than one statement names, one awaiting receipts (held longer), one reclaimed by another dispatcher.
+        var sent = new List<ClaimedScheduledMessage>();
+        for (var i = 0; i < 600; i++)
+        {
+            var claimed = new ClaimedScheduledMessage(Record(_now), Guid.NewGuid());
+            await Store.ScheduleClaimedAsync(claimed.Message, claimed.ClaimId, _now + _handOffLease, default);
+            sent.Add(claimed);
+        }
+
+        var held = new ClaimedScheduledMessage(Record(_now) with { ReceiptsPending = 1 }, Guid.NewGuid());
+        await Store.ScheduleClaimedAsync(held.Message, held.ClaimId, _now + _lease, default);
+        var reclaimed = (await Store.ClaimDueAsync(_now + _handOffLease, _lease, 1, default)).ShouldHaveSingleItem();
+
+        (await Store.CompleteUnlockedAsync([.. sent, held], default)).ShouldBeEmpty();
+
+        (await Store.CountDueAsync(_now.AddDays(1), 10_000, default)).ShouldBe(2);
+        (await Store.ClaimDueAsync(_now.AddDays(1), _lease, 10, default)).ShouldHaveSingleItem().Message.TokenId.ShouldBe(reclaimed.Message.TokenId);
+        (await Store.ExistsAsync(held.Message.TokenId, default)).ShouldBeTrue();
+    }
+
+    [Fact]
     public async Task Released_messages_written_claimed_are_claimed_at_once()
     {
         var first = new ClaimedScheduledMessage(Record(_now), Guid.NewGuid());

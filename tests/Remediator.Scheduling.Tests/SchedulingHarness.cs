@@ -39,6 +39,9 @@ public sealed class SchedulingHarness : IAsyncDisposable
 
     public OutboxSignal Signal => _provider.GetRequiredService<OutboxSignal>();
 
+    /// <summary>Sent rows waiting for their delete.</summary>
+    public SentMessages Sent => _provider.GetRequiredService<SentMessages>();
+
     public DueMessageDispatcher Dispatcher => _provider.GetServices<IHostedService>().OfType<DueMessageDispatcher>().Single();
 
     /// <summary>Where <see cref="ProbeTimedOutConsumer"/> receives: the destination of timers the tests schedule directly.</summary>

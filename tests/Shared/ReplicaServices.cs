@@ -43,6 +43,7 @@ internal static class ReplicaServices
         services.AddSingleton<IScheduledMessageStore, DatabaseScheduledMessageStore>();
         services.AddSingleton(new DurableConsumers(countReceipts: inMemoryTransport));
         services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<SentMessages>();
         services.AddSingleton<OutboxMetrics>();
         services.AddSingleton<TransactionalOutbox>();
         services.AddSingleton<IEndpointNameFormatter>(KebabCaseEndpointNameFormatter.Instance);

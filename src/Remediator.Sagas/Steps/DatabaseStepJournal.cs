@@ -36,28 +36,28 @@ public sealed class DatabaseStepJournal(IDatabaseConnectionFactory database, Tim
         """,
     ]);
 
+    /// <summary>True when the attempt <c>@attempt</c> is sealed.</summary>
+    private const string SealedCondition = "EXISTS (SELECT 1 FROM step_journal_seals WHERE attempt_key = @attempt)";
+
     /// <summary>
     /// Claims a step: inserts its row unless the attempt is sealed (when <paramref name="sealable"/>)
-    /// or the row exists. The seal is read before the insert, so a step that begins at the very
-    /// instant its attempt is sealed still runs once; the saga's seal only stops steps that had not
-    /// yet begun. Undoing what an attempt did is not sealable: a seal never leaves a change half undone.
+    /// or the row exists, in one statement (the seal is read by the insert itself), so a step that may
+    /// act costs one round trip before it does. A step that begins at the very instant its attempt is
+    /// sealed still runs once; the saga's seal only stops steps that had not yet begun. Undoing what an
+    /// attempt did is not sealable: a seal never leaves a change half undone. Only a step that is not
+    /// claimed (sealed, or begun before: a redelivery) reads what stopped it, in a second statement.
     /// </summary>
     public async Task<StepJournalRow> BeginAsync(string attemptKey, string stepKey, CancellationToken cancellationToken, bool sealable = true)
     {
         ArgumentException.ThrowIfNullOrEmpty(attemptKey);
         ArgumentException.ThrowIfNullOrEmpty(stepKey);
         await using var connection = await database.ConnectAsync(cancellationToken);
-        if (sealable)
-        {
-            await using var seal = connection.CreateCommand("SELECT 1 FROM step_journal_seals WHERE attempt_key = @attempt").AddParameter("@attempt", attemptKey);
-            if (await seal.ExecuteScalarAsync(cancellationToken) is not null)
-            {
-                return new StepJournalRow(Claimed: false, Sealed: true, Record: null);
-            }
-        }
 
-        await using (var insert = connection.CreateCommand("""
-            INSERT INTO step_journal (step_key, attempt_key, began_at) VALUES (@step, @attempt, @now)
+        // SQLite reads "INSERT ... SELECT ... ON CONFLICT" only when the SELECT has a WHERE.
+        await using (var insert = connection.CreateCommand($"""
+            INSERT INTO step_journal (step_key, attempt_key, began_at)
+            SELECT @step, @attempt, @now
+            WHERE {(sealable ? $"NOT {SealedCondition}" : "true")}
             ON CONFLICT (step_key) DO NOTHING
             """)
             .AddParameter("@step", stepKey)
@@ -70,9 +70,18 @@ public sealed class DatabaseStepJournal(IDatabaseConnectionFactory database, Tim
             }
         }
 
-        await using var select = connection.CreateCommand("SELECT record FROM step_journal WHERE step_key = @step").AddParameter("@step", stepKey);
-        var record = await select.ExecuteScalarAsync(cancellationToken);
-        return new StepJournalRow(Claimed: false, Sealed: false, Record: record as string);
+        await using var select = connection.CreateCommand($"SELECT {(sealable ? SealedCondition : "false")}, (SELECT record FROM step_journal WHERE step_key = @step)")
+            .AddParameter("@step", stepKey);
+        if (sealable)
+        {
+            select.AddParameter("@attempt", attemptKey);
+        }
+
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return reader.GetBoolean(0)
+            ? new StepJournalRow(Claimed: false, Sealed: true, Record: null)
+            : new StepJournalRow(Claimed: false, Sealed: false, Record: await reader.IsDBNullAsync(1, cancellationToken) ? null : reader.GetString(1));
     }
 
     public async Task CompleteAsync(string stepKey, string record, CancellationToken cancellationToken)

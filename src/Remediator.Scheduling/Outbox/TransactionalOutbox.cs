@@ -15,13 +15,16 @@ namespace Remediator.Scheduling.Outbox;
 /// at once are written claimed by this process and handed to its dispatcher after the commit
 /// (<see cref="OutboxSignal.HandOver"/>), so sending them needs no claim statement. A crash
 /// before the commit leaves nothing behind and the message is delivered again; a redelivery after it
-/// finds the inbox entry and is acknowledged without being handled twice.
+/// finds the inbox entry and is acknowledged without being handled twice. Each unit of work also
+/// carries the deletes of the rows the dispatcher sent since the last one (<see cref="SentMessages"/>),
+/// so they cost no commit of their own.
 /// </summary>
 public sealed partial class TransactionalOutbox(
     IDatabaseConnectionFactory database,
     IScheduledMessageStore store,
     DurableConsumers consumers,
     OutboxSignal signal,
+    SentMessages sent,
     TimeProvider timeProvider,
     IServiceProvider provider,
     OutboxMetrics metrics,
@@ -163,30 +166,49 @@ public sealed partial class TransactionalOutbox(
     /// Runs <paramref name="work"/> in one unit of work (the webhook's: alert claims and the
     /// requests they cause). The messages it writes through <see cref="PublishInUnitOfWorkAsync{T}"/>
     /// commit with its other writes or not at all, claimed by this process, and are handed to its
-    /// dispatcher once committed, as a consumer's are.
+    /// dispatcher once committed, as a consumer's are. After the work, the unit of work deletes the rows
+    /// the dispatcher sent meanwhile (<see cref="SentMessages"/>): last, so it holds their locks only
+    /// until the commit, and skipping any that another transaction holds, so it never waits for one.
+    /// Rows it could not complete go back to the dispatcher, which completes them on its own.
     /// </summary>
     public async Task<TResult> InUnitOfWorkAsync<TResult>(Func<CancellationToken, Task<TResult>> work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
         UnitOfWorkBatch? committed = null;
-        var result = await database.InUnitOfWorkAsync(
-            async token =>
-            {
-                // A fresh batch per attempt: a unit of work that is tried again hands over only what its last attempt wrote.
-                var batch = new UnitOfWorkBatch(new HandOffClaim(Guid.NewGuid(), timeProvider.GetUtcNow() + options.Value.HandOffLease));
-                _batch.Value = batch;
-                try
+        IReadOnlyList<ClaimedScheduledMessage> riding = [];
+        IReadOnlyCollection<ClaimedScheduledMessage> skipped = [];
+        TResult result;
+        try
+        {
+            result = await database.InUnitOfWorkAsync(
+                async token =>
                 {
-                    var outcome = await work(token);
-                    committed = batch;
-                    return outcome;
-                }
-                finally
-                {
-                    _batch.Value = null;
-                }
-            },
-            cancellationToken);
+                    // A fresh batch per attempt: a unit of work that is tried again hands over only what its last attempt wrote.
+                    var batch = new UnitOfWorkBatch(new HandOffClaim(Guid.NewGuid(), timeProvider.GetUtcNow() + options.Value.HandOffLease));
+                    _batch.Value = batch;
+                    try
+                    {
+                        var outcome = await work(token);
+                        riding = sent.TakeForUnitOfWork();
+                        skipped = riding.Count == 0 ? [] : await store.CompleteUnlockedAsync(riding, token);
+                        committed = batch;
+                        return outcome;
+                    }
+                    finally
+                    {
+                        _batch.Value = null;
+                    }
+                },
+                cancellationToken);
+        }
+        catch (Exception) when (riding.Count > 0)
+        {
+            // Rolled back: the sent rows it carried are still to be deleted, and soon (their lease runs).
+            sent.Return(riding, timeProvider.GetUtcNow());
+            throw;
+        }
+
+        sent.Return(skipped, timeProvider.GetUtcNow());
         if (committed is not null)
         {
             foreach (var (messageType, kind) in committed.Written)

@@ -81,6 +81,12 @@ public sealed class DatabaseScheduledMessageStore(IDatabaseConnectionFactory dat
 
     private const string ReadColumns = $"{Columns}, receipts_pending";
 
+    /// <summary>Completing a sent row that waits for no receipt: it is gone.</summary>
+    private const string DeleteStatement = "DELETE FROM scheduled_messages";
+
+    /// <summary>Completing a sent row that waits for receipts: held until its consumers acknowledged it.</summary>
+    private const string HoldStatement = "UPDATE scheduled_messages SET lease_until = @held";
+
     /// <summary>The most rows one completing or releasing statement names (two parameters each).</summary>
     private const int RowsPerStatement = 500;
 
@@ -176,14 +182,27 @@ public sealed class DatabaseScheduledMessageStore(IDatabaseConnectionFactory dat
     public async Task CompleteAsync(IReadOnlyCollection<ClaimedScheduledMessage> sent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sent);
-        await ExecuteForClaimsAsync("DELETE FROM scheduled_messages", [.. sent.Where(claimed => claimed.Message.ReceiptsPending == 0)], cancellationToken);
+        await ExecuteForClaimsAsync(DeleteStatement, [.. sent.Where(claimed => claimed.Message.ReceiptsPending == 0)], cancellationToken);
 
         // Consumers may have acknowledged one already (then its row is gone); otherwise it waits for them.
-        await ExecuteForClaimsAsync(
-            "UPDATE scheduled_messages SET lease_until = @held",
-            [.. sent.Where(claimed => claimed.Message.ReceiptsPending > 0)],
-            cancellationToken,
-            ("@held", database.Dialect.ToTimestamp(_heldUntil)));
+        await ExecuteForClaimsAsync(HoldStatement, [.. sent.Where(claimed => claimed.Message.ReceiptsPending > 0)], cancellationToken, Held());
+    }
+
+    public async Task<IReadOnlyCollection<ClaimedScheduledMessage>> CompleteUnlockedAsync(IReadOnlyCollection<ClaimedScheduledMessage> sent, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sent);
+
+        // SQLite has no row locks: a transaction that writes holds the whole database, so no other one
+        // can hold a row locked while this runs.
+        if (database.Dialect.Provider != DatabaseProvider.Postgres)
+        {
+            await CompleteAsync(sent, cancellationToken);
+            return [];
+        }
+
+        var skipped = await ExecuteForUnlockedClaimsAsync(DeleteStatement, [.. sent.Where(claimed => claimed.Message.ReceiptsPending == 0)], cancellationToken);
+        var skippedHeld = await ExecuteForUnlockedClaimsAsync(HoldStatement, [.. sent.Where(claimed => claimed.Message.ReceiptsPending > 0)], cancellationToken, Held());
+        return [.. skipped, .. skippedHeld];
     }
 
     public async Task<bool> IsConsumedAsync(Guid messageId, string consumer, CancellationToken cancellationToken)
@@ -277,21 +296,67 @@ public sealed class DatabaseScheduledMessageStore(IDatabaseConnectionFactory dat
         {
             var rows = string.Join(", ", chunk.Select((_, index) => $"(@t{index}, @c{index})"));
             await using var command = connection.CreateCommand($"{statement} WHERE (token_id, claim_id) IN (VALUES {rows})");
-            for (var index = 0; index < chunk.Length; index++)
-            {
-                command
-                    .AddParameter($"@t{index}", Text(chunk[index].Message.TokenId))
-                    .AddParameter($"@c{index}", Text(chunk[index].ClaimId));
-            }
-
-            foreach (var (name, value) in more)
-            {
-                command.AddParameter(name, value);
-            }
-
+            AddClaims(command, chunk, more);
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }
+
+    /// <summary>
+    /// PostgreSQL only: runs <paramref name="statement"/> as <see cref="ExecuteForClaimsAsync"/> does, but on
+    /// the rows it can lock at once (<c>FOR UPDATE SKIP LOCKED</c>), and returns the rows it skipped: still
+    /// held under their claims (as this transaction's snapshot sees them) but locked by another transaction.
+    /// </summary>
+    private async Task<IReadOnlyCollection<ClaimedScheduledMessage>> ExecuteForUnlockedClaimsAsync(string statement, IReadOnlyCollection<ClaimedScheduledMessage> claimed, CancellationToken cancellationToken, params (string Name, object Value)[] more)
+    {
+        if (claimed.Count == 0)
+        {
+            return [];
+        }
+
+        var skipped = new HashSet<string>(StringComparer.Ordinal);
+        await using var connection = await database.ConnectAsync(cancellationToken);
+        foreach (var chunk in claimed.Chunk(RowsPerStatement))
+        {
+            // The parts of one WITH share a snapshot, in which the rows done here are still seen.
+            var rows = string.Join(", ", chunk.Select((_, index) => $"(@t{index}, @c{index})"));
+            await using var command = connection.CreateCommand($"""
+                WITH wanted (token_id, claim_id) AS (VALUES {rows}),
+                unlocked AS (
+                    SELECT s.token_id FROM scheduled_messages s
+                    JOIN wanted w ON s.token_id = w.token_id AND s.claim_id = w.claim_id
+                    FOR UPDATE OF s SKIP LOCKED),
+                done AS ({statement} WHERE token_id IN (SELECT token_id FROM unlocked) RETURNING token_id)
+                SELECT s.token_id FROM scheduled_messages s
+                JOIN wanted w ON s.token_id = w.token_id AND s.claim_id = w.claim_id
+                WHERE s.token_id NOT IN (SELECT token_id FROM done)
+                """);
+            AddClaims(command, chunk, more);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                skipped.Add(reader.GetString(0));
+            }
+        }
+
+        return [.. claimed.Where(row => skipped.Contains(Text(row.Message.TokenId)))];
+    }
+
+    private static void AddClaims(DbCommand command, ClaimedScheduledMessage[] chunk, (string Name, object Value)[] more)
+    {
+        for (var index = 0; index < chunk.Length; index++)
+        {
+            command
+                .AddParameter($"@t{index}", Text(chunk[index].Message.TokenId))
+                .AddParameter($"@c{index}", Text(chunk[index].ClaimId));
+        }
+
+        foreach (var (name, value) in more)
+        {
+            command.AddParameter(name, value);
+        }
+    }
+
+    private (string Name, object Value) Held() => ("@held", database.Dialect.ToTimestamp(_heldUntil));
 
     private ScheduledMessageRecord Read(DbDataReader reader)
     {

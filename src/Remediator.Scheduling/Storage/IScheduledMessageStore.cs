@@ -40,6 +40,15 @@ public interface IScheduledMessageStore
     Task CompleteAsync(IReadOnlyCollection<ClaimedScheduledMessage> sent, CancellationToken cancellationToken);
 
     /// <summary>
+    /// <see cref="CompleteAsync"/> inside a unit of work that must not wait for another transaction (it
+    /// carries the deletes of rows sent before it, <see cref="Outbox.SentMessages"/>): a row another
+    /// transaction holds locked (a consumer acknowledging it, a saga cancelling its token) is skipped,
+    /// so no lock wait can close a cycle with that transaction, and returned, to be completed later on
+    /// its own. Rows already gone or reclaimed are neither completed nor returned.
+    /// </summary>
+    Task<IReadOnlyCollection<ClaimedScheduledMessage>> CompleteUnlockedAsync(IReadOnlyCollection<ClaimedScheduledMessage> sent, CancellationToken cancellationToken);
+
+    /// <summary>
     /// The inbox: records that <paramref name="consumer"/> handled <paramref name="messageId"/> and,
     /// with <paramref name="countReceipt"/> (a transport whose queues die with the process), counts
     /// its receipt on the held row. False when it had already: the redelivery must not be handled again.

@@ -91,6 +91,13 @@ public sealed class InMemoryScheduledMessageStore : IScheduledMessageStore
         return Task.CompletedTask;
     }
 
+    // One lock serves every call here: nothing is ever held locked by another transaction.
+    public async Task<IReadOnlyCollection<ClaimedScheduledMessage>> CompleteUnlockedAsync(IReadOnlyCollection<ClaimedScheduledMessage> sent, CancellationToken cancellationToken)
+    {
+        await CompleteAsync(sent, cancellationToken);
+        return [];
+    }
+
     public Task<bool> IsConsumedAsync(Guid messageId, string consumer, CancellationToken cancellationToken)
     {
         lock (_gate)

@@ -88,14 +88,21 @@ public sealed class OutboxHandOffTests : IAsyncLifetime
     }
 
     /// <summary>An outbox whose commits nobody sends: a process that committed and died before its dispatcher ran.</summary>
-    private TransactionalOutbox DeadProcessOutbox() => new(
-        _database,
-        _store,
-        new DurableConsumers(countReceipts: false),
-        new OutboxSignal(),
-        _clock,
-        _services,
-        new OutboxMetrics(_services.GetRequiredService<IMeterFactory>()),
-        Options.Create(new SchedulingOptions()),
-        NullLogger<TransactionalOutbox>.Instance);
+    private TransactionalOutbox DeadProcessOutbox()
+    {
+        var signal = new OutboxSignal();
+        var consumers = new DurableConsumers(countReceipts: false);
+        var options = Options.Create(new SchedulingOptions());
+        return new(
+            _database,
+            _store,
+            consumers,
+            signal,
+            new SentMessages(signal, consumers, options, _clock),
+            _clock,
+            _services,
+            new OutboxMetrics(_services.GetRequiredService<IMeterFactory>()),
+            options,
+            NullLogger<TransactionalOutbox>.Instance);
+    }
 }
