@@ -1,10 +1,7 @@
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Remediator.Guards.State;
 using Remediator.Guards.Tests;
 using Remediator.IntegrationTests.Infrastructure;
 using Remediator.Persistence;
-using Remediator.Persistence.Migrations;
 
 namespace Remediator.IntegrationTests;
 
@@ -13,25 +10,18 @@ namespace Remediator.IntegrationTests;
 /// race two connection factories, as two engine replicas on one database do.
 /// </summary>
 [Collection(RealServersDefinition.Name)]
-public sealed class PostgresGuardStateStoreTests(ServersFixture servers) : GuardStateStoreContract, IAsyncLifetime
+public sealed class PostgresGuardStateStoreTests(ServersFixture servers) : DatabaseGuardStateStoreContract, IAsyncLifetime
 {
-    private readonly List<DatabaseConnectionFactory> _connections = [];
-    private readonly Dictionary<IGuardStateStore, DatabaseConnectionFactory> _databases = [];
     private PostgresDatabase? _database;
     private IGuardStateStore? _store;
 
     protected override IGuardStateStore Store => _store ?? throw new InvalidOperationException("InitializeAsync has not run.");
 
-    protected override IGuardStateStore OpenStore()
+    protected override PersistenceOptions Connection() => new()
     {
-        var connections = Connect();
-        var store = new DatabaseGuardStateStore(connections);
-        _databases[store] = connections;
-        return store;
-    }
-
-    protected override Task<T> InUnitOfWorkAsync<T>(IGuardStateStore store, Func<CancellationToken, Task<T>> work) =>
-        _databases[store].InUnitOfWorkAsync(work);
+        Provider = DatabaseProvider.Postgres,
+        ConnectionString = _database?.ConnectionString ?? throw new InvalidOperationException("InitializeAsync has not run."),
+    };
 
     [Fact]
     public async Task A_slot_taken_by_a_replica_while_a_decision_waited_to_commit_fails_that_commit_and_the_decision_made_again_refuses()
@@ -67,28 +57,16 @@ public sealed class PostgresGuardStateStoreTests(ServersFixture servers) : Guard
     {
         _database = await servers.Postgres.CreateDatabaseAsync($"it_{Guid.NewGuid():N}"[..15]);
         _store = OpenStore();
-        await new DatabaseMigrator(_databases[_store], [DatabaseGuardStateStore.Migration], TimeProvider.System, NullLogger<DatabaseMigrator>.Instance)
-            .MigrateAsync();
+        await MigrateAsync(_store);
     }
 
     public async Task DisposeAsync()
     {
-        foreach (var connections in _connections)
-        {
-            await connections.DisposeAsync();
-        }
+        await CloseConnectionsAsync();
 
         if (_database is not null)
         {
             await _database.DisposeAsync();
         }
-    }
-
-    private DatabaseConnectionFactory Connect()
-    {
-        var connectionString = _database?.ConnectionString ?? throw new InvalidOperationException("InitializeAsync has not run.");
-        var connections = new DatabaseConnectionFactory(Options.Create(new PersistenceOptions { Provider = DatabaseProvider.Postgres, ConnectionString = connectionString }));
-        _connections.Add(connections);
-        return connections;
     }
 }
